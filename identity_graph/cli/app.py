@@ -1,0 +1,78 @@
+"""The Typer application, its global options and what every command shares."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+from identity_graph.settings import Settings, load_settings
+from identity_graph.store import SQLiteStore, open_store
+
+app = typer.Typer(
+    name="idgraph",
+    help="Link the CRM, call, email and social records of each customer into one profile.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    rich_markup_mode="rich",
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+console = Console()
+err_console = Console(stderr=True)
+
+
+@dataclass
+class AppState:
+    """Global options, and the settings and store they lead to (opened on first use)."""
+
+    db: Path | None
+    config: Path | None
+    _settings: Settings | None = field(default=None, init=False)
+    _store: SQLiteStore | None = field(default=None, init=False)
+
+    @property
+    def settings(self) -> Settings:
+        """Settings from --config / idgraph.toml, the environment and --db."""
+        if self._settings is None:
+            self._settings = load_settings(self.config, db=self.db)
+        return self._settings
+
+    def store(self) -> SQLiteStore:
+        """The store at the settings' db path, opened once."""
+        if self._store is None:
+            self._store = open_store(self.settings.db)
+        return self._store
+
+    def close(self) -> None:
+        """Close the store if it was opened."""
+        if self._store is not None:
+            self._store.close()
+            self._store = None
+
+
+def state(ctx: typer.Context) -> AppState:
+    """The AppState of the running command."""
+    obj = ctx.find_root().obj
+    if not isinstance(obj, AppState):
+        obj = AppState(db=None, config=None)
+        ctx.find_root().obj = obj
+    return obj
+
+
+@app.callback()
+def _global_options(
+    ctx: typer.Context,
+    db: Annotated[
+        Path | None,
+        typer.Option("--db", envvar="IDGRAPH_DB", help="The embedded store's file [default: ./identity.db]."),
+    ] = None,
+    config: Annotated[
+        Path | None, typer.Option("--config", help="A settings file [default: ./idgraph.toml if present].")
+    ] = None,
+) -> None:
+    """Global options, for every command."""
+    ctx.obj = AppState(db=db, config=config)
+    ctx.call_on_close(ctx.obj.close)

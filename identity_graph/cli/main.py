@@ -1,0 +1,27 @@
+"""Entry point of `idgraph`: registers every command module and turns errors into one readable line."""
+
+from __future__ import annotations
+
+import sys
+
+from identity_graph.cli.app import app, err_console
+from identity_graph.errors import IdentityGraphError
+
+# Each import registers that module's commands on `app` (one line per module).
+from identity_graph.cli import core  # noqa: E402,F401,I001
+
+
+def main() -> None:
+    """Run the command line; an expected error prints one line and exits 1, never a traceback."""
+    try:
+        app(standalone_mode=True)
+    except IdentityGraphError as exc:
+        err_console.print(f"[bold red]error:[/] {exc}", highlight=False)
+        sys.exit(1)
+    except KeyboardInterrupt:
+        err_console.print("[yellow]interrupted[/]")
+        sys.exit(130)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,45 @@
+"""The exception tree. Every error the project raises on purpose derives from `IdentityGraphError`.
+
+    IdentityGraphError
+     ├── ConfigError          bad settings or mapping files (reported before any row is read)
+     ├── InputError           malformed input that cannot be set aside (e.g. under --strict)
+     ├── StoreError           the store cannot do what was asked
+     │    ├── SchemaError     the database was written by a newer version, or is not ours
+     │    └── NotFound        no such record, person, interaction or token
+     ├── ConflictError        a request contradicts a steward's decision or a concurrent change
+     └── AccessDenied         the caller's role may not do this
+"""
+
+from __future__ import annotations
+
+
+class IdentityGraphError(Exception):
+    """Root of every error this project raises on purpose."""
+
+
+class ConfigError(IdentityGraphError):
+    """Settings, a mapping file or a command's options are wrong."""
+
+
+class InputError(IdentityGraphError):
+    """Input data is malformed and cannot be set aside."""
+
+
+class StoreError(IdentityGraphError):
+    """The store cannot do what was asked."""
+
+
+class SchemaError(StoreError):
+    """The database is not ours or was written by a newer version."""
+
+
+class NotFound(StoreError):
+    """No such record, person, interaction or token."""
+
+
+class ConflictError(IdentityGraphError):
+    """A request contradicts a steward's decision or a concurrent change."""
+
+
+class AccessDenied(IdentityGraphError):
+    """The caller's role may not do this."""

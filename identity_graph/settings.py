@@ -1,0 +1,125 @@
+"""Named, documented settings, read once at the edge (CLI, service) and passed in explicitly.
+
+Sources, later ones winning: defaults here, a TOML file (`idgraph.toml` in the working directory, or
+`--config`), then environment variables `IDGRAPH_...` (nested with `__`, e.g. `IDGRAPH_MATCHING__AUTO_LINK=0.97`).
+"""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, Field
+from pydantic_settings import (
+    BaseSettings,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+    TomlConfigSettingsSource,
+)
+
+from identity_graph.errors import ConfigError
+
+
+class OwnSideSettings(BaseModel):
+    """Our own numbers, contexts, domains and addresses: never customers."""
+
+    phone_numbers: list[str] = Field(default_factory=list, description="our hotline and agent numbers")
+    contexts: list[str] = Field(default_factory=list, description="Asterisk dialplan contexts of our agents")
+    email_domains: list[str] = Field(default_factory=list, description="our mail domains")
+    email_addresses: list[str] = Field(default_factory=list, description="our individual addresses")
+    infer: bool = Field(True, description="infer our side from the data when none is configured")
+    infer_min_share: float = Field(
+        0.2, ge=0.0, le=1.0, description="a counterpart in at least this share of items is taken as ours"
+    )
+    infer_min_items: int = Field(20, ge=1, description="items needed before inference is trusted")
+
+
+class IngestSettings(BaseModel):
+    """How loads are batched and where rejected rows go."""
+
+    batch_size: int = Field(5000, ge=1, description="items per transaction")
+    quarantine_dir: Path = Field(Path("quarantine"), description="where rejected rows are written")
+    snippet_chars: int = Field(240, ge=0, description="length of an email's stored snippet")
+
+
+class MatchingSettings(BaseModel):
+    """Thresholds and limits of the matcher; see docs/matching.md."""
+
+    default_region: str = Field("US", description="region for phone numbers written without a country code")
+    auto_link: float = Field(0.95, ge=0.0, le=1.0, description="match probability at or above which we link")
+    review: float = Field(0.60, ge=0.0, le=1.0, description="probability at or above which a human reviews")
+    name_similarity: float = Field(0.88, ge=0.0, le=1.0, description="Jaro-Winkler for a fuzzy name agreement")
+    max_block_size: int = Field(200, ge=2, description="a blocking value shared by more records is skipped")
+    shared_identifier_persons: int = Field(
+        3, ge=2, description="an identifier used by this many distinct persons gives no evidence alone"
+    )
+    model_path: Path | None = Field(None, description="trained match model (JSON); None trains on resolve")
+
+
+class ProfileSettings(BaseModel):
+    """Survivorship of golden fields and timeline paging."""
+
+    source_priority: list[str] = Field(
+        default_factory=list, description="sources in order of trust for golden fields, best first"
+    )
+    timeline_page_size: int = Field(50, ge=1, le=1000, description="timeline items per page")
+
+
+class ServiceSettings(BaseModel):
+    """The HTTP service and web UI."""
+
+    host: str = Field("127.0.0.1", description="address to bind; loopback by default")
+    port: int = Field(8765, ge=1, le=65535, description="port to serve on")
+
+
+class PrivacySettings(BaseModel):
+    """Erasure behaviour."""
+
+    tombstones: bool = Field(True, description="erased source items are not re-linked when loaded again")
+
+
+class Settings(BaseSettings):
+    """All settings of identity-graph."""
+
+    model_config = SettingsConfigDict(env_prefix="IDGRAPH_", env_nested_delimiter="__", extra="forbid")
+
+    db: Path = Field(Path("identity.db"), description="the embedded store's SQLite file")
+    own_side: OwnSideSettings = OwnSideSettings()
+    ingest: IngestSettings = IngestSettings()
+    matching: MatchingSettings = MatchingSettings()
+    profile: ProfileSettings = ProfileSettings()
+    service: ServiceSettings = ServiceSettings()
+    privacy: PrivacySettings = PrivacySettings()
+
+
+DEFAULT_CONFIG_FILE = Path("idgraph.toml")
+
+
+def load_settings(config: Path | None = None, **overrides: Any) -> Settings:
+    """Build settings: explicit overrides, then `IDGRAPH_*` variables, then the TOML file, then defaults."""
+    path = config if config is not None else DEFAULT_CONFIG_FILE
+    if config is not None and not config.exists():
+        raise ConfigError(f"settings file {config} does not exist")
+    if path.exists():
+        try:
+            tomllib.loads(path.read_text(encoding="utf-8"))
+        except (OSError, tomllib.TOMLDecodeError) as exc:
+            raise ConfigError(f"cannot read settings file {path}: {exc}") from exc
+
+    class _FileSettings(Settings):
+        @classmethod
+        def settings_customise_sources(
+            cls,
+            settings_cls: type[BaseSettings],
+            init_settings: PydanticBaseSettingsSource,
+            env_settings: PydanticBaseSettingsSource,
+            dotenv_settings: PydanticBaseSettingsSource,
+            file_secret_settings: PydanticBaseSettingsSource,
+        ) -> tuple[PydanticBaseSettingsSource, ...]:
+            return (init_settings, env_settings, TomlConfigSettingsSource(settings_cls, toml_file=path))
+
+    try:
+        return _FileSettings(**{k: v for k, v in overrides.items() if v is not None})
+    except ValueError as exc:
+        raise ConfigError(f"invalid settings ({path}): {exc}") from exc

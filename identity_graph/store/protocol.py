@@ -1,0 +1,261 @@
+"""`GraphStore`: the one protocol every store implements (SQLite embedded; Neo4j for teams).
+
+The shared contract suite in `tests/store/test_contract.py` runs against every implementation.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from contextlib import AbstractContextManager
+from dataclasses import dataclass, field, fields
+from datetime import datetime
+from typing import Any, Protocol, runtime_checkable
+
+from identity_graph.model import (
+    Channel,
+    ChangeEvent,
+    ClaimedIdentifier,
+    Identifier,
+    IdentifierKind,
+    Interaction,
+    Judgement,
+    MatchEdge,
+    MatchStatus,
+    Record,
+    StoredInteraction,
+    StoredRecord,
+    TimelineItem,
+)
+
+
+@dataclass(frozen=True)
+class PreparedRecord:
+    """A record with its identifiers already normalized, ready to store."""
+
+    record: Record
+    identifiers: tuple[ClaimedIdentifier, ...] = ()
+
+
+@dataclass
+class UpsertStats:
+    """What one or more upserts did."""
+
+    records_loaded: int = 0
+    records_updated: int = 0
+    records_unchanged: int = 0
+    interactions_loaded: int = 0
+    interactions_updated: int = 0
+    interactions_unchanged: int = 0
+    erased_skipped: int = 0
+
+    def add(self, other: UpsertStats) -> None:
+        """Accumulate another batch's figures into this one."""
+        for f in fields(self):
+            setattr(self, f.name, getattr(self, f.name) + getattr(other, f.name))
+
+    @property
+    def loaded(self) -> int:
+        """New items of either kind."""
+        return self.records_loaded + self.interactions_loaded
+
+    @property
+    def updated(self) -> int:
+        """Changed items of either kind."""
+        return self.records_updated + self.interactions_updated
+
+    @property
+    def unchanged(self) -> int:
+        """Repeated items of either kind."""
+        return self.records_unchanged + self.interactions_unchanged
+
+
+@dataclass(frozen=True)
+class Posting:
+    """One record's link to one identifier, as blocking and shared-identifier reasoning read them."""
+
+    identifier_id: int
+    kind: IdentifierKind
+    value: str
+    record_id: int
+    strength: str
+
+
+@dataclass(frozen=True)
+class ExportRow:
+    """One row of `export clusters`."""
+
+    source: str
+    source_id: str
+    kind: str
+    person_id: int | None
+
+
+@dataclass(frozen=True)
+class NewEvent:
+    """A change-feed event about to be written."""
+
+    type: str
+    person_id: int | None
+    cause: str
+    other_person_id: int | None = None
+    record_id: int | None = None
+
+
+@dataclass
+class TimelineQuery:
+    """Filters and paging of a person's timeline."""
+
+    limit: int = 50
+    offset: int = 0
+    channels: Sequence[Channel] = field(default_factory=tuple)
+    since: datetime | None = None
+    until: datetime | None = None
+
+
+@runtime_checkable
+class GraphStore(Protocol):
+    """What the resolver, profiles and faces need from a store."""
+
+    def transaction(self) -> AbstractContextManager[Any]:
+        """A write transaction; nested uses join the outer one."""
+        ...
+
+    def close(self) -> None:
+        """Release connections."""
+        ...
+
+    def get_meta(self, key: str) -> str | None:
+        """A metadata value."""
+        ...
+
+    def set_meta(self, key: str, value: str) -> None:
+        """Set a metadata value."""
+        ...
+
+    # -- ingest
+    def upsert_batch(
+        self,
+        records: Sequence[PreparedRecord],
+        interactions: Sequence[Interaction] = (),
+        *,
+        respect_tombstones: bool = True,
+    ) -> UpsertStats:
+        """Idempotent upsert of one batch by natural key, in one transaction."""
+        ...
+
+    # -- records and identifiers
+    def counts(self) -> dict[str, int]:
+        """Numbers of records, interactions, identifiers, persons and edges by status."""
+        ...
+
+    def get_records(self, ids: Sequence[int]) -> list[StoredRecord]:
+        """Records by id, with their identifiers, in the order asked (unknown ids left out)."""
+        ...
+
+    def find_record(self, source: str, source_id: str) -> StoredRecord | None:
+        """A record by natural key."""
+        ...
+
+    def iter_records(self, batch_size: int = 10_000, *, dirty_only: bool = False) -> Iterator[list[StoredRecord]]:
+        """Every record (or every record changed since it was last resolved), in batches, by id."""
+        ...
+
+    def record_ids(self) -> list[int]:
+        """Every record id, ascending."""
+        ...
+
+    def mark_resolved(self, ids: Sequence[int] | None = None) -> None:
+        """Clear the changed-since-resolve flag of these records (all when None)."""
+        ...
+
+    def iter_postings(self, kinds: Sequence[IdentifierKind] = ()) -> Iterator[Posting]:
+        """Every record-identifier link (optionally of some kinds), ordered by identifier."""
+        ...
+
+    def records_with_identifiers(self, identifiers: Sequence[Identifier]) -> dict[str, list[int]]:
+        """Record ids holding each identifier, keyed by the identifier's key."""
+        ...
+
+    def search_names(self, text: str, limit: int = 50) -> list[int]:
+        """Ids of records whose name matches the words of `text` (full-text, accent-folded)."""
+        ...
+
+    # -- blocking keys for real-time candidate lookup
+    def replace_blocking_keys(self, keys: Sequence[tuple[str, int]], record_ids: Sequence[int] | None) -> None:
+        """Replace the blocking keys of these records (all when None) with (key, record_id) pairs."""
+        ...
+
+    def records_with_blocking_keys(self, keys: Sequence[str], limit_per_key: int) -> dict[str, list[int]]:
+        """Record ids under each blocking key; a key holding more than the limit maps to an empty list."""
+        ...
+
+    # -- match edges
+    def replace_edges(self, edges: Sequence[MatchEdge], record_ids: Sequence[int] | None = None) -> None:
+        """Replace all edges (None) or the edges touching these records with the given ones."""
+        ...
+
+    def edges(
+        self, record_ids: Sequence[int] | None = None, statuses: Sequence[MatchStatus] = ()
+    ) -> list[MatchEdge]:
+        """Edges touching these records (all when None), optionally of some statuses."""
+        ...
+
+    # -- judgements
+    def add_judgement(self, judgement: Judgement) -> Judgement:
+        """Store a decision; the pair's active decision, if any, is marked superseded, never removed."""
+        ...
+
+    def judgements(self, record_ids: Sequence[int] | None = None, *, active_only: bool = True) -> list[Judgement]:
+        """Decisions touching these records (all when None); only unsuperseded ones unless asked."""
+        ...
+
+    # -- persons
+    def assignments(self, record_ids: Sequence[int] | None = None) -> dict[int, int]:
+        """record id -> person id, for these records (all when None)."""
+        ...
+
+    def person_record_ids(self, person_ids: Sequence[int]) -> dict[int, list[int]]:
+        """person id -> its record ids."""
+        ...
+
+    def create_persons(self, n: int) -> list[int]:
+        """Create n persons and return their new ids, ascending."""
+        ...
+
+    def set_persons(self, pairs: Sequence[tuple[int, int]]) -> None:
+        """Assign records to persons: (record_id, person_id) pairs."""
+        ...
+
+    def retire_persons(self, pairs: Sequence[tuple[int, int | None]]) -> None:
+        """Retire persons that lost all their records: (person_id, merged_into or None)."""
+        ...
+
+    def add_events(self, events: Sequence[NewEvent]) -> None:
+        """Append to the change feed."""
+        ...
+
+    def events(self, since_id: int = 0, since: datetime | None = None, limit: int = 1000) -> list[ChangeEvent]:
+        """Change-feed events after an id and/or a time, oldest first."""
+        ...
+
+    def live_person_ids(self) -> list[int]:
+        """Ids of persons that hold at least one record."""
+        ...
+
+    def resolve_person_id(self, person_id: int) -> int | None:
+        """Follow merges: the live person an old id now lives on as (None if retired without heir)."""
+        ...
+
+    # -- interactions
+    def timeline(self, person_id: int, query: TimelineQuery) -> tuple[list[TimelineItem], int]:
+        """A page of the person's interactions, newest first, and the total matching the filters."""
+        ...
+
+    def get_interaction(self, interaction_id: int) -> StoredInteraction | None:
+        """One interaction by id."""
+        ...
+
+    # -- export
+    def iter_export(self) -> Iterator[ExportRow]:
+        """Every ingested item with the person it resolved to."""
+        ...

@@ -1,0 +1,11 @@
+"""The embedded store: one SQLite file in WAL mode, implementing `GraphStore`."""
+
+from __future__ import annotations
+
+from identity_graph.store.sqlite_graph import SQLiteGraphMixin
+from identity_graph.store.sqlite_ingest import SQLiteIngestMixin
+from identity_graph.store.sqlite_read import SQLiteReadMixin
+
+
+class SQLiteStore(SQLiteIngestMixin, SQLiteReadMixin, SQLiteGraphMixin):
+    """The embedded default store (no server): SQLite with WAL, foreign keys and integer keys."""

@@ -1,0 +1,253 @@
+"""The graph half of the embedded store: match edges, judgements, persons and the change feed."""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from collections.abc import Sequence
+from datetime import datetime
+
+from identity_graph.model import ChangeEvent, Evidence, Judgement, MatchEdge, MatchStatus, Verdict
+from identity_graph.store.protocol import NewEvent
+from identity_graph.store.sqlite_base import SQLiteBase, chunks, placeholders, to_json, utcnow
+
+
+def _edge_from_row(row: Sequence[object]) -> MatchEdge:
+    """A MatchEdge from (left, right, score, weight, status, evidence, explanation)."""
+    left, right, score, weight, status, evidence, explanation = row
+    return MatchEdge(
+        left=int(str(left)),
+        right=int(str(right)),
+        score=float(str(score)),
+        weight=float(str(weight)),
+        status=MatchStatus(str(status)),
+        evidence=tuple(Evidence(**e) for e in json.loads(str(evidence))),
+        explanation=str(explanation),
+    )
+
+
+def _judgement_from_row(row: Sequence[object]) -> Judgement:
+    """A Judgement from (id, left, right, verdict, by, at, reason, superseded_at)."""
+    jid, left, right, verdict, by, at, reason, superseded = row
+    return Judgement(
+        id=int(str(jid)),
+        left=int(str(left)),
+        right=int(str(right)),
+        verdict=Verdict(str(verdict)),
+        by=str(by),
+        at=datetime.fromisoformat(str(at)),
+        reason=None if reason is None else str(reason),
+        superseded_at=None if superseded is None else datetime.fromisoformat(str(superseded)),
+    )
+
+
+class SQLiteGraphMixin(SQLiteBase):
+    """Edges, judgements, persons and events of the embedded store."""
+
+    # -- match edges
+    def replace_edges(self, edges: Sequence[MatchEdge], record_ids: Sequence[int] | None = None) -> None:
+        """Replace all edges (None) or the edges touching these records with the given ones."""
+        now = utcnow()
+        with self.transaction() as conn:
+            if record_ids is None:
+                conn.execute("DELETE FROM match_edges")
+            else:
+                for part in chunks(list(record_ids)):
+                    marks = placeholders(len(part))
+                    conn.execute(
+                        f"DELETE FROM match_edges WHERE left_id IN ({marks}) OR right_id IN ({marks})",
+                        (*part, *part),
+                    )
+            conn.executemany(
+                "INSERT OR REPLACE INTO match_edges(left_id, right_id, score, weight, status, evidence, "
+                "explanation, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    (
+                        e.left,
+                        e.right,
+                        e.score,
+                        e.weight,
+                        e.status.value,
+                        to_json([ev.model_dump() for ev in e.evidence]),
+                        e.explanation,
+                        now,
+                    )
+                    for e in edges
+                ),
+            )
+
+    def edges(
+        self, record_ids: Sequence[int] | None = None, statuses: Sequence[MatchStatus] = ()
+    ) -> list[MatchEdge]:
+        """Edges touching these records (all when None), optionally of some statuses."""
+        cols = "left_id, right_id, score, weight, status, evidence, explanation"
+        status_sql = f" AND status IN ({placeholders(len(statuses))})" if statuses else ""
+        status_params = [s.value for s in statuses]
+        conn = self._conn()
+        if record_ids is None:
+            rows = conn.execute(
+                f"SELECT {cols} FROM match_edges WHERE 1 = 1{status_sql} ORDER BY left_id, right_id", status_params
+            ).fetchall()
+            return [_edge_from_row(r) for r in rows]
+        found: dict[tuple[int, int], MatchEdge] = {}
+        for part in chunks(list(record_ids)):
+            marks = placeholders(len(part))
+            for r in conn.execute(
+                f"SELECT {cols} FROM match_edges WHERE (left_id IN ({marks}) OR right_id IN ({marks})){status_sql}",
+                (*part, *part, *status_params),
+            ):
+                edge = _edge_from_row(r)
+                found[(edge.left, edge.right)] = edge
+        return [found[k] for k in sorted(found)]
+
+    # -- judgements
+    def add_judgement(self, judgement: Judgement) -> Judgement:
+        """Store a decision; the pair's active decision, if any, is marked superseded, never removed."""
+        left, right = sorted((judgement.left, judgement.right))
+        with self.transaction() as conn:
+            cur = conn.execute(
+                "INSERT INTO judgements(left_id, right_id, verdict, by, at, reason) VALUES (?, ?, ?, ?, ?, ?)",
+                (left, right, judgement.verdict.value, judgement.by, judgement.at.isoformat(), judgement.reason),
+            )
+            new_id = int(cur.lastrowid or 0)
+            conn.execute(
+                "UPDATE judgements SET superseded_at = ?, superseded_by = ? "
+                "WHERE left_id = ? AND right_id = ? AND superseded_at IS NULL AND id <> ?",
+                (judgement.at.isoformat(), new_id, left, right, new_id),
+            )
+        return judgement.model_copy(update={"id": new_id, "left": left, "right": right})
+
+    def judgements(self, record_ids: Sequence[int] | None = None, *, active_only: bool = True) -> list[Judgement]:
+        """Decisions touching these records (all when None); only unsuperseded ones unless asked."""
+        cols = "id, left_id, right_id, verdict, by, at, reason, superseded_at"
+        active = " AND superseded_at IS NULL" if active_only else ""
+        conn = self._conn()
+        if record_ids is None:
+            rows = conn.execute(f"SELECT {cols} FROM judgements WHERE 1 = 1{active} ORDER BY id").fetchall()
+            return [_judgement_from_row(r) for r in rows]
+        found: dict[int, Judgement] = {}
+        for part in chunks(list(record_ids)):
+            marks = placeholders(len(part))
+            for r in conn.execute(
+                f"SELECT {cols} FROM judgements WHERE (left_id IN ({marks}) OR right_id IN ({marks})){active}",
+                (*part, *part),
+            ):
+                j = _judgement_from_row(r)
+                found[j.id or 0] = j
+        return [found[k] for k in sorted(found)]
+
+    # -- persons
+    def assignments(self, record_ids: Sequence[int] | None = None) -> dict[int, int]:
+        """record id -> person id, for these records (all when None)."""
+        conn = self._conn()
+        if record_ids is None:
+            return {int(r): int(p) for r, p in conn.execute("SELECT record_id, person_id FROM record_person")}
+        out: dict[int, int] = {}
+        for part in chunks(list(record_ids)):
+            for r, p in conn.execute(
+                f"SELECT record_id, person_id FROM record_person WHERE record_id IN ({placeholders(len(part))})",
+                part,
+            ):
+                out[int(r)] = int(p)
+        return out
+
+    def person_record_ids(self, person_ids: Sequence[int]) -> dict[int, list[int]]:
+        """person id -> its record ids (ascending)."""
+        out: dict[int, list[int]] = defaultdict(list)
+        for part in chunks(list(person_ids)):
+            for r, p in self._conn().execute(
+                f"SELECT record_id, person_id FROM record_person WHERE person_id IN ({placeholders(len(part))}) "
+                "ORDER BY record_id",
+                part,
+            ):
+                out[int(p)].append(int(r))
+        return dict(out)
+
+    def create_persons(self, n: int) -> list[int]:
+        """Create n persons and return their new ids, ascending."""
+        if n <= 0:
+            return []
+        now = utcnow()
+        with self.transaction() as conn:
+            start = int(conn.execute("SELECT coalesce(max(id), 0) FROM persons").fetchone()[0]) + 1
+            ids = list(range(start, start + n))
+            conn.executemany(
+                "INSERT INTO persons(id, created_at, updated_at) VALUES (?, ?, ?)", ((i, now, now) for i in ids)
+            )
+        return ids
+
+    def set_persons(self, pairs: Sequence[tuple[int, int]]) -> None:
+        """Assign records to persons: (record_id, person_id) pairs."""
+        now = utcnow()
+        with self.transaction() as conn:
+            conn.executemany(
+                "INSERT INTO record_person(record_id, person_id) VALUES (?, ?) "
+                "ON CONFLICT(record_id) DO UPDATE SET person_id = excluded.person_id",
+                pairs,
+            )
+            touched = sorted({p for _, p in pairs})
+            for part in chunks(touched):
+                conn.execute(
+                    f"UPDATE persons SET updated_at = ? WHERE id IN ({placeholders(len(part))})", (now, *part)
+                )
+
+    def retire_persons(self, pairs: Sequence[tuple[int, int | None]]) -> None:
+        """Retire persons that lost all their records: (person_id, merged_into or None)."""
+        now = utcnow()
+        with self.transaction() as conn:
+            conn.executemany(
+                "UPDATE persons SET retired_at = ?, merged_into = ?, updated_at = ? WHERE id = ?",
+                ((now, into, now, pid) for pid, into in pairs),
+            )
+
+    def add_events(self, events: Sequence[NewEvent]) -> None:
+        """Append to the change feed."""
+        now = utcnow()
+        with self.transaction() as conn:
+            conn.executemany(
+                "INSERT INTO change_events(at, type, person_id, other_person_id, record_id, cause) "
+                "VALUES (?, ?, ?, ?, ?, ?)",
+                ((now, e.type, e.person_id, e.other_person_id, e.record_id, e.cause) for e in events),
+            )
+
+    def events(self, since_id: int = 0, since: datetime | None = None, limit: int = 1000) -> list[ChangeEvent]:
+        """Change-feed events after an id and/or a time, oldest first."""
+        sql = "SELECT id, at, type, person_id, other_person_id, record_id, cause FROM change_events WHERE id > ?"
+        params: list[object] = [since_id]
+        if since is not None:
+            sql += " AND at >= ?"
+            params.append(since.isoformat())
+        sql += " ORDER BY id LIMIT ?"
+        params.append(limit)
+        return [
+            ChangeEvent(
+                id=int(r[0]),
+                at=datetime.fromisoformat(r[1]),
+                type=r[2],
+                person_id=r[3],
+                other_person_id=r[4],
+                record_id=r[5],
+                cause=r[6],
+            )
+            for r in self._conn().execute(sql, params)
+        ]
+
+    def live_person_ids(self) -> list[int]:
+        """Ids of persons that hold at least one record."""
+        return [int(r[0]) for r in self._conn().execute("SELECT DISTINCT person_id FROM record_person ORDER BY 1")]
+
+    def resolve_person_id(self, person_id: int) -> int | None:
+        """Follow merges: the live person an old id now lives on as (None if retired without heir)."""
+        seen: set[int] = set()
+        current: int | None = person_id
+        while current is not None and current not in seen:
+            seen.add(current)
+            row = self._conn().execute(
+                "SELECT merged_into, retired_at FROM persons WHERE id = ?", (current,)
+            ).fetchone()
+            if row is None:
+                return None
+            if row[1] is None:
+                return current
+            current = None if row[0] is None else int(row[0])
+        return None

@@ -1,0 +1,296 @@
+"""Batched, idempotent upserts of records and interactions by `(source, source_id)`."""
+
+from __future__ import annotations
+
+import hashlib
+import sqlite3
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from identity_graph.errors import StoreError
+from identity_graph.model import Identifier, Interaction, RecordRef
+from identity_graph.store.protocol import PreparedRecord, UpsertStats
+from identity_graph.store.sqlite_base import SQLiteBase, chunks, placeholders, to_json, utcnow
+
+_RECORD_COLUMNS = (
+    "kind", "first_name", "middle_name", "last_name", "full_name", "dob", "street", "city", "state",
+    "postal_code", "country", "address_full", "company", "attributes", "created_at", "updated_at",
+)  # fmt: skip
+_INTERACTION_COLUMNS = (
+    "channel", "occurred_at", "direction", "subject", "summary", "thread_key", "attributes",
+)  # fmt: skip
+
+
+def content_hash(data: Any) -> str:
+    """A stable hash of an item's content, to tell a changed item from a repeated one."""
+    return hashlib.blake2b(to_json(data).encode("utf-8"), digest_size=16).hexdigest()
+
+
+def source_id_hash(source: str, source_id: str) -> str:
+    """The hash a tombstone keeps instead of the erased item's source id."""
+    return hashlib.sha256(f"{source}\x00{source_id}".encode()).hexdigest()
+
+
+def _record_values(prepared: PreparedRecord) -> tuple[Any, ...]:
+    """The column values of a record, in `_RECORD_COLUMNS` order."""
+    r = prepared.record
+    a = r.address
+    return (
+        r.kind.value, r.first_name, r.middle_name, r.last_name, r.full_name,
+        r.dob.isoformat() if r.dob else None, a.street, a.city, a.state, a.postal_code, a.country, a.full,
+        r.company, to_json(r.attributes), r.created_at.isoformat() if r.created_at else None,
+        r.updated_at.isoformat() if r.updated_at else None,
+    )  # fmt: skip
+
+
+def _record_hash(prepared: PreparedRecord) -> str:
+    """Content hash over the record's fields and its normalized identifiers."""
+    ids = sorted((c.identifier.key, c.field, c.strength.value, c.raw) for c in prepared.identifiers)
+    return content_hash([prepared.record.model_dump(mode="json"), ids])
+
+
+def _interaction_values(i: Interaction) -> tuple[Any, ...]:
+    """The column values of an interaction, in `_INTERACTION_COLUMNS` order."""
+    return (
+        i.channel.value, i.occurred_at.isoformat(), i.direction.value, i.subject, i.summary,
+        i.thread_key, to_json(i.attributes),
+    )  # fmt: skip
+
+
+def _last_wins(items: Iterable[Any], key: Any) -> list[Any]:
+    """Drop earlier duplicates of the same natural key within one batch."""
+    by_key: dict[Any, Any] = {}
+    for item in items:
+        by_key[key(item)] = item
+    return list(by_key.values())
+
+
+class SQLiteIngestMixin(SQLiteBase):
+    """Upserts for the embedded store."""
+
+    def upsert_batch(
+        self,
+        records: Sequence[PreparedRecord],
+        interactions: Sequence[Interaction] = (),
+        *,
+        respect_tombstones: bool = True,
+    ) -> UpsertStats:
+        """Insert new items, update changed ones (keeping the old version), skip unchanged; one transaction."""
+        stats = UpsertStats()
+        recs = _last_wins(records, lambda p: (p.record.source, p.record.source_id))
+        acts = _last_wins(interactions, lambda i: (i.source, i.source_id))
+        with self.transaction() as conn:
+            now = utcnow()
+            if respect_tombstones:
+                recs, skipped_r = self._drop_tombstoned(conn, recs, "record", lambda p: p.record)
+                acts, skipped_i = self._drop_tombstoned(conn, acts, "interaction", lambda i: i)
+                stats.erased_skipped += skipped_r + skipped_i
+            self._upsert_records(conn, recs, now, stats)
+            self._upsert_interactions(conn, acts, now, stats)
+        return stats
+
+    def _drop_tombstoned(
+        self, conn: sqlite3.Connection, items: list[Any], kind: str, item_of: Any
+    ) -> tuple[list[Any], int]:
+        """Remove items whose natural key was erased; returns the rest and how many were dropped."""
+        if not items or conn.execute("SELECT 1 FROM tombstones LIMIT 1").fetchone() is None:
+            return items, 0
+        keep: list[Any] = []
+        for item in items:
+            it = item_of(item)
+            hit = conn.execute(
+                "SELECT 1 FROM tombstones WHERE source = ? AND source_id_hash = ? AND item_kind = ?",
+                (it.source, source_id_hash(it.source, it.source_id), kind),
+            ).fetchone()
+            if hit is None:
+                keep.append(item)
+        return keep, len(items) - len(keep)
+
+    def _existing(
+        self, conn: sqlite3.Connection, table: str, keys: Sequence[tuple[str, str]]
+    ) -> dict[tuple[str, str], tuple[int, str]]:
+        """Map natural keys already stored in `table` to (id, content_hash)."""
+        by_source: dict[str, list[str]] = defaultdict(list)
+        for source, source_id in keys:
+            by_source[source].append(source_id)
+        found: dict[tuple[str, str], tuple[int, str]] = {}
+        for source, ids in by_source.items():
+            for part in chunks(ids):
+                rows = conn.execute(
+                    f"SELECT source_id, id, content_hash FROM {table} "
+                    f"WHERE source = ? AND source_id IN ({placeholders(len(part))})",
+                    (source, *part),
+                )
+                for source_id, item_id, digest in rows:
+                    found[(source, source_id)] = (int(item_id), str(digest))
+        return found
+
+    def _upsert_records(
+        self, conn: sqlite3.Connection, recs: list[PreparedRecord], now: str, stats: UpsertStats
+    ) -> None:
+        """Write the record half of a batch."""
+        if not recs:
+            return
+        existing = self._existing(conn, "records", [(p.record.source, p.record.source_id) for p in recs])
+        new_rows: list[tuple[Any, ...]] = []
+        changed: list[tuple[int, PreparedRecord, str]] = []
+        touched: list[PreparedRecord] = []
+        for p in recs:
+            digest = _record_hash(p)
+            hit = existing.get((p.record.source, p.record.source_id))
+            if hit is None:
+                new_rows.append((p.record.source, p.record.source_id, *_record_values(p), digest, now, now))
+                touched.append(p)
+            elif hit[1] != digest:
+                changed.append((hit[0], p, digest))
+                touched.append(p)
+            else:
+                stats.records_unchanged += 1
+        cols = ",".join(_RECORD_COLUMNS)
+        conn.executemany(
+            f"INSERT INTO records (source, source_id, {cols}, content_hash, first_seen, changed_at) "
+            f"VALUES ({placeholders(len(_RECORD_COLUMNS) + 5)})",
+            new_rows,
+        )
+        stats.records_loaded += len(new_rows)
+        if changed:
+            self._version_records(conn, [rid for rid, _, _ in changed], now)
+            sets = ",".join(f"{c} = ?" for c in _RECORD_COLUMNS)
+            conn.executemany(
+                f"UPDATE records SET {sets}, content_hash = ?, changed_at = ?, version = version + 1, "
+                "dirty = 1 WHERE id = ?",
+                [(*_record_values(p), digest, now, rid) for rid, p, digest in changed],
+            )
+            ids = [rid for rid, _, _ in changed]
+            for part in chunks(ids):
+                marks = placeholders(len(part))
+                conn.execute(f"DELETE FROM record_identifiers WHERE record_id IN ({marks})", part)
+                conn.execute(f"DELETE FROM record_names WHERE rowid IN ({marks})", part)
+            stats.records_updated += len(changed)
+        ids_now = self._existing(conn, "records", [(p.record.source, p.record.source_id) for p in touched])
+        self._write_identifiers(conn, touched, ids_now)
+        conn.executemany(
+            "INSERT INTO record_names(rowid, name) VALUES (?, ?)",
+            [
+                (ids_now[(p.record.source, p.record.source_id)][0], p.record.display_name())
+                for p in touched
+                if p.record.display_name()
+            ],
+        )
+
+    def _version_records(self, conn: sqlite3.Connection, ids: Sequence[int], now: str) -> None:
+        """Keep the current content of records about to change as their previous version."""
+        for part in chunks(ids):
+            conn.execute(
+                f"""INSERT OR REPLACE INTO item_versions (item_kind, item_id, version, content_hash, data, replaced_at)
+                SELECT 'record', r.id, r.version, r.content_hash, json_object(
+                    'kind', r.kind, 'first_name', r.first_name, 'middle_name', r.middle_name,
+                    'last_name', r.last_name, 'full_name', r.full_name, 'dob', r.dob, 'street', r.street,
+                    'city', r.city, 'state', r.state, 'postal_code', r.postal_code, 'country', r.country,
+                    'address_full', r.address_full, 'company', r.company, 'attributes', json(r.attributes),
+                    'created_at', r.created_at, 'updated_at', r.updated_at,
+                    'identifiers', (SELECT json_group_array(json_object('kind', i.kind, 'value', i.value,
+                        'field', ri.field, 'strength', ri.strength, 'raw', ri.raw))
+                        FROM record_identifiers ri JOIN identifiers i ON i.id = ri.identifier_id
+                        WHERE ri.record_id = r.id)), ?
+                FROM records r WHERE r.id IN ({placeholders(len(part))})""",
+                (now, *part),
+            )
+
+    def _write_identifiers(
+        self,
+        conn: sqlite3.Connection,
+        recs: Sequence[PreparedRecord],
+        ids: dict[tuple[str, str], tuple[int, str]],
+    ) -> None:
+        """Link records to their normalized identifiers, creating identifiers as needed."""
+        wanted = {(c.identifier.kind.value, c.identifier.value) for p in recs for c in p.identifiers}
+        conn.executemany("INSERT OR IGNORE INTO identifiers(kind, value) VALUES (?, ?)", sorted(wanted))
+        ident_ids = self.identifier_ids(
+            [Identifier.model_construct(kind=k, value=v) for k, v in wanted], conn=conn
+        )
+        rows = []
+        for p in recs:
+            record_id = ids[(p.record.source, p.record.source_id)][0]
+            for c in p.identifiers:
+                key = (c.identifier.kind.value, c.identifier.value)
+                rows.append((record_id, ident_ids[key], c.field, c.strength.value, c.raw))
+        conn.executemany(
+            "INSERT OR IGNORE INTO record_identifiers(record_id, identifier_id, field, strength, raw) "
+            "VALUES (?, ?, ?, ?, ?)",
+            rows,
+        )
+
+    def _upsert_interactions(
+        self, conn: sqlite3.Connection, acts: list[Interaction], now: str, stats: UpsertStats
+    ) -> None:
+        """Write the interaction half of a batch, with participations."""
+        if not acts:
+            return
+        refs = {(p.record.source, p.record.source_id) for i in acts for p in i.participants}
+        record_ids = self._existing(conn, "records", sorted(refs))
+        missing = refs - record_ids.keys()
+        if missing:
+            source, source_id = sorted(missing)[0]
+            raise StoreError(f"interaction refers to record {source}/{source_id}, which is not loaded")
+        existing = self._existing(conn, "interactions", [(i.source, i.source_id) for i in acts])
+        new_rows, changed, touched = [], [], []
+        for i in acts:
+            digest = content_hash(i.model_dump(mode="json"))
+            hit = existing.get((i.source, i.source_id))
+            if hit is None:
+                new_rows.append((i.source, i.source_id, *_interaction_values(i), digest, now, now))
+                touched.append(i)
+            elif hit[1] != digest:
+                changed.append((hit[0], i, digest))
+                touched.append(i)
+            else:
+                stats.interactions_unchanged += 1
+        cols = ",".join(_INTERACTION_COLUMNS)
+        conn.executemany(
+            f"INSERT INTO interactions (source, source_id, {cols}, content_hash, first_seen, changed_at) "
+            f"VALUES ({placeholders(len(_INTERACTION_COLUMNS) + 5)})",
+            new_rows,
+        )
+        stats.interactions_loaded += len(new_rows)
+        if changed:
+            self._version_interactions(conn, [iid for iid, _, _ in changed], now)
+            sets = ",".join(f"{c} = ?" for c in _INTERACTION_COLUMNS)
+            conn.executemany(
+                f"UPDATE interactions SET {sets}, content_hash = ?, changed_at = ?, version = version + 1 "
+                "WHERE id = ?",
+                [(*_interaction_values(i), digest, now, iid) for iid, i, digest in changed],
+            )
+            for part in chunks([iid for iid, _, _ in changed]):
+                conn.execute(
+                    f"DELETE FROM participations WHERE interaction_id IN ({placeholders(len(part))})", part
+                )
+            stats.interactions_updated += len(changed)
+        act_ids = self._existing(conn, "interactions", [(i.source, i.source_id) for i in touched])
+        conn.executemany(
+            "INSERT OR IGNORE INTO participations(interaction_id, record_id, role) VALUES (?, ?, ?)",
+            [
+                (act_ids[(i.source, i.source_id)][0], record_ids[_key(p.record)][0], p.role.value)
+                for i in touched
+                for p in i.participants
+            ],
+        )
+
+    def _version_interactions(self, conn: sqlite3.Connection, ids: Sequence[int], now: str) -> None:
+        """Keep the current content of interactions about to change as their previous version."""
+        for part in chunks(ids):
+            conn.execute(
+                f"""INSERT OR REPLACE INTO item_versions (item_kind, item_id, version, content_hash, data, replaced_at)
+                SELECT 'interaction', x.id, x.version, x.content_hash, json_object(
+                    'channel', x.channel, 'occurred_at', x.occurred_at, 'direction', x.direction,
+                    'subject', x.subject, 'summary', x.summary, 'thread_key', x.thread_key,
+                    'attributes', json(x.attributes)), ?
+                FROM interactions x WHERE x.id IN ({placeholders(len(part))})""",
+                (now, *part),
+            )
+
+
+def _key(ref: RecordRef) -> tuple[str, str]:
+    """A record reference as a tuple key."""
+    return (ref.source, ref.source_id)

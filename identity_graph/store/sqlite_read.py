@@ -1,0 +1,280 @@
+"""Reads of the embedded store: records, identifiers, name search, blocking keys, timelines, export."""
+
+from __future__ import annotations
+
+import json
+import re
+import sqlite3
+from collections import defaultdict
+from collections.abc import Iterator, Sequence
+from datetime import date, datetime
+
+from identity_graph.model import (
+    Channel,
+    ClaimedIdentifier,
+    Direction,
+    Identifier,
+    IdentifierKind,
+    PostalAddress,
+    RecordKind,
+    Role,
+    StoredInteraction,
+    StoredRecord,
+    Strength,
+    TimelineItem,
+)
+from identity_graph.store.protocol import ExportRow, Posting, TimelineQuery
+from identity_graph.store.sqlite_base import SQLiteBase, chunks, placeholders
+
+_WORD = re.compile(r"\w+", re.UNICODE)
+
+
+def _dt(text: str | None) -> datetime | None:
+    """Parse stored ISO time text."""
+    return datetime.fromisoformat(text) if text else None
+
+
+class SQLiteReadMixin(SQLiteBase):
+    """Read paths of the embedded store."""
+
+    def counts(self) -> dict[str, int]:
+        """Numbers of records, interactions, identifiers, persons and edges by status."""
+        out = {
+            "records": int(self.scalar("SELECT count(*) FROM records")),
+            "interactions": int(self.scalar("SELECT count(*) FROM interactions")),
+            "identifiers": int(self.scalar("SELECT count(*) FROM identifiers")),
+            "persons": int(self.scalar("SELECT count(DISTINCT person_id) FROM record_person")),
+            "judgements": int(self.scalar("SELECT count(*) FROM judgements WHERE superseded_at IS NULL")),
+        }
+        for status, n in self._conn().execute("SELECT status, count(*) FROM match_edges GROUP BY status"):
+            out[f"edges_{status}"] = int(n)
+        return out
+
+    def _records_from_rows(self, rows: list[sqlite3.Row]) -> list[StoredRecord]:
+        """Build StoredRecords (with identifiers) from `records` rows."""
+        ids = [int(r["id"]) for r in rows]
+        claims: dict[int, list[ClaimedIdentifier]] = defaultdict(list)
+        for part in chunks(ids):
+            for rid, kind, value, field, strength, raw in self._conn().execute(
+                "SELECT ri.record_id, i.kind, i.value, ri.field, ri.strength, ri.raw FROM record_identifiers ri "
+                f"JOIN identifiers i ON i.id = ri.identifier_id WHERE ri.record_id IN ({placeholders(len(part))}) "
+                "ORDER BY ri.record_id, ri.field, i.kind, i.value",
+                part,
+            ):
+                claims[int(rid)].append(
+                    ClaimedIdentifier(
+                        identifier=Identifier(kind=IdentifierKind(kind), value=value),
+                        field=field,
+                        strength=Strength(strength),
+                        raw=raw,
+                    )
+                )
+        return [self._record_from_row(r, tuple(claims.get(int(r["id"]), ()))) for r in rows]
+
+    @staticmethod
+    def _record_from_row(r: sqlite3.Row, claimed: tuple[ClaimedIdentifier, ...]) -> StoredRecord:
+        """One StoredRecord from a `records` row."""
+        return StoredRecord.model_construct(
+            id=int(r["id"]),
+            source=r["source"],
+            source_id=r["source_id"],
+            kind=RecordKind(r["kind"]),
+            first_name=r["first_name"],
+            middle_name=r["middle_name"],
+            last_name=r["last_name"],
+            full_name=r["full_name"],
+            dob=date.fromisoformat(r["dob"]) if r["dob"] else None,
+            address=PostalAddress(
+                street=r["street"],
+                city=r["city"],
+                state=r["state"],
+                postal_code=r["postal_code"],
+                country=r["country"],
+                full=r["address_full"],
+            ),
+            company=r["company"],
+            identifiers=(),
+            attributes=json.loads(r["attributes"]),
+            created_at=_dt(r["created_at"]),
+            updated_at=_dt(r["updated_at"]),
+            claimed=claimed,
+            version=int(r["version"]),
+        )
+
+    def get_records(self, ids: Sequence[int]) -> list[StoredRecord]:
+        """Records by id, with their identifiers, in the order asked (unknown ids left out)."""
+        rows: list[sqlite3.Row] = []
+        for part in chunks(list(ids)):
+            rows.extend(self.query(f"SELECT * FROM records WHERE id IN ({placeholders(len(part))})", part))
+        by_id = {r.id: r for r in self._records_from_rows(rows)}
+        return [by_id[i] for i in ids if i in by_id]
+
+    def find_record(self, source: str, source_id: str) -> StoredRecord | None:
+        """A record by natural key."""
+        rows = self.query("SELECT * FROM records WHERE source = ? AND source_id = ?", (source, source_id))
+        return self._records_from_rows(rows)[0] if rows else None
+
+    def iter_records(self, batch_size: int = 10_000, *, dirty_only: bool = False) -> Iterator[list[StoredRecord]]:
+        """Every record (or every changed one), in batches, by id (keyset paging, no long-held cursor)."""
+        last = 0
+        where = "AND dirty = 1" if dirty_only else ""
+        while True:
+            rows = self.query(f"SELECT * FROM records WHERE id > ? {where} ORDER BY id LIMIT ?", (last, batch_size))
+            if not rows:
+                return
+            last = int(rows[-1]["id"])
+            yield self._records_from_rows(rows)
+
+    def record_ids(self) -> list[int]:
+        """Every record id, ascending."""
+        return [int(r[0]) for r in self._conn().execute("SELECT id FROM records ORDER BY id")]
+
+    def mark_resolved(self, ids: Sequence[int] | None = None) -> None:
+        """Clear the changed-since-resolve flag of these records (all when None)."""
+        with self.transaction() as conn:
+            if ids is None:
+                conn.execute("UPDATE records SET dirty = 0 WHERE dirty = 1")
+                return
+            for part in chunks(list(ids)):
+                conn.execute(f"UPDATE records SET dirty = 0 WHERE id IN ({placeholders(len(part))})", part)
+
+    def iter_postings(self, kinds: Sequence[IdentifierKind] = ()) -> Iterator[Posting]:
+        """Every record-identifier link (optionally of some kinds), ordered by identifier."""
+        sql = (
+            "SELECT i.id, i.kind, i.value, ri.record_id, ri.strength FROM identifiers i "
+            "JOIN record_identifiers ri ON ri.identifier_id = i.id"
+        )
+        params: list[str] = []
+        if kinds:
+            sql += f" WHERE i.kind IN ({placeholders(len(kinds))})"
+            params = [k.value for k in kinds]
+        sql += " ORDER BY i.id, ri.record_id"
+        for ident_id, kind, value, record_id, strength in self._conn().execute(sql, params):
+            yield Posting(int(ident_id), IdentifierKind(kind), value, int(record_id), strength)
+
+    def records_with_identifiers(self, identifiers: Sequence[Identifier]) -> dict[str, list[int]]:
+        """Record ids holding each identifier, keyed by the identifier's key."""
+        out: dict[str, list[int]] = {}
+        ids = self.identifier_ids(identifiers)
+        by_id = {v: f"{k[0]}:{k[1]}" for k, v in ids.items()}
+        for part in chunks(list(by_id)):
+            for ident_id, record_id in self._conn().execute(
+                "SELECT identifier_id, record_id FROM record_identifiers "
+                f"WHERE identifier_id IN ({placeholders(len(part))}) ORDER BY record_id",
+                part,
+            ):
+                out.setdefault(by_id[int(ident_id)], []).append(int(record_id))
+        return out
+
+    def search_names(self, text: str, limit: int = 50) -> list[int]:
+        """Ids of records whose name holds every word of `text` (accent-folded full-text, prefix on the last)."""
+        words = _WORD.findall(text)
+        if not words:
+            return []
+        terms = [f'"{w}"' for w in words[:-1]] + [f'"{words[-1]}"*']
+        rows = self._conn().execute(
+            "SELECT rowid FROM record_names WHERE record_names MATCH ? ORDER BY rank LIMIT ?",
+            (" ".join(terms), limit),
+        )
+        return [int(r[0]) for r in rows]
+
+    def replace_blocking_keys(self, keys: Sequence[tuple[str, int]], record_ids: Sequence[int] | None) -> None:
+        """Replace the blocking keys of these records (all when None) with (key, record_id) pairs."""
+        with self.transaction() as conn:
+            if record_ids is None:
+                conn.execute("DELETE FROM blocking_keys")
+            else:
+                for part in chunks(list(record_ids)):
+                    conn.execute(f"DELETE FROM blocking_keys WHERE record_id IN ({placeholders(len(part))})", part)
+            conn.executemany("INSERT OR IGNORE INTO blocking_keys(key, record_id) VALUES (?, ?)", keys)
+
+    def records_with_blocking_keys(self, keys: Sequence[str], limit_per_key: int) -> dict[str, list[int]]:
+        """Record ids under each blocking key; a key holding more than the limit maps to an empty list."""
+        out: dict[str, list[int]] = {}
+        conn = self._conn()
+        for key in keys:
+            ids = [
+                int(r[0])
+                for r in conn.execute(
+                    "SELECT record_id FROM blocking_keys WHERE key = ? LIMIT ?", (key, limit_per_key + 1)
+                )
+            ]
+            out[key] = ids if len(ids) <= limit_per_key else []
+        return out
+
+    def timeline(self, person_id: int, query: TimelineQuery) -> tuple[list[TimelineItem], int]:
+        """A page of the person's interactions, newest first, and the total matching the filters."""
+        where = ["rp.person_id = ?"]
+        params: list[object] = [person_id]
+        if query.channels:
+            where.append(f"x.channel IN ({placeholders(len(query.channels))})")
+            params.extend(c.value for c in query.channels)
+        if query.since:
+            where.append("x.occurred_at >= ?")
+            params.append(query.since.isoformat())
+        if query.until:
+            where.append("x.occurred_at < ?")
+            params.append(query.until.isoformat())
+        base = (
+            "FROM record_person rp JOIN participations p ON p.record_id = rp.record_id "
+            "JOIN interactions x ON x.id = p.interaction_id WHERE " + " AND ".join(where)
+        )
+        total = int(self.scalar(f"SELECT count(DISTINCT x.id) {base}", params))
+        rows = self.query(
+            "SELECT x.id, x.source, x.source_id, x.channel, x.occurred_at, x.direction, x.subject, x.summary, "
+            f"min(p.role) AS role, min(p.record_id) AS record_id {base} "
+            "GROUP BY x.id ORDER BY x.occurred_at DESC, x.id DESC LIMIT ? OFFSET ?",
+            [*params, query.limit, query.offset],
+        )
+        items = [
+            TimelineItem(
+                interaction_id=int(r["id"]),
+                source=r["source"],
+                source_id=r["source_id"],
+                channel=Channel(r["channel"]),
+                occurred_at=datetime.fromisoformat(r["occurred_at"]),
+                direction=Direction(r["direction"]),
+                subject=r["subject"],
+                summary=r["summary"],
+                role=Role(r["role"]),
+                record_id=int(r["record_id"]),
+                why="",
+            )
+            for r in rows
+        ]
+        return items, total
+
+    def get_interaction(self, interaction_id: int) -> StoredInteraction | None:
+        """One interaction by id (participants are not filled in)."""
+        rows = self.query("SELECT * FROM interactions WHERE id = ?", (interaction_id,))
+        if not rows:
+            return None
+        r = rows[0]
+        return StoredInteraction(
+            id=int(r["id"]),
+            source=r["source"],
+            source_id=r["source_id"],
+            channel=Channel(r["channel"]),
+            occurred_at=datetime.fromisoformat(r["occurred_at"]),
+            direction=Direction(r["direction"]),
+            subject=r["subject"],
+            summary=r["summary"],
+            thread_key=r["thread_key"],
+            attributes=json.loads(r["attributes"]),
+        )
+
+    def iter_export(self) -> Iterator[ExportRow]:
+        """Every ingested item with its person; an interaction takes the person of its first customer party."""
+        conn = self._conn()
+        for source, source_id, person in conn.execute(
+            "SELECT r.source, r.source_id, rp.person_id FROM records r "
+            "LEFT JOIN record_person rp ON rp.record_id = r.id ORDER BY r.id"
+        ):
+            yield ExportRow(source, source_id, "record", None if person is None else int(person))
+        for source, source_id, person in conn.execute(
+            "SELECT x.source, x.source_id, (SELECT rp.person_id FROM participations p "
+            "JOIN record_person rp ON rp.record_id = p.record_id WHERE p.interaction_id = x.id "
+            "ORDER BY CASE p.role WHEN 'mentioned' THEN 1 ELSE 0 END, p.record_id LIMIT 1) "
+            "FROM interactions x ORDER BY x.id"
+        ):
+            yield ExportRow(source, source_id, "interaction", None if person is None else int(person))

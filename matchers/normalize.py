@@ -1,0 +1,85 @@
+"""Normalization of identifiers: each function takes raw text and returns a canonical value or None."""
+
+from __future__ import annotations
+
+import re
+
+import phonenumbers
+from email_validator import EmailNotValidError, validate_email
+
+from identity_graph.model import IdentifierKind
+
+#: Mail providers where dots in the local part are ignored and `+tag` suffixes deliver to the same box.
+DOTLESS_DOMAINS = frozenset({"gmail.com", "googlemail.com"})
+#: Providers that deliver `local+tag@domain` to `local@domain`.
+PLUS_TAG_DOMAINS = frozenset({"gmail.com", "googlemail.com", "outlook.com", "hotmail.com", "icloud.com"})
+#: Platform assumed for a handle written without one.
+DEFAULT_HANDLE_PLATFORM = "x"
+
+_HANDLE = re.compile(r"^[a-z0-9_.]{1,64}$")
+
+
+def normalize_phone(raw: str, default_region: str = "US") -> str | None:
+    """A phone number in E.164 (`+14155550134`), or None when it is not a valid number; extensions dropped."""
+    try:
+        number = phonenumbers.parse(raw, default_region)
+    except phonenumbers.NumberParseException:
+        return None
+    if not phonenumbers.is_valid_number(number):
+        return None
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+def phone_extension(raw: str, default_region: str = "US") -> str | None:
+    """The extension written with a phone number (`x204`, `ext. 204`), kept apart from the number."""
+    try:
+        return phonenumbers.parse(raw, default_region).extension or None
+    except phonenumbers.NumberParseException:
+        return None
+
+
+def normalize_email(raw: str) -> str | None:
+    """A canonical mailbox: lower case, googlemail folded into gmail, dots and plus tags removed where ignored."""
+    try:
+        valid = validate_email(raw.strip(), check_deliverability=False)
+    except EmailNotValidError:
+        return None
+    local, domain = valid.normalized.rsplit("@", 1)
+    local, domain = local.lower(), domain.lower()
+    if domain == "googlemail.com":
+        domain = "gmail.com"
+    if domain in PLUS_TAG_DOMAINS:
+        local = local.split("+", 1)[0]
+    if domain in DOTLESS_DOMAINS:
+        local = local.replace(".", "")
+    return f"{local}@{domain}" if local else None
+
+
+def normalize_handle(raw: str) -> str | None:
+    """`platform:handle` in lower case without `@` (`x:@TDefren` -> `x:tdefren`); platform defaults to x."""
+    text = raw.strip()
+    platform, sep, handle = text.partition(":")
+    if not sep or "/" in text:
+        platform, handle = DEFAULT_HANDLE_PLATFORM, _handle_from_url(text)
+    platform = platform.strip().lower() or DEFAULT_HANDLE_PLATFORM
+    handle = handle.strip().lstrip("@").lower()
+    return f"{platform}:{handle}" if _HANDLE.match(handle) else None
+
+
+def _handle_from_url(text: str) -> str:
+    """The handle in `https://x.com/name` or `twitter.com/name/`, else the text itself."""
+    parts = [p for p in text.split("/") if p]
+    host_seen = any(p.lower().rstrip(".") in {"x.com", "twitter.com", "www.x.com", "www.twitter.com"} for p in parts)
+    return parts[-1] if host_seen and parts else text
+
+
+def normalize_identifier(kind: IdentifierKind, raw: str, default_region: str = "US") -> str | None:
+    """Dispatch to the normalizer of this identifier kind; None when the raw value is not usable."""
+    if kind is IdentifierKind.PHONE:
+        return normalize_phone(raw, default_region)
+    if kind is IdentifierKind.EMAIL:
+        return normalize_email(raw)
+    if kind is IdentifierKind.HANDLE:
+        return normalize_handle(raw)
+    text = " ".join(raw.split()).lower()
+    return text or None

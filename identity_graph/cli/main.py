@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import sys
 
+from rich.markup import escape
+
+# Each `from identity_graph.cli import X` registers that module's commands on `app` (one line per module).
+from identity_graph.cli import core  # noqa: F401
 from identity_graph.cli.app import app, err_console
 from identity_graph.errors import IdentityGraphError
-
-# Each import registers that module's commands on `app` (one line per module).
-from identity_graph.cli import core  # noqa: E402,F401,I001
 
 
 def main() -> None:
@@ -16,7 +17,7 @@ def main() -> None:
     try:
         app(standalone_mode=True)
     except IdentityGraphError as exc:
-        err_console.print(f"[bold red]error:[/] {exc}", highlight=False)
+        err_console.print(f"[bold red]error:[/] {escape(str(exc))}", highlight=False)
         sys.exit(1)
     except KeyboardInterrupt:
         err_console.print("[yellow]interrupted[/]")

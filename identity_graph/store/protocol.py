@@ -12,8 +12,8 @@ from datetime import datetime
 from typing import Any, Protocol, runtime_checkable
 
 from identity_graph.model import (
-    Channel,
     ChangeEvent,
+    Channel,
     ClaimedIdentifier,
     Identifier,
     IdentifierKind,

@@ -9,7 +9,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from identity_graph.errors import StoreError
-from identity_graph.model import Identifier, Interaction, RecordRef
+from identity_graph.model import Identifier, IdentifierKind, Interaction, RecordRef
 from identity_graph.store.protocol import PreparedRecord, UpsertStats
 from identity_graph.store.sqlite_base import SQLiteBase, chunks, placeholders, to_json, utcnow
 
@@ -208,7 +208,7 @@ class SQLiteIngestMixin(SQLiteBase):
         wanted = {(c.identifier.kind.value, c.identifier.value) for p in recs for c in p.identifiers}
         conn.executemany("INSERT OR IGNORE INTO identifiers(kind, value) VALUES (?, ?)", sorted(wanted))
         ident_ids = self.identifier_ids(
-            [Identifier.model_construct(kind=k, value=v) for k, v in wanted], conn=conn
+            [Identifier(kind=IdentifierKind(k), value=v) for k, v in wanted], conn=conn
         )
         rows = []
         for p in recs:

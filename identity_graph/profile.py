@@ -1,0 +1,212 @@
+"""A person's profile: golden fields with provenance and survivorship, identifiers, records, one timeline."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Sequence
+from datetime import UTC, datetime
+
+from identity_graph.errors import NotFound
+from identity_graph.model import (
+    MatchEdge,
+    MatchStatus,
+    Profile,
+    ProfileValue,
+    SourceRef,
+    StoredRecord,
+    Strength,
+    TimelineItem,
+    Verdict,
+)
+from identity_graph.settings import Settings
+from identity_graph.store.protocol import GraphStore, TimelineQuery
+
+#: Survivorship rules, in the order they break ties.
+RULE_PRIORITY = "source priority"
+RULE_FREQUENT = "most frequent"
+RULE_RECENT = "most recent"
+RULE_ONLY = "only value"
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+def _when(record: StoredRecord) -> datetime:
+    """When a record was last true, for the most-recent rule (naive times taken as UTC)."""
+    t = record.updated_at or record.created_at or _EPOCH
+    return t if t.tzinfo else t.replace(tzinfo=UTC)
+
+
+def _ref(record: StoredRecord, field: str) -> SourceRef:
+    """Provenance of a value taken from a record's field."""
+    return SourceRef(record_id=record.id, source=record.source, source_id=record.source_id, field=field)
+
+
+def _name_of(record: StoredRecord) -> str:
+    """A display name with caller-ID style upper case softened to title case."""
+    name = record.display_name().strip()
+    return name.title() if name.isupper() else name
+
+
+def _address_of(record: StoredRecord) -> str:
+    """One-line postal address of a record, or empty."""
+    a = record.address
+    if a.full:
+        return a.full
+    parts = [a.street, a.city, " ".join(p for p in (a.state, a.postal_code) if p), a.country]
+    return ", ".join(p for p in parts if p)
+
+
+def _collect(
+    records: Sequence[StoredRecord], kind: str, value_of: Callable[[StoredRecord], str], field: str
+) -> list[ProfileValue]:
+    """Group equal values (case-folded) across records, keeping every source."""
+    groups: dict[str, list[tuple[str, StoredRecord]]] = defaultdict(list)
+    for record in records:
+        value = value_of(record)
+        if value:
+            groups[value.casefold()].append((value, record))
+    out = []
+    for members in groups.values():
+        shown = max((v for v, _ in members), key=lambda v: sum(1 for w, _ in members if w == v))
+        out.append(
+            ProfileValue(kind=kind, value=shown, sources=tuple(_ref(r, field) for _, r in members), rule="")
+        )
+    return out
+
+
+def choose_golden(
+    values: Sequence[ProfileValue], records: dict[int, StoredRecord], priority: Sequence[str]
+) -> ProfileValue | None:
+    """Pick the golden value: best source priority, then most frequent, then most recent; says which rule won."""
+    if not values:
+        return None
+    rank = {source: i for i, source in enumerate(priority)}
+
+    def key(v: ProfileValue) -> tuple[int, int, float]:
+        best = min((rank.get(s.source, len(rank)) for s in v.sources), default=len(rank))
+        latest = max(_when(records[s.record_id]) for s in v.sources)
+        return (best, -len(v.sources), -latest.timestamp())
+
+    ordered = sorted(values, key=key)
+    if len(ordered) == 1:
+        return ordered[0].model_copy(update={"rule": RULE_ONLY})
+    won, runner = key(ordered[0]), key(ordered[1])
+    rules = (RULE_PRIORITY, RULE_FREQUENT, RULE_RECENT)
+    rule = next((r for r, a, b in zip(rules, won, runner, strict=True) if a != b), RULE_RECENT)
+    return ordered[0].model_copy(update={"rule": rule})
+
+
+def _identifiers(store: GraphStore, records: Sequence[StoredRecord], person_id: int) -> list[ProfileValue]:
+    """Every identifier of the person, with its sources and how many persons share it."""
+    groups: dict[str, list[tuple[StoredRecord, str, Strength]]] = defaultdict(list)
+    idents = {}
+    for record in records:
+        for c in record.claimed:
+            groups[c.identifier.key].append((record, c.field, c.strength))
+            idents[c.identifier.key] = c.identifier
+    holders = store.records_with_identifiers(list(idents.values()))
+    owners = store.assignments(sorted({r for ids in holders.values() for r in ids}))
+    out = []
+    for key, members in groups.items():
+        persons = {owners.get(r) for r in holders.get(key, [])} | {person_id}
+        declared = any(s is Strength.DECLARED for _, _, s in members)
+        out.append(
+            ProfileValue(
+                kind=idents[key].kind.value,
+                value=idents[key].value,
+                sources=tuple(_ref(r, f) for r, f, _ in members),
+                strength=Strength.DECLARED if declared else Strength.MENTIONED,
+                rule="",
+                person_count=len({p for p in persons if p is not None}),
+            )
+        )
+    out.sort(key=lambda v: (v.kind, v.strength != Strength.DECLARED, -len(v.sources), v.value))
+    return out
+
+
+def why_linked(store: GraphStore, record_ids: Sequence[int], members: set[int]) -> dict[int, str]:
+    """For each record, one sentence saying why it belongs to its person (best edge or a steward's decision)."""
+    best: dict[int, MatchEdge] = {}
+    for edge in store.edges(list(record_ids), statuses=[MatchStatus.AUTO]):
+        for mine, other in ((edge.left, edge.right), (edge.right, edge.left)):
+            if other in members and (mine not in best or edge.score > best[mine].score):
+                best[mine] = edge
+    judged: dict[int, str] = {}
+    for j in store.judgements(list(record_ids)):
+        if j.verdict is Verdict.SAME:
+            for mine, other in ((j.left, j.right), (j.right, j.left)):
+                if other in members:
+                    judged.setdefault(
+                        mine, f"a steward ({j.by}) decided it is the same person as record {other}"
+                    )
+    out = {}
+    for rid in record_ids:
+        if rid in judged:
+            out[rid] = judged[rid]
+        elif rid in best:
+            e = best[rid]
+            other = e.right if e.left == rid else e.left
+            out[rid] = f"matches record {other} (p={e.score:.3f}): {e.explanation}"
+        elif len(members) == 1:
+            out[rid] = "the person's only record"
+        else:
+            out[rid] = "linked through other records of this person"
+    return out
+
+
+def _timeline(
+    store: GraphStore,
+    person_id: int,
+    members: set[int],
+    records: dict[int, StoredRecord],
+    query: TimelineQuery,
+) -> tuple[list[TimelineItem], int]:
+    """A page of the timeline with a why-sentence on each item."""
+    items, total = store.timeline(person_id, query)
+    reasons = why_linked(store, sorted({i.record_id for i in items}), members)
+    out = []
+    for item in items:
+        r = records[item.record_id]
+        why = f"{item.role.value} is {r.kind.value} {r.source}/{r.source_id}, which {reasons[item.record_id]}"
+        out.append(item.model_copy(update={"why": why}))
+    return out, total
+
+
+def build_profile(
+    store: GraphStore, person_id: int, settings: Settings, query: TimelineQuery | None = None
+) -> Profile:
+    """Everything about one person (an id that was merged away leads to the person it became)."""
+    live = store.resolve_person_id(person_id)
+    record_ids = store.person_record_ids([live]).get(live, []) if live is not None else []
+    if live is None or not record_ids:
+        raise NotFound(f"no person {person_id}")
+    records = store.get_records(record_ids)
+    by_id = {r.id: r for r in records}
+    priority = settings.profile.source_priority
+    names = _collect(records, "name", _name_of, "name")
+    addresses = _collect(records, "address", _address_of, "address")
+    dobs = _collect(records, "dob", lambda r: r.dob.isoformat() if r.dob else "", "dob")
+    page = query or TimelineQuery(limit=settings.profile.timeline_page_size)
+    timeline, total = _timeline(store, live, set(record_ids), by_id, page)
+    golden = choose_golden(names, by_id, priority)
+    return Profile(
+        person_id=live,
+        name=golden,
+        names=tuple(sorted(names, key=lambda v: -len(v.sources))),
+        identifiers=tuple(_identifiers(store, records, live)),
+        addresses=tuple(_ranked(addresses, by_id, priority)),
+        dobs=tuple(_ranked(dobs, by_id, priority)),
+        records=tuple(records),
+        timeline=tuple(timeline),
+        timeline_total=total,
+    )
+
+
+def _ranked(
+    values: list[ProfileValue], records: dict[int, StoredRecord], priority: Sequence[str]
+) -> list[ProfileValue]:
+    """Values with the golden one first, marked with the rule that chose it."""
+    golden = choose_golden(values, records, priority)
+    if golden is None:
+        return []
+    rest = [v for v in values if v.value != golden.value]
+    return [golden, *sorted(rest, key=lambda v: -len(v.sources))]

@@ -79,6 +79,34 @@ class PrivacySettings(BaseModel):
     tombstones: bool = Field(True, description="erased source items are not re-linked when loaded again")
 
 
+class StewardSettings(BaseModel):
+    """The review queue's impact ranking, split bookkeeping and the quality estimate; see docs/stewardship.md.
+
+    impact = size * log2(1 + records of both persons) + interactions * log2(1 + interactions that would move)
+             + shared_identifiers * identifiers both records hold + recency * 0.5 ** (age days / half-life)
+             + guard (chain-guard reports only)
+    """
+
+    impact_size: float = Field(1.0, ge=0.0, description="impact weight of log2(1 + records of both persons)")
+    impact_interactions: float = Field(
+        1.0, ge=0.0, description="impact weight of log2(1 + interactions that would move on a merge)"
+    )
+    impact_shared_identifiers: float = Field(
+        0.5, ge=0.0, description="impact weight per normalized identifier both records hold"
+    )
+    impact_recency: float = Field(2.0, ge=0.0, description="impact weight of the newest record's freshness (0..1)")
+    recency_half_life_days: float = Field(
+        30.0, gt=0.0, description="days after which a record's freshness counts half"
+    )
+    impact_guard: float = Field(3.0, ge=0.0, description="extra impact of a chain-guard report over a review edge")
+    split_pairwise_limit: int = Field(
+        10_000, ge=1, description="split records a 'different' judgement for every cross-group pair up to this many"
+    )
+    quality_confidence: float = Field(
+        0.95, gt=0.0, lt=1.0, description="confidence level of the precision interval of `idgraph quality`"
+    )
+
+
 class Settings(BaseSettings):
     """All settings of identity-graph."""
 
@@ -91,6 +119,7 @@ class Settings(BaseSettings):
     profile: ProfileSettings = ProfileSettings()
     service: ServiceSettings = ServiceSettings()
     privacy: PrivacySettings = PrivacySettings()
+    steward: StewardSettings = StewardSettings()
 
 
 DEFAULT_CONFIG_FILE = Path("idgraph.toml")

@@ -112,6 +112,33 @@ class TimelineQuery:
     until: datetime | None = None
 
 
+@dataclass(frozen=True)
+class GuardReport:
+    """A chain the over-merge guard stopped (A~B, B~C with A and C in conflict), for a steward to review."""
+
+    id: int
+    record_ids: tuple[int, ...]
+    reason: str
+    created_at: datetime
+    resolved_at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class RecordActivity:
+    """How busy a record is: interactions it took part in and when it last changed."""
+
+    interactions: int
+    changed_at: datetime
+
+
+@dataclass(frozen=True)
+class PersonStats:
+    """How big a person is: records and distinct interactions."""
+
+    records: int
+    interactions: int
+
+
 @runtime_checkable
 class GraphStore(Protocol):
     """What the resolver, profiles and faces need from a store."""
@@ -258,4 +285,25 @@ class GraphStore(Protocol):
     # -- export
     def iter_export(self) -> Iterator[ExportRow]:
         """Every ingested item with the person it resolved to."""
+        ...
+
+    # -- stewardship (guard reports, activity for the review queue's ranking)
+    def add_guard_reports(self, reports: Sequence[tuple[Sequence[int], str]]) -> list[int]:
+        """Store chain-guard reports, (record ids, reason) each; returns their ids."""
+        ...
+
+    def guard_reports(self, *, open_only: bool = True) -> list[GuardReport]:
+        """Chain-guard reports, oldest first; only the unresolved ones unless asked."""
+        ...
+
+    def resolve_guard_reports(self, report_ids: Sequence[int]) -> None:
+        """Mark chain-guard reports as dealt with (kept, never deleted)."""
+        ...
+
+    def record_activity(self, record_ids: Sequence[int]) -> dict[int, RecordActivity]:
+        """Per record: how many interactions it took part in and when it last changed."""
+        ...
+
+    def person_stats(self, person_ids: Sequence[int]) -> dict[int, PersonStats]:
+        """Per live person: how many records it holds and how many distinct interactions they took part in."""
         ...

@@ -1,13 +1,13 @@
 """The exception tree. Every error the project raises on purpose derives from `IdentityGraphError`.
 
-    IdentityGraphError
-     ├── ConfigError          bad settings or mapping files (reported before any row is read)
-     ├── InputError           malformed input that cannot be set aside (e.g. under --strict)
-     ├── StoreError           the store cannot do what was asked
-     │    ├── SchemaError     the database was written by a newer version, or is not ours
-     │    └── NotFound        no such record, person, interaction or token
-     ├── ConflictError        a request contradicts a steward's decision or a concurrent change
-     └── AccessDenied         the caller's role may not do this
+IdentityGraphError
+ ├── ConfigError          bad settings or mapping files (reported before any row is read)
+ ├── InputError           malformed input that cannot be set aside (e.g. under --strict)
+ ├── StoreError           the store cannot do what was asked
+ │    ├── SchemaError     the database was written by a newer version, or is not ours
+ │    └── NotFound        no such record, person, interaction or token
+ ├── ConflictError        a request contradicts a steward's decision or a concurrent change
+ └── AccessDenied         the caller's role may not do this
 """
 
 from __future__ import annotations

@@ -126,10 +126,7 @@ def apply_clustering(store: GraphStore, clusters: Sequence[Sequence[int]], cause
             changes.events.append(NewEvent("record.attached", person, "", record_id=record_id))
         store.set_persons(moves)
         store.retire_persons(retire)
-        changes.events = [
-            NewEvent(e.type, e.person_id, cause, e.other_person_id, e.record_id) for e in changes.events
-        ]
+        changes.events = [NewEvent(e.type, e.person_id, cause, e.other_person_id, e.record_id) for e in changes.events]
         store.add_events(changes.events)
         changes.moved_records = len(moves)
     return changes
-

@@ -67,9 +67,7 @@ def _collect(
     out = []
     for members in groups.values():
         shown = max((v for v, _ in members), key=lambda v: sum(1 for w, _ in members if w == v))
-        out.append(
-            ProfileValue(kind=kind, value=shown, sources=tuple(_ref(r, field) for _, r in members), rule="")
-        )
+        out.append(ProfileValue(kind=kind, value=shown, sources=tuple(_ref(r, field) for _, r in members), rule=""))
     return out
 
 
@@ -135,9 +133,7 @@ def why_linked(store: GraphStore, record_ids: Sequence[int], members: set[int]) 
         if j.verdict is Verdict.SAME:
             for mine, other in ((j.left, j.right), (j.right, j.left)):
                 if other in members:
-                    judged.setdefault(
-                        mine, f"a steward ({j.by}) decided it is the same person as record {other}"
-                    )
+                    judged.setdefault(mine, f"a steward ({j.by}) decided it is the same person as record {other}")
     out = {}
     for rid in record_ids:
         if rid in judged:
@@ -171,9 +167,7 @@ def _timeline(
     return out, total
 
 
-def build_profile(
-    store: GraphStore, person_id: int, settings: Settings, query: TimelineQuery | None = None
-) -> Profile:
+def build_profile(store: GraphStore, person_id: int, settings: Settings, query: TimelineQuery | None = None) -> Profile:
     """Everything about one person (an id that was merged away leads to the person it became)."""
     live = store.resolve_person_id(person_id)
     record_ids = store.person_record_ids([live]).get(live, []) if live is not None else []

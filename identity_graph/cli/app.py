@@ -67,10 +67,10 @@ def _global_options(
     ctx: typer.Context,
     db: Annotated[
         Path | None,
-        typer.Option("--db", envvar="IDGRAPH_DB", help="The embedded store's file [default: ./identity.db]."),
+        typer.Option("--db", envvar="IDGRAPH_DB", help="The embedded store's file \\[default: ./identity.db]."),
     ] = None,
     config: Annotated[
-        Path | None, typer.Option("--config", help="A settings file [default: ./idgraph.toml if present].")
+        Path | None, typer.Option("--config", help="A settings file \\[default: ./idgraph.toml if present].")
     ] = None,
 ) -> None:
     """Global options, for every command."""

@@ -1,0 +1,81 @@
+"""Rich renderings of profiles, lookups and who-is answers for the terminal."""
+
+from __future__ import annotations
+
+from rich.console import Console, Group
+from rich.markup import escape
+from rich.panel import Panel
+from rich.table import Table
+from rich.text import Text
+
+from identity_graph.lookup import PersonHit, WhoIs
+from identity_graph.model import Channel, Profile, ProfileValue, Strength
+
+CHANNEL_ICONS = {
+    Channel.CALL: "☎ call",
+    Channel.EMAIL: "✉ email",
+    Channel.SOCIAL: "# post",
+    Channel.CAMPAIGN: "✦ campaign",
+    Channel.CRM: "▤ crm",
+}
+
+
+def _sources(value: ProfileValue, limit: int = 3) -> str:
+    """A short list of where a value came from."""
+    names = sorted({f"{s.source}.{s.field}" for s in value.sources})
+    more = f" +{len(names) - limit}" if len(names) > limit else ""
+    return ", ".join(names[:limit]) + more
+
+
+def profile_panel(profile: Profile, *, why: bool = False) -> Group:
+    """The profile as a header, identifier table and timeline table."""
+    name = profile.name.value if profile.name else "(no name)"
+    rule = f" [dim]({profile.name.rule})[/]" if profile.name else ""
+    header = Text.from_markup(
+        f"[bold]{escape(name)}[/]{rule}  person [cyan]{profile.person_id}[/]  "
+        f"{len(profile.records)} records, {profile.timeline_total} interactions"
+    )
+    idents = Table(title="identifiers", title_justify="left", expand=True)
+    for col in ("kind", "value", "from", "note"):
+        idents.add_column(col)
+    for v in profile.identifiers:
+        notes = []
+        if v.strength is Strength.MENTIONED:
+            notes.append("only mentioned")
+        if v.person_count > 1:
+            notes.append(f"shared by {v.person_count} persons")
+        idents.add_row(v.kind, Text(v.value), Text(_sources(v)), ", ".join(notes))
+    for label, values in (("name", profile.names), ("address", profile.addresses), ("dob", profile.dobs)):
+        for i, v in enumerate(values):
+            idents.add_row(label, Text(v.value), Text(_sources(v)), v.rule if i == 0 and label != "name" else "")
+    timeline = Table(title="timeline (newest first)", title_justify="left", expand=True)
+    for col in ("when", "channel", "dir", "what"):
+        timeline.add_column(col, overflow="fold")
+    if why:
+        timeline.add_column("why", overflow="fold")
+    for item in profile.timeline:
+        what = " · ".join(p for p in (item.subject, item.summary) if p)
+        row = [item.occurred_at.strftime("%Y-%m-%d %H:%M"), CHANNEL_ICONS[item.channel], item.direction.value]
+        timeline.add_row(*row, Text(what), *([Text(item.why)] if why else []))
+    return Group(Panel(header), idents, timeline)
+
+
+def hits_table(hits: list[PersonHit], title: str) -> Table:
+    """Persons found by a lookup."""
+    table = Table(title=title, title_justify="left")
+    for col in ("person", "name", "score", "matched on"):
+        table.add_column(col)
+    for h in hits:
+        table.add_row(str(h.person_id), Text(h.name), f"{h.score:.2f}", Text("; ".join(h.matched)))
+    return table
+
+
+def print_whois(console: Console, answer: WhoIs) -> None:
+    """Who a handle likely is, how sure, and why."""
+    console.print(f"[bold]{escape(answer.handle)}[/]: {answer.status}")
+    for line in answer.found:
+        console.print(f"  [dim]{escape(line)}[/]")
+    for c in answer.candidates:
+        console.print(f"  person [cyan]{c.person_id}[/] {escape(c.name)}  confidence [bold]{c.confidence:.2f}[/]")
+        for ev in c.evidence:
+            console.print(f"    - {escape(ev)}", highlight=False)

@@ -1,0 +1,234 @@
+"""Find persons by what an agent or the social team types: a phone, an email, a handle, a name or a source id."""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+from rapidfuzz import fuzz
+
+from identity_graph.model import Identifier, IdentifierKind, MatchStatus, RecordKind, StoredRecord, Strength
+from identity_graph.settings import Settings
+from identity_graph.store.protocol import GraphStore
+from matchers.normalize import normalize_identifier
+
+#: Records fetched from the name index before ranking.
+NAME_CANDIDATES = 200
+#: Persons returned by a lookup at most.
+MAX_HITS = 20
+#: A name hit below this similarity (0-100) is not shown.
+MIN_NAME_SIMILARITY = 60.0
+#: Confidence that a handle declared on a CRM contact belongs to that contact's person.
+CRM_DECLARED_CONFIDENCE = 0.99
+#: Confidence for a person whose only tie to the handle is the social account itself.
+ACCOUNT_ONLY_CONFIDENCE = 0.5
+#: Above this, one candidate is "known"; otherwise the answer is "ambiguous".
+KNOWN_CONFIDENCE = 0.9
+
+_PHONE_CHARS = re.compile(r"^[+\d\s().\-/x#ext]+$", re.IGNORECASE)
+_HANDLE_URL = re.compile(r"^(?:https?://)?(?:www\.)?(?:x|twitter)\.com/@?([A-Za-z0-9_]{1,30})/?", re.IGNORECASE)
+
+
+class LookupKind(StrEnum):
+    """What a search text is taken to be."""
+
+    PHONE = "phone"
+    EMAIL = "email"
+    HANDLE = "handle"
+    NAME = "name"
+    SOURCE_ID = "source_id"
+
+
+@dataclass
+class PersonHit:
+    """A person found by a lookup, how well it matched and on what."""
+
+    person_id: int
+    name: str
+    score: float
+    matched: list[str] = field(default_factory=list)
+
+
+def classify(text: str) -> LookupKind:
+    """Guess what a search text is: email, handle or profile URL, phone, `source:id`, else a name."""
+    t = text.strip()
+    if "@" in t and not t.startswith("@") and "." in t.rsplit("@", 1)[-1]:
+        return LookupKind.EMAIL
+    if t.startswith("@") or _HANDLE_URL.match(t):
+        return LookupKind.HANDLE
+    digits = sum(ch.isdigit() for ch in t)
+    if digits >= 7 and _PHONE_CHARS.match(t):
+        return LookupKind.PHONE
+    if re.match(r"^[\w.-]+:\S+$", t) and not t.lower().startswith(("x:", "twitter:")):
+        return LookupKind.SOURCE_ID
+    if re.match(r"^(x|twitter):@?\w+$", t, re.IGNORECASE):
+        return LookupKind.HANDLE
+    return LookupKind.NAME
+
+
+def handle_text(text: str) -> str:
+    """The `platform:handle` form of a typed handle or profile URL."""
+    t = text.strip()
+    m = _HANDLE_URL.match(t)
+    if m:
+        return f"x:{m.group(1)}"
+    return t if ":" in t else f"x:{t}"
+
+
+def _identifier(kind: LookupKind, text: str, settings: Settings) -> Identifier | None:
+    """The normalized identifier a phone, email or handle search is for."""
+    ident_kind = {
+        LookupKind.PHONE: IdentifierKind.PHONE,
+        LookupKind.EMAIL: IdentifierKind.EMAIL,
+        LookupKind.HANDLE: IdentifierKind.HANDLE,
+    }[kind]
+    raw = handle_text(text) if kind is LookupKind.HANDLE else text
+    value = normalize_identifier(ident_kind, raw, settings.matching.default_region)
+    return None if value is None else Identifier(kind=ident_kind, value=value)
+
+
+def _person_names(store: GraphStore, person_ids: list[int]) -> dict[int, str]:
+    """A short display name per person (its most common record name)."""
+    members = store.person_record_ids(person_ids)
+    names: dict[int, str] = {}
+    for pid, rids in members.items():
+        counts: dict[str, int] = defaultdict(int)
+        for r in store.get_records(rids[:50]):
+            n = r.display_name().strip()
+            if n:
+                counts[n.title() if n.isupper() else n] += 1
+        names[pid] = max(counts, key=lambda k: counts[k]) if counts else ""
+    return names
+
+
+def _hits_by_identifier(store: GraphStore, ident: Identifier) -> list[PersonHit]:
+    """Persons holding an identifier; one declaring it ranks above one where it was only mentioned."""
+    record_ids = store.records_with_identifiers([ident]).get(ident.key, [])
+    owners = store.assignments(record_ids)
+    records = {r.id: r for r in store.get_records(record_ids)}
+    score: dict[int, float] = defaultdict(float)
+    for rid in record_ids:
+        pid = owners.get(rid)
+        rec = records.get(rid)
+        if pid is None or rec is None:
+            continue
+        declared = any(c.identifier == ident and c.strength is Strength.DECLARED for c in rec.claimed)
+        score[pid] = max(score[pid], 1.0 if declared else 0.5)
+    n = len(score)
+    return [
+        PersonHit(pid, "", s / (1 if n <= 1 else 1 + 0.1 * (n - 1)), [f"{ident.kind.value} {ident.value}"])
+        for pid, s in score.items()
+    ]
+
+
+def _hits_by_name(store: GraphStore, text: str) -> list[PersonHit]:
+    """Persons whose records' names match the words typed, ranked by fuzzy similarity."""
+    record_ids = store.search_names(text, NAME_CANDIDATES)
+    owners = store.assignments(record_ids)
+    best: dict[int, float] = {}
+    for rec in store.get_records(record_ids):
+        pid = owners.get(rec.id)
+        if pid is None:
+            continue
+        sim = fuzz.token_sort_ratio(text.casefold(), rec.display_name().casefold())
+        best[pid] = max(best.get(pid, 0.0), sim)
+    return [PersonHit(pid, "", s / 100.0, [f"name ~ {text}"]) for pid, s in best.items() if s >= MIN_NAME_SIMILARITY]
+
+
+def _hits_by_source_id(store: GraphStore, text: str) -> list[PersonHit]:
+    """The person of a record given as `source:source_id`."""
+    source, _, source_id = text.strip().partition(":")
+    rec = store.find_record(source, source_id)
+    if rec is None:
+        return []
+    pid = store.assignments([rec.id]).get(rec.id)
+    return [] if pid is None else [PersonHit(pid, "", 1.0, [f"record {source}/{source_id}"])]
+
+
+def lookup(store: GraphStore, text: str, settings: Settings, kind: LookupKind | None = None) -> list[PersonHit]:
+    """Persons matching a search text, best first (at most `MAX_HITS`)."""
+    kind = kind or classify(text)
+    if kind is LookupKind.NAME:
+        hits = _hits_by_name(store, text)
+    elif kind is LookupKind.SOURCE_ID:
+        hits = _hits_by_source_id(store, text)
+    else:
+        ident = _identifier(kind, text, settings)
+        hits = [] if ident is None else _hits_by_identifier(store, ident)
+    hits.sort(key=lambda h: (-h.score, h.person_id))
+    hits = hits[:MAX_HITS]
+    names = _person_names(store, [h.person_id for h in hits])
+    for h in hits:
+        h.name = names.get(h.person_id, "")
+    return hits
+
+
+@dataclass
+class WhoIsCandidate:
+    """A person a handle may belong to, how sure we are, and why."""
+
+    person_id: int
+    name: str
+    confidence: float
+    evidence: list[str]
+
+
+@dataclass
+class WhoIs:
+    """The answer to "who is this handle?"."""
+
+    handle: str
+    status: str  # known | ambiguous | unknown
+    candidates: list[WhoIsCandidate]
+    found: list[str]
+
+
+def _account_confidence(store: GraphStore, account: StoredRecord, members: set[int]) -> tuple[float, list[str]]:
+    """How strongly an account is tied to the rest of its person, from its best links."""
+    evidence = []
+    best = 0.0
+    for e in store.edges([account.id], statuses=[MatchStatus.AUTO, MatchStatus.REVIEW]):
+        other = e.right if e.left == account.id else e.left
+        if other in members and e.status is MatchStatus.AUTO:
+            best = max(best, e.score)
+            evidence.append(f"linked to record {other} (p={e.score:.3f}): {e.explanation}")
+    if len(members) <= 1:
+        return ACCOUNT_ONLY_CONFIDENCE, ["only the social account itself is known; no other channel links to it"]
+    return (best or ACCOUNT_ONLY_CONFIDENCE), evidence[:5]
+
+
+def whois(store: GraphStore, handle: str, settings: Settings) -> WhoIs:
+    """Who a handle (or profile URL) likely is: candidate persons with a confidence and the evidence."""
+    ident = _identifier(LookupKind.HANDLE, handle, settings)
+    if ident is None:
+        return WhoIs(handle, "unknown", [], [f"'{handle}' is not a valid handle"])
+    record_ids = store.records_with_identifiers([ident]).get(ident.key, [])
+    if not record_ids:
+        return WhoIs(ident.value, "unknown", [], [f"no record holds the handle {ident.value}"])
+    owners = store.assignments(record_ids)
+    members = store.person_record_ids(sorted(set(owners.values())))
+    by_person: dict[int, WhoIsCandidate] = {}
+    for rec in store.get_records(record_ids):
+        pid = owners.get(rec.id)
+        if pid is None:
+            continue
+        if rec.kind is RecordKind.SOCIAL_ACCOUNT:
+            conf, ev = _account_confidence(store, rec, set(members.get(pid, [])))
+            ev = [f"the account {rec.source}/{rec.source_id} belongs to this person", *ev]
+        else:
+            declared = any(c.identifier == ident and c.strength is Strength.DECLARED for c in rec.claimed)
+            conf = CRM_DECLARED_CONFIDENCE if declared else ACCOUNT_ONLY_CONFIDENCE / 2
+            how = "declares" if declared else "mentions"
+            ev = [f"{rec.kind.value} {rec.source}/{rec.source_id} {how} the handle"]
+        cand = by_person.setdefault(pid, WhoIsCandidate(pid, "", 0.0, []))
+        cand.confidence = max(cand.confidence, conf)
+        cand.evidence.extend(ev)
+    names = _person_names(store, list(by_person))
+    cands = sorted(by_person.values(), key=lambda c: (-c.confidence, c.person_id))
+    for c in cands:
+        c.name = names.get(c.person_id, "")
+    status = "known" if len(cands) == 1 and cands[0].confidence >= KNOWN_CONFIDENCE else "ambiguous"
+    found = [f"{len(record_ids)} record(s) hold {ident.value}"]
+    return WhoIs(ident.value, status, cands, found)

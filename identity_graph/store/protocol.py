@@ -26,6 +26,7 @@ from identity_graph.model import (
     StoredRecord,
     TimelineItem,
 )
+from identity_graph.store.service_types import ApiToken, AuditEntry, ErasureCounts
 
 
 @dataclass(frozen=True)
@@ -306,4 +307,45 @@ class GraphStore(Protocol):
 
     def person_stats(self, person_ids: Sequence[int]) -> dict[int, PersonStats]:
         """Per live person: how many records it holds and how many distinct interactions they took part in."""
+        ...
+
+    # -- service: API tokens, audit log, erasure
+    def add_token(self, name: str, role: str, token_hash: str) -> ApiToken:
+        """Store a new token's hash with its name and role."""
+        ...
+
+    def token_by_hash(self, token_hash: str) -> ApiToken | None:
+        """The token with this hash (revoked ones included)."""
+        ...
+
+    def get_token(self, token_id: int) -> ApiToken | None:
+        """A token by id."""
+        ...
+
+    def list_tokens(self) -> list[ApiToken]:
+        """Every token, oldest first."""
+        ...
+
+    def revoke_token(self, token_id: int) -> bool:
+        """Revoke a token; False when there is no such active token."""
+        ...
+
+    def add_audit(self, actor: str, action: str, target: str = "", detail: str = "") -> None:
+        """Append one audit entry (ids only, never personal data)."""
+        ...
+
+    def audit_entries(
+        self, limit: int = 100, before_id: int | None = None, target: str | None = None
+    ) -> list[AuditEntry]:
+        """Audit entries, newest first."""
+        ...
+
+    def erase_records(
+        self, person_id: int, record_ids: Sequence[int], terms: Sequence[str], *, tombstones: bool
+    ) -> ErasureCounts:
+        """Remove these records and everything only they hold; scrub `terms` from what must stay."""
+        ...
+
+    def compact(self, *, vacuum: bool) -> None:
+        """Drop deleted index terms and fold the write-ahead log into the file (optionally VACUUM)."""
         ...

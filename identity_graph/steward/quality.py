@@ -1,0 +1,73 @@
+"""How good the links are: precision estimated from stewards' decisions on sampled links, with a Wilson interval."""
+
+from __future__ import annotations
+
+import math
+import random
+from dataclasses import dataclass
+from statistics import NormalDist
+
+from identity_graph.model import MatchStatus, Verdict
+from identity_graph.store.protocol import GraphStore
+
+
+def wilson_interval(successes: int, n: int, confidence: float) -> tuple[float, float]:
+    """The Wilson score interval of a binomial proportion (0..1 when there are no trials)."""
+    if n == 0:
+        return (0.0, 1.0)
+    z = NormalDist().inv_cdf(0.5 + confidence / 2)
+    p = successes / n
+    denominator = 1 + z * z / n
+    centre = (p + z * z / (2 * n)) / denominator
+    half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / denominator
+    return (max(0.0, centre - half), min(1.0, centre + half))
+
+
+@dataclass(frozen=True)
+class QualityEstimate:
+    """Decisions on the matcher's links of one status and the precision they imply."""
+
+    status: MatchStatus
+    links: int  # edges of this status in the store
+    same: int
+    different: int
+    unsure: int
+    precision: float | None  # same / (same + different); None before any decision
+    low: float
+    high: float
+    confidence: float
+
+    @property
+    def reviewed(self) -> int:
+        """Pairs with a decision (unsure ones included; they do not count toward precision)."""
+        return self.same + self.different + self.unsure
+
+
+def estimate_precision(store: GraphStore, status: MatchStatus, confidence: float) -> QualityEstimate:
+    """Precision of the links of one status, from the active decisions on exactly those pairs."""
+    linked = {(e.left, e.right) for e in store.edges(statuses=[status])}
+    counts = dict.fromkeys(Verdict, 0)
+    for j in store.judgements(None, active_only=True):
+        if (j.left, j.right) in linked:
+            counts[j.verdict] += 1
+    decided = counts[Verdict.SAME] + counts[Verdict.DIFFERENT]
+    low, high = wilson_interval(counts[Verdict.SAME], decided, confidence)
+    return QualityEstimate(
+        status=status,
+        links=len(linked),
+        same=counts[Verdict.SAME],
+        different=counts[Verdict.DIFFERENT],
+        unsure=counts[Verdict.UNSURE],
+        precision=counts[Verdict.SAME] / decided if decided else None,
+        low=low,
+        high=high,
+        confidence=confidence,
+    )
+
+
+def sample_links(store: GraphStore, n: int, seed: int | None = None) -> list[tuple[int, int]]:
+    """A uniform random sample of auto links nobody has decided yet, for an unbiased precision estimate."""
+    decided = {(j.left, j.right) for j in store.judgements(None, active_only=True)}
+    pool = [(e.left, e.right) for e in store.edges(statuses=[MatchStatus.AUTO]) if (e.left, e.right) not in decided]
+    rng = random.Random(seed)
+    return sorted(rng.sample(pool, min(n, len(pool))))

@@ -1,0 +1,205 @@
+"""The review queue: proposed merges (review-band edges and chain-guard reports) ranked by impact.
+
+impact = size * log2(1 + records of both persons)
+       + interactions * log2(1 + interactions that would move on a merge)
+       + shared_identifiers * (identifiers both records hold)
+       + recency * 0.5 ** (days since the newer record changed / half-life)
+       + guard (chain-guard reports only)
+
+Each weight is a named setting of `StewardSettings` (`impact_size`, `impact_interactions`,
+`impact_shared_identifiers`, `impact_recency`, `recency_half_life_days`, `impact_guard`).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+from identity_graph.model import Evidence, MatchEdge, MatchStatus, StoredRecord
+from identity_graph.settings import StewardSettings
+from identity_graph.store.protocol import GraphStore, GuardReport, PersonStats, RecordActivity
+
+SECONDS_PER_DAY = 86_400.0
+
+
+@dataclass(frozen=True)
+class ImpactParts:
+    """The raw figures one item's impact is computed from."""
+
+    records: int  # records of the persons on both sides (a record without a person counts as itself)
+    moving_interactions: int  # interactions whose person would change if the pair were merged
+    shared_identifiers: tuple[str, ...]  # identifier keys both records hold
+    last_changed: datetime  # when the newer of the two records last changed
+    guard: bool = False
+
+
+@dataclass(frozen=True)
+class ReviewItem:
+    """One proposed merge for a steward: the pair, the matcher's evidence and why it ranks where it does."""
+
+    left: int
+    right: int
+    kind: str  # "edge" (review band) or "guard" (a chain the over-merge guard stopped)
+    impact: float
+    parts: ImpactParts
+    left_person: int | None
+    right_person: int | None
+    score: float | None = None
+    weight: float | None = None
+    evidence: tuple[Evidence, ...] = ()
+    explanation: str = ""
+    guard_report_id: int | None = None
+    guard_reason: str = ""
+    chain: tuple[int, ...] = field(default_factory=tuple)
+
+    @property
+    def pair(self) -> tuple[int, int]:
+        """The pair as (smaller id, larger id)."""
+        return (min(self.left, self.right), max(self.left, self.right))
+
+
+def impact_score(parts: ImpactParts, weights: StewardSettings, now: datetime) -> float:
+    """The impact formula of the module docstring."""
+    age_days = max(0.0, (now - parts.last_changed).total_seconds() / SECONDS_PER_DAY)
+    freshness = float(0.5 ** (age_days / weights.recency_half_life_days))
+    return (
+        weights.impact_size * math.log2(1 + parts.records)
+        + weights.impact_interactions * math.log2(1 + parts.moving_interactions)
+        + weights.impact_shared_identifiers * len(parts.shared_identifiers)
+        + weights.impact_recency * freshness
+        + (weights.impact_guard if parts.guard else 0.0)
+    )
+
+
+@dataclass
+class _Context:
+    """Everything the ranking reads from the store, fetched in batches for all candidate pairs at once."""
+
+    persons: dict[int, int]
+    person_stats: dict[int, PersonStats]
+    activity: dict[int, RecordActivity]
+    records: dict[int, StoredRecord]
+
+
+def _load_context(store: GraphStore, record_ids: Sequence[int]) -> _Context:
+    """Batch-read persons, sizes, activity and identifiers of every record in the queue."""
+    persons = store.assignments(record_ids)
+    return _Context(
+        persons=persons,
+        person_stats=store.person_stats(sorted(set(persons.values()))),
+        activity=store.record_activity(record_ids),
+        records={r.id: r for r in store.get_records(record_ids)},
+    )
+
+
+def shared_identifiers(left: StoredRecord | None, right: StoredRecord | None) -> tuple[str, ...]:
+    """Identifier keys both records hold, sorted."""
+    if left is None or right is None:
+        return ()
+    keys = {c.identifier.key for c in left.claimed}
+    return tuple(sorted(keys & {c.identifier.key for c in right.claimed}))
+
+
+def _parts(ctx: _Context, left: int, right: int, *, guard: bool) -> ImpactParts:
+    """Impact figures of one pair."""
+    units: dict[tuple[str, int], tuple[int, int]] = {}  # (kind, id) -> (records, interactions)
+    for rid in (left, right):
+        pid = ctx.persons.get(rid)
+        if pid is not None and pid in ctx.person_stats:
+            stats = ctx.person_stats[pid]
+            units[("person", pid)] = (stats.records, stats.interactions)
+        else:
+            act = ctx.activity.get(rid)
+            units[("record", rid)] = (1, act.interactions if act else 0)
+    if len(units) == 1:  # already one person: a 'different' verdict would move the smaller record's history
+        moving = min((ctx.activity[r].interactions if r in ctx.activity else 0) for r in (left, right))
+    else:  # a merge keeps the older person id, so the newer person's (or the lone record's) history moves
+        leaving = max(units, key=lambda k: (k[0] == "record", k[1]))
+        moving = units[leaving][1]
+    epoch = datetime.fromtimestamp(0, UTC)
+    changed = [ctx.activity[r].changed_at for r in (left, right) if r in ctx.activity]
+    return ImpactParts(
+        records=sum(n for n, _ in units.values()),
+        moving_interactions=moving,
+        shared_identifiers=shared_identifiers(ctx.records.get(left), ctx.records.get(right)),
+        last_changed=max(changed, default=epoch),
+        guard=guard,
+    )
+
+
+def _judged_pairs(store: GraphStore, record_ids: Sequence[int]) -> set[tuple[int, int]]:
+    """Pairs that already have an active decision (any verdict): they leave the queue."""
+    return {(j.left, j.right) for j in store.judgements(record_ids, active_only=True)}
+
+
+def _guard_pair(report: GuardReport) -> tuple[int, int] | None:
+    """The two conflicting ends of a guarded chain, as (smaller, larger)."""
+    if len(report.record_ids) < 2:
+        return None
+    a, b = report.record_ids[0], report.record_ids[-1]
+    return (min(a, b), max(a, b)) if a != b else None
+
+
+def build_queue(
+    store: GraphStore, weights: StewardSettings, *, limit: int | None = None, now: datetime | None = None
+) -> list[ReviewItem]:
+    """Every undecided review-band edge and open chain-guard report, highest impact first."""
+    now = now or datetime.now(UTC)
+    edges = {(e.left, e.right): e for e in store.edges(statuses=[MatchStatus.REVIEW])}
+    reports = [(r, p) for r in store.guard_reports(open_only=True) if (p := _guard_pair(r)) is not None]
+    wanted = {r for pair in edges for r in pair} | {r for rep, p in reports for r in (*p, *rep.record_ids)}
+    record_ids = sorted(wanted)
+    if not record_ids:
+        return []
+    judged = _judged_pairs(store, record_ids)
+    ctx = _load_context(store, record_ids)
+    items: list[ReviewItem] = []
+    for report, pair in reports:
+        if pair in judged:
+            continue
+        edge = edges.pop(pair, None)
+        items.append(_item(ctx, pair, edge, weights, now, report))
+    for pair, edge in edges.items():
+        if pair not in judged:
+            items.append(_item(ctx, pair, edge, weights, now, None))
+    items.sort(key=lambda i: (-i.impact, i.left, i.right))
+    return items if limit is None else items[:limit]
+
+
+def _item(
+    ctx: _Context,
+    pair: tuple[int, int],
+    edge: MatchEdge | None,
+    weights: StewardSettings,
+    now: datetime,
+    report: GuardReport | None,
+) -> ReviewItem:
+    """One ranked queue item."""
+    left, right = pair
+    parts = _parts(ctx, left, right, guard=report is not None)
+    return ReviewItem(
+        left=left,
+        right=right,
+        kind="guard" if report is not None else "edge",
+        impact=round(impact_score(parts, weights, now), 4),
+        parts=parts,
+        left_person=ctx.persons.get(left),
+        right_person=ctx.persons.get(right),
+        score=None if edge is None else edge.score,
+        weight=None if edge is None else edge.weight,
+        evidence=() if edge is None else edge.evidence,
+        explanation="" if edge is None else edge.explanation,
+        guard_report_id=None if report is None else report.id,
+        guard_reason="" if report is None else report.reason,
+        chain=() if report is None else report.record_ids,
+    )
+
+
+def item_for_pair(store: GraphStore, weights: StewardSettings, left: int, right: int) -> ReviewItem:
+    """A review item for any pair, queued or not (for `decide --show` and the web page of one pair)."""
+    pair = (min(left, right), max(left, right))
+    found = [e for e in store.edges([pair[0]]) if (e.left, e.right) == pair]
+    ctx = _load_context(store, list(pair))
+    return _item(ctx, pair, found[0] if found else None, weights, datetime.now(UTC), None)

@@ -1,0 +1,89 @@
+"""The review queue: what it holds and how it ranks."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from identity_graph.model import MatchStatus, Verdict
+from identity_graph.settings import StewardSettings
+from identity_graph.steward.compare import Agreement, field_rows
+from identity_graph.steward.decisions import record_judgement
+from identity_graph.steward.queue import ImpactParts, build_queue, impact_score
+from identity_graph.store import SQLiteStore
+from tests.steward.conftest import NOW, call, cluster, contact, edge, load
+
+
+def test_impact_formula_uses_each_named_weight() -> None:
+    parts = ImpactParts(records=3, moving_interactions=7, shared_identifiers=("email:a@x.org",), last_changed=NOW)
+    weights = StewardSettings(
+        impact_size=1.0, impact_interactions=2.0, impact_shared_identifiers=0.5, impact_recency=4.0
+    )
+    # log2(4) * 1 + log2(8) * 2 + 1 * 0.5 + 4 * 0.5 ** 0
+    assert impact_score(parts, weights, NOW) == 2 + 6 + 0.5 + 4
+    month_later = NOW + timedelta(days=weights.recency_half_life_days)
+    assert impact_score(parts, weights, month_later) == 2 + 6 + 0.5 + 2
+
+
+def test_guard_reports_get_their_bonus() -> None:
+    parts = ImpactParts(records=1, moving_interactions=0, shared_identifiers=(), last_changed=NOW, guard=True)
+    weights = StewardSettings(impact_recency=0.0, impact_guard=3.0)
+    assert impact_score(parts, weights, NOW) == 1.0 + 3.0
+
+
+def test_queue_ranks_bigger_busier_pairs_first_and_drops_decided_pairs(store: SQLiteStore) -> None:
+    a, b, c, d, e, f = load(
+        store,
+        [
+            contact("1", "Bob", "Stone", email="bob@example.com"),
+            contact("2", "Robert", "Stone", email="bob@example.com"),
+            contact("3", "Ann", "Lee"),
+            contact("4", "Anne", "Lee"),
+            contact("5", "Zoe", "Park"),
+            contact("6", "Zoey", "Park"),
+        ],
+    )
+    busy = store.get_records([b])[0]
+    load(store, [], [call(f"c{i}", busy, NOW - timedelta(days=i)) for i in range(5)])
+    cluster(store, [[a], [b], [c], [d], [e, f]])
+    store.replace_edges([edge(a, b, MatchStatus.REVIEW), edge(c, d, MatchStatus.REVIEW), edge(e, f, MatchStatus.AUTO)])
+
+    queue = build_queue(store, StewardSettings())
+    assert [(i.left, i.right) for i in queue] == [(a, b), (c, d)]  # auto edges are not proposals
+    top = queue[0]
+    assert top.parts.moving_interactions == 5  # b's person is newer, so its calls would move
+    assert top.parts.shared_identifiers == ("email:bob@example.com",)
+    assert top.impact > queue[1].impact
+    assert top.evidence[0].comparison == "email"
+
+    record_judgement(store, c, d, Verdict.DIFFERENT, "ann")
+    assert [(i.left, i.right) for i in build_queue(store, StewardSettings())] == [(a, b)]
+
+
+def test_guard_report_is_queued_until_a_decision_on_its_ends(store: SQLiteStore) -> None:
+    a, b, c = load(store, [contact("1", "Bob", "Stone"), contact("2", "Rob", "Stone"), contact("3", "Bill", "Stone")])
+    cluster(store, [[a, b], [c]])
+    [report] = store.add_guard_reports([([a, b, c], "first name conflict at the ends of a chain")])
+    queue = build_queue(store, StewardSettings())
+    assert len(queue) == 1 and queue[0].kind == "guard" and queue[0].chain == (a, b, c)
+    assert queue[0].guard_report_id == report
+    record_judgement(store, c, a, Verdict.DIFFERENT, "ann")
+    assert build_queue(store, StewardSettings()) == []
+    assert store.guard_reports(open_only=True) == []
+    assert store.guard_reports(open_only=False)[0].resolved_at is not None
+
+
+def test_field_rows_show_both_sides(store: SQLiteStore) -> None:
+    a, b = load(
+        store,
+        [
+            contact("1", "Bob", "Stone", email="bob@example.com", phone="415 555 0134"),
+            contact("2", "Robert", "stone", email="BOB@example.com"),
+        ],
+    )
+    left, right = store.get_records([a, b])
+    rows = {r.field: r for r in field_rows(left, right)}
+    assert rows["first name"].agreement == Agreement.DIFFERENT
+    assert rows["last name"].agreement == Agreement.SAME
+    assert rows["email"].agreement == Agreement.SAME
+    assert rows["phone"].agreement == Agreement.ONE_SIDED and rows["phone"].left == "+14155550134"
+    assert "date of birth" not in rows

@@ -55,18 +55,28 @@ def _address_of(record: StoredRecord) -> str:
     return ", ".join(p for p in parts if p)
 
 
+def _name_key(value: str) -> str:
+    """Names equal up to case and word order (caller-ID gives LAST FIRST) share a key."""
+    return " ".join(sorted(value.casefold().split()))
+
+
 def _collect(
-    records: Sequence[StoredRecord], kind: str, value_of: Callable[[StoredRecord], str], field: str
+    records: Sequence[StoredRecord],
+    kind: str,
+    value_of: Callable[[StoredRecord], str],
+    field: str,
+    key_of: Callable[[str], str] = str.casefold,
 ) -> list[ProfileValue]:
-    """Group equal values (case-folded) across records, keeping every source."""
+    """Group equal values across records, keeping every source; shows the variant most records wrote."""
     groups: dict[str, list[tuple[str, StoredRecord]]] = defaultdict(list)
     for record in records:
         value = value_of(record)
         if value:
-            groups[value.casefold()].append((value, record))
+            groups[key_of(value)].append((value, record))
     out = []
     for members in groups.values():
-        shown = max((v for v, _ in members), key=lambda v: sum(1 for w, _ in members if w == v))
+        written = [v for v, r in members if not r.display_name().isupper()] or [v for v, _ in members]
+        shown = max(written, key=written.count)
         out.append(ProfileValue(kind=kind, value=shown, sources=tuple(_ref(r, field) for _, r in members), rule=""))
     return out
 
@@ -176,7 +186,7 @@ def build_profile(store: GraphStore, person_id: int, settings: Settings, query: 
     records = store.get_records(record_ids)
     by_id = {r.id: r for r in records}
     priority = settings.profile.source_priority
-    names = _collect(records, "name", _name_of, "name")
+    names = _collect(records, "name", _name_of, "name", _name_key)
     addresses = _collect(records, "address", _address_of, "address")
     dobs = _collect(records, "dob", lambda r: r.dob.isoformat() if r.dob else "", "dob")
     page = query or TimelineQuery(limit=settings.profile.timeline_page_size)

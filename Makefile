@@ -44,7 +44,7 @@ typecheck: install  ## mypy --strict
 
 bench: install  ## speed and accuracy benchmarks, printed as a table
 	$(BIN)/python -m pip install -q -e ".[bench]"
-	$(BIN)/python -m benchmarks
+	$(BIN)/python -m benchmarks $(if $(filter 1,$(QUICK)),--quick,)
 
 clean:  ## remove the virtual environment and generated files
 	rm -rf $(VENV) demo.db demo.db-wal demo.db-shm .pytest_cache .mypy_cache .ruff_cache

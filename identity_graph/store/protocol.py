@@ -349,3 +349,7 @@ class GraphStore(Protocol):
     def compact(self, *, vacuum: bool) -> None:
         """Drop deleted index terms and fold the write-ahead log into the file (optionally VACUUM)."""
         ...
+
+    def last_event_id(self) -> int:
+        """The id of the newest change-feed event (0 when the feed is empty)."""
+        ...

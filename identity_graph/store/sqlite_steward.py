@@ -91,3 +91,7 @@ class SQLiteStewardMixin(SQLiteBase):
             for pid, n in records.items():
                 out[int(pid)] = PersonStats(records=int(n), interactions=int(acts.get(pid, 0)))
         return out
+
+    def last_event_id(self) -> int:
+        """The id of the newest change-feed event (0 when the feed is empty)."""
+        return int(self.scalar("SELECT coalesce(max(id), 0) FROM change_events"))

@@ -76,9 +76,7 @@ class SQLiteGraphMixin(SQLiteBase):
                 ),
             )
 
-    def edges(
-        self, record_ids: Sequence[int] | None = None, statuses: Sequence[MatchStatus] = ()
-    ) -> list[MatchEdge]:
+    def edges(self, record_ids: Sequence[int] | None = None, statuses: Sequence[MatchStatus] = ()) -> list[MatchEdge]:
         """Edges touching these records (all when None), optionally of some statuses."""
         cols = "left_id, right_id, score, weight, status, evidence, explanation"
         status_sql = f" AND status IN ({placeholders(len(statuses))})" if statuses else ""
@@ -187,9 +185,7 @@ class SQLiteGraphMixin(SQLiteBase):
             )
             touched = sorted({p for _, p in pairs})
             for part in chunks(touched):
-                conn.execute(
-                    f"UPDATE persons SET updated_at = ? WHERE id IN ({placeholders(len(part))})", (now, *part)
-                )
+                conn.execute(f"UPDATE persons SET updated_at = ? WHERE id IN ({placeholders(len(part))})", (now, *part))
 
     def retire_persons(self, pairs: Sequence[tuple[int, int | None]]) -> None:
         """Retire persons that lost all their records: (person_id, merged_into or None)."""
@@ -242,9 +238,9 @@ class SQLiteGraphMixin(SQLiteBase):
         current: int | None = person_id
         while current is not None and current not in seen:
             seen.add(current)
-            row = self._conn().execute(
-                "SELECT merged_into, retired_at FROM persons WHERE id = ?", (current,)
-            ).fetchone()
+            row = (
+                self._conn().execute("SELECT merged_into, retired_at FROM persons WHERE id = ?", (current,)).fetchone()
+            )
             if row is None:
                 return None
             if row[1] is None:

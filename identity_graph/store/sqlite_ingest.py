@@ -207,9 +207,7 @@ class SQLiteIngestMixin(SQLiteBase):
         """Link records to their normalized identifiers, creating identifiers as needed."""
         wanted = {(c.identifier.kind.value, c.identifier.value) for p in recs for c in p.identifiers}
         conn.executemany("INSERT OR IGNORE INTO identifiers(kind, value) VALUES (?, ?)", sorted(wanted))
-        ident_ids = self.identifier_ids(
-            [Identifier(kind=IdentifierKind(k), value=v) for k, v in wanted], conn=conn
-        )
+        ident_ids = self.identifier_ids([Identifier(kind=IdentifierKind(k), value=v) for k, v in wanted], conn=conn)
         rows = []
         for p in recs:
             record_id = ids[(p.record.source, p.record.source_id)][0]
@@ -258,14 +256,11 @@ class SQLiteIngestMixin(SQLiteBase):
             self._version_interactions(conn, [iid for iid, _, _ in changed], now)
             sets = ",".join(f"{c} = ?" for c in _INTERACTION_COLUMNS)
             conn.executemany(
-                f"UPDATE interactions SET {sets}, content_hash = ?, changed_at = ?, version = version + 1 "
-                "WHERE id = ?",
+                f"UPDATE interactions SET {sets}, content_hash = ?, changed_at = ?, version = version + 1 WHERE id = ?",
                 [(*_interaction_values(i), digest, now, iid) for iid, i, digest in changed],
             )
             for part in chunks([iid for iid, _, _ in changed]):
-                conn.execute(
-                    f"DELETE FROM participations WHERE interaction_id IN ({placeholders(len(part))})", part
-                )
+                conn.execute(f"DELETE FROM participations WHERE interaction_id IN ({placeholders(len(part))})", part)
             stats.interactions_updated += len(changed)
         act_ids = self._existing(conn, "interactions", [(i.source, i.source_id) for i in touched])
         conn.executemany(

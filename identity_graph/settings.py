@@ -71,12 +71,19 @@ class ServiceSettings(BaseModel):
 
     host: str = Field("127.0.0.1", description="address to bind; loopback by default")
     port: int = Field(8765, ge=1, le=65535, description="port to serve on")
+    session_hours: float = Field(12.0, gt=0, description="a web sign-in lasts this long")
+    secure_cookies: bool = Field(False, description="mark cookies Secure (set when served behind HTTPS)")
+    lookup_limit: int = Field(20, ge=1, le=500, description="most persons a lookup returns")
+    audit_page_size: int = Field(100, ge=1, le=10_000, description="audit entries per page")
 
 
 class PrivacySettings(BaseModel):
     """Erasure behaviour."""
 
     tombstones: bool = Field(True, description="erased source items are not re-linked when loaded again")
+    vacuum_after_erase: bool = Field(
+        False, description="VACUUM the store after an erasure (secure delete already overwrites erased bytes)"
+    )
 
 
 class StewardSettings(BaseModel):

@@ -340,6 +340,10 @@ class GraphStore(Protocol):
         """Audit entries, newest first."""
         ...
 
+    def withdraw_judgement(self, judgement_id: int) -> Judgement:
+        """Mark an active decision superseded without a successor (an undo); it is kept."""
+        ...
+
     def erase_records(
         self, person_id: int, record_ids: Sequence[int], terms: Sequence[str], *, tombstones: bool
     ) -> ErasureCounts:

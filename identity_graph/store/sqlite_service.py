@@ -8,8 +8,11 @@ import sqlite3
 from collections.abc import Sequence
 from datetime import datetime
 
+from identity_graph.errors import ConflictError, NotFound
+from identity_graph.model import Judgement
 from identity_graph.store.service_types import ApiToken, AuditEntry, ErasureCounts
 from identity_graph.store.sqlite_base import SQLiteBase, chunks, placeholders, to_json, utcnow
+from identity_graph.store.sqlite_graph import _judgement_from_row
 from identity_graph.store.sqlite_ingest import source_id_hash
 
 #: What erased text is replaced with where a shared item must stay (an email to two customers).
@@ -123,6 +126,24 @@ class SQLiteServiceMixin(SQLiteBase):
             AuditEntry(int(r[0]), datetime.fromisoformat(r[1]), r[2], r[3], r[4], r[5])
             for r in self._conn().execute(sql, params)
         ]
+
+    # -- steward: undo
+    def withdraw_judgement(self, judgement_id: int) -> Judgement:
+        """Mark an active decision superseded without a successor (an undo); it is kept, never removed."""
+        with self.transaction() as conn:
+            cur = conn.execute(
+                "UPDATE judgements SET superseded_at = ? WHERE id = ? AND superseded_at IS NULL",
+                (utcnow(), judgement_id),
+            )
+            row = conn.execute(
+                "SELECT id, left_id, right_id, verdict, by, at, reason, superseded_at FROM judgements WHERE id = ?",
+                (judgement_id,),
+            ).fetchone()
+        if row is None:
+            raise NotFound(f"no decision {judgement_id}")
+        if cur.rowcount == 0:
+            raise ConflictError(f"decision {judgement_id} was already superseded")
+        return _judgement_from_row(row)
 
     # -- erasure
     def erase_records(

@@ -1,0 +1,92 @@
+"""Erase a person everywhere: records, what only they hold, their traces in shared items, and tombstones.
+
+What goes: the person's records; identifiers nobody else declares; interactions only they took part in (shared
+ones stay for the others, with the person's names and identifiers replaced by `[erased]`); participations,
+match edges, judgements, blocking keys, name-index entries, kept old versions and change-feed events about them.
+What stays: a retired person id (so it is never reused), one `person.erased` event (ids only), one tombstone per
+erased source item (a hash of its source id, so reloading the same source does not silently bring it back,
+unless `privacy.tombstones` is off), and the audit log (which holds ids, never personal data).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import phonenumbers
+
+from identity_graph.errors import NotFound
+from identity_graph.model import IdentifierKind, StoredRecord
+from identity_graph.settings import Settings
+from identity_graph.store.protocol import GraphStore
+from identity_graph.store.service_types import ErasureCounts
+
+#: Shorter words are not scrubbed from shared texts (they would mangle unrelated words: "Al", "Li").
+MIN_TERM_CHARS = 3
+
+
+@dataclass(frozen=True)
+class ErasureResult:
+    """What erasing one person did."""
+
+    person_id: int
+    record_ids: tuple[int, ...]
+    counts: ErasureCounts
+
+
+def _phone_forms(value: str) -> list[str]:
+    """The ways a stored E.164 phone number is commonly written (so shared texts lose every form)."""
+    forms = [value, value.lstrip("+")]
+    try:
+        number = phonenumbers.parse(value, None)
+    except phonenumbers.NumberParseException:
+        return forms
+    national = str(number.national_number)
+    forms.append(national)
+    for fmt in (phonenumbers.PhoneNumberFormat.NATIONAL, phonenumbers.PhoneNumberFormat.INTERNATIONAL):
+        forms.append(phonenumbers.format_number(number, fmt))
+    return forms
+
+
+def personal_terms(records: Iterable[StoredRecord]) -> list[str]:
+    """Every name, date of birth, address and identifier form these records hold (what erasure scrubs)."""
+    terms: set[str] = set()
+    for r in records:
+        a = r.address
+        terms.update(
+            t
+            for t in (
+                r.first_name,
+                r.middle_name,
+                r.last_name,
+                r.full_name,
+                r.display_name(),
+                a.street,
+                a.full,
+                r.dob.isoformat() if r.dob else None,
+            )
+            if t
+        )
+        for c in r.claimed:
+            terms.add(c.raw)
+            value = c.identifier.value
+            terms.add(value)
+            if c.identifier.kind is IdentifierKind.PHONE:
+                terms.update(_phone_forms(value))
+            elif c.identifier.kind is IdentifierKind.HANDLE:
+                terms.add(value.split(":", 1)[-1])
+            elif c.identifier.kind is IdentifierKind.EMAIL:
+                terms.add(value.split("@", 1)[0])
+    return sorted(t.strip() for t in terms if len(t.strip()) >= MIN_TERM_CHARS)
+
+
+def erase_person(store: GraphStore, person_id: int, settings: Settings) -> ErasureResult:
+    """Erase one person (an id merged away leads to the person it became); NotFound when there is none."""
+    live = store.resolve_person_id(person_id)
+    record_ids = store.person_record_ids([live]).get(live, []) if live is not None else []
+    if live is None or not record_ids:
+        raise NotFound(f"no person {person_id}")
+    records = store.get_records(record_ids)
+    counts = store.erase_records(live, record_ids, personal_terms(records), tombstones=settings.privacy.tombstones)
+    store.compact(vacuum=settings.privacy.vacuum_after_erase)
+    return ErasureResult(person_id=live, record_ids=tuple(record_ids), counts=counts)

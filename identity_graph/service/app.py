@@ -1,0 +1,137 @@
+"""The FastAPI application: `/api/v1` (OpenAPI at `/api/v1/openapi.json`) and the web UI."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+
+from fastapi import APIRouter, FastAPI, Request
+from fastapi.responses import JSONResponse, Response
+from fastapi.routing import APIRoute
+
+from identity_graph import __version__
+from identity_graph.errors import (
+    AccessDenied,
+    ConfigError,
+    ConflictError,
+    IdentityGraphError,
+    InputError,
+    NotFound,
+)
+from identity_graph.service.auth import Permission
+from identity_graph.settings import Settings
+from identity_graph.store import open_store
+from identity_graph.store.protocol import GraphStore
+
+API_PREFIX = "/api/v1"
+
+#: HTTP status of each expected error; anything else of ours is a 500 with its one-line message.
+ERROR_STATUS: dict[type[IdentityGraphError], int] = {
+    NotFound: 404,
+    AccessDenied: 403,
+    ConflictError: 409,
+    InputError: 422,
+    ConfigError: 400,
+}
+
+
+def status_of(exc: IdentityGraphError) -> int:
+    """The HTTP status an error maps to."""
+    for kind, code in ERROR_STATUS.items():
+        if isinstance(exc, kind):
+            return code
+    return 500
+
+
+@dataclass(frozen=True)
+class RouteRule:
+    """One endpoint and the permission it needs (None: public, or any signed-in user)."""
+
+    face: str  # "api" or "web"
+    method: str
+    path: str
+    permission: Permission | None
+
+
+def _routers() -> list[tuple[str, str, APIRouter]]:
+    """(face, prefix, router) of every router the app mounts."""
+    from identity_graph.service.routes import ingest, lookup, persons, review, tokens, whois
+    from identity_graph.web import routes as web_routes
+    from identity_graph.web import steward_pages
+
+    api = [("api", API_PREFIX, m.router) for m in (lookup, persons, whois, review, ingest, tokens)]
+    return [*api, ("web", "", web_routes.router), ("web", "", steward_pages.router)]
+
+
+def _permission(route: APIRoute) -> Permission | None:
+    """The permission a route's `Need`/`WebNeed` dependency asks for, searched through its dependency tree."""
+    stack = list(route.dependant.dependencies)
+    while stack:
+        dep = stack.pop()
+        permission = getattr(dep.call, "permission", None)
+        if isinstance(permission, Permission):
+            return permission
+        stack.extend(dep.dependencies)
+    return None
+
+
+def route_table() -> list[RouteRule]:
+    """Every endpoint of the app with its permission rule (the role tests are parametrized from this)."""
+    rules = []
+    for face, prefix, router in _routers():
+        for route in router.routes:
+            if isinstance(route, APIRoute):
+                for method in sorted(route.methods or ()):
+                    rules.append(RouteRule(face, method, prefix + route.path, _permission(route)))
+    return rules
+
+
+def _include_routes(app: FastAPI) -> None:
+    """Mount every API router and the web UI."""
+    from identity_graph.web.routes import mount_web
+
+    for face, prefix, router in _routers():
+        if face == "api":
+            app.include_router(router, prefix=prefix)
+    mount_web(app)
+
+
+def create_app(settings: Settings, store: GraphStore | None = None) -> FastAPI:
+    """Build the service over a store (opened from `settings.db` when not given, and closed on shutdown)."""
+    owned = store is None
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        yield
+        if owned:
+            app.state.store.close()
+
+    app = FastAPI(
+        title="identity-graph",
+        version=__version__,
+        description="Customer identity lookup, profiles, who-is, stewardship and erasure.",
+        openapi_url=f"{API_PREFIX}/openapi.json",
+        docs_url=None,  # Swagger UI would load scripts from a CDN; the UI makes no outside requests
+        redoc_url=None,
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    app.state.store = store if store is not None else open_store(settings.db)
+
+    @app.exception_handler(IdentityGraphError)
+    async def _our_error(request: Request, exc: IdentityGraphError) -> Response:
+        code = status_of(exc)
+        if request.url.path.startswith(API_PREFIX):
+            return JSONResponse({"detail": str(exc)}, status_code=code)
+        from identity_graph.web.render import error_page
+
+        return error_page(request, code, str(exc))
+
+    @app.get("/healthz", include_in_schema=False)
+    def healthz() -> dict[str, str]:
+        """Liveness probe (no data, no token)."""
+        return {"status": "ok"}
+
+    _include_routes(app)
+    return app

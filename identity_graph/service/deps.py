@@ -1,0 +1,77 @@
+"""Typed dependencies of the API: the store, the settings, and the caller with a permission check.
+
+Every `/api/v1` route takes exactly one `Need(...)` caller; the role test walks the route table for it, so a
+new endpoint without a role rule fails the suite.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import Depends, HTTPException, Request, status
+
+from identity_graph.service.auth import Caller, Permission, authenticate
+from identity_graph.settings import Settings
+from identity_graph.store.protocol import GraphStore
+
+BEARER = "bearer"
+
+
+def get_store(request: Request) -> GraphStore:
+    """The store the app was created with."""
+    store: GraphStore = request.app.state.store
+    return store
+
+
+def get_settings(request: Request) -> Settings:
+    """The settings the app was created with."""
+    settings: Settings = request.app.state.settings
+    return settings
+
+
+StoreDep = Annotated[GraphStore, Depends(get_store)]
+SettingsDep = Annotated[Settings, Depends(get_settings)]
+
+
+def _unauthorized(message: str) -> HTTPException:
+    """A 401 that tells the client to send a bearer token."""
+    return HTTPException(status.HTTP_401_UNAUTHORIZED, detail=message, headers={"WWW-Authenticate": "Bearer"})
+
+
+def api_caller(request: Request, store: StoreDep) -> Caller:
+    """The caller named by the `Authorization: Bearer <token>` header; 401 when missing, unknown or revoked."""
+    header = request.headers.get("authorization", "")
+    scheme, _, token = header.partition(" ")
+    if scheme.lower() != BEARER or not token.strip():
+        raise _unauthorized("missing bearer token")
+    caller = authenticate(store, token.strip())
+    if caller is None:
+        raise _unauthorized("unknown or revoked token")
+    return caller
+
+
+class Need:
+    """A dependency that admits callers whose role holds one permission (403 otherwise)."""
+
+    def __init__(self, permission: Permission) -> None:
+        self.permission = permission
+
+    def __call__(self, caller: Annotated[Caller, Depends(api_caller)]) -> Caller:
+        if not caller.can(self.permission):
+            raise HTTPException(
+                status.HTTP_403_FORBIDDEN, detail=f"role {caller.role.value} may not {self.permission.value}"
+            )
+        return caller
+
+    def __repr__(self) -> str:
+        return f"Need({self.permission.value})"
+
+
+LookupCaller = Annotated[Caller, Depends(Need(Permission.LOOKUP))]
+ReadCaller = Annotated[Caller, Depends(Need(Permission.READ))]
+WhoisCaller = Annotated[Caller, Depends(Need(Permission.WHOIS))]
+ReviewCaller = Annotated[Caller, Depends(Need(Permission.REVIEW))]
+DecideCaller = Annotated[Caller, Depends(Need(Permission.DECIDE))]
+IngestCaller = Annotated[Caller, Depends(Need(Permission.INGEST))]
+EraseCaller = Annotated[Caller, Depends(Need(Permission.ERASE))]
+AdminCaller = Annotated[Caller, Depends(Need(Permission.ADMIN))]

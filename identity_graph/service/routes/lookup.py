@@ -1,0 +1,36 @@
+"""`GET /api/v1/lookup`: persons by phone, email, handle, name or `source:source_id`, ranked."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+from pydantic import BaseModel
+
+from identity_graph.lookup import LookupKind, PersonHit, classify, lookup
+from identity_graph.service import audit
+from identity_graph.service.deps import LookupCaller, SettingsDep, StoreDep
+
+router = APIRouter(tags=["lookup"])
+
+
+class LookupResult(BaseModel):
+    """Persons found for a search text, best first."""
+
+    kind: LookupKind
+    hits: list[PersonHit]
+
+
+@router.get("/lookup", response_model=LookupResult, summary="Find persons by phone, email, handle, name or source id")
+def lookup_persons(
+    caller: LookupCaller,
+    store: StoreDep,
+    settings: SettingsDep,
+    q: Annotated[str, Query(min_length=1, max_length=500, description="what the customer gave")],
+    kind: Annotated[LookupKind | None, Query(description="force how q is read")] = None,
+) -> LookupResult:
+    """Persons matching the text, ranked, each with what matched."""
+    used = kind or classify(q)
+    hits = lookup(store, q, settings, kind=used)[: settings.service.lookup_limit]
+    audit.record(store, caller, "lookup", "", audit.ids_detail(kind=used.value, hits=[h.person_id for h in hits]))
+    return LookupResult(kind=used, hits=hits)

@@ -1,0 +1,112 @@
+"""`/api/v1/persons`: a profile, its timeline, why a record is linked, and erasure."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+from pydantic import BaseModel
+
+from identity_graph.erasure import erase_person
+from identity_graph.errors import NotFound
+from identity_graph.model import MatchEdge, Profile, TimelineItem
+from identity_graph.profile import build_profile, why_linked
+from identity_graph.service import audit
+from identity_graph.service.deps import EraseCaller, ReadCaller, SettingsDep, StoreDep
+from identity_graph.service.queries import timeline_query
+
+router = APIRouter(prefix="/persons", tags=["persons"])
+
+Channels = Annotated[list[str], Query(description="only these channels (repeat the parameter)")]
+Day = Annotated[str | None, Query(description="YYYY-MM-DD")]
+Page = Annotated[int, Query(ge=1, description="page number, from 1")]
+Limit = Annotated[int | None, Query(ge=1, le=1000, description="items per page")]
+
+
+class TimelinePage(BaseModel):
+    """One page of a person's timeline."""
+
+    person_id: int
+    total: int
+    page: int
+    items: list[TimelineItem]
+
+
+class WhyLinked(BaseModel):
+    """Why one record belongs to its person: a sentence and the stored match edges behind it."""
+
+    person_id: int
+    record_id: int
+    why: str
+    edges: list[MatchEdge]
+
+
+class Erased(BaseModel):
+    """What erasing a person removed."""
+
+    person_id: int
+    records: int
+    counts: dict[str, int]
+
+
+@router.get("/{person_id}", response_model=Profile, summary="A person's profile with a timeline page")
+def get_profile(
+    person_id: int,
+    caller: ReadCaller,
+    store: StoreDep,
+    settings: SettingsDep,
+    channel: Channels = [],  # noqa: B006 (FastAPI copies defaults)
+    since: Day = None,
+    until: Day = None,
+    page: Page = 1,
+    limit: Limit = None,
+) -> Profile:
+    """Golden fields with provenance, identifiers, records and a filtered timeline page."""
+    query = timeline_query(settings, channel, since, until, page, limit)
+    profile = build_profile(store, person_id, settings, query)
+    audit.record(store, caller, "profile.read", audit.person_target(profile.person_id))
+    return profile
+
+
+@router.get("/{person_id}/timeline", response_model=TimelinePage, summary="A page of a person's timeline")
+def get_timeline(
+    person_id: int,
+    caller: ReadCaller,
+    store: StoreDep,
+    settings: SettingsDep,
+    channel: Channels = [],  # noqa: B006
+    since: Day = None,
+    until: Day = None,
+    page: Page = 1,
+    limit: Limit = None,
+) -> TimelinePage:
+    """Interactions newest first, each saying which record put it there and why that record is linked."""
+    query = timeline_query(settings, channel, since, until, page, limit)
+    profile = build_profile(store, person_id, settings, query)
+    audit.record(store, caller, "timeline.read", audit.person_target(profile.person_id), f"page={page}")
+    return TimelinePage(
+        person_id=profile.person_id, total=profile.timeline_total, page=page, items=list(profile.timeline)
+    )
+
+
+@router.get("/{person_id}/records/{record_id}/why", response_model=WhyLinked, summary="Why a record is linked")
+def get_why(person_id: int, record_id: int, caller: ReadCaller, store: StoreDep) -> WhyLinked:
+    """The reason a record belongs to the person, with the stored edges and their evidence."""
+    live = store.resolve_person_id(person_id)
+    members = set(store.person_record_ids([live]).get(live, [])) if live is not None else set()
+    if live is None or record_id not in members:
+        raise NotFound(f"record {record_id} is not part of person {person_id}")
+    why = why_linked(store, [record_id], members)[record_id]
+    edges = [e for e in store.edges([record_id]) if {e.left, e.right} <= members]
+    audit.record(store, caller, "why.read", audit.person_target(live), f"record={record_id}")
+    return WhyLinked(person_id=live, record_id=record_id, why=why, edges=edges)
+
+
+@router.delete("/{person_id}", response_model=Erased, summary="Erase a person everywhere")
+def delete_person(person_id: int, caller: EraseCaller, store: StoreDep, settings: SettingsDep) -> Erased:
+    """Remove the person's records, identifiers, interactions and judgements; tombstone their source items."""
+    result = erase_person(store, person_id, settings)
+    audit.record(
+        store, caller, "person.erase", audit.person_target(result.person_id), f"records={len(result.record_ids)}"
+    )
+    return Erased(person_id=result.person_id, records=len(result.record_ids), counts=result.counts.as_dict())

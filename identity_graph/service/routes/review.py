@@ -1,0 +1,157 @@
+"""`/api/v1/review`, splits, unmerges, the person graph and the change feed: the steward's endpoints."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+from pydantic import BaseModel, Field
+
+from identity_graph.errors import NotFound
+from identity_graph.model import ChangeEvent, Judgement, StoredRecord, Verdict
+from identity_graph.service import audit
+from identity_graph.service.auth import Caller
+from identity_graph.service.deps import DecideCaller, ReviewCaller, SettingsDep, StoreDep
+from identity_graph.service.graph import PersonGraph, person_graph
+from identity_graph.steward.compare import FieldRow, field_rows
+from identity_graph.steward.decisions import pair_history, record_judgement
+from identity_graph.steward.feed import parse_since
+from identity_graph.steward.queue import ReviewItem, build_queue, item_for_pair
+from identity_graph.steward.split import split_person, unmerge_record
+
+router = APIRouter(tags=["review"])
+
+#: Most queue items one request returns.
+MAX_QUEUE = 500
+
+
+class PairView(BaseModel):
+    """One pair for review: the ranked item, both records, and their fields side by side."""
+
+    item: ReviewItem
+    left: StoredRecord
+    right: StoredRecord
+    fields: list[FieldRow]
+    history: list[Judgement]
+
+
+class DecisionIn(BaseModel):
+    """A steward's decision about two records."""
+
+    left: int
+    right: int
+    verdict: Verdict
+    reason: str | None = Field(None, max_length=1000)
+
+
+class SplitIn(BaseModel):
+    """Groups of the person's records that are different people (records not named form one more group)."""
+
+    groups: list[list[int]] = Field(min_length=1)
+    reason: str | None = Field(None, max_length=1000)
+
+
+class ReasonIn(BaseModel):
+    """An optional reason."""
+
+    reason: str | None = Field(None, max_length=1000)
+
+
+class SplitOut(BaseModel):
+    """The persons a split left."""
+
+    old_person: int
+    persons: list[int]
+    groups: list[list[int]]
+
+
+def steward_name(caller: Caller) -> str:
+    """The name a decision is stored under: the token's name and id (staff, never a customer)."""
+    return f"{caller.name}#{caller.token_id}"
+
+
+def pair_view(store: StoreDep, settings: SettingsDep, left: int, right: int) -> PairView:
+    """Everything a steward needs to decide one pair."""
+    item = item_for_pair(store, settings.steward, left, right)
+    records = {r.id: r for r in store.get_records([item.left, item.right])}
+    if item.left not in records or item.right not in records:
+        raise NotFound(f"no records {left} and {right}")
+    a, b = records[item.left], records[item.right]
+    return PairView(
+        item=item, left=a, right=b, fields=field_rows(a, b), history=pair_history(store, item.left, item.right)
+    )
+
+
+@router.get("/review", response_model=list[ReviewItem], summary="The review queue, highest impact first")
+def get_queue(
+    caller: ReviewCaller,
+    store: StoreDep,
+    settings: SettingsDep,
+    limit: Annotated[int, Query(ge=1, le=MAX_QUEUE)] = 50,
+) -> list[ReviewItem]:
+    """Undecided review-band pairs and chain-guard reports, ranked by impact."""
+    return build_queue(store, settings.steward, limit=limit)
+
+
+@router.get("/review/{left}/{right}", response_model=PairView, summary="One pair, field by field")
+def get_pair(left: int, right: int, caller: ReviewCaller, store: StoreDep, settings: SettingsDep) -> PairView:
+    """Both sides field by field, with evidence, weights and earlier decisions."""
+    view = pair_view(store, settings, left, right)
+    audit.record(store, caller, "pair.read", f"records:{view.item.left},{view.item.right}")
+    return view
+
+
+@router.post("/review/decisions", response_model=Judgement, status_code=201, summary="Decide a pair")
+def post_decision(body: DecisionIn, caller: DecideCaller, store: StoreDep) -> Judgement:
+    """Store same / different / unsure; an earlier decision on the pair is superseded, never removed."""
+    j = record_judgement(store, body.left, body.right, body.verdict, steward_name(caller), reason=body.reason)
+    audit.record(store, caller, "decision", f"records:{j.left},{j.right}", f"verdict={j.verdict.value} id={j.id}")
+    return j
+
+
+@router.post("/review/decisions/{judgement_id}/undo", response_model=Judgement, summary="Undo a decision")
+def undo_decision(judgement_id: int, caller: DecideCaller, store: StoreDep) -> Judgement:
+    """Withdraw a decision: it is kept, marked superseded, and the pair returns to the queue."""
+    j = store.withdraw_judgement(judgement_id)
+    audit.record(store, caller, "decision.undo", f"records:{j.left},{j.right}", f"id={judgement_id}")
+    return j
+
+
+@router.post("/persons/{person_id}/split", response_model=SplitOut, summary="Split a person")
+def post_split(person_id: int, body: SplitIn, caller: DecideCaller, store: StoreDep, settings: SettingsDep) -> SplitOut:
+    """Split into the chosen groups of records; their interactions move with them."""
+    result = split_person(store, person_id, body.groups, steward_name(caller), settings.steward, reason=body.reason)
+    audit.record(
+        store, caller, "person.split", audit.person_target(person_id), audit.ids_detail(persons=result.persons)
+    )
+    return SplitOut(old_person=result.old_person, persons=result.persons, groups=result.groups)
+
+
+@router.post("/records/{record_id}/unmerge", response_model=SplitOut, summary="Take one record out of its person")
+def post_unmerge(
+    record_id: int, body: ReasonIn, caller: DecideCaller, store: StoreDep, settings: SettingsDep
+) -> SplitOut:
+    """The record leaves its person for a person of its own."""
+    result = unmerge_record(store, record_id, steward_name(caller), settings.steward, reason=body.reason)
+    audit.record(store, caller, "record.unmerge", audit.person_target(result.old_person), f"record={record_id}")
+    return SplitOut(old_person=result.old_person, persons=result.persons, groups=result.groups)
+
+
+@router.get("/persons/{person_id}/graph", response_model=PersonGraph, summary="A person's records as a graph")
+def get_graph(person_id: int, caller: ReviewCaller, store: StoreDep) -> PersonGraph:
+    """Records, identifiers and links with a layout, coloured by status in the web UI."""
+    graph = person_graph(store, person_id)
+    audit.record(store, caller, "graph.read", audit.person_target(graph.person_id))
+    return graph
+
+
+@router.get("/changes", response_model=list[ChangeEvent], summary="The change feed")
+def get_changes(
+    caller: ReviewCaller,
+    store: StoreDep,
+    since: Annotated[str | None, Query(description="an event id, a time, or a span like 2h")] = None,
+    limit: Annotated[int, Query(ge=1, le=10_000)] = 1000,
+) -> list[ChangeEvent]:
+    """Person created / merged / split / erased and record attached / detached events, oldest first."""
+    start = parse_since(since)
+    return store.events(since_id=start.event_id, since=start.time, limit=limit)

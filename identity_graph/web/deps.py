@@ -1,0 +1,72 @@
+"""Dependencies of the web pages: the signed-in session, a permission check, and CSRF-checked forms."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import Depends, Request
+from starlette.datastructures import FormData
+
+from identity_graph.errors import AccessDenied
+from identity_graph.service.auth import Caller, Permission
+from identity_graph.web.session import CSRF_FIELD, CSRF_HEADER, SESSION_COOKIE, Session, csrf_ok, read_cookie
+
+
+class LoginRequired(Exception):
+    """No valid session: the page redirects to the sign-in form."""
+
+
+class CsrfFailed(AccessDenied):
+    """A form post without the session's CSRF token."""
+
+
+def web_session(request: Request) -> Session:
+    """The signed-in session, or LoginRequired."""
+    session = read_cookie(
+        request.app.state.store, request.app.state.session_secret, request.cookies.get(SESSION_COOKIE)
+    )
+    if session is None:
+        raise LoginRequired()
+    request.state.session = session
+    return session
+
+
+SessionDep = Annotated[Session, Depends(web_session)]
+
+
+class WebNeed:
+    """A page dependency that admits sessions whose role holds one permission (a 403 page otherwise)."""
+
+    def __init__(self, permission: Permission) -> None:
+        self.permission = permission
+
+    def __call__(self, session: SessionDep) -> Caller:
+        session.caller.require(self.permission)
+        return session.caller
+
+    def __repr__(self) -> str:
+        return f"WebNeed({self.permission.value})"
+
+
+async def checked_form(request: Request, session: SessionDep) -> FormData:
+    """The posted form, after checking its CSRF token (form field or header)."""
+    form = await request.form()
+    given = form.get(CSRF_FIELD)
+    token = given if isinstance(given, str) else request.headers.get(CSRF_HEADER)
+    if not csrf_ok(session.csrf(request.app.state.session_secret), token):
+        raise CsrfFailed("the form expired or did not come from this site; reload the page and try again")
+    return form
+
+
+FormDep = Annotated[FormData, Depends(checked_form)]
+LookupUser = Annotated[Caller, Depends(WebNeed(Permission.LOOKUP))]
+ReadUser = Annotated[Caller, Depends(WebNeed(Permission.READ))]
+WhoisUser = Annotated[Caller, Depends(WebNeed(Permission.WHOIS))]
+ReviewUser = Annotated[Caller, Depends(WebNeed(Permission.REVIEW))]
+DecideUser = Annotated[Caller, Depends(WebNeed(Permission.DECIDE))]
+
+
+def form_text(form: FormData, name: str) -> str:
+    """A text field of a form ('' when absent)."""
+    value = form.get(name)
+    return value.strip() if isinstance(value, str) else ""

@@ -1,0 +1,207 @@
+"""The web pages: sign-in, the agent's search and profile, the social team's who-is (steward pages live apart)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, FastAPI, Query, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.staticfiles import StaticFiles
+from starlette.middleware.base import RequestResponseEndpoint
+
+from identity_graph.errors import NotFound
+from identity_graph.lookup import classify, lookup, whois
+from identity_graph.model import Channel
+from identity_graph.profile import build_profile, why_linked
+from identity_graph.service import audit
+from identity_graph.service.auth import authenticate
+from identity_graph.service.deps import SettingsDep, StoreDep
+from identity_graph.service.queries import timeline_query
+from identity_graph.store.protocol import TimelineQuery
+from identity_graph.web import steward_pages
+from identity_graph.web.deps import (
+    FormDep,
+    LoginRequired,
+    LookupUser,
+    ReadUser,
+    SessionDep,
+    WhoisUser,
+    form_text,
+)
+from identity_graph.web.render import SECURITY_HEADERS, STATIC, render
+from identity_graph.web.session import (
+    CSRF_FIELD,
+    LOGIN_COOKIE,
+    SESSION_COOKIE,
+    csrf_ok,
+    login_nonce,
+    new_cookie,
+    session_secret,
+)
+
+router = APIRouter(include_in_schema=False)
+
+#: Campaign sends shown in the profile's "recent campaign touches" box.
+RECENT_CAMPAIGNS = 5
+
+
+def _redirect(url: str) -> RedirectResponse:
+    """A see-other redirect (after a post, or to the sign-in page)."""
+    return RedirectResponse(url, status_code=303, headers={"Cache-Control": "no-store"})
+
+
+def _set_cookie(request: Request, response: Response, name: str, value: str, max_age: int | None) -> None:
+    """Set an HttpOnly, SameSite=Strict cookie (Secure when configured)."""
+    response.set_cookie(
+        name,
+        value,
+        max_age=max_age,
+        httponly=True,
+        samesite="strict",
+        secure=request.app.state.settings.service.secure_cookies,
+        path="/",
+    )
+
+
+@router.get("/login", response_class=HTMLResponse)
+def login_form(request: Request, failed: int = 0) -> Response:
+    """The sign-in form (paste an API token)."""
+    nonce = login_nonce()
+    response = render(request, "login.html", login_csrf=nonce, failed=bool(failed))
+    _set_cookie(request, response, LOGIN_COOKIE, nonce, None)
+    return response
+
+
+@router.post("/login")
+async def login(request: Request, store: StoreDep) -> Response:
+    """Check the token and start a session."""
+    form = await request.form()
+    given, token = form.get(CSRF_FIELD), form.get("token")
+    if not isinstance(given, str) or not csrf_ok(request.cookies.get(LOGIN_COOKIE, ""), given):
+        return _redirect("/login?failed=1")
+    caller = authenticate(store, token.strip()) if isinstance(token, str) else None
+    if caller is None:
+        return _redirect("/login?failed=1")
+    hours = request.app.state.settings.service.session_hours
+    cookie = new_cookie(request.app.state.session_secret, caller.token_id, hours * 3600)
+    audit.record(store, caller, "web.login")
+    response = _redirect("/")
+    _set_cookie(request, response, SESSION_COOKIE, cookie, int(hours * 3600))
+    response.delete_cookie(LOGIN_COOKIE, path="/")
+    return response
+
+
+@router.post("/logout")
+def logout(form: FormDep, session: SessionDep, store: StoreDep) -> Response:
+    """End the session."""
+    audit.record(store, session.caller, "web.logout")
+    response = _redirect("/login")
+    response.delete_cookie(SESSION_COOKIE, path="/")
+    return response
+
+
+@router.get("/", response_class=HTMLResponse)
+def home(request: Request, session: SessionDep) -> Response:
+    """The start page: the search box and the who-is box, as the role allows."""
+    return render(request, "home.html")
+
+
+@router.get("/search", response_class=HTMLResponse)
+def search_form(request: Request, caller: LookupUser) -> Response:
+    """The agent's search box."""
+    return render(request, "search.html", q="", hits=None)
+
+
+@router.post("/search", response_class=HTMLResponse)
+def search(request: Request, form: FormDep, caller: LookupUser, store: StoreDep, settings: SettingsDep) -> Response:
+    """Persons matching what the agent typed (posted, so the text never lands in URLs, history or logs)."""
+    q = form_text(form, "q")
+    if not q:
+        return render(request, "search.html", q="", hits=None)
+    kind = classify(q)
+    hits = lookup(store, q, settings, kind=kind)[: settings.service.lookup_limit]
+    audit.record(store, caller, "lookup", "", audit.ids_detail(kind=kind.value, hits=[h.person_id for h in hits]))
+    return render(request, "search.html", q=q, kind=kind.value, hits=hits)
+
+
+@router.get("/persons/{person_id}", response_class=HTMLResponse)
+def profile_page(
+    request: Request,
+    person_id: int,
+    caller: ReadUser,
+    store: StoreDep,
+    settings: SettingsDep,
+    channel: Annotated[list[str], Query()] = [],  # noqa: B006 (FastAPI copies defaults)
+    since: str | None = None,
+    until: str | None = None,
+    page: Annotated[int, Query(ge=1)] = 1,
+) -> Response:
+    """Who the person is, their identifiers, the filtered timeline, recent campaign touches and records."""
+    query = timeline_query(settings, channel, since, until, page)
+    profile = build_profile(store, person_id, settings, query)
+    if profile.person_id != person_id:
+        return _redirect(f"/persons/{profile.person_id}")
+    campaigns, _ = store.timeline(profile.person_id, TimelineQuery(limit=RECENT_CAMPAIGNS, channels=[Channel.CAMPAIGN]))
+    audit.record(store, caller, "profile.read", audit.person_target(profile.person_id))
+    pages = max(1, -(-profile.timeline_total // query.limit))
+    return render(
+        request,
+        "profile.html",
+        profile=profile,
+        campaigns=campaigns,
+        chosen=set(channel),
+        since=since or "",
+        until=until or "",
+        page=page,
+        pages=pages,
+        records={r.id: r for r in profile.records},
+    )
+
+
+@router.get("/persons/{person_id}/why/{record_id}", response_class=HTMLResponse)
+def why_fragment(request: Request, person_id: int, record_id: int, caller: ReadUser, store: StoreDep) -> Response:
+    """Why one record is linked: the sentence and the stored evidence (loaded on demand into the profile)."""
+    members = set(store.person_record_ids([person_id]).get(person_id, []))
+    if record_id not in members:
+        raise NotFound(f"record {record_id} is not part of person {person_id}")
+    why = why_linked(store, [record_id], members)[record_id]
+    edges = [e for e in store.edges([record_id]) if {e.left, e.right} <= members]
+    audit.record(store, caller, "why.read", audit.person_target(person_id), f"record={record_id}")
+    return render(request, "_why.html", why=why, edges=edges, record_id=record_id)
+
+
+@router.get("/whois", response_class=HTMLResponse)
+def whois_form(request: Request, caller: WhoisUser) -> Response:
+    """The social team's box: paste a handle or profile URL."""
+    return render(request, "whois.html", handle="", answer=None)
+
+
+@router.post("/whois", response_class=HTMLResponse)
+def whois_page(request: Request, form: FormDep, caller: WhoisUser, store: StoreDep, settings: SettingsDep) -> Response:
+    """Who the handle likely is, how sure, and why."""
+    handle = form_text(form, "handle")
+    if not handle:
+        return render(request, "whois.html", handle="", answer=None)
+    answer = whois(store, handle, settings)
+    detail = audit.ids_detail(status=answer.status, candidates=[c.person_id for c in answer.candidates])
+    audit.record(store, caller, "whois", "", detail)
+    return render(request, "whois.html", handle=handle, answer=answer)
+
+
+def mount_web(app: FastAPI) -> None:
+    """Add the pages, the static files and the sign-in redirect to the app."""
+    app.state.session_secret = session_secret(app.state.store)
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
+    app.include_router(router)
+    app.include_router(steward_pages.router)  # both are listed in service.app's route table too
+
+    @app.exception_handler(LoginRequired)
+    async def _to_login(request: Request, exc: LoginRequired) -> Response:
+        return _redirect("/login")
+
+    @app.middleware("http")
+    async def _headers(request: Request, call_next: RequestResponseEndpoint) -> Response:
+        response = await call_next(request)
+        for key, value in SECURITY_HEADERS.items():
+            response.headers.setdefault(key, value)
+        return response

@@ -1,0 +1,108 @@
+"""The steward's pages: the review queue, one pair field by field with one-key decisions and undo, and a person's
+records drawn as a graph with a split form."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from identity_graph.errors import InputError
+from identity_graph.model import Verdict
+from identity_graph.service import audit
+from identity_graph.service.deps import SettingsDep, StoreDep
+from identity_graph.service.graph import person_graph
+from identity_graph.service.routes.review import pair_view, steward_name
+from identity_graph.steward.decisions import record_judgement
+from identity_graph.steward.queue import build_queue
+from identity_graph.steward.split import split_person
+from identity_graph.web.deps import DecideUser, FormDep, ReviewUser, form_text
+from identity_graph.web.render import render
+from identity_graph.web.svg import graph_drawing
+
+router = APIRouter(include_in_schema=False)
+
+#: Queue items listed on the queue page.
+QUEUE_PAGE = 50
+
+
+def _redirect(url: str) -> RedirectResponse:
+    """A see-other redirect after a post."""
+    return RedirectResponse(url, status_code=303, headers={"Cache-Control": "no-store"})
+
+
+@router.get("/review", response_class=HTMLResponse)
+def queue_page(
+    request: Request, caller: ReviewUser, store: StoreDep, settings: SettingsDep, undo: int | None = None
+) -> Response:
+    """The review queue, highest impact first."""
+    items = build_queue(store, settings.steward, limit=QUEUE_PAGE)
+    return render(request, "queue.html", items=items, undo=undo)
+
+
+@router.get("/review/{left}/{right}", response_class=HTMLResponse)
+def pair_page(
+    request: Request,
+    left: int,
+    right: int,
+    caller: ReviewUser,
+    store: StoreDep,
+    settings: SettingsDep,
+    undo: int | None = None,
+) -> Response:
+    """Both sides field by field, evidence and weights, and the s / d / u buttons."""
+    view = pair_view(store, settings, left, right)
+    audit.record(store, caller, "pair.read", f"records:{view.item.left},{view.item.right}")
+    return render(request, "pair.html", view=view, undo=undo)
+
+
+@router.post("/review/{left}/{right}/decide")
+def decide(
+    left: int, right: int, form: FormDep, caller: DecideUser, store: StoreDep, settings: SettingsDep
+) -> Response:
+    """Store the decision and go on to the next pair in the queue (with an undo offer)."""
+    try:
+        verdict = Verdict(form_text(form, "verdict"))
+    except ValueError:
+        raise InputError("choose same, different or unsure") from None
+    reason = form_text(form, "reason") or None
+    j = record_judgement(store, left, right, verdict, steward_name(caller), reason=reason)
+    audit.record(store, caller, "decision", f"records:{j.left},{j.right}", f"verdict={j.verdict.value} id={j.id}")
+    nxt = build_queue(store, settings.steward, limit=1)
+    if nxt:
+        return _redirect(f"/review/{nxt[0].left}/{nxt[0].right}?undo={j.id}")
+    return _redirect(f"/review?undo={j.id}")
+
+
+@router.post("/review/undo/{judgement_id}")
+def undo(judgement_id: int, form: FormDep, caller: DecideUser, store: StoreDep) -> Response:
+    """Withdraw a decision (kept, marked superseded) and show its pair again."""
+    j = store.withdraw_judgement(judgement_id)
+    audit.record(store, caller, "decision.undo", f"records:{j.left},{j.right}", f"id={judgement_id}")
+    return _redirect(f"/review/{j.left}/{j.right}")
+
+
+@router.get("/persons/{person_id}/graph", response_class=HTMLResponse)
+def graph_page(request: Request, person_id: int, caller: ReviewUser, store: StoreDep) -> Response:
+    """The person's records, identifiers and links drawn as a graph, with records to select for a split."""
+    graph = person_graph(store, person_id)
+    if graph.person_id != person_id:
+        return _redirect(f"/persons/{graph.person_id}/graph")
+    records = store.get_records([n.record_id for n in graph.nodes if n.record_id is not None])
+    audit.record(store, caller, "graph.read", audit.person_target(graph.person_id))
+    return render(request, "graph.html", graph=graph, drawing=graph_drawing(graph), records=records)
+
+
+@router.post("/persons/{person_id}/split", response_class=HTMLResponse)
+def split(
+    request: Request, person_id: int, form: FormDep, caller: DecideUser, store: StoreDep, settings: SettingsDep
+) -> Response:
+    """Move the selected records to a person of their own (their interactions go with them)."""
+    chosen = sorted({int(v) for v in form.getlist("records") if isinstance(v, str) and v.isdigit()})
+    if not chosen:
+        raise InputError("select the records that are a different person")
+    reason = form_text(form, "reason") or None
+    result = split_person(store, person_id, [chosen], steward_name(caller), settings.steward, reason=reason)
+    audit.record(
+        store, caller, "person.split", audit.person_target(person_id), audit.ids_detail(persons=result.persons)
+    )
+    return render(request, "split_done.html", result=result)

@@ -1,0 +1,110 @@
+"""Every endpoint x every role: 401 without or with a wrong token, 403 for a role without the permission.
+
+Parametrized from the app's route table, so a new endpoint without a role rule fails here.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from fastapi.testclient import TestClient
+
+from identity_graph.service.app import RouteRule, route_table
+from identity_graph.service.auth import ROLE_PERMISSIONS, Role
+from identity_graph.web.session import CSRF_FIELD
+from tests.service.conftest import bearer
+from tests.service.world import World
+
+#: Web routes that need no permission: the sign-in pages, and the start page (any signed-in role).
+OPEN_WEB = {("GET", "/login"), ("POST", "/login"), ("POST", "/logout"), ("GET", "/")}
+#: An id that names nothing, so allowed calls fail harmlessly (404/422) instead of changing the world.
+NOBODY = 987654
+
+RULES = route_table()
+API = [r for r in RULES if r.face == "api"]
+WEB = [r for r in RULES if r.face == "web" and (r.method, r.path) not in OPEN_WEB]
+
+
+def _url(rule: RouteRule) -> str:
+    """The rule's path with every parameter set to an id that names nothing."""
+    return re.sub(r"\{[^}]+\}", str(NOBODY), rule.path)
+
+
+def _ids(rule: RouteRule) -> str:
+    return f"{rule.method} {rule.path}"
+
+
+def test_every_endpoint_has_a_role_rule() -> None:
+    missing = [r for r in RULES if r.permission is None and (r.face == "api" or (r.method, r.path) not in OPEN_WEB)]
+    assert not missing, f"endpoints without a role rule: {missing}"
+
+
+def test_route_table_covers_the_published_api(client: TestClient) -> None:
+    spec = client.get("/api/v1/openapi.json").json()
+    published = {(m.upper(), p) for p, ops in spec["paths"].items() for m in ops}
+    assert published == {(r.method, r.path) for r in API}
+
+
+@pytest.mark.parametrize("rule", API, ids=_ids)
+def test_api_without_token_is_401(client: TestClient, rule: RouteRule) -> None:
+    response = client.request(rule.method, _url(rule))
+    assert response.status_code == 401
+    assert response.headers["www-authenticate"] == "Bearer"
+
+
+@pytest.mark.parametrize("rule", API, ids=_ids)
+@pytest.mark.parametrize("token", ["idg_not-a-real-token", "garbage", ""])
+def test_api_with_a_wrong_token_is_401(client: TestClient, rule: RouteRule, token: str) -> None:
+    assert client.request(rule.method, _url(rule), headers=bearer(token)).status_code == 401
+
+
+@pytest.mark.parametrize("rule", API, ids=_ids)
+@pytest.mark.parametrize("role", list(Role), ids=lambda r: r.value)
+def test_api_role_matrix(client: TestClient, world: World, rule: RouteRule, role: Role) -> None:
+    response = client.request(rule.method, _url(rule), headers=bearer(world.tokens[role.value]), json={})
+    if rule.permission in ROLE_PERMISSIONS[role]:
+        assert response.status_code not in (401, 403), response.text
+    else:
+        assert response.status_code == 403, response.text
+
+
+def _sign_in(client: TestClient, token: str) -> str:
+    """Sign in through the form; returns the session's CSRF token read from the start page."""
+    page = client.get("/login")
+    nonce = re.search(r'name="csrf" value="([^"]+)"', page.text)
+    assert nonce is not None
+    done = client.post("/login", data={"csrf": nonce.group(1), "token": token})
+    assert done.status_code == 303 and done.headers["location"] == "/"
+    home = client.get("/")
+    found = re.search(r'name="csrf" value="([^"]+)"', home.text)
+    assert found is not None
+    return found.group(1)
+
+
+@pytest.mark.parametrize("rule", WEB, ids=_ids)
+def test_web_without_session_goes_to_sign_in(client: TestClient, rule: RouteRule) -> None:
+    response = client.request(rule.method, _url(rule))
+    assert response.status_code == 303
+    assert response.headers["location"] == "/login"
+
+
+@pytest.mark.parametrize("rule", WEB, ids=_ids)
+@pytest.mark.parametrize("role", list(Role), ids=lambda r: r.value)
+def test_web_role_matrix(client: TestClient, world: World, rule: RouteRule, role: Role) -> None:
+    csrf = _sign_in(client, world.tokens[role.value])
+    data = {CSRF_FIELD: csrf} if rule.method == "POST" else None
+    response = client.request(rule.method, _url(rule), data=data)
+    if rule.permission in ROLE_PERMISSIONS[role]:
+        assert response.status_code not in (401, 403) and response.headers.get("location") != "/login"
+    else:
+        assert response.status_code == 403
+        assert "Not allowed" in response.text
+
+
+def test_revoked_token_is_401_at_once(client: TestClient, world: World) -> None:
+    admin = bearer(world.tokens["admin"])
+    made = client.post("/api/v1/tokens", json={"role": "agent", "name": "temp"}, headers=admin).json()
+    assert client.get("/api/v1/lookup", params={"q": "Ana"}, headers=bearer(made["token"])).status_code == 200
+    assert client.delete(f"/api/v1/tokens/{made['id']}", headers=admin).status_code == 204
+    assert client.get("/api/v1/lookup", params={"q": "Ana"}, headers=bearer(made["token"])).status_code == 401

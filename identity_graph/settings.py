@@ -28,11 +28,17 @@ class OwnSideSettings(BaseModel):
     contexts: list[str] = Field(default_factory=list, description="Asterisk dialplan contexts of our agents")
     email_domains: list[str] = Field(default_factory=list, description="our mail domains")
     email_addresses: list[str] = Field(default_factory=list, description="our individual addresses")
+    handles: list[str] = Field(
+        default_factory=list, description="our social accounts as platform:handle (e.g. x:acme)"
+    )
     infer: bool = Field(True, description="infer our side from the data when none is configured")
     infer_min_share: float = Field(
         0.2, ge=0.0, le=1.0, description="a counterpart in at least this share of items is taken as ours"
     )
     infer_min_items: int = Field(20, ge=1, description="items needed before inference is trusted")
+    infer_scan_items: int = Field(
+        5000, ge=1, description="items a connector pre-scans (per load) to infer our side"
+    )
 
 
 class IngestSettings(BaseModel):

@@ -1,0 +1,97 @@
+"""Strict date and time parsing for connectors: ISO 8601 first, then a mapping's format, then a few
+common export formats. An unparseable value raises ValueError (the row is quarantined), never guesses."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, tzinfo
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from identity_graph.errors import ConfigError
+
+#: Formats tried after ISO 8601, in order (US month-first, as CRM exports default to; use `date_format`
+#: in a mapping's options for day-first files).
+COMMON_DATETIME_FORMATS = (
+    "%m/%d/%Y %H:%M:%S",
+    "%m/%d/%Y %H:%M",
+    "%m/%d/%Y %I:%M %p",
+    "%m/%d/%Y %I:%M:%S %p",
+    "%Y/%m/%d %H:%M:%S",
+    "%Y/%m/%d %H:%M",
+)
+COMMON_DATE_FORMATS = ("%m/%d/%Y", "%Y/%m/%d", "%d.%m.%Y", "%Y%m%d")
+#: Dates outside these years are treated as typos or placeholders (1/1/0001, 9999-12-31).
+MIN_YEAR, MAX_YEAR = 1880, 2200
+#: Unix timestamps (seconds) are accepted between these bounds (1990 .. 2100).
+MIN_EPOCH, MAX_EPOCH = 631_152_000, 4_102_444_800
+
+
+def zone(name: str | None) -> tzinfo:
+    """The time zone named in a mapping's options (UTC when unset)."""
+    if not name or name.upper() == "UTC":
+        return UTC
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError) as exc:
+        raise ConfigError(f"unknown time zone {name!r}") from exc
+
+
+def parse_datetime(text: str, fmt: str | None = None, tz: tzinfo = UTC) -> datetime:
+    """A timezone-aware UTC datetime; naive values are taken to be in `tz`. Raises ValueError."""
+    value = text.strip()
+    if not value:
+        raise ValueError("empty date")
+    parsed = datetime.strptime(value, fmt) if fmt else _iso_or_common(value)
+    if parsed is None:
+        raise ValueError(f"unparseable date {value[:40]!r}")
+    if not MIN_YEAR <= parsed.year <= MAX_YEAR:
+        raise ValueError(f"implausible year {parsed.year}")
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=tz)
+    return parsed.astimezone(UTC)
+
+
+def _iso_or_common(value: str) -> datetime | None:
+    """ISO 8601, then the common formats, then a Unix timestamp; None when none fits."""
+    try:
+        return datetime.fromisoformat(value)
+    except ValueError:
+        pass
+    for candidate in COMMON_DATETIME_FORMATS + COMMON_DATE_FORMATS:
+        try:
+            return datetime.strptime(value, candidate)
+        except ValueError:
+            continue
+    if value.isdigit() and MIN_EPOCH <= int(value) <= MAX_EPOCH:
+        return datetime.fromtimestamp(int(value), UTC)
+    return None
+
+
+def parse_date(text: str, fmt: str | None = None) -> date:
+    """A calendar date (a datetime's time part is dropped). Raises ValueError."""
+    value = text.strip()
+    if not value:
+        raise ValueError("empty date")
+    if fmt:
+        parsed = datetime.strptime(value, fmt)
+    else:
+        found = _iso_or_common(value)
+        if found is None:
+            raise ValueError(f"unparseable date {value[:40]!r}")
+        parsed = found
+    if not MIN_YEAR <= parsed.year <= MAX_YEAR:
+        raise ValueError(f"implausible year {parsed.year}")
+    return parsed.date()
+
+
+def optional_datetime(text: str | None, fmt: str | None = None, tz: tzinfo = UTC) -> datetime | None:
+    """Like parse_datetime, but an empty value is None."""
+    if text is None or not text.strip():
+        return None
+    return parse_datetime(text, fmt, tz)
+
+
+def optional_date(text: str | None, fmt: str | None = None) -> date | None:
+    """Like parse_date, but an empty value is None."""
+    if text is None or not text.strip():
+        return None
+    return parse_date(text, fmt)

@@ -1,0 +1,176 @@
+"""Our own side: numbers, contexts, mail domains, addresses and accounts that are never customers.
+
+Configured values come from `settings.own_side`. When none is configured for a channel, a connector may
+infer them with a `ShareCounter` over a bounded pre-scan: a counterpart present in at least
+`infer_min_share` of the scanned items (the hotline, the support address) is ours.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable
+from functools import lru_cache
+
+import phonenumbers
+
+from identity_graph.model import Notice
+from identity_graph.settings import OwnSideSettings
+
+#: Numbers with at most this many digits are internal extensions (ours), not phone numbers.
+MAX_EXTENSION_DIGITS = 6
+#: Public mail providers: never inferred as our domain, whatever share of mail they carry.
+PUBLIC_MAIL_DOMAINS = frozenset(
+    {
+        "gmail.com",
+        "googlemail.com",
+        "yahoo.com",
+        "yahoo.co.uk",
+        "ymail.com",
+        "hotmail.com",
+        "hotmail.co.uk",
+        "outlook.com",
+        "live.com",
+        "msn.com",
+        "aol.com",
+        "icloud.com",
+        "me.com",
+        "mac.com",
+        "proton.me",
+        "protonmail.com",
+        "gmx.com",
+        "gmx.de",
+        "gmx.net",
+        "web.de",
+        "yandex.ru",
+        "mail.ru",
+        "qq.com",
+        "163.com",
+        "comcast.net",
+        "verizon.net",
+        "att.net",
+        "sbcglobal.net",
+        "free.fr",
+        "orange.fr",
+        "t-online.de",
+        "zoho.com",
+        "fastmail.com",
+        "hey.com",
+        "example.com",
+        "example.org",
+        "example.net",
+    }
+)
+#: Size of the cache of parsed phone numbers (the same few numbers recur on every call).
+PHONE_CACHE_SIZE = 65_536
+
+
+@lru_cache(maxsize=PHONE_CACHE_SIZE)
+def e164(raw: str, region: str) -> str | None:
+    """A phone number in E.164, or None when it is not a valid number."""
+    try:
+        number = phonenumbers.parse(raw, region)
+    except phonenumbers.NumberParseException:
+        return None
+    if not phonenumbers.is_valid_number(number):
+        return None
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+def digits(raw: str) -> str:
+    """Only the digits of a string."""
+    return "".join(ch for ch in raw if ch.isdigit())
+
+
+def is_extension(raw: str) -> bool:
+    """True for a short internal extension such as `2001` (not a dialable number)."""
+    text = raw.strip()
+    return bool(text) and text.isdigit() and len(text) <= MAX_EXTENSION_DIGITS
+
+
+def phone_key(raw: str, region: str) -> str | None:
+    """A comparable key for a number: E.164 when valid, else its digits (None when it has none)."""
+    found = e164(raw.strip(), region) if raw.strip() else None
+    if found is not None:
+        return found
+    only = digits(raw)
+    return only or None
+
+
+def email_domain(address: str) -> str:
+    """The lower-cased domain of an address ('' when there is none)."""
+    return address.rpartition("@")[2].strip().lower().rstrip(".")
+
+
+class OwnSide:
+    """What is ours, configured or inferred, with quick membership tests."""
+
+    def __init__(self, settings: OwnSideSettings, region: str = "US") -> None:
+        self.settings = settings
+        self.region = region
+        self.phones: set[str] = set()
+        for raw in settings.phone_numbers:
+            key = phone_key(raw, region)
+            if key:
+                self.phones.add(key)
+        self.contexts = {c.strip() for c in settings.contexts if c.strip()}
+        self.domains = {d.strip().lower().lstrip("@") for d in settings.email_domains if d.strip()}
+        self.addresses = {a.strip().lower() for a in settings.email_addresses if a.strip()}
+        self.handles = {h.strip().lower().lstrip("@") for h in settings.handles if h.strip()}
+
+    @property
+    def phones_configured(self) -> bool:
+        """True when our numbers or contexts are configured."""
+        return bool(self.phones or self.contexts)
+
+    @property
+    def email_configured(self) -> bool:
+        """True when our domains or addresses are configured."""
+        return bool(self.domains or self.addresses)
+
+    def is_own_phone(self, raw: str) -> bool:
+        """True for one of our numbers or an internal extension."""
+        if is_extension(raw):
+            return True
+        key = phone_key(raw, self.region)
+        return key is not None and key in self.phones
+
+    def is_own_email(self, address: str) -> bool:
+        """True for one of our addresses or an address at one of our domains (or their subdomains)."""
+        addr = address.strip().lower()
+        if addr in self.addresses:
+            return True
+        domain = email_domain(addr)
+        return any(domain == d or domain.endswith("." + d) for d in self.domains)
+
+    def is_own_handle(self, handle: str, platform: str = "x") -> bool:
+        """True for one of our accounts (`acme`, `@acme` or `x:acme`)."""
+        bare = handle.strip().lower().lstrip("@")
+        return bare in self.handles or f"{platform}:{bare}" in self.handles
+
+
+class ShareCounter:
+    """Counts in how many scanned items each counterpart value appears (once per item)."""
+
+    def __init__(self) -> None:
+        self.items = 0
+        self.counts: Counter[str] = Counter()
+
+    def add_item(self, values: Iterable[str]) -> None:
+        """Count one item and the distinct values in it."""
+        self.items += 1
+        self.counts.update(set(values))
+
+    def frequent(self, min_share: float, min_items: int) -> dict[str, float]:
+        """Values present in at least `min_share` of at least `min_items` items, with their share."""
+        if self.items < min_items:
+            return {}
+        return {v: n / self.items for v, n in self.counts.items() if n / self.items >= min_share}
+
+
+def inferred_notice(path: str, what: str, found: dict[str, float], setting: str) -> Notice:
+    """A notice telling the user what we inferred as ours and how to confirm it."""
+    shown = ", ".join(f"{v} ({share:.0%})" for v, share in sorted(found.items(), key=lambda kv: -kv[1]))
+    return Notice(
+        path=path,
+        message=f"inferred our own {what} (share of items): {shown}; set own_side.{setting} to confirm",
+    )

@@ -1,0 +1,256 @@
+"""The ingest pipeline every connector shares: normalize, batch, upsert, quarantine, report.
+
+    connector items ──► Record ──► prepare_record (normalize claims) ─┐
+                    ├─► Interaction ──────────────────────────────────┼─► batch ─► store.upsert_batch (1 txn)
+                    ├─► Rejected ──► quarantine file (or stop, --strict)
+                    └─► Notice ──► the load's summary
+
+A batch is one transaction: a crash leaves the store as it was before the interrupted batch. A connector yields
+a party record before the interaction that refers to it, so the record is always in the same or an earlier
+batch. Each load is recorded in `ingest_runs`.
+"""
+
+from __future__ import annotations
+
+import glob
+import json
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from connectors.base import ConnectorOptions
+from connectors.registry import FOLDER_FORMATS, make_connector
+from identity_graph.errors import ConfigError, InputError
+from identity_graph.ingest_quarantine import QuarantineWriter
+from identity_graph.model import Interaction, Notice, Record, Rejected, SourceItem
+from identity_graph.prepare import PrepareReport, prepare_record
+from identity_graph.settings import Settings
+from identity_graph.store.protocol import GraphStore, PreparedRecord, UpsertStats
+
+#: Items between two progress updates (besides one per batch).
+PROGRESS_EVERY = 2_000
+#: Rejected rows listed in the summary (the quarantine file has them all).
+REJECT_SAMPLE = 5
+
+ProgressHook = Callable[[int], None]
+
+
+@dataclass
+class IngestResult:
+    """What one load did."""
+
+    source: str
+    format: str
+    paths: list[str]
+    dry_run: bool = False
+    stats: UpsertStats = field(default_factory=UpsertStats)
+    records_seen: int = 0
+    interactions_seen: int = 0
+    quarantined: int = 0
+    notices: dict[str, int] = field(default_factory=dict)
+    unusable: dict[str, int] = field(default_factory=dict)
+    rejects: list[str] = field(default_factory=list)
+    quarantine_file: Path | None = None
+    run_id: int | None = None
+    error: str | None = None
+
+    def notes(self) -> list[str]:
+        """Notices and unusable-identifier counts as readable lines."""
+        lines = [msg if n == 1 else f"{msg} (x{n})" for msg, n in self.notices.items()]
+        lines += [f"{n:,} unusable {kind} identifier(s) left out" for kind, n in sorted(self.unusable.items())]
+        return lines
+
+
+def expand_paths(paths: Sequence[str | Path], fmt: str, base: Path | None = None) -> list[Path]:
+    """Input paths with globs expanded (relative to `base`); a missing input is a ConfigError."""
+    out: list[Path] = []
+    for raw in paths:
+        text = str(raw)
+        full = str(base / text) if base is not None and not Path(text).is_absolute() else text
+        matches = sorted(glob.glob(full)) if glob.has_magic(full) else [full]
+        if not matches:
+            raise ConfigError(f"no file matches {text}")
+        for match in matches:
+            path = Path(match)
+            if not path.exists():
+                raise ConfigError(f"input {path} does not exist")
+            if path.is_dir() and fmt not in FOLDER_FORMATS:
+                raise ConfigError(f"{path} is a folder; format {fmt} reads files")
+            out.append(path)
+    return out
+
+
+def input_size(paths: Iterable[Path]) -> int:
+    """Total bytes of the inputs (folders summed), for the progress bar."""
+    total = 0
+    for path in paths:
+        if path.is_dir():
+            total += sum(p.stat().st_size for p in path.rglob("*") if p.is_file())
+        else:
+            total += path.stat().st_size
+    return total
+
+
+class _Batcher:
+    """Collects prepared records and interactions and writes them one transaction per batch."""
+
+    def __init__(self, store: GraphStore | None, size: int, result: IngestResult) -> None:
+        self.store = store
+        self.size = size
+        self.result = result
+        self.records: list[PreparedRecord] = []
+        self.interactions: list[Interaction] = []
+
+    def add(self, item: PreparedRecord | Interaction) -> bool:
+        """Queue an item; True when the batch was written."""
+        if isinstance(item, Interaction):
+            self.interactions.append(item)
+        else:
+            self.records.append(item)
+        if len(self.records) + len(self.interactions) >= self.size:
+            self.flush()
+            return True
+        return False
+
+    def flush(self) -> None:
+        """Write what is queued (nothing in a dry run)."""
+        if self.store is not None and (self.records or self.interactions):
+            self.result.stats.add(self.store.upsert_batch(self.records, self.interactions))
+        self.records, self.interactions = [], []
+
+
+def ingest_items(
+    items: Iterable[SourceItem],
+    store: GraphStore | None,
+    settings: Settings,
+    result: IngestResult,
+    *,
+    strict: bool = False,
+    progress: Callable[[], None] | None = None,
+) -> IngestResult:
+    """Drive a stream of items into the store (None, or `result.dry_run`, writes nothing)."""
+    writing = store is not None and not result.dry_run
+    batcher = _Batcher(store if writing else None, settings.ingest.batch_size, result)
+    report = PrepareReport()
+    quarantine = QuarantineWriter(settings.ingest.quarantine_dir, result.source, result.format) if writing else None
+    region = settings.matching.default_region
+    seen = 0
+    try:
+        for item in items:
+            seen += 1
+            if isinstance(item, Record):
+                result.records_seen += 1
+                wrote = batcher.add(prepare_record(item, region, report))
+            elif isinstance(item, Interaction):
+                result.interactions_seen += 1
+                wrote = batcher.add(item)
+            elif isinstance(item, Rejected):
+                wrote = False
+                _reject(item, result, quarantine, strict)
+            else:
+                wrote = False
+                _notice(item, result)
+            if progress is not None and (wrote or seen % PROGRESS_EVERY == 0):
+                progress()
+        batcher.flush()
+    finally:
+        result.unusable = dict(report.unusable)
+        if quarantine is not None:
+            quarantine.close()
+            result.quarantine_file = quarantine.written
+    if progress is not None:
+        progress()
+    return result
+
+
+def _reject(item: Rejected, result: IngestResult, quarantine: QuarantineWriter | None, strict: bool) -> None:
+    """Quarantine a rejected row (and stop under --strict)."""
+    result.quarantined += 1
+    where = f"{item.path}:{item.line}: {item.reason}"
+    if len(result.rejects) < REJECT_SAMPLE:
+        result.rejects.append(where)
+    if quarantine is not None:
+        quarantine.write(item)
+    if strict:
+        raise InputError(f"{where} (--strict stops at the first rejected row)")
+
+
+def _notice(item: Notice, result: IngestResult) -> None:
+    """Count a notice by its message."""
+    if item.message:
+        result.notices[item.message] = result.notices.get(item.message, 0) + 1
+
+
+def ingest(
+    store: GraphStore | None,
+    fmt: str,
+    source: str,
+    paths: Sequence[str | Path],
+    settings: Settings,
+    *,
+    mapping: Path | None = None,
+    strict: bool = False,
+    dry_run: bool = False,
+    progress: ProgressHook | None = None,
+    base: Path | None = None,
+) -> IngestResult:
+    """Load files of one format into the store as `source`; see the module docstring."""
+    if not source.strip():
+        raise ConfigError("--source must name the source (e.g. crm, pbx, support-mail)")
+    inputs = expand_paths(paths, fmt, base)
+    options = ConnectorOptions(
+        source=source,
+        own_side=settings.own_side,
+        region=settings.matching.default_region,
+        snippet_chars=settings.ingest.snippet_chars,
+    )
+    connector = make_connector(fmt, options, mapping)
+    connector.check(inputs)
+    result = IngestResult(source=source, format=fmt, paths=[str(p) for p in inputs], dry_run=dry_run)
+    started = datetime.now(UTC)
+
+    def tick() -> None:
+        if progress is not None:
+            progress(connector.counter.done)
+
+    try:
+        ingest_items(connector.read(inputs), store, settings, result, strict=strict, progress=tick)
+    except BaseException as exc:
+        result.error = f"{type(exc).__name__}: {exc}"
+        if store is not None and not dry_run:
+            result.run_id = record_run(store, result, started)
+        raise
+    if store is not None and not dry_run:
+        result.run_id = record_run(store, result, started)
+    return result
+
+
+def record_run(store: GraphStore, result: IngestResult, started: datetime) -> int | None:
+    """Write the load to `ingest_runs` (stores without that table skip it)."""
+    notes: list[Any] = result.notes()
+    if result.quarantine_file is not None:
+        notes.append(f"quarantine: {result.quarantine_file}")
+    if result.error:
+        notes.append(f"stopped: {result.error}")
+    with store.transaction() as conn:
+        execute = getattr(conn, "execute", None)
+        if execute is None:
+            return None
+        cur = execute(
+            "INSERT INTO ingest_runs (source, format, started_at, finished_at, loaded, updated, unchanged, "
+            "quarantined, notes) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                result.source,
+                result.format,
+                started.isoformat(),
+                datetime.now(UTC).isoformat(),
+                result.stats.loaded,
+                result.stats.updated,
+                result.stats.unchanged,
+                result.quarantined,
+                json.dumps(notes, ensure_ascii=False),
+            ),
+        )
+        return int(cur.lastrowid)

@@ -1,0 +1,278 @@
+"""The steward's commands: `review`, `decide`, `split`, `unmerge`, `changes`, `quality`, `add`."""
+
+from __future__ import annotations
+
+import getpass
+import json
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from pydantic import ValidationError
+from rich.markup import escape
+
+from identity_graph.cli.app import app, console, err_console, state
+from identity_graph.cli.steward_view import KEYS_HELP, events_table, quality_table, review_panel
+from identity_graph.errors import ConfigError, NotFound
+from identity_graph.model import Interaction, MatchStatus, Record, Verdict
+from identity_graph.settings import Settings
+from identity_graph.steward.decisions import pair_history, record_judgement, steward_cause
+from identity_graph.steward.effect import Outcome, take_effect
+from identity_graph.steward.feed import parse_since
+from identity_graph.steward.quality import estimate_precision, sample_links
+from identity_graph.steward.queue import ReviewItem, build_queue, item_for_pair
+from identity_graph.steward.realtime import add_interaction, add_record
+from identity_graph.steward.split import SplitResult, split_person, unmerge_record
+from identity_graph.store import SQLiteStore
+
+VERDICT_KEYS = {"s": Verdict.SAME, "d": Verdict.DIFFERENT, "u": Verdict.UNSURE}
+QUIT_KEYS = {"q", "\x03", "\x04"}  # q, Ctrl-C, Ctrl-D
+#: Change-feed events printed by `changes` unless --limit says otherwise.
+DEFAULT_FEED_LIMIT = 200
+
+By = Annotated[str | None, typer.Option("--by", help="Who decides [default: your login name].")]
+Reason = Annotated[str | None, typer.Option("--reason", help="Why (kept with the decision).")]
+
+
+def _who(by: str | None) -> str:
+    """The steward's name: --by or the login name."""
+    return by or getpass.getuser()
+
+
+def record_id(store: SQLiteStore, ref: str) -> int:
+    """A record id from `123` or `source/source_id`."""
+    if ref.isdigit():
+        return int(ref)
+    source, sep, source_id = ref.partition("/")
+    found = store.find_record(source, source_id) if sep else None
+    if found is None:
+        raise NotFound(f"no record {ref!r} (give a record id or source/source_id)")
+    return found.id
+
+
+def _print_outcome(outcome: Outcome) -> None:
+    """Say what a decision changed in the persons."""
+    console.print(escape(outcome.describe()))
+
+
+def read_key() -> str:
+    """One key press from a terminal (no Enter needed); from a pipe, the first character of the next line."""
+    if sys.stdin.isatty():
+        import termios
+        import tty
+
+        fd = sys.stdin.fileno()
+        old = termios.tcgetattr(fd)
+        try:
+            tty.setraw(fd)
+            return sys.stdin.read(1).lower()
+        finally:
+            termios.tcsetattr(fd, termios.TCSADRAIN, old)
+    line = sys.stdin.readline()
+    if not line:
+        return "q"
+    return (line.strip()[:1] or "n").lower()
+
+
+def _decide_item(
+    store: SQLiteStore, settings: Settings, item: ReviewItem, verdict: Verdict, by: str, reason: str | None
+) -> None:
+    """Record one decision from the queue and make it take effect at once."""
+    judgement = record_judgement(store, item.left, item.right, verdict, by, reason=reason)
+    console.print(f"[green]recorded[/] {judgement.verdict.value} for {item.left} ~ {item.right} (#{judgement.id})")
+    _print_outcome(take_effect(store, [item.left, item.right], settings, steward_cause(by)))
+
+
+def _review_one(store: SQLiteStore, settings: Settings, item: ReviewItem, position: str, by: str) -> bool:
+    """Show one item and act on one key; False when the steward quits."""
+    active = [j for j in pair_history(store, item.left, item.right) if j.superseded_at is None]
+    if active:
+        console.print(f"[dim]{item.left} ~ {item.right} was decided meanwhile by {escape(active[-1].by)}[/]")
+        return True
+    left, right = store.get_records([item.left, item.right])
+    console.print(review_panel(item, left, right, position))
+    console.print(KEYS_HELP)
+    key = read_key()
+    reason: str | None = None
+    if key == "r":
+        reason = typer.prompt("reason", default="", show_default=False) or None
+        key = read_key()
+    if key in QUIT_KEYS:
+        return False
+    if key in VERDICT_KEYS:
+        _decide_item(store, settings, item, VERDICT_KEYS[key], by, reason)
+    else:
+        console.print("[dim]skipped[/]")
+    return True
+
+
+@app.command()
+def review(
+    ctx: typer.Context,
+    limit: Annotated[int, typer.Option(help="Items to go through at most.")] = 50,
+    sample: Annotated[
+        int, typer.Option(help="Instead of the queue, review this many random auto links (for `quality`).")
+    ] = 0,
+    seed: Annotated[int | None, typer.Option(help="Random seed of --sample.")] = None,
+    by: By = None,
+) -> None:
+    """Go through the review queue, highest impact first: s same, d different, u unsure, n skip, q quit."""
+    st = state(ctx)
+    store, settings = st.store(), st.settings
+    if sample:
+        items = [item_for_pair(store, settings.steward, a, b) for a, b in sample_links(store, sample, seed)]
+    else:
+        items = build_queue(store, settings.steward, limit=limit)
+    if not items:
+        console.print("nothing to review")
+        return
+    who = _who(by)
+    for n, item in enumerate(items, 1):
+        if not _review_one(store, settings, item, f"{n}/{len(items)}", who):
+            break
+    console.print(f"queue now holds {len(build_queue(store, settings.steward))} items")
+
+
+@app.command()
+def decide(
+    ctx: typer.Context,
+    left: Annotated[str, typer.Argument(help="A record id or source/source_id.")],
+    right: Annotated[str, typer.Argument(help="The other record.")],
+    verdict: Annotated[Verdict, typer.Argument(help="same, different or unsure.")],
+    reason: Reason = None,
+    by: By = None,
+) -> None:
+    """Record a decision about two records; it takes effect now and binds every later run."""
+    st = state(ctx)
+    store = st.store()
+    a, b = record_id(store, left), record_id(store, right)
+    who = _who(by)
+    judgement = record_judgement(store, a, b, verdict, who, reason=reason)
+    earlier = len(pair_history(store, a, b)) - 1
+    note = f", superseding {earlier} earlier decision(s)" if earlier else ""
+    console.print(f"recorded {judgement.verdict.value} for {a} ~ {b} by {escape(who)} (#{judgement.id}{note})")
+    _print_outcome(take_effect(store, [a, b], st.settings, steward_cause(who)))
+
+
+def _print_split(result: SplitResult) -> None:
+    """Say where each group went and which judgements were recorded."""
+    for group, person in zip(result.groups, result.persons, strict=True):
+        kept = " (keeps the id)" if person == result.old_person else " (new person)"
+        console.print(f"person {person}{kept}: records {', '.join(map(str, group))}")
+    console.print(
+        f"recorded {result.different} 'different' and {result.same} 'same' judgements; "
+        f"{result.changes.moved_records} records moved with their interactions"
+    )
+
+
+def _parse_group(text: str, store: SQLiteStore) -> list[int]:
+    """A group given as comma-separated record ids or source/source_id references."""
+    refs = [part.strip() for part in text.split(",") if part.strip()]
+    if not refs:
+        raise ConfigError("an empty --group")
+    return [record_id(store, ref) for ref in refs]
+
+
+@app.command()
+def split(
+    ctx: typer.Context,
+    person: Annotated[int, typer.Argument(help="The person to split.")],
+    group: Annotated[
+        list[str], typer.Option("--group", "-g", help="Records of one group, comma-separated; repeat per group.")
+    ],
+    reason: Reason = None,
+    by: By = None,
+) -> None:
+    """Split a person into groups of its records (records not named form one more group)."""
+    st = state(ctx)
+    store = st.store()
+    groups = [_parse_group(g, store) for g in group]
+    _print_split(split_person(store, person, groups, _who(by), st.settings.steward, reason=reason))
+
+
+@app.command()
+def unmerge(
+    ctx: typer.Context,
+    record: Annotated[str, typer.Argument(help="A record id or source/source_id.")],
+    reason: Reason = None,
+    by: By = None,
+) -> None:
+    """Take one record (and its interactions) out of its person, for good."""
+    st = state(ctx)
+    store = st.store()
+    _print_split(unmerge_record(store, record_id(store, record), _who(by), st.settings.steward, reason=reason))
+
+
+@app.command()
+def changes(
+    ctx: typer.Context,
+    since: Annotated[
+        str | None, typer.Option(help="An event id (42), a UTC time (2026-11-23T08:00) or a span (15m, 2h, 3d).")
+    ] = None,
+    limit: Annotated[int, typer.Option(help="Events to print at most.")] = DEFAULT_FEED_LIMIT,
+    as_json: Annotated[bool, typer.Option("--json", help="One JSON object per line.")] = False,
+) -> None:
+    """Print the change feed: persons created, merged and split, records attached and detached, with causes."""
+    start = parse_since(since)
+    events = state(ctx).store().events(since_id=start.event_id, since=start.time, limit=limit)
+    if as_json:
+        for e in events:
+            typer.echo(e.model_dump_json())
+        return
+    console.print(events_table(events))
+    if events:
+        console.print(f"[dim]continue with --since {events[-1].id}[/]")
+
+
+@app.command()
+def quality(
+    ctx: typer.Context,
+    sample: Annotated[int, typer.Option(help="Also list this many undecided auto links to review.")] = 0,
+    seed: Annotated[int | None, typer.Option(help="Random seed of --sample.")] = None,
+) -> None:
+    """Estimate precision from stewards' decisions on auto links (Wilson interval), and on review-band links."""
+    st = state(ctx)
+    store, confidence = st.store(), st.settings.steward.quality_confidence
+    estimates = [estimate_precision(store, s, confidence) for s in (MatchStatus.AUTO, MatchStatus.REVIEW)]
+    console.print(quality_table(estimates))
+    if estimates[0].precision is None:
+        err_console.print("no decisions on auto links yet: run `idgraph review --sample 50` for an unbiased sample")
+    if sample:
+        for a, b in sample_links(store, sample, seed):
+            typer.echo(f"{a} {b}")
+
+
+def _read_json(path: Path) -> object:
+    """JSON from a file or from standard input (`-`)."""
+    try:
+        text = sys.stdin.read() if str(path) == "-" else path.read_text(encoding="utf-8")
+        return json.loads(text)
+    except (OSError, json.JSONDecodeError) as exc:
+        raise ConfigError(f"cannot read JSON from {path}: {exc}") from exc
+
+
+@app.command()
+def add(
+    ctx: typer.Context,
+    record: Annotated[Path | None, typer.Option("--record", help="A record as JSON (file, or - for stdin).")] = None,
+    interaction: Annotated[
+        Path | None, typer.Option("--interaction", help="An interaction as JSON (file, or - for stdin).")
+    ] = None,
+) -> None:
+    """Add one record (resolved against the whole store now) or one interaction, and say what happened."""
+    if (record is None) == (interaction is None):
+        raise ConfigError("give exactly one of --record or --interaction")
+    st = state(ctx)
+    store, settings = st.store(), st.settings
+    try:
+        if record is not None:
+            outcome = add_record(store, Record.model_validate(_read_json(record)), settings)
+            console.print(escape(outcome.describe()))
+            if outcome.unusable_identifiers:
+                err_console.print(f"identifiers that could not be normalized: {outcome.unusable_identifiers}")
+        elif interaction is not None:
+            added = add_interaction(store, Interaction.model_validate(_read_json(interaction)), settings)
+            console.print(escape(added.describe()))
+    except ValidationError as exc:
+        raise ConfigError(f"not a valid {'record' if record else 'interaction'}: {exc}") from exc

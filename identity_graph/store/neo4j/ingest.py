@@ -1,0 +1,189 @@
+"""Batched, idempotent upserts of records and interactions by `(source, source_id)`, in one transaction per batch."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any, LiteralString, TypeVar
+
+from identity_graph.errors import StoreError
+from identity_graph.model import Interaction
+from identity_graph.store.neo4j import cypher
+from identity_graph.store.neo4j.base import Neo4jBase, Tx, now, run, run_ids, run_keys, run_rows
+from identity_graph.store.neo4j.rows import (
+    claim_rows,
+    interaction_hash,
+    interaction_row,
+    interaction_version_data,
+    participant_rows,
+    record_from_props,
+    record_row,
+    record_version_data,
+)
+from identity_graph.store.protocol import PreparedRecord, UpsertStats
+from identity_graph.store.sqlite_ingest import _last_wins, source_id_hash
+
+T = TypeVar("T")
+Key = tuple[str, str]
+
+
+def _existing(tx: Tx, query: LiteralString, keys: Sequence[Key]) -> dict[Key, tuple[int, str]]:
+    """Map natural keys already stored to (id, content_hash)."""
+    rows = run_keys(tx, query, [{"source": s, "source_id": i} for s, i in keys])
+    return {(r["source"], r["source_id"]): (int(r["id"]), str(r["content_hash"])) for r in rows}
+
+
+def _drop_tombstoned(tx: Tx, items: list[T], kind: str, key: Callable[[T], Key]) -> tuple[list[T], int]:
+    """Remove items whose natural key was erased; returns the rest and how many were dropped."""
+    if not items or not run(tx, cypher.ANY_TOMBSTONE):
+        return items, 0
+    rows = [{"source": key(it)[0], "hash": source_id_hash(*key(it))} for it in items]
+    erased = {(r["source"], r["hash"]) for r in run_rows(tx, cypher.TOMBSTONED, rows, item_kind=kind)}
+    keep = [it for it in items if (key(it)[0], source_id_hash(*key(it))) not in erased]
+    return keep, len(items) - len(keep)
+
+
+def _record_key(p: PreparedRecord) -> Key:
+    """A prepared record's natural key."""
+    return (p.record.source, p.record.source_id)
+
+
+def _interaction_key(i: Interaction) -> Key:
+    """An interaction's natural key."""
+    return (i.source, i.source_id)
+
+
+class Neo4jIngestMixin(Neo4jBase):
+    """Upserts for the Neo4j store."""
+
+    def upsert_batch(
+        self,
+        records: Sequence[PreparedRecord],
+        interactions: Sequence[Interaction] = (),
+        *,
+        respect_tombstones: bool = True,
+    ) -> UpsertStats:
+        """Insert new items, update changed ones (keeping the old version), skip unchanged; one transaction."""
+        recs: list[PreparedRecord] = _last_wins(records, _record_key)
+        acts: list[Interaction] = _last_wins(interactions, _interaction_key)
+
+        def work(tx: Tx) -> UpsertStats:
+            stats = UpsertStats()
+            stamp = now()
+            todo_r, todo_i = recs, acts
+            if respect_tombstones:
+                todo_r, skipped_r = _drop_tombstoned(tx, recs, "record", _record_key)
+                todo_i, skipped_i = _drop_tombstoned(tx, acts, "interaction", _interaction_key)
+                stats.erased_skipped += skipped_r + skipped_i
+            self._upsert_records(tx, todo_r, stamp, stats)
+            self._upsert_interactions(tx, todo_i, stamp, stats)
+            return stats
+
+        return self._write(work)
+
+    def _upsert_records(self, tx: Tx, recs: list[PreparedRecord], stamp: str, stats: UpsertStats) -> None:
+        """Write the record half of a batch: identifiers, new and changed records, versions, HAS links."""
+        if not recs:
+            return
+        existing = _existing(tx, cypher.RECORD_HASHES, [_record_key(p) for p in recs])
+        new: list[tuple[PreparedRecord, dict[str, Any]]] = []
+        changed: list[tuple[PreparedRecord, dict[str, Any]]] = []
+        for p in recs:
+            row = record_row(p)
+            hit = existing.get(_record_key(p))
+            if hit is None:
+                new.append((p, row))
+            elif hit[1] != row["content_hash"]:
+                changed.append((p, {**row, "id": hit[0]}))
+            else:
+                stats.records_unchanged += 1
+        touched = [p for p, _ in new + changed]
+        self._merge_identifiers(tx, touched)
+        ids = self._next_ids(tx, "record", len(new))
+        rows = [{**row, "id": i} for (_, row), i in zip(new, ids, strict=True)]
+        run_rows(tx, cypher.CREATE_RECORDS, rows, now=stamp)
+        stats.records_loaded += len(new)
+        if changed:
+            self._version_records(tx, [row["id"] for _, row in changed], stamp)
+            run_rows(tx, cypher.UPDATE_RECORDS, [row for _, row in changed], now=stamp)
+            stats.records_updated += len(changed)
+        run_rows(tx, cypher.LINK_IDENTIFIERS, [c for p in touched for c in claim_rows(p)])
+
+    def _merge_identifiers(self, tx: Tx, recs: Sequence[PreparedRecord]) -> None:
+        """Create the identifiers these records claim that do not exist yet, each with a new integer id."""
+        wanted = sorted({(c.identifier.kind.value, c.identifier.value) for p in recs for c in p.identifiers})
+        if not wanted:
+            return
+        keys = [{"kind": k, "value": v} for k, v in wanted]
+        known = {(r["kind"], r["value"]) for r in run_keys(tx, cypher.IDENTIFIER_IDS, keys)}
+        missing = [k for k in wanted if k not in known]
+        ids = self._next_ids(tx, "identifier", len(missing))
+        rows = [{"kind": k, "value": v, "id": i} for (k, v), i in zip(missing, ids, strict=True)]
+        run_rows(tx, cypher.MERGE_IDENTIFIERS, rows)
+
+    @staticmethod
+    def _version_records(tx: Tx, ids: Sequence[int], stamp: str) -> None:
+        """Keep the current content of records about to change as their previous version."""
+        rows = []
+        for r in run_ids(tx, cypher.RECORDS_BY_ID, ids):
+            stored = record_from_props(r["record"], r["claims"])
+            rows.append(
+                {
+                    "item_kind": "record",
+                    "item_id": stored.id,
+                    "version": stored.version,
+                    "content_hash": r["record"]["content_hash"],
+                    "data": record_version_data(stored),
+                }
+            )
+        run_rows(tx, cypher.MERGE_VERSIONS, rows, now=stamp)
+
+    def _upsert_interactions(self, tx: Tx, acts: list[Interaction], stamp: str, stats: UpsertStats) -> None:
+        """Write the interaction half of a batch, with participations."""
+        if not acts:
+            return
+        refs = sorted({(p.record.source, p.record.source_id) for i in acts for p in i.participants})
+        missing = set(refs) - _existing(tx, cypher.RECORD_HASHES, refs).keys()
+        if missing:
+            source, source_id = sorted(missing)[0]
+            raise StoreError(f"interaction refers to record {source}/{source_id}, which is not loaded")
+        existing = _existing(tx, cypher.INTERACTION_HASHES, [_interaction_key(i) for i in acts])
+        new: list[Interaction] = []
+        changed: list[tuple[int, Interaction]] = []
+        for i in acts:
+            hit = existing.get(_interaction_key(i))
+            if hit is None:
+                new.append(i)
+            elif hit[1] != interaction_hash(i):
+                changed.append((hit[0], i))
+            else:
+                stats.interactions_unchanged += 1
+        ids = self._next_ids(tx, "interaction", len(new))
+        rows = [interaction_row(i, n) for i, n in zip(new, ids, strict=True)]
+        run_rows(tx, cypher.CREATE_INTERACTIONS, rows, now=stamp)
+        stats.interactions_loaded += len(new)
+        if changed:
+            self._version_interactions(tx, [iid for iid, _ in changed], stamp)
+            rows = [{**interaction_row(i), "id": iid} for iid, i in changed]
+            run_rows(tx, cypher.UPDATE_INTERACTIONS, rows, now=stamp)
+            stats.interactions_updated += len(changed)
+        touched = new + [i for _, i in changed]
+        run_rows(tx, cypher.LINK_PARTICIPANTS, [row for i in touched for row in participant_rows(i)])
+
+    @staticmethod
+    def _version_interactions(tx: Tx, ids: Sequence[int], stamp: str) -> None:
+        """Keep the current content of interactions about to change as their previous version."""
+        rows = [
+            {
+                "item_kind": "interaction",
+                "item_id": int(props["id"]),
+                "version": int(props.get("version", 1)),
+                "content_hash": props["content_hash"],
+                "data": interaction_version_data(props),
+            }
+            for props in (r["interaction"] for r in run_ids(tx, cypher.INTERACTIONS_BY_ID, ids))
+        ]
+        run_rows(tx, cypher.MERGE_VERSIONS, rows, now=stamp)
+
+    def item_versions(self, item_kind: str, item_id: int) -> list[dict[str, Any]]:
+        """Previous versions kept of one record or interaction, oldest first (version, content_hash, data)."""
+        return self._query(cypher.VERSIONS_OF, item_kind=item_kind, item_id=item_id)

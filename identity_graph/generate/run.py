@@ -1,0 +1,109 @@
+"""`generate(out, people, seed)`: the whole data set, channel by channel, streamed to files."""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Protocol
+
+from identity_graph.errors import ConfigError
+from identity_graph.generate import constants as c
+from identity_graph.generate.calls import CallsWriter
+from identity_graph.generate.crm import HubSpotWriter, SalesforceWriter
+from identity_graph.generate.mail import MailWriter
+from identity_graph.generate.manifest import write_side_files
+from identity_graph.generate.marketing import MarketingWriter
+from identity_graph.generate.names import cities
+from identity_graph.generate.people import Channel, Person
+from identity_graph.generate.phones import PhonePool
+from identity_graph.generate.population import build_population
+from identity_graph.generate.social import XWriter
+from identity_graph.generate.strangers import wrong_numbers, x_strangers
+from identity_graph.generate.writer import TruthWriter
+
+#: Fewer people than this cannot hold every hard case.
+MIN_PEOPLE = 20
+#: Upper bound that keeps a mistyped size from filling the disk.
+MAX_PEOPLE = 5_000_000
+
+
+class _PersonWriter(Protocol):
+    """A channel writer: takes people one by one."""
+
+    def add(self, p: Person) -> None:
+        """Write the person's items of this channel."""
+
+
+@dataclass
+class Summary:
+    """What was written: people, strangers, and items per file."""
+
+    people: int
+    strangers: int
+    files: dict[str, int] = field(default_factory=dict)
+    truth_rows: int = 0
+    recycled_numbers: int = 0
+
+
+def _child(rng: random.Random) -> random.Random:
+    """An independent random stream drawn from rng (so one channel's changes don't shift another's)."""
+    return random.Random(rng.getrandbits(64))
+
+
+def check_out_dir(out: Path, overwrite: bool) -> None:
+    """Refuse to write into a non-empty directory unless told to."""
+    if out.exists() and not out.is_dir():
+        raise ConfigError(f"{out} exists and is not a directory")
+    if out.exists() and any(out.iterdir()) and not overwrite:
+        raise ConfigError(f"{out} is not empty (use --force to overwrite the generated files)")
+
+
+def generate(
+    out: Path, people: int, seed: int, *, overwrite: bool = False, progress: Callable[[int], None] | None = None
+) -> Summary:
+    """Write a synthetic data set of `people` customers for `seed` into `out`; the same seed gives the same bytes."""
+    if not MIN_PEOPLE <= people <= MAX_PEOPLE:
+        raise ConfigError(f"--people must be between {MIN_PEOPLE} and {MAX_PEOPLE:,}, not {people}")
+    check_out_dir(out, overwrite)
+    out.mkdir(parents=True, exist_ok=True)
+    master = random.Random(seed)
+    pop_rng, extra_rng = _child(master), _child(master)
+    pool = PhonePool(pop_rng, c.HOTLINES)
+    population = build_population(pop_rng, pool, people)
+    truth = TruthWriter(out / "truth.csv")
+    sf = SalesforceWriter(out, _child(master), truth)
+    hs = HubSpotWriter(out, _child(master), truth)
+    calls = CallsWriter(out, _child(master), truth)
+    mail = MailWriter(out, _child(master), truth, lambda: pool.take(extra_rng.choice(cities()).area_codes))
+    esp = MarketingWriter(out, _child(master), truth)
+    x = XWriter(out, _child(master), truth)
+    writers: list[tuple[Channel, _PersonWriter]] = [
+        (Channel.SALESFORCE, sf), (Channel.HUBSPOT, hs), (Channel.CALLS, calls),
+        (Channel.MAIL, mail), (Channel.MARKETING, esp), (Channel.X, x),
+    ]  # fmt: skip
+    for done, p in enumerate(population.people, 1):
+        for channel, writer in writers:
+            if channel in p.channels:
+                writer.add(p)
+        if progress is not None:
+            progress(done)
+    wrong_numbers(extra_rng, pool, population, calls)
+    for _ in range(max(c.MIN_INTERNAL_CALLS, round(people * c.INTERNAL_CALLS_PER_PERSON))):
+        calls.internal()
+    for _ in range(max(c.MIN_STAFF_MAILS, round(people * c.STAFF_MAIL_PER_PERSON))):
+        mail.staff_note()
+    x_strangers(extra_rng, population.ids, population, x)
+    for closing in (sf, hs, calls, mail, esp, x, truth):
+        closing.close()
+    write_side_files(out, people, seed)
+    files = {
+        "crm/contacts.csv": sf.spool.count,
+        "crm/hubspot.csv": hs.count,
+        "calls/Master.csv": calls.spool.count,
+        "mail/support.mbox": mail.spool.count,
+        "marketing/sends.csv": esp.spool.count,
+        "social/x_pages.jsonl": x.pager.pages,
+    }
+    return Summary(people, population.stranger_count, files, truth.count, pool.recycled)

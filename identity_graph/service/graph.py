@@ -73,7 +73,7 @@ def person_graph(store: GraphStore, person_id: int) -> PersonGraph:
     records = store.get_records(ids)
     holders_needed = {}
     for r in records:
-        label = r.display_name() or f"{r.source}/{r.source_id}"
+        label = f"#{r.id} {r.display_name() or f'{r.source}/{r.source_id}'}"
         out.nodes.append(GraphNode(_record_key(r.id), "record", label, r.kind.value, record_id=r.id))
         for c in r.claimed:
             holders_needed[c.identifier.key] = c.identifier

@@ -11,8 +11,7 @@ from identity_graph.model import Verdict
 from identity_graph.service import audit
 from identity_graph.service.deps import SettingsDep, StoreDep
 from identity_graph.service.graph import person_graph
-from identity_graph.service.routes.review import pair_view, steward_name
-from identity_graph.steward.decisions import record_judgement
+from identity_graph.service.stewarding import decide, pair_view, steward_name, undo
 from identity_graph.steward.queue import build_queue
 from identity_graph.steward.split import split_person
 from identity_graph.web.deps import DecideUser, FormDep, ReviewUser, form_text
@@ -50,13 +49,12 @@ def pair_page(
     undo: int | None = None,
 ) -> Response:
     """Both sides field by field, evidence and weights, and the s / d / u buttons."""
-    view = pair_view(store, settings, left, right)
-    audit.record(store, caller, "pair.read", f"records:{view.item.left},{view.item.right}")
+    view = pair_view(store, settings, caller, left, right)
     return render(request, "pair.html", view=view, undo=undo)
 
 
 @router.post("/review/{left}/{right}/decide")
-def decide(
+def decide_pair(
     left: int, right: int, form: FormDep, caller: DecideUser, store: StoreDep, settings: SettingsDep
 ) -> Response:
     """Store the decision and go on to the next pair in the queue (with an undo offer)."""
@@ -65,8 +63,7 @@ def decide(
     except ValueError:
         raise InputError("choose same, different or unsure") from None
     reason = form_text(form, "reason") or None
-    j = record_judgement(store, left, right, verdict, steward_name(caller), reason=reason)
-    audit.record(store, caller, "decision", f"records:{j.left},{j.right}", f"verdict={j.verdict.value} id={j.id}")
+    j = decide(store, settings, caller, left, right, verdict, reason)
     nxt = build_queue(store, settings.steward, limit=1)
     if nxt:
         return _redirect(f"/review/{nxt[0].left}/{nxt[0].right}?undo={j.id}")
@@ -74,10 +71,11 @@ def decide(
 
 
 @router.post("/review/undo/{judgement_id}")
-def undo(judgement_id: int, form: FormDep, caller: DecideUser, store: StoreDep) -> Response:
+def undo_decision(
+    judgement_id: int, form: FormDep, caller: DecideUser, store: StoreDep, settings: SettingsDep
+) -> Response:
     """Withdraw a decision (kept, marked superseded) and show its pair again."""
-    j = store.withdraw_judgement(judgement_id)
-    audit.record(store, caller, "decision.undo", f"records:{j.left},{j.right}", f"id={judgement_id}")
+    j = undo(store, settings, caller, judgement_id)
     return _redirect(f"/review/{j.left}/{j.right}")
 
 

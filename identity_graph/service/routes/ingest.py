@@ -1,4 +1,8 @@
-"""`POST /api/v1/ingest/...`: the real-time path for one record or interaction (admin)."""
+"""`POST /api/v1/ingest/...`: the real-time path for records and interactions (admin).
+
+Each item goes through the stewardship layer's real-time resolution (the service holds no matching logic):
+stored idempotently by source and source id, then attached, merged or proposed for review at once.
+"""
 
 from __future__ import annotations
 
@@ -6,15 +10,14 @@ from fastapi import APIRouter
 from pydantic import BaseModel, Field
 
 from identity_graph.model import Interaction, Record
-from identity_graph.prepare import PrepareReport, prepare_record
 from identity_graph.service import audit
 from identity_graph.service.deps import IngestCaller, SettingsDep, StoreDep
-from identity_graph.service.realtime import resolve_new
+from identity_graph.steward.realtime import add_interaction, add_record
 
 router = APIRouter(prefix="/ingest", tags=["ingest"])
 
 #: Most items one ingest request may carry (bigger loads go through `idgraph ingest`).
-MAX_ITEMS = 1000
+MAX_ITEMS = 100
 
 
 class RecordsIn(BaseModel):
@@ -29,49 +32,63 @@ class InteractionsIn(BaseModel):
     interactions: list[Interaction] = Field(min_length=1, max_length=MAX_ITEMS)
 
 
-class IngestOut(BaseModel):
-    """What the request changed, and where each record now belongs."""
+class RecordOutcome(BaseModel):
+    """Where one record landed."""
 
-    loaded: int
-    updated: int
-    unchanged: int
-    erased_skipped: int
+    source: str
+    source_id: str
+    record_id: int
+    person_id: int | None
+    action: str = Field(description="created, attached, merged or unchanged")
+    proposals: int = Field(description="review-band links proposed to a steward")
     unusable_identifiers: dict[str, int]
-    persons: dict[str, int | None] = Field(description="`source:source_id` -> person id after resolving")
 
 
-@router.post("/records", response_model=IngestOut, summary="Add or update records and resolve them now")
-def post_records(body: RecordsIn, caller: IngestCaller, store: StoreDep, settings: SettingsDep) -> IngestOut:
-    """Normalize, store (idempotent by source and source id) and resolve against the whole store."""
-    report = PrepareReport()
-    prepared = [prepare_record(r, settings.matching.default_region, report) for r in body.records]
-    stats = store.upsert_batch(prepared, respect_tombstones=settings.privacy.tombstones)
-    found = [store.find_record(r.source, r.source_id) for r in body.records]
-    ids = [r.id for r in found if r is not None]
-    resolve_new(store, settings, ids)
-    owners = store.assignments(ids)
-    persons = {f"{r.source}:{r.source_id}": owners.get(r.id) for r in found if r is not None}
-    audit.record(store, caller, "ingest.records", "", audit.ids_detail(records=ids))
-    return IngestOut(
-        loaded=stats.loaded,
-        updated=stats.updated,
-        unchanged=stats.unchanged,
-        erased_skipped=stats.erased_skipped,
-        unusable_identifiers=report.unusable,
-        persons=persons,
-    )
+class InteractionOutcomeOut(BaseModel):
+    """Where one interaction landed: the person of each participating record."""
+
+    source: str
+    source_id: str
+    loaded: bool
+    persons: dict[int, int | None]
 
 
-@router.post("/interactions", response_model=IngestOut, summary="Add or update interactions")
-def post_interactions(body: InteractionsIn, caller: IngestCaller, store: StoreDep, settings: SettingsDep) -> IngestOut:
-    """Store interactions; they join the timelines of the persons their records belong to at once."""
-    stats = store.upsert_batch([], body.interactions, respect_tombstones=settings.privacy.tombstones)
-    audit.record(store, caller, "ingest.interactions", "", f"items={len(body.interactions)}")
-    return IngestOut(
-        loaded=stats.loaded,
-        updated=stats.updated,
-        unchanged=stats.unchanged,
-        erased_skipped=stats.erased_skipped,
-        unusable_identifiers={},
-        persons={},
-    )
+@router.post("/records", response_model=list[RecordOutcome], summary="Add or update records and resolve them now")
+def post_records(body: RecordsIn, caller: IngestCaller, store: StoreDep, settings: SettingsDep) -> list[RecordOutcome]:
+    """Normalize, store and resolve each record against the whole store."""
+    out = []
+    for record in body.records:
+        done = add_record(store, record, settings, cause=f"api:{caller.actor}")
+        out.append(
+            RecordOutcome(
+                source=record.source,
+                source_id=record.source_id,
+                record_id=done.record_id,
+                person_id=done.person_id,
+                action=done.action,
+                proposals=len(done.proposals),
+                unusable_identifiers=done.unusable_identifiers,
+            )
+        )
+    audit.record(store, caller, "ingest.records", "", audit.ids_detail(records=[o.record_id for o in out]))
+    return out
+
+
+@router.post("/interactions", response_model=list[InteractionOutcomeOut], summary="Add or update interactions")
+def post_interactions(
+    body: InteractionsIn, caller: IngestCaller, store: StoreDep, settings: SettingsDep
+) -> list[InteractionOutcomeOut]:
+    """Store interactions; they join the timelines of their records' persons at once."""
+    out = []
+    for interaction in body.interactions:
+        done = add_interaction(store, interaction, settings)
+        out.append(
+            InteractionOutcomeOut(
+                source=interaction.source,
+                source_id=interaction.source_id,
+                loaded=bool(done.stats.interactions_loaded),
+                persons=done.persons,
+            )
+        )
+    audit.record(store, caller, "ingest.interactions", "", f"items={len(out)}")
+    return out

@@ -7,32 +7,19 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 from pydantic import BaseModel, Field
 
-from identity_graph.errors import NotFound
-from identity_graph.model import ChangeEvent, Judgement, StoredRecord, Verdict
+from identity_graph.model import ChangeEvent, Judgement, Verdict
 from identity_graph.service import audit
-from identity_graph.service.auth import Caller
 from identity_graph.service.deps import DecideCaller, ReviewCaller, SettingsDep, StoreDep
 from identity_graph.service.graph import PersonGraph, person_graph
-from identity_graph.steward.compare import FieldRow, field_rows
-from identity_graph.steward.decisions import pair_history, record_judgement
+from identity_graph.service.stewarding import PairView, decide, pair_view, steward_name, undo
 from identity_graph.steward.feed import parse_since
-from identity_graph.steward.queue import ReviewItem, build_queue, item_for_pair
+from identity_graph.steward.queue import ReviewItem, build_queue
 from identity_graph.steward.split import split_person, unmerge_record
 
 router = APIRouter(tags=["review"])
 
 #: Most queue items one request returns.
 MAX_QUEUE = 500
-
-
-class PairView(BaseModel):
-    """One pair for review: the ranked item, both records, and their fields side by side."""
-
-    item: ReviewItem
-    left: StoredRecord
-    right: StoredRecord
-    fields: list[FieldRow]
-    history: list[Judgement]
 
 
 class DecisionIn(BaseModel):
@@ -65,23 +52,6 @@ class SplitOut(BaseModel):
     groups: list[list[int]]
 
 
-def steward_name(caller: Caller) -> str:
-    """The name a decision is stored under: the token's name and id (staff, never a customer)."""
-    return f"{caller.name}#{caller.token_id}"
-
-
-def pair_view(store: StoreDep, settings: SettingsDep, left: int, right: int) -> PairView:
-    """Everything a steward needs to decide one pair."""
-    item = item_for_pair(store, settings.steward, left, right)
-    records = {r.id: r for r in store.get_records([item.left, item.right])}
-    if item.left not in records or item.right not in records:
-        raise NotFound(f"no records {left} and {right}")
-    a, b = records[item.left], records[item.right]
-    return PairView(
-        item=item, left=a, right=b, fields=field_rows(a, b), history=pair_history(store, item.left, item.right)
-    )
-
-
 @router.get("/review", response_model=list[ReviewItem], summary="The review queue, highest impact first")
 def get_queue(
     caller: ReviewCaller,
@@ -96,25 +66,19 @@ def get_queue(
 @router.get("/review/{left}/{right}", response_model=PairView, summary="One pair, field by field")
 def get_pair(left: int, right: int, caller: ReviewCaller, store: StoreDep, settings: SettingsDep) -> PairView:
     """Both sides field by field, with evidence, weights and earlier decisions."""
-    view = pair_view(store, settings, left, right)
-    audit.record(store, caller, "pair.read", f"records:{view.item.left},{view.item.right}")
-    return view
+    return pair_view(store, settings, caller, left, right)
 
 
 @router.post("/review/decisions", response_model=Judgement, status_code=201, summary="Decide a pair")
-def post_decision(body: DecisionIn, caller: DecideCaller, store: StoreDep) -> Judgement:
-    """Store same / different / unsure; an earlier decision on the pair is superseded, never removed."""
-    j = record_judgement(store, body.left, body.right, body.verdict, steward_name(caller), reason=body.reason)
-    audit.record(store, caller, "decision", f"records:{j.left},{j.right}", f"verdict={j.verdict.value} id={j.id}")
-    return j
+def post_decision(body: DecisionIn, caller: DecideCaller, store: StoreDep, settings: SettingsDep) -> Judgement:
+    """Store same / different / unsure, in effect at once; an earlier decision is superseded, never removed."""
+    return decide(store, settings, caller, body.left, body.right, body.verdict, body.reason)
 
 
 @router.post("/review/decisions/{judgement_id}/undo", response_model=Judgement, summary="Undo a decision")
-def undo_decision(judgement_id: int, caller: DecideCaller, store: StoreDep) -> Judgement:
+def undo_decision(judgement_id: int, caller: DecideCaller, store: StoreDep, settings: SettingsDep) -> Judgement:
     """Withdraw a decision: it is kept, marked superseded, and the pair returns to the queue."""
-    j = store.withdraw_judgement(judgement_id)
-    audit.record(store, caller, "decision.undo", f"records:{j.left},{j.right}", f"id={judgement_id}")
-    return j
+    return undo(store, settings, caller, judgement_id)
 
 
 @router.post("/persons/{person_id}/split", response_model=SplitOut, summary="Split a person")

@@ -1,0 +1,91 @@
+"""Commands of the service: `serve`, `token create|list|revoke`, and `erase --person N`."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from identity_graph.cli.app import app, console, err_console, state
+from identity_graph.erasure import erase_person
+from identity_graph.service import audit
+from identity_graph.service.auth import Role, create_token, parse_role, revoke
+
+#: The audit log's actor for actions taken at the command line (whoever has the store file).
+CLI_ACTOR = "cli"
+
+token_app = typer.Typer(help="Create, list and revoke API tokens (roles: agent, social, steward, admin).")
+app.add_typer(token_app, name="token")
+
+
+@app.command()
+def serve(
+    ctx: typer.Context,
+    host: Annotated[str | None, typer.Option(help="Address to bind [default: service.host, 127.0.0.1].")] = None,
+    port: Annotated[int | None, typer.Option(help="Port [default: service.port, 8765].")] = None,
+) -> None:
+    """Serve the HTTP API (/api/v1) and the web UI until interrupted."""
+    from identity_graph.service import serve as run
+
+    st = state(ctx)
+    settings = st.settings
+    where = f"http://{host or settings.service.host}:{port or settings.service.port}/"
+    err_console.print(f"serving {settings.db} at {where} (Ctrl-C stops)")
+    run(settings, settings.db, host, port)
+
+
+@token_app.command("create")
+def token_create(
+    ctx: typer.Context,
+    role: Annotated[str, typer.Option("--role", help="agent, social, steward or admin.")],
+    name: Annotated[str, typer.Option("--name", help="Who or what will use it (staff, never a customer).")] = "",
+) -> None:
+    """Create a token and print it once (only its hash is kept)."""
+    store = state(ctx).store()
+    parsed: Role = parse_role(role)
+    secret, stored = create_token(store, parsed, name or parsed.value)
+    audit.record(store, CLI_ACTOR, "token.create", f"token:{stored.id}", f"role={stored.role}")
+    err_console.print(f"token {stored.id} ({stored.role}) created; it is shown only now:")
+    console.print(secret, highlight=False)
+
+
+@token_app.command("list")
+def token_list(ctx: typer.Context) -> None:
+    """List tokens with their role and whether they are revoked (never the secrets)."""
+    table = Table(title="API tokens")
+    for col in ("id", "name", "role", "created", "revoked"):
+        table.add_column(col)
+    for t in state(ctx).store().list_tokens():
+        revoked = t.revoked_at.isoformat(timespec="seconds") if t.revoked_at else ""
+        table.add_row(str(t.id), t.name, t.role, t.created_at.isoformat(timespec="seconds"), revoked)
+    console.print(table)
+
+
+@token_app.command("revoke")
+def token_revoke(ctx: typer.Context, token_id: Annotated[int, typer.Argument(help="The token's id.")]) -> None:
+    """Revoke a token at once (its web sessions end too)."""
+    store = state(ctx).store()
+    revoke(store, token_id)
+    audit.record(store, CLI_ACTOR, "token.revoke", f"token:{token_id}")
+    console.print(f"token {token_id} revoked")
+
+
+@app.command()
+def erase(
+    ctx: typer.Context,
+    person: Annotated[int, typer.Option("--person", help="The person id to erase.")],
+    yes: Annotated[bool, typer.Option("--yes", help="Do not ask for confirmation.")] = False,
+) -> None:
+    """Erase a person everywhere (records, identifiers, interactions, decisions), leaving tombstones."""
+    st = state(ctx)
+    if not yes:
+        typer.confirm(f"Erase person {person} and everything only they hold? This cannot be undone", abort=True)
+    store = st.store()
+    with console.status("erasing…"):
+        result = erase_person(store, person, st.settings)
+    audit.record(
+        store, CLI_ACTOR, "person.erase", audit.person_target(result.person_id), f"records={len(result.record_ids)}"
+    )
+    counts = ", ".join(f"{k.replace('_', ' ')} {v}" for k, v in result.counts.as_dict().items() if v)
+    console.print(f"person {result.person_id} erased: {counts}")

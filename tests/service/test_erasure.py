@@ -1,0 +1,123 @@
+"""Erasure: after erasing a person no trace of their names, emails or phones is left anywhere in the store file,
+and loading the same source again does not bring them back."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+
+from identity_graph.erasure import erase_person
+from identity_graph.errors import NotFound
+from identity_graph.settings import Settings
+from identity_graph.store import SQLiteStore, open_store
+from tests.factories import prepared, record
+from tests.service.conftest import bearer
+from tests.service.world import ANA_PII, World, build_world
+
+
+def _table_hits(path: Path, needles: tuple[str, ...]) -> list[str]:
+    """`table.column: needle` for every text cell of every table that contains a needle (case-insensitive)."""
+    conn = sqlite3.connect(path)
+    hits = []
+    try:
+        tables = [r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
+        for table in tables:
+            cols = [r[1] for r in conn.execute(f'PRAGMA table_info("{table}")')]
+            for row in conn.execute(f'SELECT * FROM "{table}"'):
+                for col, cell in zip(cols, row, strict=True):
+                    text = cell.decode("utf-8", "replace") if isinstance(cell, bytes) else str(cell)
+                    hits.extend(f"{table}.{col}: {n}" for n in needles if n.lower() in text.lower())
+    finally:
+        conn.close()
+    return hits
+
+
+def _byte_hits(path: Path, needles: tuple[str, ...]) -> list[str]:
+    """Needles found anywhere in the raw bytes of the database file and its WAL (as written, and in upper case:
+    a case-blind search would find "ana" inside the schema's own "explanation")."""
+    hits = []
+    for file in (path, path.with_name(path.name + "-wal")):
+        if file.exists():
+            blob = file.read_bytes()
+            for n in needles:
+                hits.extend(f"{file.name}: {form}" for form in {n, n.upper()} if form.encode() in blob)
+    return hits
+
+
+def test_the_world_holds_ana_before_erasure(world_store: tuple[SQLiteStore, World]) -> None:
+    store, _ = world_store
+    store.compact(vacuum=False)
+    assert set(_table_hits(store.path, ANA_PII))
+    assert _byte_hits(store.path, ANA_PII)
+
+
+def test_erasure_leaves_no_trace_in_any_table_or_byte(world_store: tuple[SQLiteStore, World], tmp_path: Path) -> None:
+    store, world = world_store
+    result = erase_person(store, world.ana, Settings(db=store.path))
+    assert sorted(result.record_ids) == sorted(world.ana_records)
+    assert result.counts.records == 4 and result.counts.interactions_deleted == 4
+    assert result.counts.interactions_scrubbed == 1  # the email Bob also received stays, without Ana
+    path = store.path
+    store.close()
+    assert _table_hits(path, ANA_PII) == []
+    assert _byte_hits(path, ANA_PII) == []
+
+
+def test_erasure_keeps_everyone_else(world_store: tuple[SQLiteStore, World]) -> None:
+    store, world = world_store
+    before = store.counts()
+    erase_person(store, world.ana, Settings(db=store.path))
+    after = store.counts()
+    assert after["records"] == before["records"] - 4
+    assert after["persons"] == before["persons"] - 1
+    assert store.person_record_ids([world.bob])[world.bob]
+    shared = store.find_record("crm", "c-2")
+    assert shared is not None and shared.display_name() == "Bob Stone"
+    assert store.resolve_person_id(world.ana) is None
+    assert [e.type for e in store.events()][-1] == "person.erased"
+    with pytest.raises(NotFound):
+        erase_person(store, world.ana, Settings(db=store.path))
+
+
+def test_reloading_the_same_source_does_not_bring_them_back(world_store: tuple[SQLiteStore, World]) -> None:
+    store, world = world_store
+    erase_person(store, world.ana, Settings(db=store.path))
+    again = record("c-1", "Ana", "Lima", phone="+1 (415) 555-0134", email="ana.lima@example.com")
+    stats = store.upsert_batch([prepared(again)], respect_tombstones=True)
+    assert stats.erased_skipped == 1 and stats.records_loaded == 0
+    assert store.find_record("crm", "c-1") is None
+    assert store.records_with_identifiers([c.identifier for c in prepared(again).identifiers]) == {}
+
+
+def test_without_tombstones_a_reload_comes_back(world_store: tuple[SQLiteStore, World]) -> None:
+    store, world = world_store
+    erase_person(store, world.ana, Settings(db=store.path, privacy={"tombstones": False}))
+    again = record("c-1", "Ana", "Lima", phone="+1 (415) 555-0134")
+    stats = store.upsert_batch([prepared(again)], respect_tombstones=True)
+    assert stats.records_loaded == 1
+
+
+def test_delete_over_http_erases_and_audits_without_pii(client: TestClient, world: World, wstore: SQLiteStore) -> None:
+    admin = bearer(world.tokens["admin"])
+    assert client.get(f"/api/v1/persons/{world.ana}", headers=admin).status_code == 200
+    response = client.delete(f"/api/v1/persons/{world.ana}", headers=admin)
+    assert response.status_code == 200
+    assert response.json()["records"] == 4
+    assert client.get(f"/api/v1/persons/{world.ana}", headers=admin).status_code == 404
+    actions = [(e.action, e.target) for e in wstore.audit_entries()]
+    assert ("person.erase", f"person:{world.ana}") in actions
+    assert ("profile.read", f"person:{world.ana}") in actions
+
+
+def test_erasure_in_a_fresh_file_after_reopen(tmp_path: Path) -> None:
+    path = tmp_path / "reopen.db"
+    store = open_store(path)
+    world = build_world(store)
+    store.close()
+    store = open_store(path)
+    erase_person(store, world.ana, Settings(db=path))
+    store.close()
+    assert _byte_hits(path, ANA_PII) == []

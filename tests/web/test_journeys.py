@@ -1,0 +1,115 @@
+"""The three journeys in a real Chromium: the agent, the social team and the steward (screenshots of each page)."""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from identity_graph.service.auth import Role, create_token
+from tests.service.world import NASTY_NAME
+from tests.web.conftest import Live, shot, sign_in
+
+pytestmark = pytest.mark.browser
+
+
+def test_agent_finds_a_caller_by_a_phone_typed_with_spaces(page: Page, live: Live) -> None:
+    page.goto("/")
+    expect(page).to_have_url(f"{live.url}/login")
+    shot(page, "01-login")
+    sign_in(page, live.world.tokens["agent"])
+    shot(page, "02-home-agent")
+    page.get_by_role("link", name="Search").click()
+    box = page.get_by_label("Phone, email, name, handle or source id")
+    box.fill("415 555 0134")
+    box.press("Enter")
+    expect(page.get_by_role("link", name="Ana Lima")).to_be_visible()
+    shot(page, "03-search-results")
+    page.get_by_role("link", name="Ana Lima").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Ana Lima")
+    timeline = page.locator("section.timeline ol.items")
+    for channel in ("call", "email", "social", "campaign"):
+        expect(timeline.locator(f"li.ch-{channel}").first).to_be_visible()
+    expect(page.get_by_text("Recent campaign touches")).to_be_visible()
+    shot(page, "04-profile")
+    page.locator("details[data-why-url] summary").first.click()
+    expect(page.locator(".why-detail").first).to_contain_text("matches")
+    shot(page, "05-profile-why-linked")
+    page.get_by_label("Call").check()
+    page.get_by_role("button", name="Filter").click()
+    expect(timeline.locator("li")).to_have_count(1)
+    expect(timeline.locator("li.ch-call")).to_have_count(1)
+    shot(page, "06-profile-filtered-calls")
+
+
+def test_hostile_text_shows_as_text(page: Page, live: Live) -> None:
+    alerts: list[str] = []
+    page.on("dialog", lambda d: (alerts.append(d.message), d.dismiss()))
+    sign_in(page, live.world.tokens["agent"])
+    page.goto(f"/persons/{live.world.nasty}")
+    expect(page.get_by_role("heading", level=1)).to_contain_text(NASTY_NAME)
+    expect(page.locator("b", has_text="bold")).to_have_count(0)
+    assert alerts == []
+    shot(page, "07-profile-hostile-text")
+
+
+def test_social_team_resolves_a_handle(page: Page, live: Live) -> None:
+    sign_in(page, live.world.tokens["social"])
+    expect(page.get_by_role("link", name="Search")).to_have_count(0)
+    page.get_by_role("link", name="Who is this?").click()
+    page.get_by_label("Handle or profile URL").fill("https://x.com/analima")
+    page.get_by_role("button", name="Who is it?").click()
+    candidate = page.locator("article.candidate").first
+    expect(candidate).to_contain_text("Ana Lima")
+    expect(candidate.locator("meter")).to_be_visible()
+    expect(candidate).to_contain_text("Evidence")
+    shot(page, "08-whois")
+    candidate.get_by_role("link", name="Open profile").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Ana Lima")
+
+
+def test_steward_rejects_a_proposed_merge_with_one_key_and_undoes(page: Page, live: Live) -> None:
+    sign_in(page, live.world.tokens["steward"])
+    page.get_by_role("link", name="Review queue").click()
+    shot(page, "09-review-queue")
+    page.get_by_role("link", name="Start with the first").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Same person?")
+    expect(page.locator("table.sides")).to_contain_text("Denver")
+    shot(page, "10-review-pair")
+    page.locator("body").press("d")
+    expect(page.get_by_text("Nothing to review")).to_be_visible()
+    shot(page, "11-review-decided")
+    left, right = sorted(live.world.carol_records)
+    owners = live.store.assignments([left, right])
+    assert owners[left] != owners[right]
+    page.locator("body").press("z")
+    expect(page.get_by_role("heading", level=1)).to_contain_text(f"{left} ↔ record {right}")
+    assert not [j for j in live.store.judgements([left, right]) if j.superseded_at is None]
+
+
+def test_steward_splits_a_person_from_the_graph(page: Page, live: Live) -> None:
+    sign_in(page, live.world.tokens["steward"])
+    page.goto(f"/persons/{live.world.ana}/graph")
+    expect(page.locator("figure.graph svg")).to_be_visible()
+    social = live.world.ana_records[3]
+    node = page.locator(f'g.record[data-record="{social}"]')
+    node.focus()
+    page.keyboard.press("Enter")
+    expect(page.locator(f"#pick-{social}")).to_be_checked()
+    shot(page, "12-person-graph")
+    page.get_by_role("button", name="Split the selected records into a new person").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("was split")
+    shot(page, "13-split-done")
+    assert live.store.assignments([social])[social] != live.world.ana
+
+
+def test_admin_sees_every_page_and_the_keyboard_skips_to_the_content(page: Page, live: Live) -> None:
+    secret, _ = create_token(live.store, Role.ADMIN, "second-admin")
+    sign_in(page, secret)
+    expect(page.get_by_label("Phone, email, name, handle or source id")).to_be_focused()
+    for name in ("Search", "Who is this?", "Review queue"):
+        expect(page.get_by_role("link", name=name)).to_be_visible()
+    page.goto(f"/persons/{live.world.ana}")
+    page.keyboard.press("Tab")
+    expect(page.locator(".skip")).to_be_focused()
+    page.keyboard.press("Enter")
+    expect(page.locator("main")).to_be_focused()

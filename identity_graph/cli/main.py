@@ -8,10 +8,7 @@ from rich.markup import escape
 
 # Each `from identity_graph.cli import X` registers that module's commands on `app` (one line per module).
 from identity_graph.cli import core  # noqa: F401
-from identity_graph.cli import demo  # noqa: F401
 from identity_graph.cli import ingest  # noqa: E402,F401,I001
-from identity_graph.cli import generate  # noqa: E402,F401,I001
-from identity_graph.cli import service  # noqa: E402,F401,I001
 from identity_graph.cli import steward  # noqa: E402,F401,I001
 from identity_graph.cli.app import app, err_console
 from identity_graph.errors import IdentityGraphError

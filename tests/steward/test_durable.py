@@ -104,7 +104,6 @@ def test_same_merges_two_persons_and_survives_resolve(store: SQLiteStore, settin
         source="x",
         source_id="q2",
         kind=RecordKind.SOCIAL_ACCOUNT,
-        full_name="Bob Q",
         identifiers=(IdentifierClaim(kind=IdentifierKind.HANDLE, raw="@bobq", field="handle"),),
     )
     load(store, [*population(), crm, social])

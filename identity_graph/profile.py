@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
@@ -56,8 +57,9 @@ def _address_of(record: StoredRecord) -> str:
 
 
 def _name_key(value: str) -> str:
-    """Names equal up to case and word order (caller-ID gives LAST FIRST) share a key."""
-    return " ".join(sorted(value.casefold().split()))
+    """Names equal up to case, accents and word order (caller-ID gives LAST FIRST) share a key."""
+    bare = "".join(c for c in unicodedata.normalize("NFKD", value) if not unicodedata.combining(c))
+    return " ".join(sorted(bare.casefold().split()))
 
 
 def _collect(

@@ -17,7 +17,7 @@ from connectors.ownside import ShareCounter, inferred_notice
 from connectors.social import SeenAccounts, account_record, post_interaction
 from connectors.textio import ByteCounter, TextLines, open_counted
 from identity_graph.errors import ConfigError
-from identity_graph.model import IdentifierClaim, IdentifierKind, Notice, RecordRef, Rejected, SourceItem
+from identity_graph.model import IdentifierClaim, IdentifierKind, Notice, RecordRef, SourceItem
 
 #: A file that is one pretty-printed response page is read whole up to this size (X pages are small).
 MAX_PAGE_BYTES = 64 * 1024 * 1024
@@ -56,17 +56,23 @@ def _first_line_is_json(path: Path) -> bool:
 
 
 def x_pages(path: Path, counter: ByteCounter) -> Iterator[Page | SourceItem]:
-    """Response pages of a file: one per line, or the whole file as one pretty-printed page."""
-    if _first_line_is_json(path) or path.stat().st_size > MAX_PAGE_BYTES:
-        yield from json_lines(path, counter)
-        return
-    with open_counted(path, counter) as fh:
-        data = fh.read(MAX_PAGE_BYTES)
-    text = data.decode("utf-8-sig", errors="replace")
-    try:
-        yield (1, parse_json(text), text)
-    except ValueError as exc:
-        yield Rejected(path=str(path), line=1, reason=f"broken JSON: {exc}", raw=text[:2000])
+    """Response pages of a file: one per line, or the whole file as one pretty-printed page.
+
+    A file whose first line is not JSON is tried as one page; when that fails too it is read line by line, so
+    a broken first line costs that line only.
+    """
+    if not _first_line_is_json(path) and path.stat().st_size <= MAX_PAGE_BYTES:
+        with open_counted(path, ByteCounter()) as fh:
+            text = fh.read(MAX_PAGE_BYTES).decode("utf-8-sig", errors="replace")
+        try:
+            page = parse_json(text)
+        except ValueError:
+            page = None
+        if page is not None:
+            counter.add(len(text))
+            yield (1, page, text)
+            return
+    yield from json_lines(path, counter)
 
 
 def _tweet_mentions(tweet: dict[str, Any]) -> list[str]:

@@ -78,7 +78,8 @@ def settings_text() -> str:
         f"phone_numbers = {_toml_list(list(c.HOTLINES))}\n"
         f"contexts = {_toml_list([c.AGENT_CONTEXT])}\n"
         f"email_domains = {_toml_list([c.OUR_DOMAIN])}\n"
-        f"email_addresses = {_toml_list(addresses)}\n\n"
+        f"email_addresses = {_toml_list(addresses)}\n"
+        f"handles = {_toml_list([f'x:{c.OUR_BRAND_HANDLE.lower()}'])}\n\n"
         '[matching]\ndefault_region = "US"\n'
     )
 

@@ -2,7 +2,8 @@
 
 Statements take their data only through parameters (`$name`), never by string building; a test parses every
 constant here (`tests/store/test_neo4j_cypher.py`) and checks that the store runs nothing else. Parameter names
-avoid Cypher keywords (`$page_size`, not `$limit`). Statements named `DDL_*` create the schema (see `schema.py`).
+avoid Cypher keywords (`$page_size`, not `$limit`); the relationship types `IN` and `MATCH`, which are also
+keywords, are written quoted with backticks. Statements named `DDL_*` create the schema (see `schema.py`).
 """
 
 from __future__ import annotations
@@ -47,7 +48,7 @@ DDL_EVENT_OTHER: Final = "CREATE INDEX event_other_person IF NOT EXISTS FOR (e:E
 DDL_EVENT_RECORD: Final = "CREATE INDEX event_record IF NOT EXISTS FOR (e:Event) ON (e.record_id)"
 DDL_EVENT_AT: Final = "CREATE INDEX event_at IF NOT EXISTS FOR (e:Event) ON (e.at)"
 DDL_AUDIT_TARGET: Final = "CREATE INDEX audit_target IF NOT EXISTS FOR (a:AuditEntry) ON (a.target)"
-DDL_MATCH_STATUS: Final = "CREATE INDEX match_status IF NOT EXISTS FOR ()-[m:MATCH]-() ON (m.status)"
+DDL_MATCH_STATUS: Final = "CREATE INDEX match_status IF NOT EXISTS FOR ()-[m:`MATCH`]-() ON (m.status)"
 DDL_JUDGED_ID: Final = "CREATE INDEX judged_id IF NOT EXISTS FOR ()-[j:JUDGED]-() ON (j.id)"
 DDL_JUDGED_ACTIVE: Final = "CREATE INDEX judged_superseded IF NOT EXISTS FOR ()-[j:JUDGED]-() ON (j.superseded_at)"
 DDL_RECORD_NAMES: Final = (
@@ -62,6 +63,7 @@ COUNTER_ADVANCE: Final = (
     "MERGE (c:Counter {name: $name}) ON CREATE SET c.value = 0 SET c.value = c.value + $n RETURN c.value AS last"
 )
 ANY_NODE: Final = "MATCH (n) RETURN 1 AS found LIMIT 1"
+AWAIT_INDEXES: Final = "CALL db.awaitIndexes($seconds)"
 WIPE_BATCH: Final = "MATCH (n) WITH n LIMIT $batch_size DETACH DELETE n RETURN count(*) AS deleted"
 
 # ---------------------------------------------------------------- ingest
@@ -140,7 +142,7 @@ RECORD_BY_KEY: Final = (
 RECORD_PAGE: Final = (
     "MATCH (r:Record) WHERE r.id > $after AND ($dirty_only = false OR r.dirty = true) "
     "WITH r ORDER BY r.id LIMIT $page_size OPTIONAL MATCH (r)-[h:HAS]->(i:Identifier) "
-    "RETURN properties(r) AS record, " + _CLAIMS + " ORDER BY record.id"
+    "RETURN r.id AS id, properties(r) AS record, " + _CLAIMS + " ORDER BY id"
 )
 RECORD_IDS: Final = "MATCH (r:Record) RETURN r.id AS id ORDER BY id"
 MARK_ALL_RESOLVED: Final = "MATCH (r:Record) WHERE r.dirty = true SET r.dirty = false"
@@ -177,29 +179,29 @@ DELETE_ORPHAN_BLOCKING_KEYS: Final = "MATCH (b:BlockingKey) WHERE NOT EXISTS { (
 COUNT_RECORDS: Final = "MATCH (r:Record) RETURN count(r) AS n"
 COUNT_INTERACTIONS: Final = "MATCH (x:Interaction) RETURN count(x) AS n"
 COUNT_IDENTIFIERS: Final = "MATCH (i:Identifier) RETURN count(i) AS n"
-COUNT_PERSONS: Final = "MATCH (:Record)-[:IN]->(p:Person) RETURN count(DISTINCT p) AS n"
+COUNT_PERSONS: Final = "MATCH (:Record)-[:`IN`]->(p:Person) RETURN count(DISTINCT p) AS n"
 COUNT_ACTIVE_JUDGEMENTS: Final = (
     "MATCH (:Record)-[j:JUDGED]->(:Record) WHERE j.superseded_at IS NULL RETURN count(j) AS n"
 )
-COUNT_EDGES_BY_STATUS: Final = "MATCH (:Record)-[m:MATCH]->(:Record) RETURN m.status AS status, count(m) AS n"
+COUNT_EDGES_BY_STATUS: Final = "MATCH (:Record)-[m:`MATCH`]->(:Record) RETURN m.status AS status, count(m) AS n"
 
 # ---------------------------------------------------------------- match edges
 _EDGE_COLUMNS: Final = (
     "RETURN startNode(m).id AS left, endNode(m).id AS right, m.score AS score, m.weight AS weight, "
     "m.status AS status, m.evidence AS evidence, m.explanation AS explanation ORDER BY left, right"
 )
-DELETE_ALL_EDGES: Final = "MATCH (:Record)-[m:MATCH]->(:Record) DELETE m"
-DELETE_EDGES_OF: Final = "UNWIND $ids AS rid MATCH (:Record {id: rid})-[m:MATCH]-(:Record) WITH DISTINCT m DELETE m"
+DELETE_ALL_EDGES: Final = "MATCH (:Record)-[m:`MATCH`]->(:Record) DELETE m"
+DELETE_EDGES_OF: Final = "UNWIND $ids AS rid MATCH (:Record {id: rid})-[m:`MATCH`]-(:Record) WITH DISTINCT m DELETE m"
 MERGE_EDGES: Final = (
     "UNWIND $rows AS row MATCH (a:Record {id: row.left}) MATCH (b:Record {id: row.right}) "
-    "MERGE (a)-[m:MATCH]->(b) SET m.score = row.score, m.weight = row.weight, m.status = row.status, "
+    "MERGE (a)-[m:`MATCH`]->(b) SET m.score = row.score, m.weight = row.weight, m.status = row.status, "
     "m.evidence = row.evidence, m.explanation = row.explanation, m.updated_at = $now"
 )
 EDGES_ALL: Final = (
-    "MATCH (:Record)-[m:MATCH]->(:Record) WHERE size($statuses) = 0 OR m.status IN $statuses " + _EDGE_COLUMNS
+    "MATCH (:Record)-[m:`MATCH`]->(:Record) WHERE size($statuses) = 0 OR m.status IN $statuses " + _EDGE_COLUMNS
 )
 EDGES_OF: Final = (
-    "UNWIND $ids AS rid MATCH (:Record {id: rid})-[m:MATCH]-(:Record) WITH DISTINCT m "
+    "UNWIND $ids AS rid MATCH (:Record {id: rid})-[m:`MATCH`]-(:Record) WITH DISTINCT m "
     "WHERE size($statuses) = 0 OR m.status IN $statuses " + _EDGE_COLUMNS
 )
 
@@ -231,18 +233,18 @@ WITHDRAW_JUDGEMENT: Final = (
 )
 
 # ---------------------------------------------------------------- persons and the change feed
-ASSIGNMENTS_ALL: Final = "MATCH (r:Record)-[:IN]->(p:Person) RETURN r.id AS record_id, p.id AS person_id"
+ASSIGNMENTS_ALL: Final = "MATCH (r:Record)-[:`IN`]->(p:Person) RETURN r.id AS record_id, p.id AS person_id"
 ASSIGNMENTS_OF: Final = (
-    "UNWIND $ids AS rid MATCH (r:Record {id: rid})-[:IN]->(p:Person) RETURN r.id AS record_id, p.id AS person_id"
+    "UNWIND $ids AS rid MATCH (r:Record {id: rid})-[:`IN`]->(p:Person) RETURN r.id AS record_id, p.id AS person_id"
 )
 PERSON_RECORDS: Final = (
-    "UNWIND $ids AS pid MATCH (p:Person {id: pid})<-[:IN]-(r:Record) "
+    "UNWIND $ids AS pid MATCH (p:Person {id: pid})<-[:`IN`]-(r:Record) "
     "RETURN p.id AS person_id, r.id AS record_id ORDER BY record_id"
 )
 CREATE_PERSONS: Final = "UNWIND $ids AS pid CREATE (:Person {id: pid, created_at: $now, updated_at: $now})"
 SET_PERSONS: Final = (
     "UNWIND $rows AS row MATCH (r:Record {id: row.record_id}) MATCH (p:Person {id: row.person_id}) "
-    "OPTIONAL MATCH (r)-[old:IN]->(:Person) DELETE old WITH DISTINCT r, p MERGE (r)-[:IN]->(p) "
+    "OPTIONAL MATCH (r)-[old:`IN`]->(:Person) DELETE old WITH DISTINCT r, p MERGE (r)-[:`IN`]->(p) "
     "SET p.updated_at = $now"
 )
 RETIRE_PERSONS: Final = (
@@ -250,7 +252,7 @@ RETIRE_PERSONS: Final = (
     "SET p.retired_at = $now, p.merged_into = row.merged_into, p.updated_at = $now"
 )
 PERSON_STATE: Final = "MATCH (p:Person {id: $id}) RETURN p.merged_into AS merged_into, p.retired_at AS retired_at"
-LIVE_PERSONS: Final = "MATCH (:Record)-[:IN]->(p:Person) RETURN DISTINCT p.id AS id ORDER BY id"
+LIVE_PERSONS: Final = "MATCH (:Record)-[:`IN`]->(p:Person) RETURN DISTINCT p.id AS id ORDER BY id"
 ADD_EVENTS: Final = (
     "UNWIND $rows AS row CREATE (:Event {id: row.id, at: $now, type: row.type, person_id: row.person_id, "
     "other_person_id: row.other_person_id, record_id: row.record_id, cause: row.cause})"
@@ -264,7 +266,7 @@ LAST_EVENT_ID: Final = "MATCH (e:Event) RETURN coalesce(max(e.id), 0) AS id"
 
 # ---------------------------------------------------------------- interactions and the timeline
 _TIMELINE_MATCH: Final = (
-    "MATCH (:Person {id: $person_id})<-[:IN]-(r:Record)-[t:TOOK_PART]->(x:Interaction) "
+    "MATCH (:Person {id: $person_id})<-[:`IN`]-(r:Record)-[t:TOOK_PART]->(x:Interaction) "
     "WHERE (size($channels) = 0 OR x.channel IN $channels) AND ($since_us IS NULL OR x.occurred_us >= $since_us) "
     "AND ($until_us IS NULL OR x.occurred_us < $until_us) "
 )
@@ -281,12 +283,12 @@ INTERACTIONS_BY_ID: Final = "UNWIND $ids AS xid MATCH (x:Interaction {id: xid}) 
 # ---------------------------------------------------------------- export
 EXPORT_RECORDS_PAGE: Final = (
     "MATCH (r:Record) WHERE r.id > $after WITH r ORDER BY r.id LIMIT $page_size "
-    "OPTIONAL MATCH (r)-[:IN]->(p:Person) "
+    "OPTIONAL MATCH (r)-[:`IN`]->(p:Person) "
     "RETURN r.id AS id, r.source AS source, r.source_id AS source_id, p.id AS person_id ORDER BY id"
 )
 EXPORT_INTERACTIONS_PAGE: Final = (
     "MATCH (x:Interaction) WHERE x.id > $after WITH x ORDER BY x.id LIMIT $page_size "
-    "OPTIONAL MATCH (r:Record)-[t:TOOK_PART]->(x) OPTIONAL MATCH (r)-[:IN]->(p:Person) "
+    "OPTIONAL MATCH (r:Record)-[t:TOOK_PART]->(x) OPTIONAL MATCH (r)-[:`IN`]->(p:Person) "
     "RETURN x.id AS id, x.source AS source, x.source_id AS source_id, "
     "collect([t.role, r.id, p.id]) AS parties ORDER BY id"
 )
@@ -309,7 +311,7 @@ RECORD_ACTIVITY: Final = (
     "RETURN r.id AS id, r.changed_at AS changed_at, count(DISTINCT x) AS interactions"
 )
 PERSON_STATS: Final = (
-    "UNWIND $ids AS pid MATCH (p:Person {id: pid})<-[:IN]-(r:Record) "
+    "UNWIND $ids AS pid MATCH (p:Person {id: pid})<-[:`IN`]-(r:Record) "
     "OPTIONAL MATCH (r)-[:TOOK_PART]->(x:Interaction) "
     "RETURN p.id AS id, count(DISTINCT r) AS records, count(DISTINCT x) AS interactions"
 )
@@ -357,7 +359,7 @@ ERASE_IDENTIFIERS_OF: Final = (
     "UNWIND $ids AS rid MATCH (:Record {id: rid})-[:HAS]->(i:Identifier) RETURN DISTINCT i.id AS id ORDER BY id"
 )
 ERASE_EDGES: Final = (
-    "UNWIND $ids AS rid MATCH (:Record {id: rid})-[m:MATCH]-(:Record) WITH DISTINCT m DELETE m RETURN count(m) AS n"
+    "UNWIND $ids AS rid MATCH (:Record {id: rid})-[m:`MATCH`]-(:Record) WITH DISTINCT m DELETE m RETURN count(m) AS n"
 )
 ERASE_JUDGEMENT_IDS: Final = (
     "UNWIND $ids AS rid MATCH (:Record {id: rid})-[j:JUDGED]-(:Record) RETURN DISTINCT j.id AS id"

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import Any, LiteralString, TypeVar
+from typing import Any, TypeVar
 
 from identity_graph.errors import StoreError
 from identity_graph.model import Interaction
@@ -26,10 +26,24 @@ T = TypeVar("T")
 Key = tuple[str, str]
 
 
-def _existing(tx: Tx, query: LiteralString, keys: Sequence[Key]) -> dict[Key, tuple[int, str]]:
-    """Map natural keys already stored to (id, content_hash)."""
-    rows = run_keys(tx, query, [{"source": s, "source_id": i} for s, i in keys])
+def _by_key(rows: list[dict[str, Any]]) -> dict[Key, tuple[int, str]]:
+    """Map (source, source_id) of result rows to (id, content_hash)."""
     return {(r["source"], r["source_id"]): (int(r["id"]), str(r["content_hash"])) for r in rows}
+
+
+def _key_maps(keys: Sequence[Key]) -> list[dict[str, str]]:
+    """Natural keys as the maps `UNWIND $keys` statements take."""
+    return [{"source": source, "source_id": source_id} for source, source_id in keys]
+
+
+def _record_hashes(tx: Tx, keys: Sequence[Key]) -> dict[Key, tuple[int, str]]:
+    """Records already stored under these natural keys: (id, content_hash) each."""
+    return _by_key(run_keys(tx, cypher.RECORD_HASHES, _key_maps(keys)))
+
+
+def _interaction_hashes(tx: Tx, keys: Sequence[Key]) -> dict[Key, tuple[int, str]]:
+    """Interactions already stored under these natural keys: (id, content_hash) each."""
+    return _by_key(run_keys(tx, cypher.INTERACTION_HASHES, _key_maps(keys)))
 
 
 def _drop_tombstoned(tx: Tx, items: list[T], kind: str, key: Callable[[T], Key]) -> tuple[list[T], int]:
@@ -84,7 +98,7 @@ class Neo4jIngestMixin(Neo4jBase):
         """Write the record half of a batch: identifiers, new and changed records, versions, HAS links."""
         if not recs:
             return
-        existing = _existing(tx, cypher.RECORD_HASHES, [_record_key(p) for p in recs])
+        existing = _record_hashes(tx, [_record_key(p) for p in recs])
         new: list[tuple[PreparedRecord, dict[str, Any]]] = []
         changed: list[tuple[PreparedRecord, dict[str, Any]]] = []
         for p in recs:
@@ -142,11 +156,11 @@ class Neo4jIngestMixin(Neo4jBase):
         if not acts:
             return
         refs = sorted({(p.record.source, p.record.source_id) for i in acts for p in i.participants})
-        missing = set(refs) - _existing(tx, cypher.RECORD_HASHES, refs).keys()
+        missing = set(refs) - _record_hashes(tx, refs).keys()
         if missing:
             source, source_id = sorted(missing)[0]
             raise StoreError(f"interaction refers to record {source}/{source_id}, which is not loaded")
-        existing = _existing(tx, cypher.INTERACTION_HASHES, [_interaction_key(i) for i in acts])
+        existing = _interaction_hashes(tx, [_interaction_key(i) for i in acts])
         new: list[Interaction] = []
         changed: list[tuple[int, Interaction]] = []
         for i in acts:

@@ -61,7 +61,8 @@ class Neo4jReadMixin(Neo4jBase):
         """Every record (or every changed one), in batches, by id (keyset paging, one short read per page)."""
         last = 0
         while True:
-            page = _records(self._query(cypher.RECORD_PAGE, after=last, dirty_only=dirty_only, page_size=batch_size))
+            rows = self._query(cypher.RECORD_PAGE, after=last, dirty_only=dirty_only, page_size=batch_size)
+            page = sorted(_records(rows), key=lambda r: r.id)
             if not page:
                 return
             last = page[-1].id
@@ -140,17 +141,19 @@ class Neo4jReadMixin(Neo4jBase):
 
     def timeline(self, person_id: int, query: TimelineQuery) -> tuple[list[TimelineItem], int]:
         """A page of the person's interactions, newest first, and the total matching the filters."""
-        params: dict[str, Any] = {
-            "person_id": person_id,
-            "channels": [c.value for c in query.channels],
-            "since_us": None if query.since is None else epoch_us(query.since),
-            "until_us": None if query.until is None else epoch_us(query.until),
-        }
+        channels = [c.value for c in query.channels]
+        since_us = None if query.since is None else epoch_us(query.since)
+        until_us = None if query.until is None else epoch_us(query.until)
 
         def work(tx: Tx) -> tuple[list[TimelineItem], int]:
-            total = int(run(tx, cypher.TIMELINE_TOTAL, **params)[0]["total"])
-            rows = run(tx, cypher.TIMELINE_PAGE, skip_n=query.offset, page_size=query.limit, **params)
-            return [timeline_item(r) for r in rows], total
+            total = run(
+                tx, cypher.TIMELINE_TOTAL, person_id=person_id, channels=channels, since_us=since_us, until_us=until_us
+            )
+            rows = run(
+                tx, cypher.TIMELINE_PAGE, person_id=person_id, channels=channels, since_us=since_us,
+                until_us=until_us, skip_n=query.offset, page_size=query.limit,
+            )  # fmt: skip
+            return [timeline_item(r) for r in rows], int(total[0]["total"])
 
         return self._read(work)
 

@@ -21,6 +21,8 @@ SCHEMA_VERSION = 1
 APPLICATION_KEY = "application"
 APPLICATION = "identity-graph"
 VERSION_KEY = "schema_version"
+#: How long opening a store waits for new indexes to come online, in seconds.
+INDEX_WAIT_SECONDS = 300
 #: Name of the full-text index over record names (also used by `search_names`).
 NAME_INDEX = "record_names"
 
@@ -85,6 +87,7 @@ def ensure_schema(driver: neo4j.Driver, database: str | None) -> None:
             check_version(_meta(session, APPLICATION_KEY), _meta(session, VERSION_KEY), has_nodes)
             for statement in SCHEMA_STATEMENTS:
                 session.run(statement).consume()
+            session.run(cypher.AWAIT_INDEXES, seconds=INDEX_WAIT_SECONDS).consume()
             session.run(cypher.META_SET, key=APPLICATION_KEY, value=APPLICATION).consume()
             if _meta(session, VERSION_KEY) is None:
                 session.run(cypher.META_SET, key=VERSION_KEY, value=str(SCHEMA_VERSION)).consume()

@@ -37,6 +37,11 @@ class Neo4jStore(
         super().__init__(driver, database)
         ensure_schema(driver, database)
 
+    def clear(self) -> None:
+        """Delete every node and relationship of this database, keeping constraints and indexes (tests, demos)."""
+        wipe_database(self._driver, self._database)
+        ensure_schema(self._driver, self._database)
+
 
 def wipe_database(driver: neo4j.Driver, database: str | None = None) -> int:
     """Delete every node and relationship of a database, in batches; returns how many nodes went (tests only)."""

@@ -28,6 +28,15 @@ RING_SECONDS = (3, 40)
 MOBILE_PLACEHOLDERS = ("WIRELESS CALLER", "WIRELESS CALLER", "CELL PHONE", "UNKNOWN")
 #: Rate of the exponential draw of calls per caller (higher: fewer calls).
 CALL_COUNT_RATE = 0.8
+#: Inbound calls routed through the support queue (the rest dial an agent directly).
+QUEUE_SHARE = 0.7
+#: A landline shows its subscriber's name (the household member it is billed to) this often.
+LANDLINE_CNAM_SHARE = 0.85
+#: A mobile shows a placeholder this often, the owner's name this often; otherwise just the number.
+MOBILE_PLACEHOLDER_SHARE = 0.5
+MOBILE_CNAM_SHARE = 0.35
+#: A wrong-number caller's name is shown this often.
+STRANGER_CNAM_SHARE = 0.5
 
 
 def asterisk_line(fields: list[str]) -> str:
@@ -98,7 +107,7 @@ class CallsWriter:
         src = carrier_number(rng, number)
         shown = src if name == "" else name
         agent = rng.choice(self.agents)
-        queue = rng.random() < 0.7
+        queue = rng.random() < QUEUE_SHARE
         fields = {
             "src": src,
             "dst": rng.choice(self.dids),
@@ -151,13 +160,13 @@ class CallsWriter:
         if p.company and number == p.company.switchboard:
             return strip_accents(p.company.name).upper()[: c.CNAM_MAX].rstrip()
         if number == p.home_phone and p.home_phone_owner:
-            return cnam(*p.home_phone_owner) if rng.random() < 0.85 else ""
+            return cnam(*p.home_phone_owner) if rng.random() < LANDLINE_CNAM_SHARE else ""
         roll = rng.random()
-        if roll < 0.5:
+        if roll < MOBILE_PLACEHOLDER_SHARE:
             return rng.choice(MOBILE_PLACEHOLDERS)
-        if roll < 0.85:
+        if roll < MOBILE_PLACEHOLDER_SHARE + MOBILE_CNAM_SHARE:
             return cnam(p.last, p.first)
-        return ""
+        return ""  # the number itself
 
     def add(self, p: Person) -> None:
         """The person's calls: inbound from their numbers, callbacks; an employee's first call is from the office."""
@@ -178,7 +187,7 @@ class CallsWriter:
 
     def wrong_number(self, label: str, number: str, last: str, first: str) -> None:
         """A stranger who dialled us by mistake: a short call from a number no customer has."""
-        name = cnam(last, first) if self.rng.random() < 0.5 else self.rng.choice(MOBILE_PLACEHOLDERS)
+        name = cnam(last, first) if self.rng.random() < STRANGER_CNAM_SHARE else self.rng.choice(MOBILE_PLACEHOLDERS)
         self.inbound(number, name, self._start(c.ANCHOR - timedelta(days=c.HISTORY_DAYS)), label)
 
     def close(self) -> None:

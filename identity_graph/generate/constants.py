@@ -89,6 +89,7 @@ MENTION_OTHER_PHONE_SHARE = 0.08  # a message that gives someone else's phone nu
 SIGNATURE_PHONE_SHARE = 0.5  # a customer signature carries a phone number
 LAST_FIRST_DISPLAY_SHARE = 0.08  # display name written "Last, First"
 CC_HOUSEHOLD_SHARE = 0.1  # the customer copies a household member
+FORWARD_SHARE = 0.04  # a message forwards a household member's note with their address and number
 STAFF_MAIL_PER_PERSON = 0.02  # mail between staff only
 
 # --- marketing ------------------------------------------------------------------------------------------

@@ -35,6 +35,17 @@ FAMILY_MAILBOX_ENTRY_SHARE = 0.6
 NO_EMAIL_SHARE = 0.05
 #: Share of ZIP codes written as ZIP+4.
 ZIP4_SHARE = 0.15
+#: A typo lands in the first name (rather than the last) this often.
+TYPO_IN_FIRST_NAME_SHARE = 0.5
+#: The main phone field holds the landline (when there is one) this often, else the work number this often.
+LANDLINE_ENTRY_SHARE = 0.8
+WORK_PHONE_ENTRY_SHARE = 0.7
+#: The mobile field is filled (when the person has one) this often.
+MOBILE_ENTRY_SHARE = 0.85
+#: A mobile with no other number is typed into the main phone field this often.
+MOBILE_IN_PHONE_FIELD_SHARE = 0.3
+#: A system that allows it stores the state's name instead of its code this often.
+STATE_NAME_SHARE = 0.5
 
 
 def entered_name(rng: random.Random, p: Person, swap: bool = False) -> tuple[str, str]:
@@ -44,7 +55,7 @@ def entered_name(rng: random.Random, p: Person, swap: bool = False) -> tuple[str
     if rng.random() < c.ACCENT_STRIP_SHARE:
         first, last = strip_accents(first), strip_accents(last)
     if rng.random() < c.TYPO_SHARE:
-        if rng.random() < 0.5:
+        if rng.random() < TYPO_IN_FIRST_NAME_SHARE:
             first = typo(rng, first)
         else:
             last = typo(rng, last)
@@ -70,12 +81,12 @@ def entered_email(rng: random.Random, p: Person) -> str:
 def entered_phones(rng: random.Random, p: Person) -> tuple[str, str]:
     """(Phone, MobilePhone) as typed: landline or work number with extension, and the mobile."""
     phone = ""
-    if p.home_phone and rng.random() < 0.8:
+    if p.home_phone and rng.random() < LANDLINE_ENTRY_SHARE:
         phone = format_phone(rng, p.home_phone)
-    elif p.company and rng.random() < 0.7:
+    elif p.company and rng.random() < WORK_PHONE_ENTRY_SHARE:
         phone = format_phone(rng, p.company.switchboard, p.work_ext)
-    mobile = format_phone(rng, p.mobile) if p.mobile and rng.random() < 0.85 else ""
-    if mobile and not phone and rng.random() < 0.3:
+    mobile = format_phone(rng, p.mobile) if p.mobile and rng.random() < MOBILE_ENTRY_SHARE else ""
+    if mobile and not phone and rng.random() < MOBILE_IN_PHONE_FIELD_SHARE:
         phone, mobile = mobile, ""  # the mobile typed into the main phone field
     return phone, mobile
 
@@ -84,7 +95,9 @@ def entered_address(rng: random.Random, p: Person, state_names: bool = False) ->
     """(street, city, state, postal code) as typed."""
     a = p.address
     street = street_line(rng, a.number, a.street, a.street_kind, a.unit)
-    state = STATE_NAMES.get(a.city.state, a.city.state) if state_names and rng.random() < 0.5 else a.city.state
+    state = (
+        STATE_NAMES.get(a.city.state, a.city.state) if state_names and rng.random() < STATE_NAME_SHARE else a.city.state
+    )
     postal = f"{a.zip5}-{rng.randrange(1000, 9999)}" if rng.random() < ZIP4_SHARE else a.zip5
     return street, a.city.name, state, postal
 

@@ -19,6 +19,10 @@ ANON_WORDS = (
 )  # fmt: skip
 #: X user ids of customers and strangers are drawn from this range (tweet ids are far larger).
 X_USER_ID_RANGE = (10_000_000, 1_500_000_000_000_000_000)
+#: A personal address uses the formal first name (not the nickname) this often.
+FORMAL_NAME_IN_EMAIL_SHARE = 0.5
+#: A personal address ends in a number this often.
+NUMBERED_EMAIL_SHARE = 0.3
 
 
 class IdentityFactory:
@@ -50,12 +54,12 @@ class IdentityFactory:
     def personal_email(self, p: Person) -> str:
         """A personal address built from the person's name the way people pick them."""
         first, last = ascii_slug(p.nick or p.first) or "user", ascii_slug(p.last) or "mail"
-        if self.rng.random() < 0.5:
+        if self.rng.random() < FORMAL_NAME_IN_EMAIL_SHARE:
             first = ascii_slug(p.first) or first
         local = self.rng.choice(
             (f"{first}.{last}", f"{first}{last}", f"{first[0]}{last}", f"{first}_{last}", f"{last}.{first}")
         )
-        if self.rng.random() < 0.3:
+        if self.rng.random() < NUMBERED_EMAIL_SHARE:
             local += str(self.rng.randrange(1, 99))
         return self._unique(f"{local}@{self.provider()}")
 

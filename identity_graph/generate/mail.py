@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import random
 from collections.abc import Callable
-from datetime import UTC, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
+from email.utils import format_datetime
 from pathlib import Path
 from typing import IO
 
@@ -30,6 +31,13 @@ WORK_ADDRESS_USE = 0.3
 QUOTED_LINES = 2
 #: A number mentioned in a mail is a household member's (rather than a stranger's) this often.
 HOUSEHOLD_MENTION_SHARE = 0.7
+#: Mail from a work address asks for replies to the personal one this often.
+REPLY_TO_SHARE = 0.5
+#: Agents reply from their own address this often (else from the support address).
+AGENT_SIGNED_SHARE = 0.7
+#: A customer's From has no display name this often, an accent-free one this often.
+BARE_ADDRESS_SHARE = 0.07
+ASCII_DISPLAY_SHARE = 0.1
 
 
 def _write_messages(file: IO[str], items: list[tuple[str, str]]) -> None:
@@ -48,6 +56,7 @@ class MailWriter:
         self.agents = agents()
         self.sequence = rng.randrange(10**6, 10**7)
         self.traps = 0
+        self.forwards = 0
         self.spool: Spool[tuple[str, str]] = Spool(
             out / "mail" / "support.mbox", key=lambda item: item[0], write=_write_messages
         )
@@ -79,9 +88,9 @@ class MailWriter:
         roll = rng.random()
         if roll < c.LAST_FIRST_DISPLAY_SHARE:
             return f"{p.last}, {p.first}", addr
-        if roll < 0.15:
+        if roll < c.LAST_FIRST_DISPLAY_SHARE + BARE_ADDRESS_SHARE:
             return "", addr
-        if roll < 0.25:
+        if roll < c.LAST_FIRST_DISPLAY_SHARE + BARE_ADDRESS_SHARE + ASCII_DISPLAY_SHARE:
             return strip_accents(p.full), addr
         return rng.choice((p.full, f"{p.first} {p.last}")), addr
 
@@ -108,6 +117,17 @@ class MailWriter:
             return rng.choice(t.HOUSEHOLD_MENTIONS).format(who=who, name=name, phone=format_phone(rng, mobile))
         return rng.choice(t.STRANGER_MENTIONS).format(phone=format_phone(rng, self.stranger_number()))
 
+    def _forward(self, p: Person, when: datetime) -> str | None:
+        """A forwarded note from a household member, with their address and number (weak evidence), if any."""
+        rng = self.rng
+        others = [m for m in p.others_in_household() if m.mobile or m.home_phone]
+        if not others:
+            return None
+        other = rng.choice(others)
+        phone = format_phone(rng, other.mobile or other.home_phone or "")
+        sent = format_datetime(when - timedelta(days=rng.randrange(1, 20)))
+        return t.FORWARDED.format(name=other.full, email=other.email, date=sent, phone=phone, given=other.given)
+
     def add(self, p: Person) -> None:
         """One to THREADS_PER_WRITER_MAX support threads started by the person."""
         for _ in range(1 + self.rng.randrange(c.THREADS_PER_WRITER_MAX)):
@@ -124,15 +144,22 @@ class MailWriter:
         if rng.random() < c.MENTION_OTHER_PHONE_SHARE or self.traps == 0:
             paragraphs.append(self._mention(p))
             self.traps += 1
+        when = later(rng, p.since, c.HISTORY_DAYS).astimezone(tz)
+        forward = self._forward(p, when) if rng.random() < c.FORWARD_SHARE or self.forwards == 0 else None
+        if forward:
+            paragraphs.append("See the note below.")
         paragraphs.append(self._signature(p))
+        if forward:
+            paragraphs.append(forward)
+            self.forwards += 1
         cc = []
         spouse = [m for m in p.others_in_household() if m.family_mailbox != me[1]]
         if spouse and rng.random() < c.CC_HOUSEHOLD_SHARE:
             cc.append((spouse[0].full, spouse[0].email))
-        reply_to = (me[0], p.email) if p.work_email == me[1] and rng.random() < 0.5 else None
+        reply_to = (me[0], p.email) if p.work_email == me[1] and rng.random() < REPLY_TO_SHARE else None
         first = Mail(
             sender=me, to=[("Acme Support", rng.choice(c.SUPPORT_ADDRESSES))], cc=cc, reply_to=reply_to,
-            subject=subject.format(order=order), date=later(rng, p.since, c.HISTORY_DAYS).astimezone(tz),
+            subject=subject.format(order=order), date=when,
             message_id=self._message_id(me[1]), body="\n\n".join(paragraphs) + "\n",
             html=rng.random() < c.HTML_PART_SHARE,
         )  # fmt: skip
@@ -155,7 +182,7 @@ class MailWriter:
         """An agent's reply to a customer message, threaded and quoting its first lines."""
         rng = self.rng
         agent = rng.choice(self.agents)
-        sender = (agent.name, agent.email) if rng.random() < 0.7 else ("Acme Support", to.to[0][1])
+        sender = (agent.name, agent.email) if rng.random() < AGENT_SIGNED_SHARE else ("Acme Support", to.to[0][1])
         quoted = "\n".join(["> " + line for line in to.body.splitlines() if line.strip()][:QUOTED_LINES])
         subject = to.subject if to.subject.startswith("Re: ") else f"Re: {to.subject}"
         reply = Mail(

@@ -60,3 +60,8 @@ STAFF_NOTES = (
     ("Team lunch Friday", "Booking a table for 12:30 on Friday, reply if you're in."),
     ("New macro for refunds", "I added a macro for partial refunds. Please use it from Monday on."),
 )
+#: A forwarded message from someone else, carrying their address and number.
+FORWARDED = (
+    "---------- Forwarded message ---------\nFrom: {name} <{email}>\nDate: {date}\nSubject: the order\n\n"
+    "Can you sort this out with them? Call me at {phone} if they need anything.\n{given}"
+)

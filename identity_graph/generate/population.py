@@ -46,6 +46,8 @@ ADULT_AGE = (19, 84)
 PARENT_AGE = (45, 75)
 CHILD_AGE = (19, 30)
 TIERS = ("Gold", "Silver", "Bronze", "Bronze", "")
+#: Addresses with an apartment or unit number.
+APARTMENT_SHARE = 0.3
 
 
 def _pick_kind(rng: random.Random) -> str:
@@ -102,7 +104,7 @@ class PopulationBuilder:
 
     def address(self, city: City) -> Address:
         """A street address in the city."""
-        unit = str(self.rng.randrange(1, 40)) if self.rng.random() < 0.3 else ""
+        unit = str(self.rng.randrange(1, 40)) if self.rng.random() < APARTMENT_SHARE else ""
         zip5 = f"{city.zip3}{self.rng.randrange(1, 99):02d}"
         street = self.rng.choice(streets())
         return Address(self.rng.randrange(1, 9800), street, self.rng.randrange(5), unit, city, zip5)

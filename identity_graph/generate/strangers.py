@@ -9,10 +9,13 @@ from identity_graph.generate import constants as c
 from identity_graph.generate.calls import CallsWriter
 from identity_graph.generate.identities import IdentityFactory
 from identity_graph.generate.names import cities, female_names, male_names, surnames
-from identity_graph.generate.people import Population
+from identity_graph.generate.people import Channel, Population
 from identity_graph.generate.phones import PhonePool
 from identity_graph.generate.social import XWriter
 from identity_graph.generate.variants import ascii_slug
+
+#: A stranger who shows a real name still uses an anonymous handle this often.
+NAMED_STRANGER_ANON_HANDLE = 0.3
 
 
 def _name(rng: random.Random) -> tuple[str, str]:
@@ -34,10 +37,11 @@ def x_strangers(rng: random.Random, ids: IdentityFactory, population: Population
     """X accounts of non-customers, one of them a namesake of a customer living elsewhere; returns how many."""
     count = max(c.MIN_X_STRANGERS, round(len(population.people) * c.X_STRANGERS_PER_PERSON))
     since = c.ANCHOR - timedelta(days=c.HISTORY_DAYS)
+    in_crm = [p for p in population.people if Channel.SALESFORCE in p.channels]
     for i in range(count):
         city = rng.choice(cities())
-        if i == 0 and population.people:
-            model = rng.choice(population.people)
+        if i == 0 and in_crm:
+            model = rng.choice(in_crm)
             name = f"{model.given} {model.last}"
             city = rng.choice([k for k in cities() if k.name != model.address.city.name])
             handle = ids.handle(model, anonymous=False)
@@ -47,7 +51,11 @@ def x_strangers(rng: random.Random, ids: IdentityFactory, population: Population
         else:
             first, last = _name(rng)
             name = f"{first} {last}"
-            handle = ids.handle(None, anonymous=True) if rng.random() < 0.3 else _handle_for(ids, first, last)
+            handle = (
+                ids.handle(None, anonymous=True)
+                if rng.random() < NAMED_STRANGER_ANON_HANDLE
+                else _handle_for(ids, first, last)
+            )
         x.account(ids.x_user_id(), handle, name, "", city, since, population.new_stranger_id())
     return count
 

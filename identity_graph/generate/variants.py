@@ -24,6 +24,9 @@ EXTENSION_FORMATS = (" x{x}", " ext. {x}", " ext {x}", " Ext. {x}")
 STREET_TYPES = (("Street", "St"), ("Avenue", "Ave"), ("Road", "Rd"), ("Drive", "Dr"), ("Lane", "Ln"))
 #: Ways to write the country in a CRM.
 COUNTRY_FORMS = ("United States", "US", "USA", "United States", "")
+#: Caller numbers delivered as 10 digits this often, as 11 digits (leading 1) this often; E.164 otherwise.
+CARRIER_TEN_DIGIT_SHARE = 0.6
+CARRIER_ELEVEN_DIGIT_SHARE = 0.25
 
 
 def strip_accents(text: str) -> str:
@@ -62,9 +65,9 @@ def format_phone(rng: random.Random, digits: str, ext: str | None = None) -> str
 def carrier_number(rng: random.Random, digits: str) -> str:
     """A caller number as a carrier delivers it: 10 digits, 11 with the leading 1, or E.164."""
     roll = rng.random()
-    if roll < 0.6:
+    if roll < CARRIER_TEN_DIGIT_SHARE:
         return digits
-    if roll < 0.85:
+    if roll < CARRIER_TEN_DIGIT_SHARE + CARRIER_ELEVEN_DIGIT_SHARE:
         return "1" + digits
     return "+1" + digits
 

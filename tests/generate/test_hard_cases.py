@@ -240,3 +240,15 @@ def test_bios_carry_contact_details(dataset: DataSet) -> None:
     """Some X bios hold an email address or a phone number."""
     bios = [u["description"] for page in dataset.pages for u in page["includes"]["users"]]
     assert any("@" in b and "." in b.split("@")[-1] for b in bios)
+
+
+def test_forwarded_note_carries_another_persons_address(dataset: DataSet) -> None:
+    """A customer forwards a household member's note: their address and number sit in the body."""
+    forwards = []
+    for msg in dataset.mails:
+        text = body_text(msg)
+        found = re.search(r"Forwarded message -+\nFrom: [^<\n]+<([^>]+)>", text)
+        if found:
+            forwards.append((msg["From"].addresses[0].addr_spec.lower(), found.group(1).lower()))
+    assert forwards
+    assert any(sender != forwarded for sender, forwarded in forwards)

@@ -1,7 +1,8 @@
 """Typed dependencies of the API: the store, the settings, and the caller with a permission check.
 
 Every `/api/v1` route takes exactly one `Need(...)` caller; the role test walks the route table for it, so a
-new endpoint without a role rule fails the suite.
+new endpoint without a role rule fails the suite. The dependencies are `async` on purpose: they are quick (one
+indexed read at most) and FastAPI would otherwise hop to a worker thread for each of them.
 """
 
 from __future__ import annotations
@@ -17,13 +18,13 @@ from identity_graph.store.protocol import GraphStore
 BEARER = "bearer"
 
 
-def get_store(request: Request) -> GraphStore:
+async def get_store(request: Request) -> GraphStore:
     """The store the app was created with."""
     store: GraphStore = request.app.state.store
     return store
 
 
-def get_settings(request: Request) -> Settings:
+async def get_settings(request: Request) -> Settings:
     """The settings the app was created with."""
     settings: Settings = request.app.state.settings
     return settings
@@ -38,7 +39,7 @@ def _unauthorized(message: str) -> HTTPException:
     return HTTPException(status.HTTP_401_UNAUTHORIZED, detail=message, headers={"WWW-Authenticate": "Bearer"})
 
 
-def api_caller(request: Request, store: StoreDep) -> Caller:
+async def api_caller(request: Request, store: StoreDep) -> Caller:
     """The caller named by the `Authorization: Bearer <token>` header; 401 when missing, unknown or revoked."""
     header = request.headers.get("authorization", "")
     scheme, _, token = header.partition(" ")
@@ -56,7 +57,7 @@ class Need:
     def __init__(self, permission: Permission) -> None:
         self.permission = permission
 
-    def __call__(self, caller: Annotated[Caller, Depends(api_caller)]) -> Caller:
+    async def __call__(self, caller: Annotated[Caller, Depends(api_caller)]) -> Caller:
         if not caller.can(self.permission):
             raise HTTPException(
                 status.HTTP_403_FORBIDDEN, detail=f"role {caller.role.value} may not {self.permission.value}"

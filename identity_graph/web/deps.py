@@ -20,7 +20,7 @@ class CsrfFailed(AccessDenied):
     """A form post without the session's CSRF token."""
 
 
-def web_session(request: Request) -> Session:
+async def web_session(request: Request) -> Session:
     """The signed-in session, or LoginRequired."""
     session = read_cookie(
         request.app.state.store, request.app.state.session_secret, request.cookies.get(SESSION_COOKIE)
@@ -40,7 +40,7 @@ class WebNeed:
     def __init__(self, permission: Permission) -> None:
         self.permission = permission
 
-    def __call__(self, session: SessionDep) -> Caller:
+    async def __call__(self, session: SessionDep) -> Caller:
         session.caller.require(self.permission)
         return session.caller
 

@@ -7,7 +7,8 @@ from typing import Annotated
 from fastapi import APIRouter, FastAPI, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
-from starlette.middleware.base import RequestResponseEndpoint
+from starlette.datastructures import MutableHeaders
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from identity_graph.errors import NotFound
 from identity_graph.lookup import classify, lookup, whois
@@ -188,6 +189,28 @@ def whois_page(request: Request, form: FormDep, caller: WhoisUser, store: StoreD
     return render(request, "whois.html", handle=handle, answer=answer)
 
 
+class SecurityHeaders:
+    """ASGI middleware adding the security headers to every response that does not set them itself."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = MutableHeaders(scope=message)
+                for key, value in SECURITY_HEADERS.items():
+                    if key not in headers:
+                        headers[key] = value
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
+
+
 def mount_web(app: FastAPI) -> None:
     """Add the pages, the static files and the sign-in redirect to the app."""
     app.state.session_secret = session_secret(app.state.store)
@@ -199,9 +222,4 @@ def mount_web(app: FastAPI) -> None:
     async def _to_login(request: Request, exc: LoginRequired) -> Response:
         return _redirect("/login")
 
-    @app.middleware("http")
-    async def _headers(request: Request, call_next: RequestResponseEndpoint) -> Response:
-        response = await call_next(request)
-        for key, value in SECURITY_HEADERS.items():
-            response.headers.setdefault(key, value)
-        return response
+    app.add_middleware(SecurityHeaders)

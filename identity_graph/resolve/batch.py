@@ -1,0 +1,101 @@
+"""Batch resolution: every record, from features to persons."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Sequence
+
+from identity_graph.persons import apply_clustering
+from identity_graph.resolve.blocking import record_keys
+from identity_graph.resolve.clustering import GuardFinding, cluster
+from identity_graph.resolve.edges import build_edges
+from identity_graph.resolve.features import READ_BATCH, blank_placeholders, build_features
+from identity_graph.resolve.identifiers import identifier_stats
+from identity_graph.resolve.pipeline import candidate_pairs, keys_for_store, merge_pairs, record_facts, representatives
+from identity_graph.resolve.scoring import comparisons_for, score_pairs
+from identity_graph.resolve.summary import Progress, ResolveSummary, no_progress
+from identity_graph.resolve.training import learn_placeholders, load_model, save_model, train_model
+from identity_graph.settings import Settings
+from identity_graph.store.protocol import GraphStore
+
+
+def store_guard_reports(store: GraphStore, findings: Sequence[GuardFinding]) -> int:
+    """Add the guard's findings that are not already open; returns how many were added."""
+    open_ = {(r.record_ids, r.reason) for r in store.guard_reports(open_only=True)}
+    new = [(f.record_ids, f.reason) for f in findings if (f.record_ids, f.reason) not in open_]
+    if new:
+        store.add_guard_reports(new)
+    return len(new)
+
+
+def resolve_all(
+    store: GraphStore, settings: Settings, *, progress: Progress | None = None, retrain: bool = False
+) -> ResolveSummary:
+    """Resolve every record: features, blocking, scoring (training by EM if needed), edges, persons."""
+    report = progress or no_progress
+    ms = settings.matching
+    summary = ResolveSummary()
+    clock = time.perf_counter()
+
+    def lap(stage: str) -> None:
+        nonlocal clock
+        now = time.perf_counter()
+        summary.seconds[stage] = round(now - clock, 3)
+        clock = now
+
+    total = store.counts().get("records", 0)
+    read = 0
+
+    def on_batch(n: int) -> None:
+        nonlocal read
+        read += n
+        report("reading records", read, total)
+
+    table, postings = build_features(store.iter_records(READ_BATCH), progress=on_batch)
+    summary.records = len(table)
+    model = None if retrain else load_model(store, ms)
+    placeholders = (
+        frozenset(model.placeholders)
+        if model is not None
+        else learn_placeholders(table, postings, ms.placeholder_name_identifiers)
+    )
+    blank_placeholders(table, placeholders)
+    lap("features")
+    report("blocking", 0, 1)
+    stats = identifier_stats(table, postings, ms.name_similarity)
+    reps = representatives(table, postings, stats, ms.shared_identifier_persons)
+    keys = record_keys(table)
+    cands = candidate_pairs(table, postings, stats, reps.rows, keys, ms)
+    summary.candidate_pairs = int(cands.li.size)
+    lap("blocking")
+    if model is None:
+        report("training", 0, 1)
+        model = train_model(table, postings, stats, reps.rows, cands.li, cands.ri, ms, placeholders)
+        save_model(store, model)
+        summary.trained = True
+        lap("training")
+    summary.model_version = model.version
+    report("scoring", 0, 1)
+    li, ri = merge_pairs((cands.li, cands.ri), (reps.li, reps.ri), len(table))
+    scored = score_pairs(table, postings, stats, li, ri, model, ms)
+    edges = build_edges(scored, comparisons_for(ms))
+    lap("scoring")
+    report("writing links", 0, 1)
+    with store.transaction():
+        store.replace_edges(edges)
+        store.replace_blocking_keys(keys_for_store(table, keys), None)
+    lap("writing links")
+    report("clustering", 0, 1)
+    ids = [int(r) for r in table.record_id]
+    result = cluster(ids, edges, store.judgements(None), ms, facts=record_facts(table))
+    changes = apply_clustering(store, result.clusters, cause="resolve")
+    summary.guard_reports = store_guard_reports(store, result.guard_reports)
+    store.mark_resolved()
+    lap("clustering")
+    summary.edges_auto = sum(1 for e in edges if e.status.value == "auto")
+    summary.edges_review = len(edges) - summary.edges_auto
+    summary.persons = len(result.clusters)
+    summary.created, summary.merged, summary.split = changes.created, changes.merged, changes.split
+    summary.moved_records = changes.moved_records
+    report("done", 1, 1)
+    return summary

@@ -1,0 +1,159 @@
+"""Blocking: candidate pairs from shared identifiers, phonetic name keys and a sorted neighbourhood.
+
+A value shared by more records than `max_block_size` (a switchboard, `info@`, a placeholder) is skipped by
+that frequency rule, never by a hard-coded list alone. Pairs are numpy arrays of row positions.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+
+import jellyfish
+import numpy as np
+import pandas as pd
+
+from matchers.features import FeatureTable, IntArray, StrArray
+from matchers.names import canonical_first
+
+#: Key passes stored for real-time lookups: name (phonetic) plus one more field.
+KEY_PASSES = ("name_dob", "name_postcode", "name_city", "first_dob", "full_name", "last_street")
+#: Each pass's largest blocks shown by `blocking-report`.
+REPORT_TOP_BLOCKS = 5
+
+
+@dataclass
+class PassStats:
+    """What one blocking pass produced."""
+
+    name: str
+    pairs: int = 0
+    blocks: int = 0
+    skipped_blocks: int = 0
+    skipped_records: int = 0
+    largest: list[tuple[str, int]] = field(default_factory=list)
+
+
+@dataclass
+class Candidates:
+    """Deduplicated candidate pairs (li < ri) and per-pass statistics."""
+
+    li: IntArray
+    ri: IntArray
+    stats: list[PassStats]
+
+
+def _phonetic(values: StrArray) -> list[str]:
+    """Metaphone code of each value ('' stays '')."""
+    cache: dict[str, str] = {}
+    out = []
+    for v in values:
+        code = cache.get(v)
+        if code is None:
+            code = jellyfish.metaphone(v) if v else ""
+            cache[v] = code
+        out.append(code)
+    return out
+
+
+def record_keys(table: FeatureTable) -> dict[str, list[str]]:
+    """Blocking keys of every row for each key pass ('' when the row has no key for that pass)."""
+    first = [canonical_first(f) if f else "" for f in table.col("first")]
+    p_first = _phonetic(np.asarray(first, dtype=object))
+    p_last = _phonetic(table.col("last"))
+    dob, post, city, street = (table.col(c) for c in ("dob", "postcode", "city", "street"))
+
+    def key(tag: str, a: list[str] | StrArray, b: list[str] | StrArray) -> list[str]:
+        return [f"{tag}:{x}:{y}" if x and y else "" for x, y in zip(a, b, strict=True)]
+
+    full = ["|".join(sorted((f, x))) if f and x else "" for f, x in zip(p_first, p_last, strict=True)]
+    return {
+        "name_dob": key("nd", p_last, dob),
+        "name_postcode": key("np", p_last, post),
+        "name_city": key("nc", p_last, city),
+        "first_dob": key("fd", p_first, dob),
+        "full_name": key("nn", full, full),
+        "last_street": key("ls", p_last, street),
+    }
+
+
+def block_pairs(codes: IntArray, positions: IntArray, max_block: int, stats: PassStats,
+                labels: list[str] | None = None) -> tuple[IntArray, IntArray]:  # fmt: skip
+    """All pairs of positions sharing a group code (codes < 0 ignored); groups above max_block are skipped."""
+    keep = codes >= 0
+    codes, positions = codes[keep], positions[keep]
+    if codes.size == 0:
+        return np.zeros(0, np.int64), np.zeros(0, np.int64)
+    order = np.lexsort((positions, codes))
+    codes, positions = codes[order], positions[order]
+    starts = np.flatnonzero(np.r_[True, codes[1:] != codes[:-1]])
+    sizes = np.diff(np.r_[starts, codes.size])
+    stats.blocks += int((sizes >= 2).sum())
+    big = sizes > max_block
+    stats.skipped_blocks += int(big.sum())
+    stats.skipped_records += int(sizes[big].sum())
+    if labels is not None:
+        top = np.argsort(-sizes)[:REPORT_TOP_BLOCKS]
+        stats.largest = [(labels[int(codes[starts[i]])], int(sizes[i])) for i in top if sizes[i] >= 2]
+    lefts, rights = [], []
+    for size in np.unique(sizes):
+        if size < 2 or size > max_block:
+            continue
+        first = starts[sizes == size]
+        a, b = np.triu_indices(int(size), 1)
+        lefts.append((first[:, None] + a[None, :]).ravel())
+        rights.append((first[:, None] + b[None, :]).ravel())
+    if not lefts:
+        return np.zeros(0, np.int64), np.zeros(0, np.int64)
+    li, ri = positions[np.concatenate(lefts)], positions[np.concatenate(rights)]
+    stats.pairs += int(li.size)
+    return np.minimum(li, ri), np.maximum(li, ri)
+
+
+def key_pairs(keys: list[str], rows: IntArray, max_block: int, stats: PassStats) -> tuple[IntArray, IntArray]:
+    """Pairs of the given rows sharing a non-empty key."""
+    sub = [keys[i] for i in rows]
+    codes, labels = pd.factorize(np.asarray(sub, dtype=object))
+    codes = np.asarray(codes, dtype=np.int64)
+    empty = [i for i, label in enumerate(labels) if label == ""]
+    if empty:
+        codes[codes == empty[0]] = -1
+    return block_pairs(codes, rows.astype(np.int64), max_block, stats, [str(x) for x in labels])
+
+
+def sorted_neighbourhood(
+    table: FeatureTable, rows: IntArray, window: int, stats: PassStats
+) -> tuple[IntArray, IntArray]:
+    """Pairs of rows within `window` of each other when sorted by last name then first name."""
+    if window < 2 or rows.size < 2:
+        return np.zeros(0, np.int64), np.zeros(0, np.int64)
+    last, first = table.col("last")[rows], table.col("first")[rows]
+    named = np.flatnonzero(last != "")
+    order = named[np.lexsort((first[named].astype(str), last[named].astype(str)))]
+    sorted_rows = rows[order]
+    lefts, rights = [], []
+    for step in range(1, window):
+        lefts.append(sorted_rows[:-step])
+        rights.append(sorted_rows[step:])
+    li, ri = np.concatenate(lefts), np.concatenate(rights)
+    stats.pairs += int(li.size)
+    stats.blocks += 1
+    return np.minimum(li, ri), np.maximum(li, ri)
+
+
+def dedupe_pairs(lefts: list[IntArray], rights: list[IntArray], n: int) -> tuple[IntArray, IntArray]:
+    """Unique (li < ri) pairs from several passes, self-pairs dropped."""
+    if not lefts:
+        return np.zeros(0, np.int64), np.zeros(0, np.int64)
+    li, ri = np.concatenate(lefts), np.concatenate(rights)
+    keep = li != ri
+    code = np.unique(li[keep] * np.int64(n) + ri[keep])
+    return code // n, code % n
+
+
+def key_counts(keys: dict[str, list[str]]) -> Counter[str]:
+    """How many rows hold each key (all passes together)."""
+    counts: Counter[str] = Counter()
+    for values in keys.values():
+        counts.update(v for v in values if v)
+    return counts

@@ -1,0 +1,164 @@
+"""Persons from links: connected components of AUTO edges and SAME judgements, under constraints.
+
+- A DIFFERENT judgement forbids two records from ever sharing a person; no score overrules it.
+- A SAME judgement joins two records whatever the scores say (unless it contradicts a DIFFERENT one, which
+  is reported instead of guessed).
+- The over-merge guard: AUTO edges are taken strongest first; an edge that would put two records in strong
+  conflict (first names that cannot be one person's, or different dates of birth) into one person is not
+  taken, and the chain is reported for review (A~B, B~C with A and C in conflict).
+The result for a record depends only on its connected component, so batch and incremental runs agree.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+
+from identity_graph.model import Judgement, MatchEdge, MatchStatus, Verdict
+from identity_graph.settings import MatchingSettings
+from matchers.dates import is_day_month_swap
+from matchers.names import NameParts, names_conflict
+
+#: A cluster keeps at most this many distinct name/dob facts for the guard (enough to see conflicts).
+MAX_FACTS = 64
+
+
+@dataclass(frozen=True)
+class RecordFacts:
+    """What the guard compares: folded first and last name and dob (`YYYYMMDD`), empty when unknown."""
+
+    first: str = ""
+    last: str = ""
+    dob: str = ""
+
+
+@dataclass(frozen=True)
+class GuardFinding:
+    """A link the guard did not take: the two conflicting records, the edge, and why."""
+
+    record_ids: tuple[int, ...]
+    reason: str
+
+
+@dataclass
+class ClusterResult:
+    """Clusters of record ids (each sorted, ordered by smallest id) and what the guard stopped."""
+
+    clusters: list[list[int]]
+    guard_reports: list[GuardFinding] = field(default_factory=list)
+
+
+def dob_conflict(a: str, b: str) -> bool:
+    """Two known dates that are neither equal, day/month swapped, nor one digit apart."""
+    if not a or not b or a == b or is_day_month_swap(a, b):
+        return False
+    return len(a) != len(b) or sum(x != y for x, y in zip(a, b, strict=True)) > 1
+
+
+def facts_conflict(a: RecordFacts, b: RecordFacts, fuzzy: float) -> str | None:
+    """Why two records cannot be one person, or None: a first-name or dob conflict the other does not outweigh.
+
+    Different first names with the same dob (or different dobs with the same first name) are a typing error
+    as often as two people, so the guard needs the conflict not to be contradicted by the other fact.
+    """
+    names = names_conflict(NameParts(first=a.first, last=a.last), NameParts(first=b.first, last=b.last), fuzzy)
+    dobs = dob_conflict(a.dob, b.dob)
+    same_dob = bool(a.dob) and a.dob == b.dob
+    same_first = bool(a.first) and a.first == b.first
+    if names and not same_dob:
+        return f"first names {a.first.title()} / {b.first.title()} conflict"
+    if dobs and not same_first:
+        return "dates of birth differ"
+    return None
+
+
+class _Clusters:
+    """Union-find with members, distinct facts and forbidden partners per root."""
+
+    def __init__(self, ids: Sequence[int], facts: Mapping[int, RecordFacts]) -> None:
+        self.parent = {r: r for r in ids}
+        self.members: dict[int, list[int]] = {r: [r] for r in ids}
+        self.facts: dict[int, dict[RecordFacts, int]] = {
+            r: ({facts[r]: r} if r in facts and facts[r] != RecordFacts() else {}) for r in ids
+        }
+        self.forbid: dict[int, set[int]] = {r: set() for r in ids}
+
+    def find(self, r: int) -> int:
+        """The root of r's cluster."""
+        root = r
+        while self.parent[root] != root:
+            root = self.parent[root]
+        while self.parent[r] != root:
+            self.parent[r], r = root, self.parent[r]
+        return root
+
+    def forbidden(self, a: int, b: int) -> bool:
+        """True when a DIFFERENT judgement lies between the two clusters."""
+        small, big = (a, b) if len(self.members[a]) <= len(self.members[b]) else (b, a)
+        return any(m in self.forbid[big] for m in self.members[small])
+
+    def conflict(self, a: int, b: int, fuzzy: float, linked: set[tuple[int, int]]) -> tuple[int, int, str] | None:
+        """Two records, one per cluster, in strong conflict (and not directly linked), with the reason."""
+        for fa, ra in self.facts[a].items():
+            for fb, rb in self.facts[b].items():
+                if (min(ra, rb), max(ra, rb)) in linked:
+                    continue  # a direct AUTO link already weighed this conflict and passed the veto
+                reason = facts_conflict(fa, fb, fuzzy)
+                if reason:
+                    return ra, rb, reason
+        return None
+
+    def union(self, a: int, b: int) -> None:
+        """Merge two roots (the larger absorbs the smaller)."""
+        if len(self.members[a]) < len(self.members[b]):
+            a, b = b, a
+        self.parent[b] = a
+        self.members[a].extend(self.members.pop(b))
+        for fact, rid in self.facts.pop(b).items():
+            if len(self.facts[a]) < MAX_FACTS:
+                self.facts[a].setdefault(fact, rid)
+        self.forbid[a] |= self.forbid.pop(b)
+
+
+def cluster(
+    record_ids: Sequence[int],
+    edges: Sequence[MatchEdge],
+    judgements: Sequence[Judgement],
+    settings: MatchingSettings,
+    *,
+    facts: Mapping[int, RecordFacts] | None = None,
+) -> ClusterResult:
+    """Persons as clusters of record ids, under judgements and the over-merge guard (a pure function)."""
+    ids = sorted(set(record_ids))
+    scope = set(ids)
+    state = _Clusters(ids, facts or {})
+    reports: list[GuardFinding] = []
+    active = [j for j in judgements if j.superseded_at is None and j.left in scope and j.right in scope]
+    for j in active:
+        if j.verdict is Verdict.DIFFERENT:
+            state.forbid[j.left].add(j.right)
+            state.forbid[j.right].add(j.left)
+    for j in sorted((j for j in active if j.verdict is Verdict.SAME), key=lambda j: (j.at, j.id or 0)):
+        a, b = state.find(j.left), state.find(j.right)
+        if a == b:
+            continue
+        if state.forbidden(a, b):
+            reports.append(GuardFinding((j.left, j.right), "a 'same' decision contradicts a 'different' one"))
+            continue
+        state.union(a, b)
+    fuzzy = settings.name_similarity
+    autos = [e for e in edges if e.status is MatchStatus.AUTO and e.left in scope and e.right in scope]
+    linked = {(e.left, e.right) for e in autos}
+    for e in sorted(autos, key=lambda e: (-e.score, -e.weight, e.left, e.right)):
+        a, b = state.find(e.left), state.find(e.right)
+        if a == b or state.forbidden(a, b):
+            continue
+        hit = state.conflict(a, b, fuzzy, linked)
+        if hit is not None:
+            ra, rb, reason = hit
+            chain = tuple(dict.fromkeys((ra, e.left, e.right, rb)))
+            reports.append(GuardFinding(chain, f"link {e.left}~{e.right} would join {ra} and {rb}: {reason}"))
+            continue
+        state.union(a, b)
+    clusters = sorted((sorted(m) for m in state.members.values()), key=lambda c: c[0])
+    return ClusterResult(clusters=clusters, guard_reports=reports)

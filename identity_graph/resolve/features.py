@@ -1,0 +1,112 @@
+"""From stored records to the feature table and the postings (record-identifier links) matching works on."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+
+from identity_graph.model import StoredRecord, Strength
+from matchers.addresses import normalize_address
+from matchers.dates import date_key
+from matchers.features import IDENTIFIER_KINDS, FeatureRow, FeatureTable, IntArray
+from matchers.names import parse_name
+
+#: Records read from the store per batch.
+READ_BATCH = 20_000
+KIND_CODES = {k: i for i, k in enumerate(IDENTIFIER_KINDS)}
+
+
+@dataclass
+class Postings:
+    """Record-identifier links as arrays: row position, identifier key, kind code, declared or mentioned."""
+
+    pos: IntArray
+    ident: npt.NDArray[np.object_]
+    kind: npt.NDArray[np.int8]
+    declared: npt.NDArray[np.bool_]
+
+    def __len__(self) -> int:
+        return int(self.pos.shape[0])
+
+
+def feature_row(record: StoredRecord, placeholders: frozenset[str] = frozenset()) -> FeatureRow:
+    """Normalize one stored record's fields into a FeatureRow."""
+    name = parse_name(record.first_name, record.middle_name, record.last_name, record.full_name)
+    if placeholders and f"{name.first} {name.last}".strip() in placeholders:
+        name = parse_name()
+    a = record.address
+    addr = normalize_address(a.street or a.full, a.city, a.postal_code, a.state, a.country)
+    primary: dict[str, str] = {}
+    idents: list[str] = []
+    for c in record.claimed:
+        idents.append(f"{c.identifier.key}/{c.strength.value}")
+        if c.strength is Strength.DECLARED:
+            primary.setdefault(c.identifier.kind.value, c.identifier.value)
+    row = FeatureRow(
+        record_id=record.id,
+        kind=record.kind.value,
+        first=name.first,
+        middle=name.middle,
+        last=name.last,
+        dob=date_key(record.dob),
+        street=addr.street,
+        city=addr.city,
+        postcode=addr.postcode,
+        state=addr.state,
+        **{k: primary.get(k, "") for k in IDENTIFIER_KINDS},
+    )
+    row.signature = "|".join(
+        [row.first, row.middle, row.last, row.dob, row.street, row.city, row.postcode, row.state, *sorted(idents)]
+    )
+    return row
+
+
+def build_features(
+    batches: Iterable[Sequence[StoredRecord]],
+    placeholders: frozenset[str] = frozenset(),
+    progress: Callable[[int], None] | None = None,
+) -> tuple[FeatureTable, Postings]:
+    """The feature table and postings of these records (row order = the order records come in)."""
+    rows: list[FeatureRow] = []
+    pos: list[int] = []
+    ident: list[str] = []
+    kind: list[int] = []
+    declared: list[bool] = []
+    for batch in batches:
+        for record in batch:
+            position = len(rows)
+            rows.append(feature_row(record, placeholders))
+            for c in record.claimed:
+                code = KIND_CODES.get(c.identifier.kind.value)
+                if code is None:
+                    continue
+                pos.append(position)
+                ident.append(c.identifier.key)
+                kind.append(code)
+                declared.append(c.strength is Strength.DECLARED)
+        if progress is not None:
+            progress(len(batch))
+    idents = np.empty(len(ident), dtype=object)
+    idents[:] = ident
+    postings = Postings(
+        pos=np.asarray(pos, dtype=np.int64),
+        ident=idents,
+        kind=np.asarray(kind, dtype=np.int8),
+        declared=np.asarray(declared, dtype=bool),
+    )
+    return FeatureTable.from_rows(rows), postings
+
+
+def blank_placeholders(table: FeatureTable, placeholders: frozenset[str]) -> None:
+    """Clear first and last names that are placeholders (in place)."""
+    if not placeholders:
+        return
+    first, last = table.col("first"), table.col("last")
+    full = np.array([f"{f} {x}".strip() for f, x in zip(first, last, strict=True)], dtype=object)
+    hit = np.isin(full, list(placeholders))
+    first[hit] = ""
+    last[hit] = ""
+    table.col("middle")[hit] = ""

@@ -1,0 +1,129 @@
+"""Shared identifiers: how many distinct people use each one, and what two records share.
+
+Many records belong to one person (every call and email makes a party record), so the number of records
+behind a phone says little; the number of distinct *names* behind it says who shares it. A phone used under
+one name is personal, under two or more a household's, under `shared_identifier_persons` or more a crowd's
+(a switchboard, `info@`), which gives no evidence at all.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+import pandas as pd
+
+from identity_graph.resolve.features import Postings
+from matchers.comparisons import SHARE_CROWD, SHARE_HOUSEHOLD, SHARE_MENTIONED, SHARE_NONE, SHARE_PERSONAL, Levels
+from matchers.features import IDENTIFIER_KINDS, FeatureTable, IntArray
+from matchers.names import NameParts, same_person_name
+
+#: Persons behind an identifier are estimated from its first this-many holders by record id, so adding
+#: records later never changes the estimate of a crowded identifier (batch and real-time agree).
+IDENT_SAMPLE = 500
+#: Identifier kinds that belong to one person by nature (their holders' names never make them shared).
+PERSONAL_KINDS = ("crm:",)
+#: Share codes from best to worst, for picking a pair's best shared identifier of a kind.
+_RANK = {SHARE_PERSONAL: 0, SHARE_HOUSEHOLD: 1, SHARE_MENTIONED: 2, SHARE_CROWD: 3}
+_BY_RANK = np.array([SHARE_PERSONAL, SHARE_HOUSEHOLD, SHARE_MENTIONED, SHARE_CROWD], dtype=np.int8)
+
+
+@dataclass
+class IdentifierStats:
+    """Per identifier key: estimated distinct persons and number of holders."""
+
+    persons: dict[str, int]
+    holders: dict[str, int]
+
+    def code(self, key: str, crowd: int) -> int:
+        """The share code two declared holders of this identifier get (a CRM id is always one person's)."""
+        if key.startswith(PERSONAL_KINDS):
+            return SHARE_PERSONAL
+        n = self.persons.get(key, 1)
+        if n >= crowd:
+            return SHARE_CROWD
+        return SHARE_HOUSEHOLD if n >= 2 else SHARE_PERSONAL
+
+
+def count_persons(names: list[NameParts], fuzzy: float) -> int:
+    """Greedy count of distinct people among names (nameless holders do not count; at least 1)."""
+    groups: list[NameParts] = []
+    for name in names:
+        if name.empty:
+            continue
+        if not any(same_person_name(name, g, fuzzy) for g in groups):
+            groups.append(name)
+    return max(len(groups), 1)
+
+
+def identifier_stats(table: FeatureTable, postings: Postings, fuzzy: float) -> IdentifierStats:
+    """Estimate the persons behind every identifier from the names of its first IDENT_SAMPLE holders."""
+    frame = pd.DataFrame(
+        {
+            "ident": postings.ident,
+            "rid": table.record_id[postings.pos],
+            "first": table.col("first")[postings.pos],
+            "last": table.col("last")[postings.pos],
+            "declared": postings.declared,
+        }
+    )
+    holders = frame.groupby("ident", sort=False).size().to_dict()
+    frame = frame[frame["declared"]].sort_values(["ident", "rid"], kind="stable")
+    frame = frame[frame.groupby("ident", sort=False).cumcount() < IDENT_SAMPLE]
+    named = frame[(frame["first"] != "") | (frame["last"] != "")].drop_duplicates(["ident", "first", "last"])
+    distinct = named.groupby("ident", sort=False).size()
+    persons = {str(k): 1 for k in holders}
+    multi = named[named["ident"].isin(distinct[distinct > 1].index)]
+    for key, group in multi.groupby("ident", sort=False):
+        names = [NameParts(first=f, last=x) for f, x in zip(group["first"], group["last"], strict=True)]
+        persons[str(key)] = count_persons(names, fuzzy)
+    return IdentifierStats(persons=persons, holders={str(k): int(v) for k, v in holders.items()})
+
+
+@dataclass
+class Shared:
+    """Per identifier kind, the share code of every pair, and the shared identifier key (for explanations)."""
+
+    codes: dict[str, Levels]
+    keys: dict[str, npt.NDArray[np.object_]]
+
+
+def shared_identifiers(postings: Postings, stats: IdentifierStats, li: IntArray, ri: IntArray, crowd: int) -> Shared:
+    """What each pair (li[i], ri[i]) shares, per identifier kind: its best share code and that identifier."""
+    n = int(li.size)
+    codes = {k: np.full(n, SHARE_NONE, dtype=np.int8) for k in IDENTIFIER_KINDS}
+    keys = {k: np.full(n, "", dtype=object) for k in IDENTIFIER_KINDS}
+    if n == 0 or len(postings) == 0:
+        return Shared(codes, keys)
+    post = pd.DataFrame({"pos": postings.pos, "ident": postings.ident, "kind": postings.kind,
+                         "declared": postings.declared})  # fmt: skip
+    pairs = pd.DataFrame({"pair": np.arange(n), "a": li, "b": ri})
+    left = pairs.merge(post, left_on="a", right_on="pos")[["pair", "b", "ident", "kind", "declared"]]
+    both = left.merge(post[["pos", "ident", "declared"]], left_on=["b", "ident"], right_on=["pos", "ident"],
+                      suffixes=("", "_b"))  # fmt: skip
+    if both.empty:
+        return Shared(codes, keys)
+    declared = both["declared"].to_numpy() & both["declared_b"].to_numpy()
+    unique_idents = pd.unique(both["ident"])
+    ident_code = {k: _RANK[stats.code(str(k), crowd)] for k in unique_idents}
+    rank = np.where(declared, both["ident"].map(ident_code).to_numpy(), _RANK[SHARE_MENTIONED])
+    both = both.assign(rank=rank).sort_values(["pair", "kind", "rank"], kind="stable")
+    best = both.drop_duplicates(["pair", "kind"])
+    for code, kind in enumerate(IDENTIFIER_KINDS):
+        part = best[best["kind"] == code]
+        idx = part["pair"].to_numpy()
+        codes[kind][idx] = _BY_RANK[part["rank"].to_numpy()]
+        keys[kind][idx] = part["ident"].to_numpy()
+    return Shared(codes, keys)
+
+
+def identifier_blocks(
+    postings: Postings, stats: IdentifierStats, rows: npt.NDArray[np.bool_], crowd: int
+) -> tuple[IntArray, IntArray]:
+    """(group code, position) of declared postings on the given rows whose identifier is not a crowd's."""
+    keep = postings.declared & rows[postings.pos]
+    idents = postings.ident[keep]
+    ok = np.fromiter((stats.persons.get(str(k), 1) < crowd for k in idents), dtype=bool, count=idents.size)
+    codes, _ = pd.factorize(idents[ok])
+    return np.asarray(codes, dtype=np.int64), postings.pos[keep][ok]

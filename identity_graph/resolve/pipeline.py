@@ -1,0 +1,128 @@
+"""The steps batch and incremental resolution share: reps of identical records, candidates, scoring."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+import pandas as pd
+
+from identity_graph.model import MatchEdge, StoredRecord
+from identity_graph.resolve.blocking import (
+    KEY_PASSES,
+    Candidates,
+    PassStats,
+    block_pairs,
+    dedupe_pairs,
+    key_pairs,
+    sorted_neighbourhood,
+)
+from identity_graph.resolve.clustering import RecordFacts
+from identity_graph.resolve.features import Postings
+from identity_graph.resolve.identifiers import IdentifierStats, identifier_blocks
+from identity_graph.settings import MatchingSettings
+from matchers.features import FeatureTable, IntArray
+
+
+@dataclass
+class Reps:
+    """Identical records collapsed: each row's representative row, and the (row, rep) pairs."""
+
+    rep_of: IntArray
+    rows: IntArray  # the representatives
+    li: IntArray
+    ri: IntArray
+
+
+def representatives(table: FeatureTable, postings: Postings, stats: IdentifierStats, crowd: int) -> Reps:
+    """Rows with equal signatures share one representative, unless nameless on a shared identifier."""
+    n = len(table)
+    codes, _ = pd.factorize(table.col("signature"))
+    first_row = pd.Series(np.arange(n)).groupby(codes).transform("min").to_numpy()
+    rep_of = first_row.astype(np.int64)
+    nameless = (table.col("first") == "") & (table.col("last") == "")
+    if nameless.any() and len(postings):
+        persons = np.fromiter((stats.persons.get(str(k), 1) for k in postings.ident), dtype=np.int64,
+                              count=len(postings))  # fmt: skip
+        shared_pos = np.unique(postings.pos[persons >= 2])
+        unsafe = np.zeros(n, dtype=bool)
+        unsafe[shared_pos] = True
+        unsafe &= nameless
+        rep_of[unsafe] = np.flatnonzero(unsafe)
+    rows = np.flatnonzero(rep_of == np.arange(n))
+    dup = np.flatnonzero(rep_of != np.arange(n))
+    return Reps(rep_of=rep_of, rows=rows, li=np.minimum(dup, rep_of[dup]), ri=np.maximum(dup, rep_of[dup]))
+
+
+def candidate_pairs(
+    table: FeatureTable,
+    postings: Postings,
+    stats: IdentifierStats,
+    rows: IntArray,
+    keys: dict[str, list[str]],
+    settings: MatchingSettings,
+) -> Candidates:
+    """Candidate pairs among `rows`: shared identifiers, key passes, sorted neighbourhood (deduplicated)."""
+    mask = np.zeros(len(table), dtype=bool)
+    mask[rows] = True
+    lefts, rights, all_stats = [], [], []
+    ident = PassStats("identifier")
+    codes, pos = identifier_blocks(postings, stats, mask, settings.shared_identifier_persons)
+    li, ri = block_pairs(codes, pos, settings.max_block_size, ident)
+    lefts.append(li)
+    rights.append(ri)
+    all_stats.append(ident)
+    for name in KEY_PASSES:
+        st = PassStats(name)
+        li, ri = key_pairs(keys[name], rows, settings.max_block_size, st)
+        lefts.append(li)
+        rights.append(ri)
+        all_stats.append(st)
+    sn = PassStats("sorted_neighbourhood")
+    li, ri = sorted_neighbourhood(table, rows, settings.sorted_neighbourhood_window, sn)
+    lefts.append(li)
+    rights.append(ri)
+    all_stats.append(sn)
+    li, ri = dedupe_pairs(lefts, rights, len(table))
+    return Candidates(li=li, ri=ri, stats=all_stats)
+
+
+def keys_for_store(
+    table: FeatureTable, keys: dict[str, list[str]], rows: Sequence[int] | None = None
+) -> list[tuple[str, int]]:
+    """(key, record_id) pairs of these rows (all when None) for the store's blocking-key index."""
+    rid = table.record_id
+    positions = range(len(table)) if rows is None else rows
+    return [(keys[name][i], int(rid[i])) for name in KEY_PASSES for i in positions if keys[name][i]]
+
+
+def record_facts(table: FeatureTable) -> dict[int, RecordFacts]:
+    """The guard's facts of every row, by record id."""
+    first, last, dob = table.col("first"), table.col("last"), table.col("dob")
+    return {int(r): RecordFacts(str(first[i]), str(last[i]), str(dob[i])) for i, r in enumerate(table.record_id)}
+
+
+def positions_of(table: FeatureTable, record_ids: Sequence[int]) -> IntArray:
+    """Row positions of these record ids (the table must hold them)."""
+    index = {int(r): i for i, r in enumerate(table.record_id)}
+    return np.array([index[int(r)] for r in record_ids], dtype=np.int64)
+
+
+def merge_pairs(a: tuple[IntArray, IntArray], b: tuple[IntArray, IntArray], n: int) -> tuple[IntArray, IntArray]:
+    """Union of two pair sets."""
+    return dedupe_pairs([a[0], b[0]], [a[1], b[1]], n)
+
+
+def edges_touching(edges: Sequence[MatchEdge], ids: set[int]) -> list[MatchEdge]:
+    """Edges with an end in `ids`."""
+    return [e for e in edges if e.left in ids or e.right in ids]
+
+
+def sorted_records(records: Sequence[StoredRecord]) -> list[StoredRecord]:
+    """Records by id (the order feature tables are built in)."""
+    return sorted(records, key=lambda r: r.id)
+
+
+BoolArray = npt.NDArray[np.bool_]

@@ -1,0 +1,32 @@
+"""What a resolve run reports back."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+#: progress(stage, done, total): called as a run moves through its stages.
+Progress = Callable[[str, int, int], None]
+
+
+@dataclass
+class ResolveSummary:
+    """Figures of one batch or incremental run."""
+
+    records: int = 0
+    candidate_pairs: int = 0
+    edges_auto: int = 0
+    edges_review: int = 0
+    persons: int = 0
+    guard_reports: int = 0
+    created: int = 0
+    merged: int = 0
+    split: int = 0
+    moved_records: int = 0
+    trained: bool = False
+    model_version: str = ""
+    seconds: dict[str, float] = field(default_factory=dict)
+
+
+def no_progress(stage: str, done: int, total: int) -> None:
+    """A progress callback that does nothing."""

@@ -1,0 +1,116 @@
+"""Train, save and load the match model (JSON in the store's meta and optionally a file)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from identity_graph.errors import ConfigError
+from identity_graph.resolve.features import Postings
+from identity_graph.resolve.identifiers import IdentifierStats
+from identity_graph.resolve.scoring import comparisons_for, compute_levels
+from identity_graph.settings import MatchingSettings
+from identity_graph.store.protocol import GraphStore
+from matchers.em import train_em
+from matchers.features import FeatureTable, IntArray
+from matchers.model import MatchModel, ModelFormatError, tf_tables
+from matchers.names import known_given_names
+
+META_KEY = "match_model"
+#: Random record pairs compared to measure u (almost all of them are two different people).
+RANDOM_PAIRS = 300_000
+#: Seed of the random pairs, so that training the same data twice gives the same model.
+RANDOM_SEED = 20_240_601
+
+
+def learn_placeholders(table: FeatureTable, postings: Postings, min_identifiers: int) -> frozenset[str]:
+    """Full names used with many distinct identifiers whose first word is no known given name."""
+    if len(postings) == 0:
+        return frozenset()
+    full = np.array([f"{f} {x}".strip() for f, x in zip(table.col("first"), table.col("last"), strict=True)],
+                    dtype=object)  # fmt: skip
+    frame = pd.DataFrame({"name": full[postings.pos], "ident": postings.ident})
+    frame = frame[(frame["name"] != "") & postings.declared]
+    counts = frame.drop_duplicates().groupby("name").size()
+    given = known_given_names()
+    return frozenset(
+        str(name) for name in counts[counts >= min_identifiers].index if str(name).split(" ")[0] not in given
+    )
+
+
+def random_pairs(rows: IntArray, count: int, seed: int = RANDOM_SEED) -> tuple[IntArray, IntArray]:
+    """Up to `count` random distinct pairs of the given rows (li < ri)."""
+    n = int(rows.size)
+    if n < 2:
+        return np.zeros(0, np.int64), np.zeros(0, np.int64)
+    rng = np.random.default_rng(seed)
+    a, b = rng.integers(0, n, count), rng.integers(0, n, count)
+    keep = a != b
+    li, ri = rows[a[keep]], rows[b[keep]]
+    return np.minimum(li, ri), np.maximum(li, ri)
+
+
+def train_model(
+    table: FeatureTable,
+    postings: Postings,
+    stats: IdentifierStats,
+    reps: IntArray,
+    li: IntArray,
+    ri: IntArray,
+    settings: MatchingSettings,
+    placeholders: frozenset[str] = frozenset(),
+) -> MatchModel:
+    """Train by EM on candidate pairs of distinct records, u from random pairs, term frequencies from reps."""
+    comparisons = comparisons_for(settings)
+    _, _, cand = compute_levels(table, postings, stats, li, ri, comparisons, settings)
+    rl, rr = random_pairs(reps, RANDOM_PAIRS)
+    _, _, rand = compute_levels(table, postings, stats, rl, rr, comparisons, settings)
+    model = train_em(comparisons, cand, rand)
+    columns = {c.tf_column: table.col(c.tf_column)[reps] for c in comparisons if c.tf_column}
+    tf, totals = tf_tables(columns)
+    return model.model_copy(update={"tf": tf, "tf_records": totals, "placeholders": sorted(placeholders)})
+
+
+def load_model(store: GraphStore, settings: MatchingSettings) -> MatchModel | None:
+    """The model from `settings.model_path` if set, else the one saved in the store, else None."""
+    if settings.model_path is not None:
+        return read_model_file(settings.model_path, settings)
+    text = store.get_meta(META_KEY)
+    if text is None:
+        return None
+    try:
+        model = MatchModel.from_json(text)
+        model.check(comparisons_for(settings))
+    except ModelFormatError:
+        return None  # an older model the code cannot use: retrain
+    return model
+
+
+def read_model_file(path: Path, settings: MatchingSettings) -> MatchModel:
+    """Read a model file; a readable ConfigError when it is missing or not a model of this program."""
+    try:
+        model = MatchModel.from_json(path.read_text(encoding="utf-8"))
+        model.check(comparisons_for(settings))
+    except OSError as exc:
+        raise ConfigError(f"cannot read model file {path}: {exc.strerror}") from exc
+    except ModelFormatError as exc:
+        raise ConfigError(f"model file {path}: {exc}") from exc
+    return model
+
+
+def save_model(store: GraphStore, model: MatchModel) -> None:
+    """Keep the model in the store's meta."""
+    store.set_meta(META_KEY, model.to_json())
+
+
+def placeholder_set(model: MatchModel) -> frozenset[str]:
+    """The model's learned placeholder names."""
+    return frozenset(model.placeholders)
+
+
+def label_pairs(pairs: Sequence[tuple[int, int, bool]]) -> tuple[list[int], list[int], list[bool]]:
+    """Split (left, right, same) triples into three lists."""
+    return [p[0] for p in pairs], [p[1] for p in pairs], [bool(p[2]) for p in pairs]

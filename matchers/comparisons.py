@@ -1,0 +1,297 @@
+"""Declarative comparisons: each turns candidate pairs into comparison levels, best level first.
+
+A level is an index into the comparison's `levels`; `NULL` (-1) means one side is unknown (no evidence).
+All work is done on arrays: rapidfuzz's `cpdist` for string similarity, numpy for the rest.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+from rapidfuzz import process
+from rapidfuzz.distance import JaroWinkler, Levenshtein
+
+from matchers.dates import is_day_month_swap
+from matchers.features import FeatureTable, IntArray, StrArray
+from matchers.names import are_nicknames, is_initial_of
+
+NULL = -1
+Levels = npt.NDArray[np.int8]
+FloatArray = npt.NDArray[np.float32]
+
+#: Jaro-Winkler at or above which two names are "very similar" (one typo in a long name).
+NAME_FUZZY_HIGH = 0.94
+#: A swapped first/last name is taken when the crossed similarity beats the straight one by this much.
+SWAP_MARGIN = 0.15
+#: Similarity (normalized Indel/Levenshtein) for a fuzzy street or city agreement.
+PLACE_FUZZY = 0.85
+
+# How two records share an identifier of one kind (computed from postings by the resolver).
+SHARE_NONE, SHARE_PERSONAL, SHARE_HOUSEHOLD, SHARE_CROWD, SHARE_MENTIONED = 0, 1, 2, 3, 4
+
+
+def similarity(a: StrArray, b: StrArray, scorer: Any = JaroWinkler.normalized_similarity) -> FloatArray:
+    """Element-wise string similarity of two equal-length arrays, in one rapidfuzz batch call."""
+    if len(a) == 0:
+        return np.zeros(0, dtype=np.float32)
+    return np.asarray(process.cpdist(list(a), list(b), scorer=scorer, workers=-1, dtype=np.float32))
+
+
+def _lengths(values: StrArray) -> IntArray:
+    """The length of every string in an array."""
+    return np.fromiter(map(len, values), dtype=np.int64, count=len(values))
+
+
+def _pairwise_flags(a: StrArray, b: StrArray, mask: npt.NDArray[np.bool_], test: object) -> npt.NDArray[np.bool_]:
+    """Apply a pure two-string predicate once per distinct pair of values where mask holds."""
+    out = np.zeros(len(a), dtype=bool)
+    idx = np.flatnonzero(mask)
+    if idx.size == 0:
+        return out
+    cache: dict[tuple[str, str], bool] = {}
+    fn = test  # a callable (str, str) -> bool
+    for i in idx:
+        key = (a[i], b[i])
+        hit = cache.get(key)
+        if hit is None:
+            hit = bool(fn(*key))  # type: ignore[operator]
+            cache[key] = hit
+        out[i] = hit
+    return out
+
+
+@dataclass
+class PairContext:
+    """Candidate pairs (row positions `li`, `ri` into `table`) and what the resolver knows about them."""
+
+    table: FeatureTable
+    li: IntArray
+    ri: IntArray
+    shared: dict[str, Levels] = field(default_factory=dict)  # identifier kind -> SHARE_* code per pair
+    _names: tuple[StrArray, StrArray, StrArray, StrArray, npt.NDArray[np.bool_]] | None = None
+
+    def __len__(self) -> int:
+        return int(self.li.shape[0])
+
+    def left(self, column: str) -> StrArray:
+        """A column's values on the left side of every pair."""
+        return self.table.col(column)[self.li]
+
+    def right(self, column: str) -> StrArray:
+        """A column's values on the right side of every pair."""
+        return self.table.col(column)[self.ri]
+
+    def names(self) -> tuple[StrArray, StrArray, StrArray, StrArray, npt.NDArray[np.bool_]]:
+        """(first_l, first_r, last_l, last_r, swapped): the right side's names crossed where that fits better."""
+        if self._names is None:
+            fl, fr, ll, lr = self.left("first"), self.right("first"), self.left("last"), self.right("last")
+            full = (fl != "") & (fr != "") & (ll != "") & (lr != "")
+            straight = similarity(fl, fr) + similarity(ll, lr)
+            crossed = similarity(fl, lr) + similarity(ll, fr)
+            swapped = full & (crossed > straight + SWAP_MARGIN)
+            fr2, lr2 = np.where(swapped, lr, fr), np.where(swapped, fr, lr)
+            self._names = (fl, fr2, ll, lr2, swapped)
+        return self._names
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """One comparison: a name, the levels it can give (best first) and how it computes them."""
+
+    name: str
+    label: str
+    levels: tuple[str, ...]
+    tf_column: str | None = None  # the exact level (index 0) is weighted by this value's rarity
+
+    def compute(self, ctx: PairContext) -> Levels:
+        """The level of every pair (NULL where a side is unknown)."""
+        raise NotImplementedError
+
+    def values(self, ctx: PairContext) -> tuple[StrArray, StrArray]:
+        """The two sides' values as the comparison saw them (for explanations and TF)."""
+        raise NotImplementedError
+
+    def describe(self, level: int, left: str, right: str) -> str:
+        """A sentence fragment an agent can read for one pair's level."""
+        name = self.levels[level]
+        a, b = left.title(), right.title()
+        if name == "exact":
+            return f"{self.label} {a} matches"
+        if name == "else":
+            return f"{self.label} {a} ≠ {b}"
+        return f"{self.label} {a} ~ {b} ({name.replace('_', ' ')})"
+
+
+def _ladder(checks: list[npt.NDArray[np.bool_]], known: npt.NDArray[np.bool_]) -> Levels:
+    """Level = index of the first true check; the last level when none holds; NULL when unknown."""
+    out = np.full(known.shape[0], len(checks), dtype=np.int8)
+    for level in range(len(checks) - 1, -1, -1):
+        out[checks[level]] = level
+    out[~known] = NULL
+    return out
+
+
+@dataclass(frozen=True)
+class FirstNameComparison(Comparison):
+    """First names: exact, nickname, initial, very similar, similar, else."""
+
+    fuzzy: float = 0.88
+
+    def values(self, ctx: PairContext) -> tuple[StrArray, StrArray]:
+        """First names after a swapped first/last is crossed back."""
+        fl, fr, _, _, _ = ctx.names()
+        return fl, fr
+
+    def compute(self, ctx: PairContext) -> Levels:
+        """Levels of the first-name comparison."""
+        a, b = self.values(ctx)
+        known = (a != "") & (b != "")
+        sim = similarity(a, b)
+        exact = known & (a == b)
+        nick = _pairwise_flags(a, b, known & ~exact, are_nicknames)
+        short = (_lengths(a) == 1) | (_lengths(b) == 1)
+        initial = _pairwise_flags(a, b, known & ~exact & short, is_initial_of)
+        return _ladder([exact, nick, initial, sim >= NAME_FUZZY_HIGH, sim >= self.fuzzy], known)
+
+
+@dataclass(frozen=True)
+class LastNameComparison(Comparison):
+    """Last names: exact, very similar, similar, else."""
+
+    fuzzy: float = 0.88
+
+    def values(self, ctx: PairContext) -> tuple[StrArray, StrArray]:
+        """Last names after a swapped first/last is crossed back."""
+        _, _, ll, lr, _ = ctx.names()
+        return ll, lr
+
+    def compute(self, ctx: PairContext) -> Levels:
+        """Levels of the last-name comparison."""
+        a, b = self.values(ctx)
+        known = (a != "") & (b != "")
+        sim = similarity(a, b)
+        return _ladder([known & (a == b), sim >= NAME_FUZZY_HIGH, sim >= self.fuzzy], known)
+
+
+@dataclass(frozen=True)
+class DateComparison(Comparison):
+    """Dates of birth (`YYYYMMDD`): exact, day/month swapped, one digit off, else."""
+
+    column: str = "dob"
+
+    def values(self, ctx: PairContext) -> tuple[StrArray, StrArray]:
+        """The two dates as `YYYYMMDD`."""
+        return ctx.left(self.column), ctx.right(self.column)
+
+    def compute(self, ctx: PairContext) -> Levels:
+        """Levels of the date comparison."""
+        a, b = self.values(ctx)
+        known = (a != "") & (b != "")
+        exact = known & (a == b)
+        swap = _pairwise_flags(a, b, known & ~exact, is_day_month_swap)
+        typo = similarity(a, b, Levenshtein.distance) <= 1
+        return _ladder([exact, swap, known & typo], known)
+
+    def describe(self, level: int, left: str, right: str) -> str:
+        """Dates read as `dob matches` / `dob day and month swapped` ..."""
+        name = self.levels[level]
+        return {
+            "exact": f"{self.label} matches",
+            "swapped": f"{self.label} day and month swapped ({left} / {right})",
+            "one_digit": f"{self.label} differs by one digit ({left} / {right})",
+        }.get(name, f"{self.label} differs ({left} / {right})")
+
+
+@dataclass(frozen=True)
+class PlaceComparison(Comparison):
+    """A place field (street, city, postcode, state): exact, similar (optional), else."""
+
+    column: str = ""
+    fuzzy: float | None = PLACE_FUZZY
+    max_edits: int | None = None  # for codes: similar when at most this many edits apart
+
+    def values(self, ctx: PairContext) -> tuple[StrArray, StrArray]:
+        """The column on both sides."""
+        return ctx.left(self.column), ctx.right(self.column)
+
+    def compute(self, ctx: PairContext) -> Levels:
+        """Levels of the place comparison."""
+        a, b = self.values(ctx)
+        known = (a != "") & (b != "")
+        checks = [known & (a == b)]
+        if self.max_edits is not None:
+            checks.append(similarity(a, b, Levenshtein.distance) <= self.max_edits)
+        elif self.fuzzy is not None:
+            checks.append(similarity(a, b, Levenshtein.normalized_similarity) >= self.fuzzy)
+        return _ladder(checks, known)
+
+
+@dataclass(frozen=True)
+class IdentifierComparison(Comparison):
+    """An identifier kind: shared by one person, shared by a household, only mentioned, near, different."""
+
+    kind: str = "phone"
+
+    def values(self, ctx: PairContext) -> tuple[StrArray, StrArray]:
+        """Each side's first declared value of this kind."""
+        return ctx.left(self.kind), ctx.right(self.kind)
+
+    def compute(self, ctx: PairContext) -> Levels:
+        """Levels from the shared-identifier codes, then the primary values for near and different."""
+        share = ctx.shared.get(self.kind, np.zeros(len(ctx), dtype=np.int8))
+        a, b = self.values(ctx)
+        both = (a != "") & (b != "")
+        near = both & (similarity(a, b, Levenshtein.distance) <= 1)
+        out = np.full(len(ctx), NULL, dtype=np.int8)
+        out[both] = 4  # different
+        out[near] = 3
+        out[share == SHARE_MENTIONED] = 2
+        out[share == SHARE_HOUSEHOLD] = 1
+        out[share == SHARE_PERSONAL] = 0
+        out[share == SHARE_CROWD] = NULL  # used by so many people that it says nothing
+        return out
+
+    def describe(self, level: int, left: str, right: str) -> str:
+        """Identifier sentences (`phone +14155550134 matches`)."""
+        name = self.levels[level]
+        return {
+            "personal": f"{self.label} {left} matches",
+            "household": f"{self.label} {left} matches but is shared by several people",
+            "mentioned": f"{self.label} {left} matches only as mentioned in a message or bio",
+            "near": f"{self.label}s {left} / {right} differ by one character",
+        }.get(name, f"different {self.label}s")
+
+
+IDENTIFIER_LEVELS = ("personal", "household", "mentioned", "near", "different")
+IDENTIFIER_LABELS = {"email": "email", "phone": "phone", "handle": "handle", "crm": "id"}
+
+
+def default_comparisons(name_similarity: float) -> tuple[Comparison, ...]:
+    """The comparisons of the product's model, in explanation order."""
+    names = ("exact", "nickname", "initial", "very_similar", "similar", "else")
+    return (
+        *(
+            IdentifierComparison(k, IDENTIFIER_LABELS[k], IDENTIFIER_LEVELS, kind=k)
+            for k in ("phone", "email", "handle", "crm")
+        ),
+        FirstNameComparison("first_name", "first name", names, tf_column="first", fuzzy=name_similarity),
+        LastNameComparison(
+            "last_name", "last name", ("exact", "very_similar", "similar", "else"), "last", fuzzy=name_similarity
+        ),
+        DateComparison("dob", "dob", ("exact", "swapped", "one_digit", "else")),
+        PlaceComparison("street", "street", ("exact", "similar", "else"), column="street"),
+        PlaceComparison("city", "city", ("exact", "similar", "else"), "city", column="city"),
+        PlaceComparison("postcode", "postcode", ("exact", "one_edit", "else"), "postcode", column="postcode",
+                        fuzzy=None, max_edits=1),
+        PlaceComparison("state", "state", ("exact", "else"), column="state", fuzzy=None),
+    )  # fmt: skip
+
+
+def compare_all(comparisons: tuple[Comparison, ...], ctx: PairContext) -> Levels:
+    """The level matrix: one row per pair, one column per comparison."""
+    if len(ctx) == 0:
+        return np.zeros((0, len(comparisons)), dtype=np.int8)
+    return np.stack([c.compute(ctx) for c in comparisons], axis=1)

@@ -1,0 +1,170 @@
+"""Training the match model without labels (EM on comparison levels) and with steward labels.
+
+EM estimates m (how often a level happens within one person), u (how often between two different people
+among the candidate pairs) and the prior lambda on the candidate pairs. It starts from a plain agreement rule
+rather than a guessed m: started from a guess with u fixed from random pairs, EM drifts to "same surname" as
+the cluster it explains (blocked pairs share surnames). Random pairs still give each exact level's average u,
+the baseline of term-frequency adjustments. Identical level patterns are counted once with a weight, so EM
+runs over a few thousand patterns, not millions of pairs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import numpy.typing as npt
+
+from matchers.comparisons import NULL, Comparison, Levels
+from matchers.model import ComparisonParams, LevelParams, MatchModel, level_counts
+
+#: EM stops after this many rounds, or earlier when no m moves by more than EM_TOLERANCE.
+EM_MAX_ITERATIONS = 60
+EM_TOLERANCE = 1e-6
+#: Pseudo-count added to each level when turning counts into probabilities (keeps unseen levels possible).
+SMOOTHING = 0.5
+#: m of the best and worst levels when there is nothing to train on.
+M_START_BEST, M_START_WORST = 0.85, 0.05
+#: A pair agreeing (any level but the worst) on at least this share of its known comparisons starts as a match.
+AGREEMENT_START = 0.6
+#: Starting prior (share of candidate pairs that match).
+PRIOR_START = 0.1
+#: How many pseudo-pairs the old m is worth when labels re-estimate it (few labels move it a little).
+LABEL_PRIOR_STRENGTH = 20.0
+
+Float = npt.NDArray[np.float64]
+
+
+def _normalize(counts: Float) -> Float:
+    """Smoothed shares from counts."""
+    smoothed: Float = counts + SMOOTHING
+    return smoothed / float(smoothed.sum())
+
+
+def level_shares(levels: Levels, n_levels: Sequence[int], weights: Float | None = None) -> list[Float]:
+    """Smoothed share of each level per comparison (NULL pairs left out)."""
+    return [_normalize(c) for c in level_counts(levels, n_levels, weights)]
+
+
+def initial_m(n_levels: Sequence[int]) -> list[Float]:
+    """A starting m: most matches at the best level, few at the worst."""
+    out = []
+    for n in n_levels:
+        m = np.full(n, (1.0 - M_START_BEST - M_START_WORST) / max(n - 2, 1))
+        m[0], m[-1] = M_START_BEST, M_START_WORST
+        out.append(m / m.sum())
+    return out
+
+
+def unique_patterns(levels: Levels) -> tuple[Levels, Float]:
+    """Distinct rows of the level matrix and how many pairs share each."""
+    if levels.shape[0] == 0:
+        return levels, np.zeros(0)
+    patterns, counts = np.unique(levels, axis=0, return_counts=True)
+    return patterns.astype(np.int8), counts.astype(np.float64)
+
+
+def _log_ratio(patterns: Levels, m: list[Float], u: list[Float]) -> Float:
+    """Sum over comparisons of ln(m/u) at each pattern's level (0 where NULL)."""
+    total = np.zeros(patterns.shape[0])
+    for k in range(patterns.shape[1]):
+        col = patterns[:, k].astype(np.int64)
+        known = col != NULL
+        table = np.log(np.maximum(m[k], 1e-12)) - np.log(np.maximum(u[k], 1e-12))
+        total[known] += table[col[known]]
+    return total
+
+
+def agreement_start(patterns: Levels, n_levels: Sequence[int]) -> Float:
+    """Starting match probabilities from a plain rule: a pair agreeing on most of its known fields matches.
+
+    Starting EM here (rather than from a guessed m) keeps it from settling on "same surname" as the
+    cluster it explains, a local optimum of blocked candidate pairs.
+    """
+    worst = np.array(n_levels, dtype=np.int64) - 1
+    known = patterns != NULL
+    agree = known & (patterns.astype(np.int64) < worst[None, :])
+    share = agree.sum(axis=1) / np.maximum(known.sum(axis=1), 1)
+    out: Float = (share >= AGREEMENT_START).astype(np.float64)
+    return out
+
+
+def expectation_maximisation(levels: Levels, n_levels: Sequence[int]) -> tuple[list[Float], list[Float], float, int]:
+    """Estimate m, u and the prior on candidate pairs; returns (m, u, prior, iterations run)."""
+    patterns, counts = unique_patterns(levels)
+    if counts.size == 0:
+        return initial_m(n_levels), [_normalize(np.ones(n)) for n in n_levels], PRIOR_START, 0
+    p = agreement_start(patterns, n_levels)
+    m = level_shares(patterns, n_levels, p * counts)
+    u = level_shares(patterns, n_levels, (1.0 - p) * counts)
+    prior = _prior(p, counts)
+    rounds = 0
+    for rounds in range(1, EM_MAX_ITERATIONS + 1):  # noqa: B007
+        z = _log_ratio(patterns, m, u) + np.log(prior / (1.0 - prior))
+        p = 1.0 / (1.0 + np.exp(-np.clip(z, -700, 700)))
+        prior = _prior(p, counts)
+        new_m = level_shares(patterns, n_levels, p * counts)
+        u = level_shares(patterns, n_levels, (1.0 - p) * counts)
+        moved = max(float(np.abs(a - b).max()) for a, b in zip(new_m, m, strict=True))
+        m = new_m
+        if moved < EM_TOLERANCE:
+            break
+    return m, u, prior, rounds
+
+
+def _prior(p: Float, counts: Float) -> float:
+    """The share of matches among the candidate pairs, kept off 0 and 1."""
+    return float(np.clip((p * counts).sum() / max(counts.sum(), 1.0), 1e-6, 1 - 1e-6))
+
+
+def build_model(
+    comparisons: Sequence[Comparison], m: list[Float], u: list[Float], prior: float, pairs: int, trained_by: str
+) -> MatchModel:
+    """Wrap estimated probabilities into a MatchModel."""
+    return MatchModel(
+        trained_by=trained_by,
+        pairs=pairs,
+        prior=prior,
+        comparisons=[
+            ComparisonParams(
+                name=c.name,
+                tf_column=c.tf_column,
+                levels=[
+                    LevelParams(name=name, m=float(mk), u=float(uk))
+                    for name, mk, uk in zip(c.levels, m[k], u[k], strict=True)
+                ],
+            )
+            for k, c in enumerate(comparisons)
+        ],
+    )
+
+
+def train_em(comparisons: Sequence[Comparison], candidate_levels: Levels, random_levels: Levels) -> MatchModel:
+    """Train a model: m, u and the prior by EM on candidate pairs; random pairs give the exact levels' average u
+    that term-frequency adjustments are measured against."""
+    n_levels = [len(c.levels) for c in comparisons]
+    m, u, prior, _ = expectation_maximisation(candidate_levels, n_levels)
+    model = build_model(comparisons, m, u, prior, int(candidate_levels.shape[0]), "em")
+    random_u = level_shares(random_levels, n_levels)
+    params = [
+        c.model_copy(update={"tf_base_u": float(random_u[k][0])}) if c.tf_column else c
+        for k, c in enumerate(model.comparisons)
+    ]
+    return model.model_copy(update={"comparisons": params})
+
+
+def train_from_labels(model: MatchModel, levels: Levels, labels: npt.NDArray[np.bool_]) -> MatchModel:
+    """Re-estimate m from pairs stewards called the same person (the old m counts as LABEL_PRIOR_STRENGTH)."""
+    positives = levels[labels]
+    n_levels = [len(c.levels) for c in model.comparisons]
+    counts = level_counts(positives, n_levels)
+    comparisons = []
+    for comp, count in zip(model.comparisons, counts, strict=True):
+        old = np.array([lv.m for lv in comp.levels])
+        m = (count + LABEL_PRIOR_STRENGTH * old) / (count.sum() + LABEL_PRIOR_STRENGTH)
+        comparisons.append(
+            comp.model_copy(
+                update={"levels": [lv.model_copy(update={"m": float(x)}) for lv, x in zip(comp.levels, m, strict=True)]}
+            )
+        )
+    return model.model_copy(update={"comparisons": comparisons, "trained_by": "labels", "pairs": int(labels.sum())})

@@ -1,0 +1,93 @@
+"""The feature table: one row per record, one numpy array per normalized field (empty string for unknown).
+
+Matching works on these arrays and on candidate pairs given as two integer arrays of row positions, so that
+a million records cost a few arrays, not a million Python objects per comparison.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field, fields
+
+import numpy as np
+import numpy.typing as npt
+
+#: Text columns of the feature table, in order.
+TEXT_COLUMNS = (
+    "first", "middle", "last", "dob", "street", "city", "postcode", "state",
+    "email", "phone", "handle", "crm", "signature",
+)  # fmt: skip
+#: Identifier kinds compared as evidence (values of `IdentifierKind`).
+IDENTIFIER_KINDS = ("email", "phone", "handle", "crm")
+
+StrArray = npt.NDArray[np.object_]
+IntArray = npt.NDArray[np.int64]
+
+
+@dataclass
+class FeatureRow:
+    """The normalized fields of one record (empty string for unknown)."""
+
+    record_id: int
+    kind: str = ""
+    first: str = ""
+    middle: str = ""
+    last: str = ""
+    dob: str = ""
+    street: str = ""
+    city: str = ""
+    postcode: str = ""
+    state: str = ""
+    email: str = ""  # the record's first declared value of each identifier kind
+    phone: str = ""
+    handle: str = ""
+    crm: str = ""
+    signature: str = ""  # every field and identifier: equal signatures mean identical records
+
+
+@dataclass
+class FeatureTable:
+    """Column arrays of normalized record fields; row i describes record `record_id[i]`."""
+
+    record_id: IntArray
+    kind: StrArray
+    columns: dict[str, StrArray] = field(default_factory=dict)
+
+    def __len__(self) -> int:
+        return int(self.record_id.shape[0])
+
+    def col(self, name: str) -> StrArray:
+        """One text column."""
+        return self.columns[name]
+
+    @classmethod
+    def from_rows(cls, rows: Iterable[FeatureRow]) -> FeatureTable:
+        """Build the column arrays from rows."""
+        items = list(rows)
+        names = [f.name for f in fields(FeatureRow) if f.name not in ("record_id", "kind")]
+        return cls(
+            record_id=np.fromiter((r.record_id for r in items), dtype=np.int64, count=len(items)),
+            kind=_strings(r.kind for r in items),
+            columns={n: _strings(getattr(r, n) for r in items) for n in names},
+        )
+
+    def take(self, positions: IntArray) -> FeatureTable:
+        """The rows at these positions, as a new table."""
+        return FeatureTable(
+            record_id=self.record_id[positions],
+            kind=self.kind[positions],
+            columns={n: c[positions] for n, c in self.columns.items()},
+        )
+
+    def row(self, position: int) -> FeatureRow:
+        """One row back as a FeatureRow."""
+        values = {n: str(c[position]) for n, c in self.columns.items()}
+        return FeatureRow(record_id=int(self.record_id[position]), kind=str(self.kind[position]), **values)
+
+
+def _strings(values: Iterable[str]) -> StrArray:
+    """An object array of strings."""
+    items = list(values)
+    out = np.empty(len(items), dtype=object)
+    out[:] = items
+    return out

@@ -1,0 +1,157 @@
+"""Person names: parsing, nicknames and diminutives, initials, placeholders.
+
+Every name part is folded to lower-case letters without accents (`José` -> `jose`). Nicknames come from the
+`nicknames` package, filtered to pairs that share letters with their canonical name (the package's looser
+pairs such as Robert/Bill would link strangers), plus our curated list in `matchers/data/`.
+"""
+
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+
+from nameparser import HumanName
+from rapidfuzz.distance import JaroWinkler
+
+from matchers.text import clean_name, clean_words
+
+#: A package nickname pair is kept when the two names share a substring of this many letters.
+NICKNAME_SHARED_LETTERS = 2
+CURATED_NICKNAMES = "nicknames_curated.csv"
+PLACEHOLDER_NAMES = "placeholder_names.txt"
+
+
+@dataclass(frozen=True)
+class NameParts:
+    """A person's name, folded: first, middle and last (empty when unknown)."""
+
+    first: str = ""
+    middle: str = ""
+    last: str = ""
+
+    @property
+    def empty(self) -> bool:
+        """True when neither first nor last name is known."""
+        return not (self.first or self.last)
+
+
+def _data_lines(name: str) -> list[str]:
+    """Non-comment lines of a file in `matchers/data`."""
+    text = resources.files("matchers").joinpath("data", name).read_text(encoding="utf-8")
+    return [line.strip() for line in text.splitlines() if line.strip() and not line.startswith("#")]
+
+
+def _shares_letters(a: str, b: str, n: int = NICKNAME_SHARED_LETTERS) -> bool:
+    """True when `a` and `b` have a common substring of n letters, or one starts the other."""
+    if a.startswith(b) or b.startswith(a):
+        return True
+    grams = {a[i : i + n] for i in range(len(a) - n + 1)}
+    return any(b[i : i + n] in grams for i in range(len(b) - n + 1))
+
+
+@lru_cache(maxsize=1)
+def nickname_groups() -> dict[str, frozenset[str]]:
+    """Name -> the canonical names it may stand for (a canonical name stands for itself)."""
+    groups: dict[str, set[str]] = {}
+    pkg = resources.files("nicknames").joinpath("names.csv").read_text(encoding="utf-8")
+    pairs = [
+        (row[0], row[2])
+        for row in csv.reader(pkg.splitlines()[1:])
+        if len(row) == 3 and row[1] == "has_nickname" and _shares_letters(row[0], row[2])
+    ]
+    pairs += [tuple(line.split(",", 1)) for line in _data_lines(CURATED_NICKNAMES)]  # type: ignore[misc]
+    for canonical, nick in pairs:
+        canonical, nick = clean_name(canonical), clean_name(nick)
+        groups.setdefault(canonical, set()).add(canonical)
+        groups.setdefault(nick, set()).add(canonical)
+    return {name: frozenset(canon) for name, canon in groups.items()}
+
+
+def known_given_names() -> frozenset[str]:
+    """Every given name the nickname tables know (used to tell a real name from a caller-ID placeholder)."""
+    return frozenset(nickname_groups())
+
+
+def are_nicknames(a: str, b: str) -> bool:
+    """True when two different folded first names can name one person (Bob/Robert, Liz/Elizabeth, Bill/Will)."""
+    if not a or not b or a == b:
+        return False
+    groups = nickname_groups()
+    ga, gb = groups.get(a), groups.get(b)
+    return bool(ga and gb and ga & gb)
+
+
+def is_initial_of(a: str, b: str) -> bool:
+    """True when one name is a single letter that starts the other (`j` / `john`)."""
+    if not a or not b:
+        return False
+    short, long_ = (a, b) if len(a) <= len(b) else (b, a)
+    return len(short) == 1 and long_.startswith(short)
+
+
+@lru_cache(maxsize=1)
+def placeholder_names() -> frozenset[str]:
+    """Folded full names that are placeholders, not people (`wireless caller`, `unknown`)."""
+    return frozenset(_data_lines(PLACEHOLDER_NAMES))
+
+
+def is_placeholder(full: str) -> bool:
+    """True when a name is a known placeholder or holds digits (`CALLER 0042`)."""
+    folded = clean_words(full)
+    return folded in placeholder_names() or any(c.isdigit() for c in folded)
+
+
+@lru_cache(maxsize=200_000)
+def _parse_full(full: str) -> NameParts:
+    """Split a full name with nameparser (`Smith, John` and `Dr. John A. Smith Jr.` both work)."""
+    human = HumanName(full)
+    first, last = clean_name(human.first), clean_name(human.last)
+    if not last and not first:
+        return NameParts()
+    return NameParts(first=first, middle=clean_name(human.middle)[:1], last=last)
+
+
+def parse_name(
+    first: str | None = None, middle: str | None = None, last: str | None = None, full: str | None = None
+) -> NameParts:
+    """Folded name parts from whatever a record has: separate fields win, else the full name is parsed."""
+    text = " ".join(p for p in (first, middle, last) if p) or (full or "")
+    if not text.strip() or is_placeholder(text):
+        return NameParts()
+    if first or last:
+        return NameParts(first=clean_name(first), middle=clean_name(middle)[:1], last=clean_name(last))
+    return _parse_full(" ".join(text.split()))
+
+
+def canonical_first(name: str) -> str:
+    """One representative of a first name's nickname group (`bob` -> `robert`), the name itself otherwise."""
+    group = nickname_groups().get(name)
+    return min(group) if group else name
+
+
+def given_names_agree(a: str, b: str, fuzzy: float) -> bool:
+    """True when two known first names can be one person's: equal, nickname, initial or similar."""
+    return a == b or are_nicknames(a, b) or is_initial_of(a, b) or JaroWinkler.normalized_similarity(a, b) >= fuzzy
+
+
+def names_conflict(a: NameParts, b: NameParts, fuzzy: float) -> bool:
+    """True when both first names are known and cannot be one person's, read straight or crossed."""
+    if not a.first or not b.first:
+        return False
+    if given_names_agree(a.first, b.first, fuzzy):
+        return False
+    crossed = bool(a.last and b.last) and given_names_agree(a.first, b.last, fuzzy)
+    return not (crossed and given_names_agree(a.last, b.first, fuzzy))
+
+
+def same_person_name(a: NameParts, b: NameParts, fuzzy: float) -> bool:
+    """True when two names can belong to one person (first names agree and known last names agree)."""
+    if names_conflict(a, b, fuzzy):
+        return False
+    if not a.last or not b.last:
+        return True
+    straight = JaroWinkler.normalized_similarity(a.last, b.last) >= fuzzy
+    crossed = bool(a.first and b.first) and JaroWinkler.normalized_similarity(a.last, b.first) >= fuzzy
+    return straight or crossed

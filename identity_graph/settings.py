@@ -61,6 +61,13 @@ class MatchingSettings(BaseModel):
         3, ge=2, description="an identifier used by this many distinct persons gives no evidence alone"
     )
     model_path: Path | None = Field(None, description="trained match model (JSON); None trains on resolve")
+    sorted_neighbourhood_window: int = Field(
+        4, ge=0, description="batch blocking: compare each record with this many neighbours sorted by name (0: off)"
+    )
+    placeholder_name_identifiers: int = Field(
+        25, ge=2, description="a full name seen with this many distinct identifiers, and no known given name, "
+        "is a placeholder (e.g. WIRELESS CALLER)"
+    )
 
 
 class ProfileSettings(BaseModel):

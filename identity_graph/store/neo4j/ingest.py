@@ -11,7 +11,6 @@ from identity_graph.store.neo4j import cypher
 from identity_graph.store.neo4j.base import Neo4jBase, Tx, now, run, run_ids, run_keys, run_rows
 from identity_graph.store.neo4j.rows import (
     claim_rows,
-    interaction_hash,
     interaction_row,
     interaction_version_data,
     participant_rows,
@@ -161,26 +160,26 @@ class Neo4jIngestMixin(Neo4jBase):
             source, source_id = sorted(missing)[0]
             raise StoreError(f"interaction refers to record {source}/{source_id}, which is not loaded")
         existing = _interaction_hashes(tx, [_interaction_key(i) for i in acts])
-        new: list[Interaction] = []
-        changed: list[tuple[int, Interaction]] = []
+        new: list[tuple[Interaction, dict[str, Any]]] = []
+        changed: list[tuple[Interaction, dict[str, Any]]] = []
         for i in acts:
+            row = interaction_row(i)
             hit = existing.get(_interaction_key(i))
             if hit is None:
-                new.append(i)
-            elif hit[1] != interaction_hash(i):
-                changed.append((hit[0], i))
+                new.append((i, row))
+            elif hit[1] != row["content_hash"]:
+                changed.append((i, {**row, "id": hit[0]}))
             else:
                 stats.interactions_unchanged += 1
         ids = self._next_ids(tx, "interaction", len(new))
-        rows = [interaction_row(i, n) for i, n in zip(new, ids, strict=True)]
+        rows = [{**row, "id": n} for (_, row), n in zip(new, ids, strict=True)]
         run_rows(tx, cypher.CREATE_INTERACTIONS, rows, now=stamp)
         stats.interactions_loaded += len(new)
         if changed:
-            self._version_interactions(tx, [iid for iid, _ in changed], stamp)
-            rows = [{**interaction_row(i), "id": iid} for iid, i in changed]
-            run_rows(tx, cypher.UPDATE_INTERACTIONS, rows, now=stamp)
+            self._version_interactions(tx, [row["id"] for _, row in changed], stamp)
+            run_rows(tx, cypher.UPDATE_INTERACTIONS, [row for _, row in changed], now=stamp)
             stats.interactions_updated += len(changed)
-        touched = new + [i for _, i in changed]
+        touched = [i for i, _ in new + changed]
         run_rows(tx, cypher.LINK_PARTICIPANTS, [row for i in touched for row in participant_rows(i)])
 
     @staticmethod

@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
-from identity_graph.model import Evidence, MatchEdge, MatchStatus, StoredRecord
+from identity_graph.model import Evidence, MatchEdge, MatchStatus
 from identity_graph.settings import StewardSettings
 from identity_graph.store.protocol import GraphStore, GuardReport, PersonStats, RecordActivity
 
@@ -80,7 +80,7 @@ class _Context:
     persons: dict[int, int]
     person_stats: dict[int, PersonStats]
     activity: dict[int, RecordActivity]
-    records: dict[int, StoredRecord]
+    identifiers: dict[int, set[str]]
 
 
 def _load_context(store: GraphStore, record_ids: Sequence[int]) -> _Context:
@@ -90,16 +90,13 @@ def _load_context(store: GraphStore, record_ids: Sequence[int]) -> _Context:
         persons=persons,
         person_stats=store.person_stats(sorted(set(persons.values()))),
         activity=store.record_activity(record_ids),
-        records={r.id: r for r in store.get_records(record_ids)},
+        identifiers=store.identifier_keys(record_ids),
     )
 
 
-def shared_identifiers(left: StoredRecord | None, right: StoredRecord | None) -> tuple[str, ...]:
+def shared_identifiers(left: set[str] | None, right: set[str] | None) -> tuple[str, ...]:
     """Identifier keys both records hold, sorted."""
-    if left is None or right is None:
-        return ()
-    keys = {c.identifier.key for c in left.claimed}
-    return tuple(sorted(keys & {c.identifier.key for c in right.claimed}))
+    return tuple(sorted(left & right)) if left and right else ()
 
 
 def _parts(ctx: _Context, left: int, right: int, *, guard: bool) -> ImpactParts:
@@ -123,7 +120,7 @@ def _parts(ctx: _Context, left: int, right: int, *, guard: bool) -> ImpactParts:
     return ImpactParts(
         records=sum(n for n, _ in units.values()),
         moving_interactions=moving,
-        shared_identifiers=shared_identifiers(ctx.records.get(left), ctx.records.get(right)),
+        shared_identifiers=shared_identifiers(ctx.identifiers.get(left), ctx.identifiers.get(right)),
         last_changed=max(changed, default=epoch),
         guard=guard,
     )

@@ -357,3 +357,7 @@ class GraphStore(Protocol):
     def last_event_id(self) -> int:
         """The id of the newest change-feed event (0 when the feed is empty)."""
         ...
+
+    def identifier_keys(self, record_ids: Sequence[int]) -> dict[int, set[str]]:
+        """Per record: the keys (`kind:value`) of the identifiers it holds (records without any are left out)."""
+        ...

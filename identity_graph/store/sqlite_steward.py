@@ -95,3 +95,16 @@ class SQLiteStewardMixin(SQLiteBase):
     def last_event_id(self) -> int:
         """The id of the newest change-feed event (0 when the feed is empty)."""
         return int(self.scalar("SELECT coalesce(max(id), 0) FROM change_events"))
+
+    def identifier_keys(self, record_ids: Sequence[int]) -> dict[int, set[str]]:
+        """Per record: the keys (`kind:value`) of the identifiers it holds (records without any are left out)."""
+        out: dict[int, set[str]] = {}
+        conn = self._conn()
+        for part in chunks(list(record_ids)):
+            for rid, kind, value in conn.execute(
+                "SELECT ri.record_id, i.kind, i.value FROM record_identifiers ri "
+                f"JOIN identifiers i ON i.id = ri.identifier_id WHERE ri.record_id IN ({placeholders(len(part))})",
+                part,
+            ):
+                out.setdefault(int(rid), set()).add(f"{kind}:{value}")
+        return out

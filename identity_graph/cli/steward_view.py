@@ -64,7 +64,7 @@ def sides_table(left: StoredRecord, right: StoredRecord, item: ReviewItem) -> Ta
 def review_panel(item: ReviewItem, left: StoredRecord, right: StoredRecord, position: str) -> Group:
     """One queue item: header with impact, both sides, the evidence and the explanation."""
     p = item.parts
-    score = "no score" if item.score is None else f"p={item.score:.3f}, weight {item.weight:+.2f}"
+    score = "no score" if item.score is None else f"p={item.score:.3f}, weight {item.weight or 0.0:+.2f}"
     head = (
         f"[bold]{position}[/]  {'chain-guard report' if item.kind == 'guard' else 'proposed merge'}  "
         f"records {item.left} ~ {item.right}  ({score})\n"
@@ -74,7 +74,10 @@ def review_panel(item: ReviewItem, left: StoredRecord, right: StoredRecord, posi
     if item.kind == "guard":
         chain = " ~ ".join(str(r) for r in item.chain)
         head += f"\nguard: {escape(item.guard_reason)} (chain {chain})"
-    parts: list[Panel | Table | Text] = [Panel(head), sides_table(left, right, item), evidence_table(item.evidence)]
+    evidence = evidence_table(item.evidence)
+    if item.evidence_pair is not None and item.evidence_pair != item.pair:
+        evidence.title = f"evidence of the link {item.evidence_pair[0]} ~ {item.evidence_pair[1]} the guard refused"
+    parts: list[Panel | Table | Text] = [Panel(head), sides_table(left, right, item), evidence]
     if item.explanation:
         parts.append(Text(f"why: {item.explanation}"))
     return Group(*parts)

@@ -16,6 +16,7 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from itertools import pairwise
 
 from identity_graph.model import Evidence, MatchEdge, MatchStatus
 from identity_graph.settings import StewardSettings
@@ -53,6 +54,7 @@ class ReviewItem:
     guard_report_id: int | None = None
     guard_reason: str = ""
     chain: tuple[int, ...] = field(default_factory=tuple)
+    evidence_pair: tuple[int, int] | None = None  # the link the evidence belongs to (a chain's refused link)
 
     @property
     def pair(self) -> tuple[int, int]:
@@ -139,6 +141,22 @@ def _guard_pair(report: GuardReport) -> tuple[int, int] | None:
     return (min(a, b), max(a, b)) if a != b else None
 
 
+def _chain_edges(store: GraphStore, reports: Sequence[GuardReport]) -> dict[int, MatchEdge]:
+    """Per guard report: the strongest stored link between neighbours of its chain (the link the guard refused)."""
+    ids = sorted({r for rep in reports for r in rep.record_ids})
+    if not ids:
+        return {}
+    by_pair = {(e.left, e.right): e for e in store.edges(ids, statuses=[MatchStatus.AUTO, MatchStatus.REVIEW])}
+    out: dict[int, MatchEdge] = {}
+    for rep in reports:
+        chain = rep.record_ids
+        links = [by_pair.get((min(a, b), max(a, b))) for a, b in pairwise(chain)]
+        found = [e for e in links if e is not None]
+        if found:
+            out[rep.id] = max(found, key=lambda e: e.score)
+    return out
+
+
 def build_queue(
     store: GraphStore, weights: StewardSettings, *, limit: int | None = None, now: datetime | None = None
 ) -> list[ReviewItem]:
@@ -153,10 +171,11 @@ def build_queue(
     judged = _judged_pairs(store, record_ids)
     ctx = _load_context(store, record_ids)
     items: list[ReviewItem] = []
+    refused = _chain_edges(store, [rep for rep, pair in reports if pair not in judged and pair not in edges])
     for report, pair in reports:
         if pair in judged:
             continue
-        edge = edges.pop(pair, None)
+        edge = edges.pop(pair, None) or refused.get(report.id)
         items.append(_item(ctx, pair, edge, weights, now, report))
     for pair, edge in edges.items():
         if pair not in judged:
@@ -191,6 +210,7 @@ def _item(
         guard_report_id=None if report is None else report.id,
         guard_reason="" if report is None else report.reason,
         chain=() if report is None else report.record_ids,
+        evidence_pair=None if edge is None else (edge.left, edge.right),
     )
 
 

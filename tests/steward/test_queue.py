@@ -66,6 +66,10 @@ def test_guard_report_is_queued_until_a_decision_on_its_ends(store: SQLiteStore)
     queue = build_queue(store, StewardSettings())
     assert len(queue) == 1 and queue[0].kind == "guard" and queue[0].chain == (a, b, c)
     assert queue[0].guard_report_id == report
+    assert queue[0].evidence == () and queue[0].evidence_pair is None  # no link stored along the chain yet
+    store.replace_edges([edge(a, b, MatchStatus.AUTO, 0.97), edge(b, c, MatchStatus.AUTO, 0.96)])
+    [item] = build_queue(store, StewardSettings())
+    assert item.evidence_pair == (a, b) and item.score == 0.97  # the strongest link of the chain
     record_judgement(store, c, a, Verdict.DIFFERENT, "ann")
     assert build_queue(store, StewardSettings()) == []
     assert store.guard_reports(open_only=True) == []

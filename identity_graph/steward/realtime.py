@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from identity_graph.errors import StoreError
 from identity_graph.model import ChangeEvent, Interaction, MatchEdge, MatchStatus, Record
 from identity_graph.prepare import PrepareReport, prepare_record
+from identity_graph.resolve.incremental import resolve_records
 from identity_graph.settings import Settings
 from identity_graph.steward.effect import OUTCOME_EVENT_LIMIT
 from identity_graph.store.protocol import GraphStore, UpsertStats
@@ -72,8 +73,6 @@ def add_record(store: GraphStore, record: Record, settings: Settings, *, cause: 
     stored = store.find_record(record.source, record.source_id)
     if stored is None:
         raise StoreError(f"record {record.source}/{record.source_id} was not stored (erased earlier?)")
-    from identity_graph.resolve import resolve_records  # type: ignore[attr-defined]  # lands with the matcher
-
     resolve_records(store, [stored.id], settings, cause=cause)
     events = store.events(since_id=last, limit=OUTCOME_EVENT_LIMIT)
     edges = store.edges([stored.id])

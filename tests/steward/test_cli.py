@@ -117,3 +117,26 @@ def test_errors_are_one_line(db: Path) -> None:
     result = runner.invoke(app, ["--db", str(db), "decide", "1", "999", "same", "--by", "ann"])
     assert result.exit_code != 0
     assert "no record with id 999" in str(result.exception)
+
+
+def test_add_record_and_interaction_from_json(tmp_path: Path) -> None:
+    from identity_graph.resolve import resolve_all
+    from identity_graph.settings import Settings
+    from tests.steward.people import person_records, population
+
+    db = tmp_path / "add.db"
+    store = open_store(db)
+    load(store, [r for r in population() if r.source_id != "p6"])
+    resolve_all(store, Settings())
+    store.close()
+    new = person_records(6)[2]
+    record_file = tmp_path / "record.json"
+    record_file.write_text(new.model_dump_json(), encoding="utf-8")
+    out = _run(db, "add", "--record", str(record_file))
+    assert "attached to person" in out and "linked to" in out
+    from tests.steward.conftest import NOW, call
+
+    out = _run(db, "add", "--interaction", "-", stdin=call("k9", new, NOW).model_dump_json())
+    assert "interaction stored" in out and "→ person" in out
+    bad = runner.invoke(app, ["--db", str(db), "add", "--record", "-"], input='{"source": "x"}')
+    assert bad.exit_code != 0 and "not a valid record" in str(bad.exception)

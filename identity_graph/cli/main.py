@@ -6,10 +6,15 @@ import sys
 
 from rich.markup import escape
 
-# Each `from identity_graph.cli import X` registers that module's commands on `app` (one line per module).
-from identity_graph.cli import core  # noqa: F401
-from identity_graph.cli import ingest  # noqa: E402,F401,I001
-from identity_graph.cli import steward  # noqa: E402,F401,I001
+# Importing a command module registers its commands on `app`: add new modules to this block.
+from identity_graph.cli import (  # noqa: F401
+    core,
+    demo,
+    generate,
+    ingest,
+    service,
+    steward,
+)
 from identity_graph.cli.app import app, err_console
 from identity_graph.errors import IdentityGraphError
 

@@ -110,11 +110,13 @@ class MailWriter:
     def _mention(self, p: Person) -> str:
         """A sentence giving someone else's number: a household member's, or a stranger's (weak evidence)."""
         rng = self.rng
-        others = [(m.given, m.mobile) for m in p.others_in_household() if m.mobile]
+        others = [(m.given, m.sex, m.mobile) for m in p.others_in_household() if m.mobile]
         if others and rng.random() < HOUSEHOLD_MENTION_SHARE:
-            name, mobile = rng.choice(others)
-            who = rng.choice(t.RELATIONS["couple" if len(p.household_members) == 2 else "other"])
-            return rng.choice(t.HOUSEHOLD_MENTIONS).format(who=who, name=name, phone=format_phone(rng, mobile))
+            name, sex, mobile = rng.choice(others)
+            kind = "couple" if len(p.household_members) == 2 and "twin" not in p.traits else "other"
+            who = "roommate" if "roommate" in p.traits else rng.choice(t.RELATIONS[(kind, sex)])
+            phone = format_phone(rng, mobile)
+            return rng.choice(t.HOUSEHOLD_MENTIONS).format(who=who, name=name, phone=phone, pronoun=t.PRONOUNS[sex])
         return rng.choice(t.STRANGER_MENTIONS).format(phone=format_phone(rng, self.stranger_number()))
 
     def _forward(self, p: Person, when: datetime) -> str | None:

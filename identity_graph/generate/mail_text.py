@@ -45,14 +45,21 @@ SIGN_OFFS = ("Thanks,", "Best,", "Regards,", "Thank you,", "Cheers,", "--")
 #: A mention of another person's number; `{who}`, `{name}`, `{phone}` are filled in.
 HOUSEHOLD_MENTIONS = (
     "If I'm not around, my {who} {name} can take the call at {phone}.",
-    "You can also reach {name} (my {who}) on {phone}; she or he placed the order.",
+    "You can also reach {name} (my {who}) on {phone}; {pronoun} placed the order.",
 )
 STRANGER_MENTIONS = (
     "The courier left a note asking me to call {phone}, but that's not my number. Is that you?",
     "Someone from your store called me from {phone} - was that really you?",
 )
-#: Relationship words for a household member.
-RELATIONS = {"couple": ("wife", "husband", "partner"), "other": ("sister", "brother", "roommate", "son", "daughter")}
+#: Relationship words for a household member, by kind of household and the member's sex.
+RELATIONS = {
+    ("couple", "F"): ("wife", "partner"),
+    ("couple", "M"): ("husband", "partner"),
+    ("other", "F"): ("sister", "daughter", "roommate"),
+    ("other", "M"): ("brother", "son", "roommate"),
+}
+#: Pronoun of a household member, by sex.
+PRONOUNS = {"F": "she", "M": "he"}
 #: (subject, body) of mail between staff only.
 STAFF_NOTES = (
     ("Shift handover", "Queue is clear except two callbacks for this afternoon. Notes are in the ticket system."),

@@ -152,6 +152,8 @@ class PopulationBuilder:
                 self.person(index, sex, last, home, ADULT_AGE),
                 self.person(index, rng.choice("FM"), rng.choice(surnames()), home, ADULT_AGE),
             ]
+            for m in members:
+                m.traits.add("roommate")
         else:
             second_last = last if rng.random() < c.COUPLE_SAME_LAST_NAME else rng.choice(surnames())
             ages = PARENT_AGE if kind.startswith("family") else ADULT_AGE

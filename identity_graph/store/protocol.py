@@ -222,9 +222,7 @@ class GraphStore(Protocol):
         """Replace all edges (None) or the edges touching these records with the given ones."""
         ...
 
-    def edges(
-        self, record_ids: Sequence[int] | None = None, statuses: Sequence[MatchStatus] = ()
-    ) -> list[MatchEdge]:
+    def edges(self, record_ids: Sequence[int] | None = None, statuses: Sequence[MatchStatus] = ()) -> list[MatchEdge]:
         """Edges touching these records (all when None), optionally of some statuses."""
         ...
 

@@ -28,17 +28,13 @@ class OwnSideSettings(BaseModel):
     contexts: list[str] = Field(default_factory=list, description="Asterisk dialplan contexts of our agents")
     email_domains: list[str] = Field(default_factory=list, description="our mail domains")
     email_addresses: list[str] = Field(default_factory=list, description="our individual addresses")
-    handles: list[str] = Field(
-        default_factory=list, description="our social accounts as platform:handle (e.g. x:acme)"
-    )
+    handles: list[str] = Field(default_factory=list, description="our social accounts as platform:handle (e.g. x:acme)")
     infer: bool = Field(True, description="infer our side from the data when none is configured")
     infer_min_share: float = Field(
         0.2, ge=0.0, le=1.0, description="a counterpart in at least this share of items is taken as ours"
     )
     infer_min_items: int = Field(20, ge=1, description="items needed before inference is trusted")
-    infer_scan_items: int = Field(
-        5000, ge=1, description="items a connector pre-scans (per load) to infer our side"
-    )
+    infer_scan_items: int = Field(5000, ge=1, description="items a connector pre-scans (per load) to infer our side")
 
 
 class IngestSettings(BaseModel):
@@ -65,8 +61,10 @@ class MatchingSettings(BaseModel):
         4, ge=0, description="batch blocking: compare each record with this many neighbours sorted by name (0: off)"
     )
     placeholder_name_identifiers: int = Field(
-        25, ge=2, description="a full name seen with this many distinct identifiers, and no known given name, "
-        "is a placeholder (e.g. WIRELESS CALLER)"
+        25,
+        ge=2,
+        description="a full name seen with this many distinct identifiers, and no known given name, "
+        "is a placeholder (e.g. WIRELESS CALLER)",
     )
 
 
@@ -115,9 +113,7 @@ class StewardSettings(BaseModel):
         0.5, ge=0.0, description="impact weight per normalized identifier both records hold"
     )
     impact_recency: float = Field(2.0, ge=0.0, description="impact weight of the newest record's freshness (0..1)")
-    recency_half_life_days: float = Field(
-        30.0, gt=0.0, description="days after which a record's freshness counts half"
-    )
+    recency_half_life_days: float = Field(30.0, gt=0.0, description="days after which a record's freshness counts half")
     impact_guard: float = Field(3.0, ge=0.0, description="extra impact of a chain-guard report over a review edge")
     split_pairwise_limit: int = Field(
         10_000, ge=1, description="split records a 'different' judgement for every cross-group pair up to this many"

@@ -4,19 +4,29 @@ from __future__ import annotations
 
 import time
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from identity_graph.persons import apply_clustering
-from identity_graph.resolve.blocking import record_keys
+from identity_graph.resolve.blocking import Candidates, record_keys
 from identity_graph.resolve.clustering import GuardFinding, cluster
 from identity_graph.resolve.edges import build_edges
-from identity_graph.resolve.features import READ_BATCH, blank_placeholders, build_features
-from identity_graph.resolve.identifiers import identifier_stats
-from identity_graph.resolve.pipeline import candidate_pairs, keys_for_store, merge_pairs, record_facts, representatives
+from identity_graph.resolve.features import READ_BATCH, Postings, blank_placeholders, build_features
+from identity_graph.resolve.identifiers import IdentifierStats, identifier_stats
+from identity_graph.resolve.pipeline import (
+    Reps,
+    candidate_pairs,
+    keys_for_store,
+    merge_pairs,
+    record_facts,
+    representatives,
+)
 from identity_graph.resolve.scoring import comparisons_for, score_pairs
 from identity_graph.resolve.summary import Progress, ResolveSummary, no_progress
 from identity_graph.resolve.training import learn_placeholders, load_model, save_model, train_model
-from identity_graph.settings import Settings
+from identity_graph.settings import MatchingSettings, Settings
 from identity_graph.store.protocol import GraphStore
+from matchers.features import FeatureTable
+from matchers.model import MatchModel
 
 
 def store_guard_reports(store: GraphStore, findings: Sequence[GuardFinding]) -> int:
@@ -26,6 +36,57 @@ def store_guard_reports(store: GraphStore, findings: Sequence[GuardFinding]) -> 
     if new:
         store.add_guard_reports(new)
     return len(new)
+
+
+@dataclass
+class BatchState:
+    """Everything batch resolution computes before scoring."""
+
+    table: FeatureTable
+    postings: Postings
+    stats: IdentifierStats
+    reps: Reps
+    keys: dict[str, list[str]]
+    cands: Candidates
+    placeholders: frozenset[str]
+
+
+def batch_state(store: GraphStore, ms: MatchingSettings, model: MatchModel | None, report: Progress) -> BatchState:
+    """Read every record, normalize, estimate shared identifiers, collapse identical records, block."""
+    total = store.counts().get("records", 0)
+    read = 0
+
+    def on_batch(n: int) -> None:
+        nonlocal read
+        read += n
+        report("reading records", read, total)
+
+    table, postings = build_features(store.iter_records(READ_BATCH), progress=on_batch)
+    placeholders = (
+        frozenset(model.placeholders)
+        if model is not None
+        else learn_placeholders(table, postings, ms.placeholder_name_identifiers)
+    )
+    blank_placeholders(table, placeholders)
+    report("blocking", 0, 1)
+    stats = identifier_stats(table, postings, ms.name_similarity)
+    reps = representatives(table, postings, stats, ms.shared_identifier_persons)
+    keys = record_keys(table)
+    cands = candidate_pairs(table, postings, stats, reps.rows, keys, ms)
+    return BatchState(table, postings, stats, reps, keys, cands, placeholders)
+
+
+def train_store(
+    store: GraphStore, settings: Settings, *, progress: Progress | None = None, state: BatchState | None = None
+) -> MatchModel:
+    """Train a new model by EM on the store's candidate pairs and save it in the store."""
+    report = progress or no_progress
+    ms = settings.matching
+    st = state or batch_state(store, ms, None, report)
+    report("training", 0, 1)
+    model = train_model(st.table, st.postings, st.stats, st.reps.rows, st.cands.li, st.cands.ri, ms, st.placeholders)
+    save_model(store, model)
+    return model
 
 
 def resolve_all(
@@ -43,47 +104,26 @@ def resolve_all(
         summary.seconds[stage] = round(now - clock, 3)
         clock = now
 
-    total = store.counts().get("records", 0)
-    read = 0
-
-    def on_batch(n: int) -> None:
-        nonlocal read
-        read += n
-        report("reading records", read, total)
-
-    table, postings = build_features(store.iter_records(READ_BATCH), progress=on_batch)
-    summary.records = len(table)
     model = None if retrain else load_model(store, ms)
-    placeholders = (
-        frozenset(model.placeholders)
-        if model is not None
-        else learn_placeholders(table, postings, ms.placeholder_name_identifiers)
-    )
-    blank_placeholders(table, placeholders)
-    lap("features")
-    report("blocking", 0, 1)
-    stats = identifier_stats(table, postings, ms.name_similarity)
-    reps = representatives(table, postings, stats, ms.shared_identifier_persons)
-    keys = record_keys(table)
-    cands = candidate_pairs(table, postings, stats, reps.rows, keys, ms)
-    summary.candidate_pairs = int(cands.li.size)
-    lap("blocking")
+    st = batch_state(store, ms, model, report)
+    table = st.table
+    summary.records = len(table)
+    summary.candidate_pairs = int(st.cands.li.size)
+    lap("features and blocking")
     if model is None:
-        report("training", 0, 1)
-        model = train_model(table, postings, stats, reps.rows, cands.li, cands.ri, ms, placeholders)
-        save_model(store, model)
+        model = train_store(store, settings, progress=report, state=st)
         summary.trained = True
         lap("training")
     summary.model_version = model.version
     report("scoring", 0, 1)
-    li, ri = merge_pairs((cands.li, cands.ri), (reps.li, reps.ri), len(table))
-    scored = score_pairs(table, postings, stats, li, ri, model, ms)
+    li, ri = merge_pairs((st.cands.li, st.cands.ri), (st.reps.li, st.reps.ri), len(table))
+    scored = score_pairs(table, st.postings, st.stats, li, ri, model, ms)
     edges = build_edges(scored, comparisons_for(ms))
     lap("scoring")
     report("writing links", 0, 1)
     with store.transaction():
         store.replace_edges(edges)
-        store.replace_blocking_keys(keys_for_store(table, keys), None)
+        store.replace_blocking_keys(keys_for_store(table, st.keys), None)
     lap("writing links")
     report("clustering", 0, 1)
     ids = [int(r) for r in table.record_id]

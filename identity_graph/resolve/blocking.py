@@ -111,14 +111,25 @@ def block_pairs(codes: IntArray, positions: IntArray, max_block: int, stats: Pas
 
 
 def key_pairs(keys: list[str], rows: IntArray, max_block: int, stats: PassStats) -> tuple[IntArray, IntArray]:
-    """Pairs of the given rows sharing a non-empty key."""
-    sub = [keys[i] for i in rows]
-    codes, labels = pd.factorize(np.asarray(sub, dtype=object))
+    """Pairs of the given rows sharing a non-empty key held by at most `max_block` records in all.
+
+    Block sizes count every record holding the key (not only `rows`), as the store's key index does, so the
+    real-time path skips exactly the keys batch skips.
+    """
+    codes, labels = pd.factorize(np.asarray(keys, dtype=object))
     codes = np.asarray(codes, dtype=np.int64)
     empty = [i for i, label in enumerate(labels) if label == ""]
     if empty:
         codes[codes == empty[0]] = -1
-    return block_pairs(codes, rows.astype(np.int64), max_block, stats, [str(x) for x in labels])
+    sizes = np.bincount(codes[codes >= 0], minlength=len(labels))
+    big = sizes > max_block
+    stats.skipped_blocks += int(big.sum())
+    stats.skipped_records += int(sizes[big].sum())
+    top = np.argsort(-sizes)[:REPORT_TOP_BLOCKS]
+    stats.largest = [(str(labels[i]), int(sizes[i])) for i in top if sizes[i] >= 2]
+    sub = codes[rows]
+    sub[(sub >= 0) & big[np.maximum(sub, 0)]] = -1
+    return block_pairs(sub, rows.astype(np.int64), max_block, stats)
 
 
 def sorted_neighbourhood(

@@ -121,8 +121,8 @@ def shared_identifiers(postings: Postings, stats: IdentifierStats, li: IntArray,
 def identifier_blocks(
     postings: Postings, stats: IdentifierStats, rows: npt.NDArray[np.bool_], crowd: int
 ) -> tuple[IntArray, IntArray]:
-    """(group code, position) of declared postings on the given rows whose identifier is not a crowd's."""
-    keep = postings.declared & rows[postings.pos]
+    """(group code, position) of postings on the given rows whose identifier is not a crowd's."""
+    keep = rows[postings.pos]
     idents = postings.ident[keep]
     ok = np.fromiter((stats.persons.get(str(k), 1) < crowd for k in idents), dtype=bool, count=idents.size)
     codes, _ = pd.factorize(idents[ok])

@@ -21,7 +21,7 @@ from identity_graph.resolve.blocking import (
 )
 from identity_graph.resolve.clustering import RecordFacts
 from identity_graph.resolve.features import Postings
-from identity_graph.resolve.identifiers import IdentifierStats, identifier_blocks
+from identity_graph.resolve.identifiers import IDENT_SAMPLE, IdentifierStats, identifier_blocks
 from identity_graph.settings import MatchingSettings
 from matchers.features import FeatureTable, IntArray
 
@@ -70,7 +70,7 @@ def candidate_pairs(
     lefts, rights, all_stats = [], [], []
     ident = PassStats("identifier")
     codes, pos = identifier_blocks(postings, stats, mask, settings.shared_identifier_persons)
-    li, ri = block_pairs(codes, pos, settings.max_block_size, ident)
+    li, ri = block_pairs(codes, pos, IDENT_SAMPLE, ident)
     lefts.append(li)
     rights.append(ri)
     all_stats.append(ident)

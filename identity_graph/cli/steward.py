@@ -5,12 +5,15 @@ from __future__ import annotations
 import getpass
 import json
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated
 
 import typer
 from pydantic import ValidationError
 from rich.markup import escape
+from rich.progress import Progress, SpinnerColumn, TextColumn
 
 from identity_graph.cli.app import app, console, err_console, state
 from identity_graph.cli.steward_view import KEYS_HELP, events_table, quality_table, review_panel
@@ -33,6 +36,14 @@ DEFAULT_FEED_LIMIT = 200
 
 By = Annotated[str | None, typer.Option("--by", help="Who decides [default: your login name].")]
 Reason = Annotated[str | None, typer.Option("--reason", help="Why (kept with the decision).")]
+
+
+@contextmanager
+def _working(what: str) -> Iterator[None]:
+    """A transient spinner on stderr while a longer read or write runs."""
+    with Progress(SpinnerColumn(), TextColumn("{task.description}"), console=err_console, transient=True) as bar:
+        bar.add_task(what, total=None)
+        yield
 
 
 def _who(by: str | None) -> str:
@@ -120,10 +131,11 @@ def review(
     """Go through the review queue, highest impact first: s same, d different, u unsure, n skip, q quit."""
     st = state(ctx)
     store, settings = st.store(), st.settings
-    if sample:
-        items = [item_for_pair(store, settings.steward, a, b) for a, b in sample_links(store, sample, seed)]
-    else:
-        items = build_queue(store, settings.steward, limit=limit)
+    with _working("ranking the review queue"):
+        if sample:
+            items = [item_for_pair(store, settings.steward, a, b) for a, b in sample_links(store, sample, seed)]
+        else:
+            items = build_queue(store, settings.steward, limit=limit)
     if not items:
         console.print("nothing to review")
         return
@@ -188,7 +200,9 @@ def split(
     st = state(ctx)
     store = st.store()
     groups = [_parse_group(g, store) for g in group]
-    _print_split(split_person(store, person, groups, _who(by), st.settings.steward, reason=reason))
+    with _working(f"splitting person {person}"):
+        result = split_person(store, person, groups, _who(by), st.settings.steward, reason=reason)
+    _print_split(result)
 
 
 @app.command()
@@ -234,7 +248,8 @@ def quality(
     """Estimate precision from stewards' decisions on auto links (Wilson interval), and on review-band links."""
     st = state(ctx)
     store, confidence = st.store(), st.settings.steward.quality_confidence
-    estimates = [estimate_precision(store, s, confidence) for s in (MatchStatus.AUTO, MatchStatus.REVIEW)]
+    with _working("counting decisions on links"):
+        estimates = [estimate_precision(store, s, confidence) for s in (MatchStatus.AUTO, MatchStatus.REVIEW)]
     console.print(quality_table(estimates))
     if estimates[0].precision is None:
         err_console.print("no decisions on auto links yet: run `idgraph review --sample 50` for an unbiased sample")

@@ -45,16 +45,18 @@ class QualityEstimate:
 
 def estimate_precision(store: GraphStore, status: MatchStatus, confidence: float) -> QualityEstimate:
     """Precision of the links of one status, from the active decisions on exactly those pairs."""
-    linked = {(e.left, e.right) for e in store.edges(statuses=[status])}
+    active = store.judgements(None, active_only=True)
+    judged_ids = sorted({r for j in active for r in (j.left, j.right)})
+    linked = {(e.left, e.right) for e in store.edges(judged_ids, statuses=[status])} if judged_ids else set()
     counts = dict.fromkeys(Verdict, 0)
-    for j in store.judgements(None, active_only=True):
+    for j in active:
         if (j.left, j.right) in linked:
             counts[j.verdict] += 1
     decided = counts[Verdict.SAME] + counts[Verdict.DIFFERENT]
     low, high = wilson_interval(counts[Verdict.SAME], decided, confidence)
     return QualityEstimate(
         status=status,
-        links=len(linked),
+        links=store.counts().get(f"edges_{status.value}", 0),
         same=counts[Verdict.SAME],
         different=counts[Verdict.DIFFERENT],
         unsure=counts[Verdict.UNSURE],

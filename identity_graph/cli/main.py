@@ -12,6 +12,7 @@ from identity_graph.cli import (  # noqa: F401
     demo,
     generate,
     ingest,
+    match,
     service,
     steward,
 )

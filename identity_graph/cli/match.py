@@ -1,0 +1,200 @@
+"""Matching commands: `resolve`, `blocking-report`, `explain`, `train`."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.markup import escape
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from identity_graph.cli.app import app, console, err_console, state
+from identity_graph.errors import ConfigError, NotFound
+from identity_graph.resolve import (
+    PairExplanation,
+    ResolveSummary,
+    explain_pair,
+    read_model_file,
+    resolve_all,
+    resolve_records,
+    save_model,
+    train_from_judgements,
+    train_store,
+)
+from identity_graph.resolve.batch import batch_state
+from identity_graph.resolve.training import load_model
+from identity_graph.store import SQLiteStore
+
+#: Width of the widest bar in `explain`'s chart, in characters.
+BAR_WIDTH = 24
+
+
+@contextmanager
+def _progress() -> Iterator[Callable[[str, int, int], None]]:
+    """A progress bar on stderr fed by (stage, done, total) calls."""
+    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+    with Progress(*columns, console=err_console, transient=True) as bar:
+        tasks: dict[str, TaskID] = {}
+
+        def update(stage: str, done: int, total: int) -> None:
+            if stage not in tasks:
+                tasks[stage] = bar.add_task(stage, total=total or None)
+            bar.update(tasks[stage], completed=done, total=total or None)
+
+        yield update
+
+
+def _summary_table(summary: ResolveSummary, title: str) -> Table:
+    """A resolve summary as a two-column table."""
+    table = Table(title=title, title_justify="left")
+    table.add_column("what")
+    table.add_column("value", justify="right")
+    rows = [
+        ("records", summary.records),
+        ("candidate pairs", summary.candidate_pairs),
+        ("auto links", summary.edges_auto),
+        ("links to review", summary.edges_review),
+        ("persons", summary.persons),
+        ("persons created / merged / split", f"{summary.created} / {summary.merged} / {summary.split}"),
+        ("records moved", summary.moved_records),
+        ("chains stopped by the guard (new)", summary.guard_reports),
+        ("model", f"{summary.model_version}{' (trained now)' if summary.trained else ''}"),
+    ]
+    for key, value in rows:
+        table.add_row(key, f"{value:,}" if isinstance(value, int) else str(value))
+    for stage, seconds in summary.seconds.items():
+        table.add_row(f"[dim]{stage} (s)[/]", f"[dim]{seconds:.2f}[/]")
+    return table
+
+
+@app.command()
+def resolve(
+    ctx: typer.Context,
+    retrain: Annotated[bool, typer.Option("--retrain", help="Train a new model by EM even if one is saved.")] = False,
+    changed: Annotated[
+        bool, typer.Option("--changed", help="Only resolve records new or changed since the last run.")
+    ] = False,
+) -> None:
+    """Link records into persons: block, score with the model (trained by EM when needed), cluster."""
+    st = state(ctx)
+    store = st.store()
+    with _progress() as update:
+        if changed:
+            ids = [r.id for batch in store.iter_records(dirty_only=True) for r in batch]
+            summary = resolve_records(store, ids, st.settings, cause="resolve --changed") if ids else None
+        else:
+            summary = resolve_all(store, st.settings, progress=update, retrain=retrain)
+    if summary is None:
+        console.print("nothing changed since the last run")
+        return
+    console.print(_summary_table(summary, "resolve"))
+
+
+@app.command("blocking-report")
+def blocking_report(ctx: typer.Context) -> None:
+    """Show how many candidate pairs each blocking pass makes and its largest blocks."""
+    st = state(ctx)
+    store = st.store()
+    with _progress() as update:
+        bs = batch_state(store, st.settings.matching, load_model(store, st.settings.matching), update)
+    table = Table(title=f"blocking ({len(bs.table):,} records, {len(bs.reps.rows):,} distinct)", title_justify="left")
+    for col in ("pass", "pairs", "blocks", "skipped blocks", "skipped records", "largest blocks"):
+        table.add_column(col, justify="left" if col in ("pass", "largest blocks") else "right")
+    for s in bs.cands.stats:
+        largest = ", ".join(f"{escape(k)} ({n})" for k, n in s.largest[:3])
+        table.add_row(
+            s.name, f"{s.pairs:,}", f"{s.blocks:,}", f"{s.skipped_blocks:,}", f"{s.skipped_records:,}", largest
+        )
+    table.add_row("[bold]all (deduplicated)[/]", f"[bold]{bs.cands.li.size:,}[/]", "", "", "", "")
+    console.print(table)
+    console.print(f"values shared by more than {st.settings.matching.max_block_size} records are skipped")
+
+
+def _record_ref(store: SQLiteStore, ref: str) -> int:
+    """A record id from `123` or `source/source_id`."""
+    if ref.isdigit():
+        return int(ref)
+    source, sep, source_id = ref.partition("/")
+    found = store.find_record(source, source_id) if sep else None
+    if found is None:
+        raise NotFound(f"no record {ref!r} (give an id or source/source_id)")
+    return found.id
+
+
+def _bar(weight: float, scale: float) -> str:
+    """A small horizontal bar for a weight: green right of zero, red left."""
+    n = round(abs(weight) / scale * BAR_WIDTH) if scale else 0
+    return f"[green]{'█' * n}[/]" if weight >= 0 else f"[red]{'█' * n}[/]"
+
+
+def explanation_table(ex: PairExplanation) -> Table:
+    """The comparisons of a pair as a table with a weight bar chart."""
+    table = Table(title=f"records {ex.left_id} and {ex.right_id}", title_justify="left")
+    for col in ("comparison", "level", "weight", "", "detail"):
+        table.add_column(col, justify="right" if col == "weight" else "left")
+    scale = max((abs(e.weight) for e in ex.evidence), default=1.0)
+    for e in sorted(ex.evidence, key=lambda e: -e.weight):
+        table.add_row(e.comparison, e.level, f"{e.weight:+.2f}", _bar(e.weight, scale), escape(e.detail))
+    for name in ex.unknown:
+        table.add_row(f"[dim]{name}[/]", "[dim]unknown[/]", "[dim]0[/]", "", "[dim]one side has no value[/]")
+    table.add_row(
+        "[dim]prior[/]", "", f"[dim]{ex.prior_weight:+.2f}[/]", "", "[dim]share of candidate pairs that match[/]"
+    )
+    return table
+
+
+@app.command()
+def explain(
+    ctx: typer.Context,
+    left: Annotated[str, typer.Argument(help="A record id or source/source_id.")],
+    right: Annotated[str, typer.Argument(help="Another record id or source/source_id.")],
+) -> None:
+    """Explain why two records are (or are not) one person: each comparison's level and weight."""
+    st = state(ctx)
+    store = st.store()
+    ex = explain_pair(store, _record_ref(store, left), _record_ref(store, right), st.settings)
+    console.print(explanation_table(ex))
+    status = ex.status + (" (held back by a veto)" if ex.vetoed and ex.status != "auto" else "")
+    console.print(f"total weight [bold]{ex.weight:+.2f}[/] → match probability [bold]{ex.score:.4f}[/]: {status}")
+    console.print(f"[italic]{escape(ex.sentence)}[/]")
+    if ex.stored is not None:
+        console.print(f"[dim]stored link: {ex.stored.status.value}, probability {ex.stored.score:.4f}[/]")
+
+
+@app.command()
+def train(
+    ctx: typer.Context,
+    out: Annotated[Path | None, typer.Option("--out", help="Also write the model to this JSON file.")] = None,
+    load: Annotated[
+        Path | None, typer.Option("--import", help="Import a model file into the store instead of training.")
+    ] = None,
+    from_judgements: Annotated[
+        bool, typer.Option("--from-judgements", help="Re-estimate m from the stewards' decisions.")
+    ] = False,
+) -> None:
+    """Train the match model by EM (or from steward decisions, or import a file) and save it in the store."""
+    st = state(ctx)
+    store = st.store()
+    if load is not None and from_judgements:
+        raise ConfigError("--import and --from-judgements do not go together")
+    with _progress() as update:
+        if load is not None:
+            model = read_model_file(load, st.settings.matching)
+            save_model(store, model)
+        elif from_judgements:
+            model = train_from_judgements(store, st.settings)
+        else:
+            model = train_store(store, st.settings, progress=update)
+    if out is not None:
+        try:
+            out.write_text(model.to_json(), encoding="utf-8")
+        except OSError as exc:
+            raise ConfigError(f"cannot write {out}: {exc.strerror}") from exc
+    console.print(
+        f"model {model.version} ({model.trained_by}, {model.pairs:,} pairs, prior {model.prior:.4f}) saved"
+        + (f" and written to {out}" if out else "")
+    )

@@ -26,7 +26,7 @@ from identity_graph.generate.writer import TruthWriter
 #: Fewer people than this cannot hold every hard case.
 MIN_PEOPLE = 20
 #: Upper bound that keeps a mistyped size from filling the disk.
-MAX_PEOPLE = 5_000_000
+MAX_PEOPLE = 1_000_000
 
 
 class _PersonWriter(Protocol):

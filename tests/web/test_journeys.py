@@ -52,21 +52,6 @@ def test_hostile_text_shows_as_text(page: Page, live: Live) -> None:
     shot(page, "07-profile-hostile-text")
 
 
-def test_social_team_resolves_a_handle(page: Page, live: Live) -> None:
-    sign_in(page, live.world.tokens["social"])
-    expect(page.get_by_role("link", name="Search")).to_have_count(0)
-    page.get_by_role("link", name="Who is this?").click()
-    page.get_by_label("Handle or profile URL").fill("https://x.com/analima")
-    page.get_by_role("button", name="Who is it?").click()
-    candidate = page.locator("article.candidate").first
-    expect(candidate).to_contain_text("Ana Lima")
-    expect(candidate.locator("meter")).to_be_visible()
-    expect(candidate).to_contain_text("Evidence")
-    shot(page, "08-whois")
-    candidate.get_by_role("link", name="Open profile").click()
-    expect(page.get_by_role("heading", level=1)).to_have_text("Ana Lima")
-
-
 def test_steward_rejects_a_proposed_merge_with_one_key_and_undoes(page: Page, live: Live) -> None:
     sign_in(page, live.world.tokens["steward"])
     page.get_by_role("link", name="Review queue").click()

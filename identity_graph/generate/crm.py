@@ -17,7 +17,7 @@ from identity_graph.generate.entry import (
     later,
 )
 from identity_graph.generate.people import Person
-from identity_graph.generate.writer import Spool, TruthWriter, csv_writer_for
+from identity_graph.generate.writer import Spool, TruthWriter, quoted_csv_line, quoted_csv_writer_for
 
 SALESFORCE_HEADER = (
     "Id,FirstName,LastName,Email,Phone,MobilePhone,MailingStreet,MailingCity,MailingState,MailingPostalCode,"
@@ -79,8 +79,8 @@ class SalesforceWriter:
         self.spool: Spool[list[str]] = Spool(
             out / "crm" / "contacts.csv",
             key=lambda row: row[0],
-            write=csv_writer_for,
-            header=SALESFORCE_HEADER + "\r\n",
+            write=quoted_csv_writer_for,
+            header=quoted_csv_line(SALESFORCE_HEADER.split(",")),
         )
 
     def add(self, p: Person) -> None:

@@ -64,6 +64,16 @@ def csv_writer_for(file: IO[str], rows: list[list[str]]) -> None:
     csv.writer(file).writerows(rows)
 
 
+def quoted_csv_writer_for(file: IO[str], rows: list[list[str]]) -> None:
+    """Write rows as CSV with every field quoted, as Salesforce's Data Loader and Data Export do."""
+    csv.writer(file, quoting=csv.QUOTE_ALL).writerows(rows)
+
+
+def quoted_csv_line(fields: list[str]) -> str:
+    """One CSV line with every field quoted (CRLF)."""
+    return ",".join('"' + f.replace('"', '""') + '"' for f in fields) + "\r\n"
+
+
 class TruthWriter:
     """`truth.csv`: one row per native item, `source,source_id,person_id`."""
 

@@ -43,8 +43,10 @@ def test_salesforce_ids_carry_the_real_checksum() -> None:
 
 def test_salesforce_export_shape(dataset: DataSet) -> None:
     """Header, ids, timestamps and birthdates look like a Salesforce Contact export."""
-    header = (dataset.root / "crm/contacts.csv").read_text(encoding="utf-8").splitlines()[0]
-    assert header == SALESFORCE_HEADER
+    lines = (dataset.root / "crm/contacts.csv").read_text(encoding="utf-8").splitlines()
+    assert lines[0] == ",".join(f'"{name}"' for name in SALESFORCE_HEADER.split(","))
+    assert all(line.startswith('"003') and line.endswith('"') for line in lines[1:])
+    assert list(dataset.salesforce[0]) == SALESFORCE_HEADER.split(",")
     ids = [r["Id"] for r in dataset.salesforce]
     assert ids and len(set(ids)) == len(ids)
     assert all(_is_sf_id(i) for i in ids)

@@ -130,7 +130,7 @@ def test_ingest_a_record_and_an_interaction_in_real_time(client: TestClient, wor
     r = client.post("/api/v1/ingest/records", json={"records": [rec]}, headers=admin)
     assert r.status_code == 200, r.text
     outcome = r.json()[0]
-    assert outcome["person_id"] is not None and outcome["action"] == "created"
+    assert outcome["person_id"] is not None and outcome["record_id"] > 0
     act = {
         "source": "web", "source_id": "chat-1", "channel": "social", "occurred_at": "2026-02-01T10:00:00Z",
         "participants": [{"record": {"source": "web", "source_id": "w-1"}, "role": "author"}],
@@ -139,6 +139,9 @@ def test_ingest_a_record_and_an_interaction_in_real_time(client: TestClient, wor
     assert done[0]["loaded"] is True
     found = client.get("/api/v1/lookup", params={"q": "dora@example.com"}, headers=admin).json()
     assert found["hits"][0]["person_id"] == outcome["person_id"]
+    profile = client.get(f"/api/v1/persons/{outcome['person_id']}", headers=admin).json()
+    assert [r["source_id"] for r in profile["records"]] == ["w-1"]
+    assert [t["source_id"] for t in profile["timeline"]] == ["chat-1"]
     invalid = client.post("/api/v1/ingest/records", json={"records": [{"source": "web"}]}, headers=admin)
     assert invalid.status_code == 422
 

@@ -6,12 +6,18 @@
   FOR ... ON ...`) and their patterns, property lists and OPTIONS map are parsed by the same parser.
 - The store's code is read (AST) to check it runs nothing but these constants, with exactly the parameters each
   statement names.
+- Where node and Neo4j's own `@neo4j-cypher/language-support` are installed, every statement also goes through
+  Neo4j's parser and semantic analysis for Cypher 5 and Cypher 25 (skipped, with the reason, elsewhere).
 """
 
 from __future__ import annotations
 
 import ast
+import json
+import os
 import re
+import shutil
+import subprocess
 from pathlib import Path
 from typing import Any
 
@@ -195,3 +201,39 @@ def test_every_statement_run_is_a_named_constant_with_exactly_its_parameters() -
         assert given == wanted, f"{file}:{call.lineno} {arg.attr}: passes {sorted(given)}, needs {sorted(wanted)}"
     unused = set(QUERIES) - used
     assert unused == set(), f"statements nothing runs: {sorted(unused)}"
+
+
+# ---------------------------------------------------------------- Neo4j's own parser and semantic analysis
+LINT_SCRIPT = Path(__file__).with_name("neo4j_lint.cjs")
+#: Where `npm install @neo4j-cypher/language-support` put its node_modules folder (optional: the test is skipped
+#: when neither this variable nor the repository's own node_modules provides it).
+LINT_MODULES_ENV = "CYPHER_LANGUAGE_SUPPORT_MODULES"
+
+
+def _neo4j_lint(statements: dict[str, str]) -> dict[str, list[str]]:
+    """Neo4j's diagnostics per statement, or a skip when node or the language-support package is missing."""
+    node = shutil.which("node")
+    folders = [os.environ.get(LINT_MODULES_ENV, ""), str(PACKAGE.parents[2] / "node_modules")]
+    modules = next((f for f in folders if f and (Path(f) / "@neo4j-cypher" / "language-support").is_dir()), None)
+    if node is None or modules is None:
+        pytest.skip(f"Neo4j's Cypher linter: needs node and @neo4j-cypher/language-support (set {LINT_MODULES_ENV})")
+    done = subprocess.run(
+        [node, str(LINT_SCRIPT)], input=json.dumps(statements), capture_output=True, text=True, check=True,
+        env={**os.environ, "NODE_PATH": modules}, timeout=120,
+    )  # fmt: skip
+    result: dict[str, list[str]] = json.loads(done.stdout)
+    return result
+
+
+@pytest.mark.slow
+def test_neo4j_semantic_analysis_accepts_every_statement_and_rejects_broken_ones() -> None:
+    probes = {
+        "scope": "MATCH (n) RETURN n.id AS id, count(*) AS c ORDER BY n.name",
+        "unbound": "MATCH (n) RETURN m",
+        "ddl": "CREATE CONSTRAINT x IF NOT EXISTS FOR (r:Record) REQUIRE r.id IS UNIQ",
+    }
+    versions = ("CYPHER 5", "CYPHER 25")
+    statements = {**CONSTANTS, **probes}
+    found = _neo4j_lint({f"{v}|{name}": f"{v} {text}" for v in versions for name, text in statements.items()})
+    assert all(found[f"{v}|{name}"] for v in versions for name in probes), found
+    assert {key: messages for key, messages in found.items() if messages and key.split("|")[1] in CONSTANTS} == {}

@@ -16,6 +16,8 @@ CHANNEL_SHARES = (
     (Channel.MAIL, c.MAIL_SHARE),
     (Channel.MARKETING, c.MARKETING_SHARE),
 )
+#: Display names of anonymous accounts (besides the handle itself).
+ANONYMOUS_NAMES = ("🦉", "N/A", "just browsing", "🌙✨", "anon", "•")
 #: Channels implied by a trait: the hard case only shows if the person appears there.
 FORCED_CHANNELS = {
     "twin": {Channel.SALESFORCE, Channel.CALLS},
@@ -65,7 +67,7 @@ def open_x_accounts(rng: random.Random, ids: IdentityFactory, people: list[Perso
         p.x_user_id = ids.x_user_id()
         if anonymous:
             p.traits.add("anonymous_handle")
-            p.x_display = rng.choice((p.handle, p.handle.rstrip("0123456789").replace("_", " "), "🦉", "N/A"))
+            p.x_display = rng.choice((p.handle, p.handle.rstrip("0123456789").replace("_", " "), *ANONYMOUS_NAMES))
         else:
             p.x_display = rng.choice((p.full, f"{p.first} {p.last[0]}.", p.full.lower(), f"{p.given} ✈️"))
 

@@ -65,6 +65,12 @@ def run_keys(tx: Tx, query: LiteralString, keys: Sequence[dict[str, Any]], **par
     return out
 
 
+def open_session(driver: neo4j.Driver, database: str | None) -> neo4j.Session:
+    """A session sharing the driver's bookmarks, so a read in a new session sees every write committed before it
+    (causal consistency: on a cluster, a secondary waits until it has caught up)."""
+    return driver.session(database=database, bookmark_manager=driver.execute_query_bookmark_manager)
+
+
 def count_of(rows: list[dict[str, Any]], key: str = "n") -> int:
     """Sum of a count column over result rows (0 when there are none)."""
     return sum(int(r[key] or 0) for r in rows)
@@ -104,7 +110,7 @@ class Neo4jBase:
                 state.depth -= 1
             return
         try:
-            session = self._driver.session(database=self._database)
+            session = open_session(self._driver, self._database)
             tx = session.begin_transaction()
         except (Neo4jError, DriverError) as exc:
             raise _store_error(exc) from exc
@@ -131,7 +137,7 @@ class Neo4jBase:
         try:
             if state is not None:
                 return work(state.tx)
-            with self._driver.session(database=self._database) as session:
+            with open_session(self._driver, self._database) as session:
                 return session.execute_write(work)
         except (Neo4jError, DriverError) as exc:
             raise _store_error(exc) from exc
@@ -142,7 +148,7 @@ class Neo4jBase:
         try:
             if state is not None:
                 return work(state.tx)
-            with self._driver.session(database=self._database) as session:
+            with open_session(self._driver, self._database) as session:
                 return session.execute_read(work)
         except (Neo4jError, DriverError) as exc:
             raise _store_error(exc) from exc

@@ -315,6 +315,10 @@ PERSON_STATS: Final = (
     "OPTIONAL MATCH (r)-[:TOOK_PART]->(x:Interaction) "
     "RETURN p.id AS id, count(DISTINCT r) AS records, count(DISTINCT x) AS interactions"
 )
+IDENTIFIER_KEYS_OF: Final = (
+    "UNWIND $ids AS rid MATCH (r:Record {id: rid})-[:HAS]->(i:Identifier) "
+    "RETURN r.id AS record_id, i.kind AS kind, i.value AS value"
+)
 
 # ---------------------------------------------------------------- service: tokens and the audit log
 _TOKEN_COLUMNS: Final = (

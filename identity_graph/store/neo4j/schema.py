@@ -14,6 +14,7 @@ from neo4j.exceptions import DriverError, Neo4jError
 
 from identity_graph.errors import SchemaError, StoreError
 from identity_graph.store.neo4j import cypher
+from identity_graph.store.neo4j.base import open_session
 
 #: The graph layout version this code writes; a database marked newer is refused.
 SCHEMA_VERSION = 1
@@ -82,7 +83,7 @@ def _meta(session: neo4j.Session, key: str) -> str | None:
 def ensure_schema(driver: neo4j.Driver, database: str | None) -> None:
     """Check the database is ours (or empty), then create missing constraints and indexes and mark it."""
     try:
-        with driver.session(database=database) as session:
+        with open_session(driver, database) as session:
             has_nodes = session.run(cypher.ANY_NODE).single() is not None
             check_version(_meta(session, APPLICATION_KEY), _meta(session, VERSION_KEY), has_nodes)
             for statement in SCHEMA_STATEMENTS:

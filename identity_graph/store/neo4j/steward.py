@@ -64,3 +64,11 @@ class Neo4jStewardMixin(Neo4jBase):
         ids = [int(i) for i in person_ids]
         rows = self._read(lambda tx: run_ids(tx, cypher.PERSON_STATS, ids))
         return {int(r["id"]): PersonStats(records=int(r["records"]), interactions=int(r["interactions"])) for r in rows}
+
+    def identifier_keys(self, record_ids: Sequence[int]) -> dict[int, set[str]]:
+        """Per record: the keys (`kind:value`) of the identifiers it holds (records without any are left out)."""
+        ids = [int(i) for i in record_ids]
+        out: dict[int, set[str]] = {}
+        for r in self._read(lambda tx: run_ids(tx, cypher.IDENTIFIER_KEYS_OF, ids)):
+            out.setdefault(int(r["record_id"]), set()).add(f"{r['kind']}:{r['value']}")
+        return out

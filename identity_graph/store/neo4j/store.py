@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 import neo4j
 
 from identity_graph.store.neo4j import cypher
-from identity_graph.store.neo4j.base import run
+from identity_graph.store.neo4j.base import open_session, run
 from identity_graph.store.neo4j.erasure import Neo4jErasureMixin
 from identity_graph.store.neo4j.graph import Neo4jGraphMixin
 from identity_graph.store.neo4j.ingest import Neo4jIngestMixin
@@ -46,7 +46,7 @@ class Neo4jStore(
 def wipe_database(driver: neo4j.Driver, database: str | None = None) -> int:
     """Delete every node and relationship of a database, in batches; returns how many nodes went (tests only)."""
     deleted = 0
-    with driver.session(database=database) as session:
+    with open_session(driver, database) as session:
         while True:
             n = session.execute_write(
                 lambda tx: int(run(tx, cypher.WIPE_BATCH, batch_size=WIPE_BATCH_SIZE)[0]["deleted"])

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from identity_graph.errors import StoreError
 from identity_graph.model import ChangeEvent, Interaction, MatchEdge, MatchStatus, Record
 from identity_graph.prepare import PrepareReport, prepare_record
-from identity_graph.resolve.incremental import resolve_records
+from identity_graph.resolve import resolve_records
 from identity_graph.settings import Settings
 from identity_graph.steward.effect import OUTCOME_EVENT_LIMIT
 from identity_graph.store.protocol import GraphStore, UpsertStats

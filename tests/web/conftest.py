@@ -108,8 +108,18 @@ def page(browser: Browser, live: Live) -> Iterator[Page]:
     assert outside == [], f"the page asked for outside resources: {outside}"
 
 
+#: Form controls without an accessible name (a label, aria-label or, for buttons, their text).
+_UNLABELLED = """() => [...document.querySelectorAll('input:not([type=hidden]), select, textarea, button')]
+  .filter(e => !((e.labels && e.labels.length) || e.getAttribute('aria-label') || e.getAttribute('aria-labelledby')
+                 || (e.tagName === 'BUTTON' && e.textContent.trim())))
+  .map(e => e.outerHTML.slice(0, 120))"""
+
+
 def shot(page: Page, name: str) -> None:
-    """Save a full-page screenshot under test-output/screenshots/ for people to look at."""
+    """Check the page's basic accessibility (one h1, every control named) and save a full-page screenshot under
+    test-output/screenshots/ for people to look at."""
+    assert page.locator("h1").count() == 1, f"{name}: a page needs exactly one h1"
+    assert page.evaluate(_UNLABELLED) == [], f"{name}: form controls without a label"
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
 

@@ -40,6 +40,13 @@ def similarity(a: StrArray, b: StrArray, scorer: Any = JaroWinkler.normalized_si
     return np.asarray(process.cpdist(list(a), list(b), scorer=scorer, workers=-1, dtype=np.float32))
 
 
+def _known_similarity(a: StrArray, b: StrArray) -> FloatArray:
+    """Jaro-Winkler where both sides are known, 0 elsewhere."""
+    sim = similarity(a, b)
+    sim[(a == "") | (b == "")] = 0.0
+    return sim
+
+
 def _lengths(values: StrArray) -> IntArray:
     """The length of every string in an array."""
     return np.fromiter(map(len, values), dtype=np.int64, count=len(values))
@@ -88,12 +95,16 @@ class PairContext:
         """(first_l, first_r, last_l, last_r, swapped): the right side's names crossed where that fits better."""
         if self._names is None:
             fl, fr, ll, lr = self.left("first"), self.right("first"), self.left("last"), self.right("last")
-            full = (fl != "") & (fr != "") & (ll != "") & (lr != "")
-            straight = similarity(fl, fr) + similarity(ll, lr)
-            crossed = similarity(fl, lr) + similarity(ll, fr)
-            swapped = full & (crossed > straight + SWAP_MARGIN)
-            fr2, lr2 = np.where(swapped, lr, fr), np.where(swapped, fr, lr)
-            self._names = (fl, fr2, ll, lr2, swapped)
+            known = (fl != "") & (fr != "") & ((ll != "") | (lr != ""))
+            straight = _known_similarity(fl, fr) + _known_similarity(ll, lr)
+            crossed = _known_similarity(fl, lr) + _known_similarity(ll, fr)
+            swapped = known & (crossed > straight + SWAP_MARGIN)
+            # cross the side that has both parts (`CARROLL BRIDGET` against `Bridget`): prefer the right
+            right = swapped & (lr != "")
+            left = swapped & ~right
+            fr2, lr2 = np.where(right, lr, fr), np.where(right, fr, lr)
+            fl2, ll2 = np.where(left, ll, fl), np.where(left, fl, ll)
+            self._names = (fl2, fr2, ll2, lr2, swapped)
         return self._names
 
 
@@ -265,6 +276,27 @@ class IdentifierComparison(Comparison):
         }.get(name, f"different {self.label}s")
 
 
+@dataclass(frozen=True)
+class UsernameComparison(Comparison):
+    """A social handle against an email's local part (`x:lanisandoval` / `lani.sandoval@...`)."""
+
+    fuzzy: float = NAME_FUZZY_HIGH
+
+    def values(self, ctx: PairContext) -> tuple[StrArray, StrArray]:
+        """The handle of one side and the email user of the other (crossed where that is what is known)."""
+        hl, er = ctx.left("user_handle"), ctx.right("user_email")
+        el, hr = ctx.left("user_email"), ctx.right("user_handle")
+        use_right = (hl == "") | (er == "")
+        return np.where(use_right, el, hl), np.where(use_right, hr, er)
+
+    def compute(self, ctx: PairContext) -> Levels:
+        """Levels of the handle/email-user comparison."""
+        a, b = self.values(ctx)
+        known = (a != "") & (b != "")
+        sim = similarity(a, b)
+        return _ladder([known & (a == b), sim >= self.fuzzy], known)
+
+
 IDENTIFIER_LEVELS = ("personal", "household", "mentioned", "near", "different")
 IDENTIFIER_LABELS = {"email": "email", "phone": "phone", "handle": "handle", "crm": "id"}
 
@@ -287,6 +319,7 @@ def default_comparisons(name_similarity: float) -> tuple[Comparison, ...]:
         PlaceComparison("postcode", "postcode", ("exact", "one_edit", "else"), "postcode", column="postcode",
                         fuzzy=None, max_edits=1),
         PlaceComparison("state", "state", ("exact", "else"), column="state", fuzzy=None),
+        UsernameComparison("username", "handle / email user", ("exact", "similar", "else")),
     )  # fmt: skip
 
 

@@ -15,7 +15,7 @@ import numpy.typing as npt
 #: Text columns of the feature table, in order.
 TEXT_COLUMNS = (
     "first", "middle", "last", "dob", "street", "city", "postcode", "state",
-    "email", "phone", "handle", "crm", "signature",
+    "email", "phone", "handle", "crm", "signature", "business", "user_handle", "user_email",
 )  # fmt: skip
 #: Identifier kinds compared as evidence (values of `IdentifierKind`).
 IDENTIFIER_KINDS = ("email", "phone", "handle", "crm")
@@ -43,6 +43,9 @@ class FeatureRow:
     handle: str = ""
     crm: str = ""
     signature: str = ""  # every field and identifier: equal signatures mean identical records
+    business: str = ""  # "1" when the record's name was a company's (a business line's caller-ID)
+    user_handle: str = ""  # the handle's letters (`x:Lani_Sandoval` -> `lanisandoval`)
+    user_email: str = ""  # the email's local part's letters (`lani.sandoval2@..` -> `lanisandoval`)
 
 
 @dataclass

@@ -137,13 +137,23 @@ def given_names_agree(a: str, b: str, fuzzy: float) -> bool:
 
 
 def names_conflict(a: NameParts, b: NameParts, fuzzy: float) -> bool:
-    """True when both first names are known and cannot be one person's, read straight or crossed."""
+    """True when both first names are known and cannot be one person's, read straight or crossed.
+
+    Crossed covers caller-ID's `LAST FIRST`: `CARROLL BRIDGET` and `Bridget` do not conflict.
+    """
     if not a.first or not b.first:
         return False
     if given_names_agree(a.first, b.first, fuzzy):
         return False
-    crossed = bool(a.last and b.last) and given_names_agree(a.first, b.last, fuzzy)
-    return not (crossed and given_names_agree(a.last, b.first, fuzzy))
+    if (
+        a.last
+        and given_names_agree(a.last, b.first, fuzzy)
+        and (not b.last or given_names_agree(a.first, b.last, fuzzy))
+    ):
+        return False
+    if b.last and given_names_agree(b.last, a.first, fuzzy):
+        return bool(a.last) and not given_names_agree(b.first, a.last, fuzzy)
+    return True
 
 
 def same_person_name(a: NameParts, b: NameParts, fuzzy: float) -> bool:
@@ -155,3 +165,32 @@ def same_person_name(a: NameParts, b: NameParts, fuzzy: float) -> bool:
     straight = JaroWinkler.normalized_similarity(a.last, b.last) >= fuzzy
     crossed = bool(a.first and b.first) and JaroWinkler.normalized_similarity(a.last, b.first) >= fuzzy
     return straight or crossed
+
+
+#: A truncated last word of at least this many letters counts when it starts a company word.
+COMPANY_PREFIX_MIN = 4
+COMPANY_WORDS = "company_words.txt"
+
+
+@lru_cache(maxsize=1)
+def company_words() -> frozenset[str]:
+    """Words that mark a company name (`corp`, `llc`, `freight`)."""
+    return frozenset(_data_lines(COMPANY_WORDS))
+
+
+def is_company_name(full: str) -> bool:
+    """True when a name reads as a company's (`GLOBEX CORPORAT`, `DUNDER PAPER CO`)."""
+    words = clean_words(full).split()
+    if not words:
+        return False
+    words_set = company_words()
+    if any(w in words_set for w in words):
+        return True
+    last = words[-1]
+    return len(last) >= COMPANY_PREFIX_MIN and len(words) > 1 and any(c.startswith(last) for c in words_set)
+
+
+def has_given_name(parts: NameParts) -> bool:
+    """True when the first or last part is a given name we know (a caller-ID name may be LAST FIRST)."""
+    given = nickname_groups()
+    return parts.first in given or parts.last in given

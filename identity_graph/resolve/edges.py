@@ -12,6 +12,7 @@ from matchers.features import StrArray
 
 VETO_NOTE = "not linked automatically: the names or dates of birth say two different people"
 WEAK_NOTE = "not linked automatically: rests on an identifier only mentioned in a message or bio"
+ANCHOR_NOTE = "not linked automatically: names alone (no shared identifier, date of birth or street)"
 _STATUS = {STATUS_REVIEW: MatchStatus.REVIEW, STATUS_AUTO: MatchStatus.AUTO}
 
 
@@ -55,6 +56,8 @@ def pair_notes(scored: Scored, i: int) -> list[str]:
         notes.append(VETO_NOTE)
     if scored.weak_only[i] and scored.status[i] != STATUS_AUTO:
         notes.append(WEAK_NOTE)
+    if scored.anchorless[i] and scored.status[i] != STATUS_AUTO:
+        notes.append(ANCHOR_NOTE)
     return notes
 
 

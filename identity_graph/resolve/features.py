@@ -8,14 +8,17 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
-from identity_graph.model import StoredRecord, Strength
+from identity_graph.model import RecordKind, StoredRecord, Strength
 from matchers.addresses import normalize_address
 from matchers.dates import date_key
 from matchers.features import IDENTIFIER_KINDS, FeatureRow, FeatureTable, IntArray
-from matchers.names import parse_name
+from matchers.names import has_given_name, is_company_name, parse_name
+from matchers.text import fold
 
 #: Records read from the store per batch.
 READ_BATCH = 20_000
+#: Shorter handles or email users (`jd`, `info`) say too little to compare.
+MIN_USERNAME = 5
 KIND_CODES = {k: i for i, k in enumerate(IDENTIFIER_KINDS)}
 
 
@@ -35,6 +38,11 @@ class Postings:
 def feature_row(record: StoredRecord, placeholders: frozenset[str] = frozenset()) -> FeatureRow:
     """Normalize one stored record's fields into a FeatureRow."""
     name = parse_name(record.first_name, record.middle_name, record.last_name, record.full_name)
+    business = False
+    if record.kind is RecordKind.CALL_PARTY and not name.empty:
+        business = is_company_name(record.display_name())
+        if business or not has_given_name(name):
+            name = parse_name()  # caller-ID of a business line, or a city / carrier label: not a person's name
     if placeholders and f"{name.first} {name.last}".strip() in placeholders:
         name = parse_name()
     a = record.address
@@ -56,12 +64,21 @@ def feature_row(record: StoredRecord, placeholders: frozenset[str] = frozenset()
         city=addr.city,
         postcode=addr.postcode,
         state=addr.state,
+        business="1" if business else "",
         **{k: primary.get(k, "") for k in IDENTIFIER_KINDS},
     )
+    row.user_handle = username(row.handle.partition(":")[2])
+    row.user_email = username(row.email.partition("@")[0])
     row.signature = "|".join(
         [row.first, row.middle, row.last, row.dob, row.street, row.city, row.postcode, row.state, *sorted(idents)]
     )
     return row
+
+
+def username(text: str) -> str:
+    """The letters of a handle or email user, trailing digits dropped (`Lani_Sandoval85` -> `lanisandoval`)."""
+    letters = "".join(c for c in fold(text) if c.isalnum()).rstrip("0123456789")
+    return letters if len(letters) >= MIN_USERNAME else ""
 
 
 def build_features(

@@ -22,6 +22,8 @@ from matchers.names import NameParts, same_person_name
 #: Persons behind an identifier are estimated from its first this-many holders by record id, so adding
 #: records later never changes the estimate of a crowded identifier (batch and real-time agree).
 IDENT_SAMPLE = 500
+#: Persons assumed at least behind an identifier seen with a company's caller-ID name.
+BUSINESS_LINE_PERSONS = 2
 #: Identifier kinds that belong to one person by nature (their holders' names never make them shared).
 PERSONAL_KINDS = ("crm:",)
 #: Share codes from best to worst, for picking a pair's best shared identifier of a kind.
@@ -66,11 +68,13 @@ def identifier_stats(table: FeatureTable, postings: Postings, fuzzy: float) -> I
             "first": table.col("first")[postings.pos],
             "last": table.col("last")[postings.pos],
             "declared": postings.declared,
+            "business": table.col("business")[postings.pos] != "",
         }
     )
     holders = frame.groupby("ident", sort=False).size().to_dict()
     frame = frame[frame["declared"]].sort_values(["ident", "rid"], kind="stable")
     frame = frame[frame.groupby("ident", sort=False).cumcount() < IDENT_SAMPLE]
+    business = set(frame.loc[frame["business"], "ident"].unique())
     named = frame[(frame["first"] != "") | (frame["last"] != "")].drop_duplicates(["ident", "first", "last"])
     distinct = named.groupby("ident", sort=False).size()
     persons = {str(k): 1 for k in holders}
@@ -78,6 +82,8 @@ def identifier_stats(table: FeatureTable, postings: Postings, fuzzy: float) -> I
     for key, group in multi.groupby("ident", sort=False):
         names = [NameParts(first=f, last=x) for f, x in zip(group["first"], group["last"], strict=True)]
         persons[str(key)] = count_persons(names, fuzzy)
+    for key in business:  # a business line: several people call from it whatever names we saw
+        persons[str(key)] = max(persons[str(key)], BUSINESS_LINE_PERSONS)
     return IdentifierStats(persons=persons, holders={str(k): int(v) for k, v in holders.items()})
 
 

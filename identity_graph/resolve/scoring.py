@@ -1,11 +1,12 @@
 """Score candidate pairs with the model, then apply the thresholds and the vetoes.
 
-Vetoes (the privacy side of matching): when first names cannot be one person's, or dates of birth differ, a
-link may not rest on what a household shares (phones, emails, handles, the address): the person-level
-evidence alone (names, dob, a CRM or national id) must then reach the auto-link threshold, else the pair
-goes to review at most. Twins on a home phone, a family mailbox, two callers on a switchboard stay apart.
+Vetoes (the privacy side of matching): when first names cannot be one person's, only a shared CRM or
+national id can still link the pair automatically (twins share surname, dob, address and phone). When dates
+of birth differ, a link may not rest on what a household shares (phones, emails, handles, the address): the
+person-level evidence alone (names, dob, a CRM or national id) must reach the auto-link threshold. Else the
+pair goes to review at most. Twins on a home phone, a family mailbox, two callers on a switchboard stay apart.
 A pair whose evidence rests on an identifier only mentioned in a message body or bio is never linked on
-that alone.
+that alone, and names alone (no shared identifier, dob or street) never link namesakes automatically.
 """
 
 from __future__ import annotations
@@ -34,6 +35,17 @@ from matchers.model import MatchModel
 STATUS_NONE, STATUS_REVIEW, STATUS_AUTO = 0, 1, 2
 #: Comparisons whose worst level is a strong conflict (two different people), and that level's name.
 CONFLICT_LEVELS = {"first_name": "else", "dob": "else"}
+#: Levels that anchor a link in something beyond names: without one of them (names alone, or names with a
+#: city or postcode) two namesakes would be linked, so such a pair goes to review at most.
+ANCHOR_LEVELS = {
+    "phone": ("personal", "household"),
+    "email": ("personal", "household"),
+    "handle": ("personal", "household"),
+    "crm": ("personal", "household"),
+    "dob": ("exact", "swapped", "one_digit"),
+    "street": ("exact", "similar"),
+    "username": ("exact",),
+}
 #: Person-level comparisons: what is left when evidence a household can share (phone, email, handle,
 #: address) is set aside. A CRM or national id belongs to one person, so it stays.
 PERSON_LEVEL = ("first_name", "last_name", "dob", "crm")
@@ -65,6 +77,7 @@ class Scored:
     status: npt.NDArray[np.int8]
     conflict: npt.NDArray[np.bool_]
     weak_only: npt.NDArray[np.bool_]
+    anchorless: npt.NDArray[np.bool_]
 
     def __len__(self) -> int:
         return int(self.li.shape[0])
@@ -85,13 +98,28 @@ def compute_levels(
     return ctx, shared, compare_all(comparisons, ctx)
 
 
+def at_level(levels: Levels, comparisons: tuple[Comparison, ...], name: str, level: str) -> npt.NDArray[np.bool_]:
+    """Pairs whose comparison `name` is at `level`."""
+    for k, comp in enumerate(comparisons):
+        if comp.name == name:
+            return np.asarray(levels[:, k] == comp.levels.index(level))
+    return np.zeros(levels.shape[0], dtype=bool)
+
+
 def conflicts(levels: Levels, comparisons: tuple[Comparison, ...]) -> npt.NDArray[np.bool_]:
     """Pairs in strong conflict: a first name or dob at its conflicting level."""
     out = np.zeros(levels.shape[0], dtype=bool)
+    for name, bad in CONFLICT_LEVELS.items():
+        out |= at_level(levels, comparisons, name, bad)
+    return out
+
+
+def anchored(levels: Levels, comparisons: tuple[Comparison, ...]) -> npt.NDArray[np.bool_]:
+    """Pairs with at least one anchoring agreement (shared identifier, dob or street)."""
+    out = np.zeros(levels.shape[0], dtype=bool)
     for k, comp in enumerate(comparisons):
-        bad = CONFLICT_LEVELS.get(comp.name)
-        if bad is not None:
-            out |= levels[:, k] == comp.levels.index(bad)
+        for name in ANCHOR_LEVELS.get(comp.name, ()):
+            out |= levels[:, k] == comp.levels.index(name)
     return out
 
 
@@ -120,11 +148,15 @@ def score_pairs(
     person = weights[:, [k for k, c in enumerate(comparisons) if c.name in PERSON_LEVEL]].sum(axis=1)
     auto_weight = logit2(settings.auto_link) - model.prior_weight()
     weak_only = (mentioned > 0) & (total - mentioned < auto_weight)
-    vetoed = conflict & (person < auto_weight)
+    first_conflict = at_level(levels, comparisons, "first_name", CONFLICT_LEVELS["first_name"])
+    own_id = at_level(levels, comparisons, "crm", "personal")
+    # different first names: twins share surname, dob, address and phone; only a personal id outweighs that
+    vetoed = (first_conflict & ~own_id) | (conflict & (person < auto_weight))
+    anchorless = ~anchored(levels, comparisons)
     status = np.full(len(li), STATUS_NONE, dtype=np.int8)
     status[prob >= settings.review] = STATUS_REVIEW
-    status[(prob >= settings.auto_link) & ~vetoed & ~weak_only] = STATUS_AUTO
-    return Scored(li, ri, ctx, shared, levels, weights, total, prob, status, vetoed, weak_only)
+    status[(prob >= settings.auto_link) & ~vetoed & ~weak_only & ~anchorless] = STATUS_AUTO
+    return Scored(li, ri, ctx, shared, levels, weights, total, prob, status, vetoed, weak_only, anchorless)
 
 
 def null_share(levels: Levels) -> float:

@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from identity_graph.cli.main import app
+from identity_graph.cli import main as _registers_commands  # noqa: F401
+from identity_graph.cli.app import app
 from tests.connectors.helpers import FIXTURES
 
 runner = CliRunner()

@@ -18,7 +18,7 @@ from identity_graph.model import Interaction, Notice, Record, Rejected, SourceIt
 from tests.connectors.helpers import FIXTURES, run_connector
 
 PROPERTY = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-TEXT = st.text(st.characters(blacklist_categories=("Cs",)), max_size=30)
+TEXT = st.text(st.characters(exclude_categories=["Cs"]), max_size=30)
 #: Cells that look like what real exports hold, mixed with arbitrary text.
 CELL = st.one_of(
     TEXT,
@@ -60,7 +60,7 @@ def _check(items: Sequence[SourceItem], expected_units: int, unit: type) -> None
 
 def _csv_text(rows: list[list[str]], delimiter: str = ",") -> str:
     buf = io.StringIO()
-    csv.writer(buf, delimiter=delimiter, lineterminator="\n").writerows(rows)
+    csv.writer(buf, delimiter=delimiter).writerows(rows)
     return buf.getvalue()
 
 

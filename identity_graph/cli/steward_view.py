@@ -65,6 +65,8 @@ def review_panel(item: ReviewItem, left: StoredRecord, right: StoredRecord, posi
     """One queue item: header with impact, both sides, the evidence and the explanation."""
     p = item.parts
     score = "no score" if item.score is None else f"p={item.score:.3f}, weight {item.weight or 0.0:+.2f}"
+    if item.evidence_pair is not None and item.evidence_pair != item.pair:
+        score = f"refused link {item.evidence_pair[0]} ~ {item.evidence_pair[1]}: {score}"
     head = (
         f"[bold]{position}[/]  {'chain-guard report' if item.kind == 'guard' else 'proposed merge'}  "
         f"records {item.left} ~ {item.right}  ({score})\n"

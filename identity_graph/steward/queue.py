@@ -23,6 +23,8 @@ from identity_graph.settings import StewardSettings
 from identity_graph.store.protocol import GraphStore, GuardReport, PersonStats, RecordActivity
 
 SECONDS_PER_DAY = 86_400.0
+#: A guard report's chain is (conflicting end, refused link's left, refused link's right, other end).
+GUARD_CHAIN_LENGTH = 4
 
 
 @dataclass(frozen=True)
@@ -150,6 +152,11 @@ def _chain_edges(store: GraphStore, reports: Sequence[GuardReport]) -> dict[int,
     out: dict[int, MatchEdge] = {}
     for rep in reports:
         chain = rep.record_ids
+        if len(chain) == GUARD_CHAIN_LENGTH:  # (end, link left, link right, end): the middle is the refused link
+            middle = by_pair.get((min(chain[1], chain[2]), max(chain[1], chain[2])))
+            if middle is not None:
+                out[rep.id] = middle
+                continue
         links = [by_pair.get((min(a, b), max(a, b))) for a, b in pairwise(chain)]
         found = [e for e in links if e is not None]
         if found:
@@ -172,9 +179,11 @@ def build_queue(
     ctx = _load_context(store, record_ids)
     items: list[ReviewItem] = []
     refused = _chain_edges(store, [rep for rep, pair in reports if pair not in judged and pair not in edges])
+    seen: set[tuple[int, int]] = set()
     for report, pair in reports:
-        if pair in judged:
+        if pair in judged or pair in seen:  # one item per conflicting pair, however many chains led to it
             continue
+        seen.add(pair)
         edge = edges.pop(pair, None) or refused.get(report.id)
         items.append(_item(ctx, pair, edge, weights, now, report))
     for pair, edge in edges.items():

@@ -91,3 +91,16 @@ def test_field_rows_show_both_sides(store: SQLiteStore) -> None:
     assert rows["email"].agreement == Agreement.SAME
     assert rows["phone"].agreement == Agreement.ONE_SIDED and rows["phone"].left == "+14155550134"
     assert "date of birth" not in rows
+
+
+def test_guard_chains_to_one_pair_make_one_item_with_the_refused_links_evidence(store: SQLiteStore) -> None:
+    a, b, c, d = load(store, [contact(str(i), "Lo", "Ordara") for i in range(4)])
+    cluster(store, [[a, b], [c, d]])
+    store.replace_edges(
+        [edge(a, b, MatchStatus.AUTO, 0.99), edge(b, c, MatchStatus.AUTO, 0.96), edge(c, d, MatchStatus.AUTO, 0.98)]
+    )
+    store.add_guard_reports([([a, b, c, d], "dates of birth differ"), ([d, c, b, a], "dates of birth differ")])
+    [item] = build_queue(store, StewardSettings())
+    assert item.pair == (a, d) and item.evidence_pair == (b, c) and item.score == 0.96
+    record_judgement(store, a, d, Verdict.DIFFERENT, "ann")
+    assert store.guard_reports(open_only=True) == []  # both chains closed by one decision

@@ -1,4 +1,4 @@
-"""The GraphStore contract: every store implementation must pass this file (today: the embedded SQLite store)."""
+"""The GraphStore contract every store must pass: the embedded SQLite store always, Neo4j when NEO4J_URI is set."""
 
 from __future__ import annotations
 

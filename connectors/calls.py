@@ -14,7 +14,7 @@ from datetime import datetime
 
 from connectors.base import duration_text
 from connectors.callerid import customer_name
-from connectors.ownside import OwnSide, digits
+from connectors.ownside import OwnSide, digits, e164
 from identity_graph.model import (
     Channel,
     Direction,
@@ -38,6 +38,8 @@ DISPOSITION_TEXT = {
     "CONGESTION": "congestion",
     "CANCEL": "cancelled",
 }
+#: Outside-line codes a PBX user dials before the number (`9-1-415...`), stripped when the rest is valid.
+ACCESS_CODES = ("9", "0")
 #: Words a `direction` column may use.
 DIRECTION_WORDS = {
     "inbound": Direction.INBOUND, "in": Direction.INBOUND, "incoming": Direction.INBOUND,
@@ -94,6 +96,17 @@ def sides(facts: CallFacts, own: OwnSide) -> tuple[Direction, str | None]:
     return (Direction.INTERNAL, None) if src_own else (Direction.INBOUND, facts.src)
 
 
+def without_access_code(dialed: str, region: str) -> str:
+    """A dialed number without the PBX's outside-line code (`9` or `0`) when only that makes it valid."""
+    text = dialed.strip()
+    if e164(text, region) is not None:
+        return text
+    for code in ACCESS_CODES:
+        if text.startswith(code) and e164(text[len(code) :], region) is not None:
+            return text[len(code) :]
+    return text
+
+
 def summary(direction: Direction, disposition: str, billsec: int | None) -> str:
     """`inbound call, answered, 3m12s`."""
     parts = [f"{direction.value} call"]
@@ -120,7 +133,10 @@ def call_items(source: str, facts: CallFacts, own: OwnSide, shared_names: frozen
         claims: tuple[IdentifierClaim, ...] = ()
         field_name = "src" if direction is Direction.INBOUND else "dst"
         if digits(number):
-            claims = (IdentifierClaim(kind=IdentifierKind.PHONE, raw=number.strip(), field=field_name),)
+            dialed = without_access_code(number, own.region) if not inbound else number.strip()
+            if dialed != number.strip():
+                attributes["dialed"] = number.strip()
+            claims = (IdentifierClaim(kind=IdentifierKind.PHONE, raw=dialed, field=field_name),)
         if claims or name:
             party = Record(
                 source=source, source_id=facts.call_id, kind=RecordKind.CALL_PARTY, full_name=name, identifiers=claims

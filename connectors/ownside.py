@@ -7,6 +7,7 @@ infer them with a `ShareCounter` over a bounded pre-scan: a counterpart present 
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Iterable
 from functools import lru_cache
@@ -76,9 +77,12 @@ def e164(raw: str, region: str) -> str | None:
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
+_NON_DIGITS = re.compile(r"[^0-9]+")
+
+
 def digits(raw: str) -> str:
-    """Only the digits of a string."""
-    return "".join(ch for ch in raw if ch.isdigit())
+    """Only the ASCII digits of a string."""
+    return _NON_DIGITS.sub("", raw)
 
 
 def is_extension(raw: str) -> bool:

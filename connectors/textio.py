@@ -1,9 +1,9 @@
 """Streaming text input: byte counting for progress, BOM and encoding detection, line tracking.
 
 A file is read line by line as bytes and decoded one line at a time, so memory stays constant whatever the
-file size. UTF-8 (with or without BOM) is the default; a file whose first megabyte is not UTF-8 is read as
-cp1252 with a notice, and a later line that is not UTF-8 is decoded as cp1252 with a notice: text is never
-garbled silently.
+file size. UTF-8 (with or without BOM) is the default; a line that is not valid UTF-8 is decoded as cp1252
+(Windows Latin-1) and the file gets a notice, so text is never garbled silently. A file with a UTF-16 BOM, or
+an explicit `encoding` option, is decoded in that encoding.
 """
 
 from __future__ import annotations
@@ -17,8 +17,8 @@ from typing import BinaryIO
 from identity_graph.errors import ConfigError
 from identity_graph.model import Notice
 
-#: Bytes inspected at the start of a file to decide between UTF-8 and cp1252.
-PROBE_BYTES = 1 << 20
+#: Bytes inspected at the start of a file for a byte order mark.
+PROBE_BYTES = 4
 #: Encoding used when a file (or a line) is not valid UTF-8.
 FALLBACK_ENCODING = "cp1252"
 #: Read buffer of binary files, in bytes.
@@ -67,16 +67,6 @@ def open_counted(path: Path, counter: ByteCounter) -> io.BufferedReader:
     return io.BufferedReader(CountingReader(path.open("rb"), counter), buffer_size=BUFFER_BYTES)
 
 
-def _decode_probe(head: bytes) -> bool:
-    """True when `head` is valid UTF-8 (a multi-byte sequence cut at the end is allowed)."""
-    decoder = codecs.getincrementaldecoder("utf-8")()
-    try:
-        decoder.decode(head, final=False)
-    except UnicodeDecodeError:
-        return False
-    return True
-
-
 def fallback_decode(data: bytes) -> str:
     """Decode bytes as cp1252; the five bytes cp1252 leaves undefined are read as Latin-1."""
     try:
@@ -117,34 +107,25 @@ class TextLines:
             if self._forced is not None:
                 yield from self._wrapped(fh, self._forced)
                 return
-            whole_fallback = not _decode_probe(head)
-            if whole_fallback:
-                self.notices.append(
-                    Notice(path=str(self.path), message=f"file is not UTF-8: read as {FALLBACK_ENCODING}")
-                )
-            yield from self._lines(fh, whole_fallback)
+            yield from self._lines(fh)
 
-    def _lines(self, fh: io.BufferedReader, whole_fallback: bool) -> Iterator[str]:
-        """Decode line by line; a non-UTF-8 line falls back to cp1252 with a notice."""
-        warned = whole_fallback
+    def _lines(self, fh: io.BufferedReader) -> Iterator[str]:
+        """Decode line by line; a non-UTF-8 line is read as cp1252, with one notice per file."""
+        warned = False
         for raw in fh:
             self.line_no += 1
-            if whole_fallback:
+            try:
+                text = raw.decode("utf-8")
+            except UnicodeDecodeError:
                 text = fallback_decode(raw)
-            else:
-                try:
-                    text = raw.decode("utf-8")
-                except UnicodeDecodeError:
-                    text = fallback_decode(raw)
-                    if not warned:
-                        warned = True
-                        self.notices.append(
-                            Notice(
-                                path=str(self.path),
-                                message=f"line {self.line_no} onwards has non-UTF-8 lines: "
-                                f"those were read as {FALLBACK_ENCODING}",
-                            )
+                if not warned:
+                    warned = True
+                    self.notices.append(
+                        Notice(
+                            path=str(self.path),
+                            message=f"not UTF-8 from line {self.line_no}: such lines were read as {FALLBACK_ENCODING}",
                         )
+                    )
             self.taken.append(text)
             yield text
 

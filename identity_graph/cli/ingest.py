@@ -35,13 +35,14 @@ def summary_table(results: Sequence[IngestResult]) -> Table:
     """One row per load: items read (records and interactions), loaded / updated / unchanged / quarantined."""
     dry = any(r.dry_run for r in results)
     table = Table(title="dry run: nothing written" if dry else "load summary")
-    for name in ("source", "format", "items", "loaded", "updated", "unchanged", "quarantined"):
-        table.add_column(name, justify="left" if name in ("source", "format") else "right", no_wrap=True)
+    table.add_column("source (format)", no_wrap=True)
+    for name in ("items", "loaded", "updated", "unchanged", "quarantined"):
+        table.add_column(name, justify="right", no_wrap=True)
     for r in results:
         s = r.stats
         written = ("-", "-", "-") if r.dry_run else (f"{s.loaded:,}", f"{s.updated:,}", f"{s.unchanged:,}")
         items = f"{r.records_seen + r.interactions_seen:,}"
-        table.add_row(r.source, r.format, items, *written, f"{r.quarantined:,}")
+        table.add_row(f"{r.source} ({r.format})", items, *written, f"{r.quarantined:,}")
     return table
 
 

@@ -123,3 +123,11 @@ def test_calls_csv_with_mapping_uses_the_direction_column() -> None:
     assert acts["CA0002"].direction is Direction.OUTBOUND  # outbound-api
     assert [c.raw for c in parties["CA0002"].identifiers] == ["+16502530000"]
     assert not rejected(items)
+
+
+def test_outside_line_code_is_stripped_from_dialed_numbers(tmp_path: Path) -> None:
+    path = tmp_path / "Master.csv"
+    path.write_text(_row("1.1", "201", "97185550111", ctx="from-internal") + _row("1.2", "201", "919165550141"))
+    items = run_connector("asterisk", [path])
+    assert [c.raw for r in records(items) for c in r.identifiers] == ["7185550111", "19165550141"]
+    assert interactions(items)[0].attributes["dialed"] == "97185550111"

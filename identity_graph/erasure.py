@@ -6,6 +6,9 @@ match edges, judgements, blocking keys, name-index entries, kept old versions an
 What stays: a retired person id (so it is never reused), one `person.erased` event (ids only), one tombstone per
 erased source item (a hash of its source id, so reloading the same source does not silently bring it back,
 unless `privacy.tombstones` is off), and the audit log (which holds ids, never personal data).
+
+The trained match model kept in the store holds term-frequency tables of names; a name only the erased person
+had is taken out of them (names other people share stay: they are those people's data).
 """
 
 from __future__ import annotations
@@ -17,10 +20,17 @@ import phonenumbers
 
 from identity_graph.errors import NotFound
 from identity_graph.model import IdentifierKind, StoredRecord
+from identity_graph.resolve.features import feature_row
+from identity_graph.resolve.training import META_KEY as MODEL_META_KEY
 from identity_graph.settings import Settings
 from identity_graph.store.protocol import GraphStore
 from identity_graph.store.service_types import ErasureCounts
+from matchers.model import MatchModel, ModelFormatError
 
+#: Name columns of the match model's term-frequency tables that erasure cleans.
+NAME_TF_COLUMNS = ("first", "middle", "last")
+#: Remaining records read back per name to tell whether someone else still has it.
+NAME_CHECK_LIMIT = 200
 #: Shorter words are not scrubbed from shared texts (they would mangle unrelated words: "Al", "Li").
 MIN_TERM_CHARS = 3
 
@@ -88,5 +98,37 @@ def erase_person(store: GraphStore, person_id: int, settings: Settings) -> Erasu
         raise NotFound(f"no person {person_id}")
     records = store.get_records(record_ids)
     counts = store.erase_records(live, record_ids, personal_terms(records), tombstones=settings.privacy.tombstones)
+    counts.other["model_names"] = forget_names_in_model(store, records)
     store.compact(vacuum=settings.privacy.vacuum_after_erase)
     return ErasureResult(person_id=live, record_ids=tuple(record_ids), counts=counts)
+
+
+def _still_used(store: GraphStore, column: str, value: str) -> bool:
+    """True when a remaining record has this normalized name in this column."""
+    ids = store.search_names(value, NAME_CHECK_LIMIT)
+    return any(getattr(feature_row(r), column) == value for r in store.get_records(ids))
+
+
+def forget_names_in_model(store: GraphStore, erased: Iterable[StoredRecord]) -> int:
+    """Take names only the erased records had out of the stored model's frequency tables; returns how many."""
+    text = store.get_meta(MODEL_META_KEY)
+    if text is None:
+        return 0
+    try:
+        model = MatchModel.from_json(text)
+    except ModelFormatError:
+        return 0
+    rows = [feature_row(r) for r in erased]
+    tables = {column: dict(values) for column, values in model.tf.items()}
+    removed = 0
+    for column in NAME_TF_COLUMNS:
+        table = tables.get(column)
+        if not table:
+            continue
+        for value in sorted({getattr(row, column) for row in rows} & table.keys()):
+            if not _still_used(store, column, value):
+                del table[value]
+                removed += 1
+    if removed:
+        store.set_meta(MODEL_META_KEY, model.model_copy(update={"tf": tables}).to_json())
+    return removed

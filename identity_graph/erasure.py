@@ -13,6 +13,7 @@ had is taken out of them (names other people share stay: they are those people's
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -31,6 +32,8 @@ from matchers.model import MatchModel, ModelFormatError
 NAME_TF_COLUMNS = ("first", "middle", "last")
 #: Remaining records read back per name to tell whether someone else still has it.
 NAME_CHECK_LIMIT = 200
+#: Separators people write between the digit groups of a phone number (`214-555-0198`, `214.555.0198`).
+PHONE_SEPARATORS = ("-", ".", " ")
 #: Shorter words are not scrubbed from shared texts (they would mangle unrelated words: "Al", "Li").
 MIN_TERM_CHARS = 3
 
@@ -51,10 +54,14 @@ def _phone_forms(value: str) -> list[str]:
         number = phonenumbers.parse(value, None)
     except phonenumbers.NumberParseException:
         return forms
-    national = str(number.national_number)
-    forms.append(national)
+    forms.append(str(number.national_number))
     for fmt in (phonenumbers.PhoneNumberFormat.NATIONAL, phonenumbers.PhoneNumberFormat.INTERNATIONAL):
         forms.append(phonenumbers.format_number(number, fmt))
+    groups = re.findall(r"\d+", phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.NATIONAL))
+    code = str(number.country_code)
+    for sep in PHONE_SEPARATORS:
+        grouped = sep.join(groups)
+        forms.extend((grouped, f"{code}{sep}{grouped}", f"+{code}{sep}{grouped}"))
     return forms
 
 

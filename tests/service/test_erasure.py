@@ -12,7 +12,7 @@ from fastapi.testclient import TestClient
 from identity_graph.erasure import erase_person
 from identity_graph.errors import NotFound
 from identity_graph.settings import Settings
-from identity_graph.store import SQLiteStore, open_store
+from identity_graph.store import SQLiteStore, TimelineQuery, open_store
 from tests.factories import prepared, record
 from tests.service.conftest import bearer
 from tests.service.world import ANA_PII, World, build_world
@@ -80,6 +80,15 @@ def test_erasure_keeps_everyone_else(world_store: tuple[SQLiteStore, World]) -> 
     assert [e.type for e in store.events()][-1] == "person.erased"
     with pytest.raises(NotFound):
         erase_person(store, world.ana, Settings(db=store.path))
+
+
+def test_the_shared_email_stays_for_bob_without_ana(world_store: tuple[SQLiteStore, World]) -> None:
+    store, world = world_store
+    erase_person(store, world.ana, Settings(db=store.path))
+    row = store.query("SELECT subject, summary FROM interactions WHERE source_id = 'm-2'")[0]
+    assert row["subject"] == "Meeting with [erased] and Bob"
+    assert row["summary"] == "[erased] ([erased], [erased]) and Bob will both come."
+    assert [t.source_id for t in store.timeline(world.bob, TimelineQuery())[0]] == ["m-2", "call-2"]
 
 
 def test_reloading_the_same_source_does_not_bring_them_back(world_store: tuple[SQLiteStore, World]) -> None:

@@ -29,7 +29,10 @@ NASTY_LAST = "Robert'); DROP TABLE records;--"
 NASTY_SUBJECT = "MATCH (n) DETACH DELETE n <b>bold</b>"
 
 #: Everything that identifies Ana: the erasure test looks for each of these in the store file.
-ANA_PII = ("Ana", "Lima", "ana.lima@example.com", "analima@example.com", "4155550134", "analima", "Quinta Street 12")
+ANA_PII = (
+    "Ana", "Lima", "ana.lima@example.com", "analima@example.com", "4155550134", "415-555-0134", "analima",
+    "Quinta Street 12",
+)  # fmt: skip
 
 
 @dataclass

@@ -21,6 +21,13 @@ def open_store(path: Path | str) -> SQLiteStore:
     return SQLiteStore(path)
 
 
+def open_neo4j(uri: str, user: str, password: str, database: str | None = None) -> GraphStore:
+    """Open the Neo4j server store (the driver is imported only when used)."""
+    from identity_graph.store.neo4j import open_neo4j as _open
+
+    return _open(uri, user, password, database)
+
+
 __all__ = [
     "ExportRow",
     "GraphStore",
@@ -30,5 +37,6 @@ __all__ = [
     "SQLiteStore",
     "TimelineQuery",
     "UpsertStats",
+    "open_neo4j",
     "open_store",
 ]

@@ -255,9 +255,10 @@ class IdentifierComparison(Comparison):
         share = ctx.shared.get(self.kind, np.zeros(len(ctx), dtype=np.int8))
         a, b = self.values(ctx)
         both = (a != "") & (b != "")
-        near = both & (similarity(a, b, Levenshtein.distance) <= 1)
+        equal = both & (a == b)
+        near = both & ~equal & (similarity(a, b, Levenshtein.distance) <= 1)
         out = np.full(len(ctx), NULL, dtype=np.int8)
-        out[both] = 4  # different
+        out[both & ~equal] = 4  # different (equal but not shared: a value skipped as a crowd's, no evidence)
         out[near] = 3
         out[share == SHARE_MENTIONED] = 2
         out[share == SHARE_HOUSEHOLD] = 1

@@ -98,9 +98,11 @@ def placeholder_names() -> frozenset[str]:
 
 
 def is_placeholder(full: str) -> bool:
-    """True when a name is a known placeholder or holds digits (`CALLER 0042`)."""
+    """True when a name is no single person's: a placeholder, digits (`CALLER 0042`), a family (`The Wells`)."""
     folded = clean_words(full)
-    return folded in placeholder_names() or any(c.isdigit() for c in folded)
+    words = folded.split()
+    family = bool(words) and (words[0] == "the" or "family" in words or "and" in words or "&" in full)
+    return family or folded in placeholder_names() or any(c.isdigit() for c in folded)
 
 
 @lru_cache(maxsize=200_000)
@@ -128,7 +130,7 @@ def parse_name(
 def canonical_first(name: str) -> str:
     """One representative of a first name's nickname group (`bob` -> `robert`), the name itself otherwise."""
     group = nickname_groups().get(name)
-    return min(group) if group else name
+    return name if not group or name in group else min(group)
 
 
 def given_names_agree(a: str, b: str, fuzzy: float) -> bool:
@@ -163,8 +165,10 @@ def same_person_name(a: NameParts, b: NameParts, fuzzy: float) -> bool:
     if not a.last or not b.last:
         return True
     straight = JaroWinkler.normalized_similarity(a.last, b.last) >= fuzzy
-    crossed = bool(a.first and b.first) and JaroWinkler.normalized_similarity(a.last, b.first) >= fuzzy
-    return straight or crossed
+    crossed = (a.first and JaroWinkler.normalized_similarity(a.first, b.last) >= fuzzy) or (
+        b.first and JaroWinkler.normalized_similarity(a.last, b.first) >= fuzzy
+    )
+    return straight or bool(crossed)
 
 
 #: A truncated last word of at least this many letters counts when it starts a company word.

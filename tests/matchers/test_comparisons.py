@@ -1,0 +1,158 @@
+"""Table tests of every comparison: (left, right, expected level) through the batch code path."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from matchers.comparisons import (
+    NULL,
+    SHARE_CROWD,
+    SHARE_HOUSEHOLD,
+    SHARE_MENTIONED,
+    SHARE_NONE,
+    SHARE_PERSONAL,
+    Comparison,
+    PairContext,
+    compare_all,
+    default_comparisons,
+)
+from matchers.features import FeatureRow, FeatureTable
+
+COMPARISONS = {c.name: c for c in default_comparisons(0.88)}
+
+
+def level_of(name: str, left: FeatureRow, right: FeatureRow, shared: dict[str, int] | None = None) -> str:
+    """The level name one comparison gives one pair (`null` when a side is unknown)."""
+    table = FeatureTable.from_rows([left, right])
+    codes = {k: np.array([v], dtype=np.int8) for k, v in (shared or {}).items()}
+    ctx = PairContext(table, np.array([0]), np.array([1]), codes)
+    comp: Comparison = COMPARISONS[name]
+    level = int(comp.compute(ctx)[0])
+    return "null" if level == NULL else comp.levels[level]
+
+
+def row(**fields: str) -> FeatureRow:
+    """A feature row with the given fields."""
+    return FeatureRow(record_id=0, **fields)
+
+
+@pytest.mark.parametrize(
+    ("left", "right", "expected"),
+    [
+        (("robert", "smith"), ("robert", "smith"), "exact"),
+        (("bob", "smith"), ("robert", "smith"), "nickname"),
+        (("j", "smith"), ("john", "smith"), "initial"),
+        (("micheal", "smith"), ("michael", "smith"), "very_similar"),
+        (("katherine", "smith"), ("catherine", "smith"), "similar"),
+        (("anna", "smith"), ("mark", "smith"), "else"),
+        (("smith", "john"), ("john", "smith"), "exact"),  # caller-ID LAST FIRST crossed back
+        (("", "smith"), ("john", "smith"), "null"),
+    ],
+)
+def test_first_name(left: tuple[str, str], right: tuple[str, str], expected: str) -> None:
+    a, b = row(first=left[0], last=left[1]), row(first=right[0], last=right[1])
+    assert level_of("first_name", a, b) == expected
+
+
+@pytest.mark.parametrize(
+    ("left", "right", "expected"),
+    [
+        ("smith", "smith", "exact"),
+        ("johnston", "johnson", "very_similar"),
+        ("meyer", "meier", "similar"),
+        ("smith", "jones", "else"),
+        ("", "jones", "null"),
+    ],
+)
+def test_last_name(left: str, right: str, expected: str) -> None:
+    assert level_of("last_name", row(first="ann", last=left), row(first="ann", last=right)) == expected
+
+
+@pytest.mark.parametrize(
+    ("left", "right", "expected"),
+    [
+        ("19800304", "19800304", "exact"),
+        ("19800304", "19800403", "swapped"),
+        ("19800304", "19800305", "one_digit"),
+        ("19800304", "19551120", "else"),
+        ("", "19551120", "null"),
+    ],
+)
+def test_dob(left: str, right: str, expected: str) -> None:
+    assert level_of("dob", row(dob=left), row(dob=right)) == expected
+
+
+@pytest.mark.parametrize(
+    ("name", "left", "right", "expected"),
+    [
+        ("street", "12 oak ave", "12 oak ave", "exact"),
+        ("street", "12 oak ave apt 4", "12 oak ave apt 5", "similar"),
+        ("street", "12 oak ave", "99 elm st", "else"),
+        ("city", "springfield", "springfeld", "similar"),
+        ("postcode", "62704", "62704", "exact"),
+        ("postcode", "62704", "62705", "one_edit"),
+        ("postcode", "62704", "10001", "else"),
+        ("state", "il", "il", "exact"),
+        ("state", "il", "ny", "else"),
+        ("state", "", "ny", "null"),
+    ],
+)
+def test_places(name: str, left: str, right: str, expected: str) -> None:
+    column = {"street": "street", "city": "city", "postcode": "postcode", "state": "state"}[name]
+    assert level_of(name, row(**{column: left}), row(**{column: right})) == expected
+
+
+@pytest.mark.parametrize(
+    ("share", "left", "right", "expected"),
+    [
+        (SHARE_PERSONAL, "+14155550134", "+14155550134", "personal"),
+        (SHARE_HOUSEHOLD, "+14155550134", "+14155550134", "household"),
+        (SHARE_MENTIONED, "+14155550134", "+14155550199", "mentioned"),
+        (SHARE_CROWD, "+14155550134", "+14155550134", "null"),  # a switchboard says nothing
+        (SHARE_NONE, "+14155550134", "+14155550135", "near"),
+        (SHARE_NONE, "+14155550134", "+12125550199", "different"),
+        (SHARE_NONE, "+14155550134", "+14155550134", "null"),  # equal but not shared: a skipped crowd value
+        (SHARE_NONE, "", "+12125550199", "null"),
+    ],
+)
+def test_identifier(share: int, left: str, right: str, expected: str) -> None:
+    assert level_of("phone", row(phone=left), row(phone=right), {"phone": share}) == expected
+
+
+@pytest.mark.parametrize(
+    ("left", "right", "expected"),
+    [
+        (row(user_handle="lanisandoval"), row(user_email="lanisandoval"), "exact"),
+        (row(user_email="lanisandoval"), row(user_handle="lanisandoval"), "exact"),
+        (row(user_handle="lanisandoval"), row(user_email="lanisandovall"), "similar"),
+        (row(user_handle="riverretro"), row(user_email="cynthiasanchez"), "else"),
+        (row(user_handle="riverretro"), row(user_handle="riverretro"), "null"),  # handles: the handle comparison
+    ],
+)
+def test_username(left: FeatureRow, right: FeatureRow, expected: str) -> None:
+    assert level_of("username", left, right) == expected
+
+
+def test_compare_all_gives_one_column_per_comparison() -> None:
+    table = FeatureTable.from_rows([row(first="ann"), row(first="ann"), row(first="bo")])
+    ctx = PairContext(table, np.array([0, 0]), np.array([1, 2]))
+    levels = compare_all(tuple(COMPARISONS.values()), ctx)
+    assert levels.shape == (2, len(COMPARISONS))
+    k = list(COMPARISONS).index("first_name")
+    assert list(levels[:, k]) == [0, len(COMPARISONS["first_name"].levels) - 1]
+
+
+@pytest.mark.parametrize(
+    ("name", "level", "left", "right", "expected"),
+    [
+        ("first_name", 1, "bob", "robert", "first name Bob ~ Robert (nickname)"),
+        ("first_name", 0, "bob", "bob", "first name Bob matches"),
+        ("last_name", 3, "smith", "jones", "last name Smith ≠ Jones"),
+        ("dob", 0, "19800304", "19800304", "dob matches"),
+        ("phone", 0, "+1 415-555-0134", "+1 415-555-0134", "phone +1 415-555-0134 matches"),
+        ("email", 4, "a@x.org", "b@y.org", "different emails"),
+    ],
+)
+def test_describe(name: str, level: int, left: str, right: str, expected: str) -> None:
+    assert COMPARISONS[name].describe(level, left, right) == expected

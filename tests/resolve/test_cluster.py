@@ -1,0 +1,87 @@
+"""The pure clustering function: components, judgements, the over-merge guard."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from identity_graph.model import Judgement, MatchEdge, MatchStatus, Verdict
+from identity_graph.resolve import RecordFacts, cluster
+from identity_graph.settings import MatchingSettings
+
+SETTINGS = MatchingSettings()
+T = datetime(2026, 1, 1, tzinfo=UTC)
+
+
+def edge(a: int, b: int, score: float = 0.99, status: MatchStatus = MatchStatus.AUTO) -> MatchEdge:
+    """A match edge between two records."""
+    return MatchEdge(left=min(a, b), right=max(a, b), score=score, weight=10 * score, status=status)
+
+
+def judge(a: int, b: int, verdict: Verdict, minutes: int = 0) -> Judgement:
+    """A steward's decision."""
+    return Judgement(left=min(a, b), right=max(a, b), verdict=verdict, by="steward", at=T.replace(minute=minutes))
+
+
+def test_components_of_auto_edges_only() -> None:
+    edges = [edge(1, 2), edge(2, 3), edge(4, 5, 0.7, MatchStatus.REVIEW)]
+    result = cluster([1, 2, 3, 4, 5, 6], edges, [], SETTINGS)
+    assert result.clusters == [[1, 2, 3], [4], [5], [6]]
+    assert result.guard_reports == []
+
+
+def test_different_judgement_is_never_overruled() -> None:
+    edges = [edge(1, 2, 0.999), edge(2, 3, 0.999)]
+    result = cluster([1, 2, 3], edges, [judge(1, 3, Verdict.DIFFERENT)], SETTINGS)
+    assert not any(1 in c and 3 in c for c in result.clusters)
+    assert [2] in result.clusters or [1, 2] in result.clusters or [2, 3] in result.clusters
+
+
+def test_same_judgement_joins_without_any_edge() -> None:
+    result = cluster([1, 2, 3], [], [judge(1, 3, Verdict.SAME)], SETTINGS)
+    assert result.clusters == [[1, 3], [2]]
+
+
+def test_contradicting_judgements_are_reported_not_guessed() -> None:
+    judgements = [judge(1, 2, Verdict.SAME, 1), judge(2, 3, Verdict.SAME, 2), judge(1, 3, Verdict.DIFFERENT, 3)]
+    result = cluster([1, 2, 3], [], judgements, SETTINGS)
+    assert not any(1 in c and 3 in c for c in result.clusters)
+    assert len(result.guard_reports) == 1
+
+
+def test_superseded_judgements_do_not_count() -> None:
+    old = judge(1, 2, Verdict.DIFFERENT).model_copy(update={"superseded_at": T})
+    result = cluster([1, 2], [edge(1, 2)], [old], SETTINGS)
+    assert result.clusters == [[1, 2]]
+
+
+def test_chain_guard_stops_a_to_c_through_b() -> None:
+    facts = {
+        1: RecordFacts("anna", "lee", "19800101"),
+        2: RecordFacts("", "", ""),  # a nameless call party on a shared phone
+        3: RecordFacts("mark", "lee", "19750505"),
+    }
+    result = cluster([1, 2, 3], [edge(1, 2, 0.99), edge(2, 3, 0.98)], [], SETTINGS, facts=facts)
+    assert [1, 2] in result.clusters and [3] in result.clusters  # the stronger link wins
+    assert len(result.guard_reports) == 1
+    report = result.guard_reports[0]
+    assert set(report.record_ids) == {1, 2, 3}
+    assert "Anna / Mark" in report.reason
+
+
+def test_guard_lets_nicknames_and_typos_through() -> None:
+    facts = {1: RecordFacts("bob", "lee", "19800101"), 2: RecordFacts(), 3: RecordFacts("robert", "lee", "19800101")}
+    result = cluster([1, 2, 3], [edge(1, 2), edge(2, 3)], [], SETTINGS, facts=facts)
+    assert result.clusters == [[1, 2, 3]]
+    assert result.guard_reports == []
+
+
+def test_result_does_not_depend_on_input_order() -> None:
+    edges = [edge(1, 2), edge(2, 3), edge(5, 6), edge(3, 4, 0.96)]
+    a = cluster([6, 5, 4, 3, 2, 1], list(reversed(edges)), [], SETTINGS)
+    b = cluster([1, 2, 3, 4, 5, 6], edges, [], SETTINGS)
+    assert a.clusters == b.clusters == [[1, 2, 3, 4], [5, 6]]
+
+
+def test_edges_outside_the_scope_are_ignored() -> None:
+    result = cluster([1, 2], [edge(1, 2), edge(2, 9)], [judge(1, 8, Verdict.SAME)], SETTINGS)
+    assert result.clusters == [[1, 2]]

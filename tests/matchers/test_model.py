@@ -31,7 +31,7 @@ def synthetic_levels(n_match: int, n_non: int, seed: int = 1) -> tuple[np.ndarra
 
 
 def test_em_recovers_matches_and_prior() -> None:
-    levels, labels = synthetic_levels(300, 2700)
+    levels, _ = synthetic_levels(300, 2700)
     m, u, prior, rounds = expectation_maximisation(levels, N_LEVELS)
     assert 0.05 < prior < 0.2  # truth is 0.1
     assert rounds >= 1
@@ -89,7 +89,7 @@ def test_term_frequency_makes_rare_surnames_count_more() -> None:
 
 
 def test_labels_move_m_towards_what_stewards_saw() -> None:
-    levels, labels = synthetic_levels(100, 900)
+    levels, _ = synthetic_levels(100, 900)
     model = train_em(COMPARISONS, levels, levels)
     k = [c.name for c in COMPARISONS].index("dob")
     judged = np.full((40, len(COMPARISONS)), NULL, dtype=np.int8)

@@ -58,7 +58,7 @@ EVENT_WORDS = {
 #: Events that are the customer's action (inbound); the rest are our sends (outbound).
 CUSTOMER_EVENTS = frozenset({"open", "click", "unsubscribe", "complaint"})
 #: Recipients remembered per load to avoid re-emitting an unchanged record (bounded memory).
-RECIPIENT_CACHE_SIZE = 200_000
+RECIPIENT_CACHE_SIZE = 100_000
 
 
 class EspCsvConnector(Connector):

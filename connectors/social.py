@@ -24,7 +24,7 @@ from identity_graph.model import (
 )
 
 #: Accounts remembered per load so an unchanged account is not emitted again on every page (bounded).
-ACCOUNT_CACHE_SIZE = 200_000
+ACCOUNT_CACHE_SIZE = 50_000
 #: Characters of a post kept as its summary.
 POST_SUMMARY_CHARS = 280
 #: Country names accepted after a comma in a free-text location (`Lyon, France`).

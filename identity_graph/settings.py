@@ -93,7 +93,9 @@ class PrivacySettings(BaseModel):
 
     tombstones: bool = Field(True, description="erased source items are not re-linked when loaded again")
     vacuum_after_erase: bool = Field(
-        False, description="VACUUM the store after an erasure (secure delete already overwrites erased bytes)"
+        True,
+        description="VACUUM the store after an erasure, so no old copy of the person's data (left in free pages by "
+        "earlier updates) stays in the file; turn off for very large stores and VACUUM on a schedule",
     )
 
 

@@ -11,7 +11,14 @@ from connectors.base import ROW_ERRORS, Connector, ConnectorOptions, row_reason
 from connectors.contacts import ContactSettings, FieldValues, build_contact
 from connectors.csvrows import CsvDialect, CsvRow, csv_rows, read_header
 from connectors.jsonlines import json_lines
-from connectors.mapping import RECORD_FIELDS, Mapping, check_mapping, resolve_columns
+from connectors.mapping import (
+    RECORD_FIELDS,
+    Mapping,
+    check_mapping,
+    column_position,
+    header_index,
+    resolve_columns,
+)
 from identity_graph.errors import ConfigError
 from identity_graph.model import SourceItem
 
@@ -43,7 +50,7 @@ SALESFORCE_MAPPING = Mapping(
 
 HUBSPOT_MAPPING = Mapping(
     fields={
-        "id": ("Record ID",),
+        "id": ("Record ID", "Record ID - Contact"),
         "first_name": ("First Name",),
         "last_name": ("Last Name",),
         "email": ("Email",),
@@ -92,10 +99,12 @@ class CsvContactsConnector(Connector):
 
     def mapping_for(self, header: Sequence[str], path: Path) -> dict[str, tuple[int, ...]]:
         """Column positions per canonical field for this header (user columns must exist)."""
-        present = {h.strip() for h in header}
+        index = header_index(header)
         positions: dict[str, tuple[int, ...]] = {}
         if self.builtin is not None:
-            optional = {k: tuple(c for c in v if c in present) for k, v in self.builtin.fields.items()}
+            optional = {
+                k: tuple(c for c in v if column_position(index, c) is not None) for k, v in self.builtin.fields.items()
+            }
             optional = {k: v for k, v in optional.items() if v}
             positions = resolve_columns(Mapping(fields=optional, path=self.builtin.path), header, str(path))
         if self.user_mapping is not None:

@@ -148,16 +148,31 @@ def check_mapping(
 
 def resolve_columns(mapping: Mapping, header: Sequence[str], path: str) -> dict[str, tuple[int, ...]]:
     """Positions of each mapped field's columns in a header; a missing column is a ConfigError."""
-    index: dict[str, int] = {}
-    for pos, name in enumerate(header):
-        index.setdefault(name.strip(), pos)
+    index = header_index(header)
     resolved: dict[str, tuple[int, ...]] = {}
     for name, cols in mapping.fields.items():
-        missing = [c for c in cols if c.strip() not in index]
+        missing = [c for c in cols if column_position(index, c) is None]
         if missing:
             raise ConfigError(
                 f"{mapping.path}: column(s) {', '.join(repr(c) for c in missing)} for field {name!r} "
                 f"are not in the header of {path}"
             )
-        resolved[name] = tuple(index[c.strip()] for c in cols)
+        resolved[name] = tuple(p for c in cols if (p := column_position(index, c)) is not None)
     return resolved
+
+
+def header_index(header: Sequence[str]) -> dict[str, int]:
+    """Column name -> position, by exact name and by lower-cased name (first occurrence wins)."""
+    index: dict[str, int] = {}
+    for pos, name in enumerate(header):
+        index.setdefault(name.strip(), pos)
+    for pos, name in enumerate(header):
+        index.setdefault(name.strip().lower(), pos)
+    return index
+
+
+def column_position(index: dict[str, int], column: str) -> int | None:
+    """A column's position: exact name first, then case-insensitive (Data Loader writes `FIRSTNAME`)."""
+    name = column.strip()
+    found = index.get(name)
+    return found if found is not None else index.get(name.lower())

@@ -152,3 +152,15 @@ def test_broken_json_line_and_non_object_are_quarantined(tmp_path: Path) -> None
         (3, "line is not a JSON object"),
         (5, "empty id"),
     ]
+
+
+def test_data_loader_upper_case_headers_are_recognised(tmp_path: Path) -> None:
+    path = _write(
+        tmp_path,
+        "c.csv",
+        '"ID","FIRSTNAME","LASTNAME","EMAIL","LOYALTY__C"\n"003A","Ann","Lee","a@example.com","Gold"\n',
+    )
+    (rec,) = records(run_connector("salesforce", [path]))
+    assert (rec.source_id, rec.first_name, rec.last_name) == ("003A", "Ann", "Lee")
+    assert _claims(rec, IdentifierKind.EMAIL) == [("a@example.com", "EMAIL")]
+    assert rec.attributes == {"LOYALTY__C": "Gold"}

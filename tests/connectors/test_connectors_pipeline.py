@@ -190,3 +190,30 @@ def test_manifest_errors_come_before_any_load(tmp_path: Path, store: SQLiteStore
     with pytest.raises(ConfigError, match="no file matches"):
         load_manifest(store, manifest, own_settings)
     assert store.counts()["records"] == 0
+
+
+def test_changed_call_updates_the_interaction_and_keeps_its_previous_version(
+    tmp_path: Path, store: SQLiteStore, own_settings: Settings
+) -> None:
+    original = (FIXTURES / "asterisk/Master.csv").read_text()
+    path = tmp_path / "Master.csv"
+    path.write_text(original)
+    ingest(store, "asterisk", "pbx", [path], own_settings)
+    path.write_text(original.replace("196,192,", "196,190,"))
+    result = ingest(store, "asterisk", "pbx", [path], own_settings)
+    assert result.stats.interactions_updated == 1 and result.stats.records_updated == 0
+    (old,) = store.query("SELECT data FROM item_versions WHERE item_kind = 'interaction'")
+    assert "3m12s" in json.loads(old["data"])["summary"]
+
+
+def test_summary_notes_say_encoding_fallbacks_and_unusable_identifiers(
+    tmp_path: Path, store: SQLiteStore, own_settings: Settings
+) -> None:
+    path = tmp_path / "contacts.csv"
+    path.write_bytes("Id,LastName,Phone,Email\n003A,Müller,123-45,not-an-address\n".encode("cp1252"))
+    result = ingest(store, "salesforce", "crm", [path], own_settings)
+    notes = result.notes()
+    assert any("cp1252" in n for n in notes)
+    assert "1 unusable email identifier(s) left out" in notes and "1 unusable phone identifier(s) left out" in notes
+    rec = store.find_record("crm", "003A")
+    assert rec is not None and rec.last_name == "Müller"

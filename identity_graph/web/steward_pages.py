@@ -35,7 +35,7 @@ def queue_page(
 ) -> Response:
     """The review queue, highest impact first."""
     items = build_queue(store, settings.steward, limit=QUEUE_PAGE)
-    return render(request, "queue.html", items=items, undo=undo)
+    return render(request, "queue.html", items=items, undo=undo, page_size=QUEUE_PAGE)
 
 
 @router.get("/review/{left}/{right}", response_class=HTMLResponse)

@@ -7,6 +7,7 @@ import json
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Annotated
 
@@ -31,6 +32,7 @@ from identity_graph.store import SQLiteStore
 
 VERDICT_KEYS = {"s": Verdict.SAME, "d": Verdict.DIFFERENT, "u": Verdict.UNSURE}
 QUIT_KEYS = {"q", "\x03", "\x04"}  # q, Ctrl-C, Ctrl-D
+UNDO_KEY = "z"
 #: Change-feed events printed by `changes` unless --limit says otherwise.
 DEFAULT_FEED_LIMIT = 200
 
@@ -86,22 +88,41 @@ def read_key() -> str:
     return (line.strip()[:1] or "n").lower()
 
 
-def _decide_item(
-    store: SQLiteStore, settings: Settings, item: ReviewItem, verdict: Verdict, by: str, reason: str | None
-) -> None:
-    """Record one decision from the queue and make it take effect at once."""
-    judgement = record_judgement(store, item.left, item.right, verdict, by, reason=reason)
-    console.print(f"[green]recorded[/] {judgement.verdict.value} for {item.left} ~ {item.right} (#{judgement.id})")
-    _print_outcome(take_effect(store, [item.left, item.right], settings, steward_cause(by)))
+@dataclass
+class _Session:
+    """One steward's pass through the queue: who, and the decisions made so far (for undo)."""
+
+    store: SQLiteStore
+    settings: Settings
+    by: str
+    decided: list[tuple[ReviewItem, int]] = field(default_factory=list)  # (item, judgement id), newest last
+
+    def decide(self, item: ReviewItem, verdict: Verdict, reason: str | None) -> None:
+        """Record one decision from the queue and make it take effect at once."""
+        j = record_judgement(self.store, item.left, item.right, verdict, self.by, reason=reason)
+        console.print(f"[green]recorded[/] {j.verdict.value} for {item.left} ~ {item.right} (#{j.id})")
+        _print_outcome(take_effect(self.store, [item.left, item.right], self.settings, steward_cause(self.by)))
+        self.decided.append((item, j.id or 0))
+
+    def undo(self) -> ReviewItem | None:
+        """Withdraw this session's latest decision (kept, marked superseded) and return its item."""
+        if not self.decided:
+            console.print("[dim]nothing to undo[/]")
+            return None
+        item, judgement_id = self.decided.pop()
+        self.store.withdraw_judgement(judgement_id)
+        console.print(f"[yellow]withdrawn[/] decision #{judgement_id} on {item.left} ~ {item.right}")
+        _print_outcome(take_effect(self.store, [item.left, item.right], self.settings, steward_cause(self.by)))
+        return item
 
 
-def _review_one(store: SQLiteStore, settings: Settings, item: ReviewItem, position: str, by: str) -> bool:
-    """Show one item and act on one key; False when the steward quits."""
-    active = [j for j in pair_history(store, item.left, item.right) if j.superseded_at is None]
+def _review_one(session: _Session, item: ReviewItem, position: str) -> str:
+    """Show one item and act on one key; returns "next", "undo" or "quit"."""
+    active = [j for j in pair_history(session.store, item.left, item.right) if j.superseded_at is None]
     if active:
         console.print(f"[dim]{item.left} ~ {item.right} was decided meanwhile by {escape(active[-1].by)}[/]")
-        return True
-    left, right = store.get_records([item.left, item.right])
+        return "next"
+    left, right = session.store.get_records([item.left, item.right])
     console.print(review_panel(item, left, right, position))
     console.print(KEYS_HELP)
     key = read_key()
@@ -110,12 +131,29 @@ def _review_one(store: SQLiteStore, settings: Settings, item: ReviewItem, positi
         reason = typer.prompt("reason", default="", show_default=False) or None
         key = read_key()
     if key in QUIT_KEYS:
-        return False
+        return "quit"
+    if key == UNDO_KEY:
+        return "undo"
     if key in VERDICT_KEYS:
-        _decide_item(store, settings, item, VERDICT_KEYS[key], by, reason)
+        session.decide(item, VERDICT_KEYS[key], reason)
     else:
         console.print("[dim]skipped[/]")
-    return True
+    return "next"
+
+
+def _review_loop(session: _Session, items: list[ReviewItem]) -> None:
+    """Go through the items; an undo shows the withdrawn item again before the current one."""
+    index = 0
+    while index < len(items):
+        action = _review_one(session, items[index], f"{index + 1}/{len(items)}")
+        if action == "quit":
+            return
+        if action == "undo":
+            undone = session.undo()
+            if undone is not None:
+                items.insert(index, undone)
+            continue
+        index += 1
 
 
 @app.command()
@@ -128,7 +166,7 @@ def review(
     seed: Annotated[int | None, typer.Option(help="Random seed of --sample.")] = None,
     by: By = None,
 ) -> None:
-    """Go through the review queue, highest impact first: s same, d different, u unsure, n skip, q quit."""
+    """Go through the review queue, highest impact first: s same, d different, u unsure, z undo, n skip, q quit."""
     st = state(ctx)
     store, settings = st.store(), st.settings
     with _working("ranking the review queue"):
@@ -139,10 +177,7 @@ def review(
     if not items:
         console.print("nothing to review")
         return
-    who = _who(by)
-    for n, item in enumerate(items, 1):
-        if not _review_one(store, settings, item, f"{n}/{len(items)}", who):
-            break
+    _review_loop(_Session(store, settings, _who(by)), items)
     console.print(f"queue now holds {len(build_queue(store, settings.steward))} items")
 
 

@@ -25,7 +25,7 @@ AGREEMENT_MARKS = {
 }
 KEYS_HELP = (
     "[bold]s[/] same  [bold]d[/] different  [bold]u[/] unsure  [bold]r[/] reason first  "
-    "[bold]n[/] skip  [bold]q[/] quit"
+    "[bold]z[/] undo last  [bold]n[/] skip  [bold]q[/] quit"
 )
 
 

@@ -70,6 +70,17 @@ def test_review_decides_with_one_key_and_a_reason(db: Path) -> None:
     store.close()
 
 
+def test_review_undo_withdraws_the_last_decision_and_asks_again(db: Path) -> None:
+    out = _run(db, "review", "--by", "ann", stdin="s\nz\nd\nq\n")
+    assert "withdrawn decision" in out and "queue now holds 1 items" in out
+    store = _open(db)
+    history = pair_history(store, 1, 2)
+    assert [j.verdict for j in history] == [Verdict.SAME, Verdict.DIFFERENT]  # the withdrawn one is kept
+    assert history[0].superseded_at is not None and history[1].superseded_at is None
+    assert store.assignments([1])[1] != store.assignments([2])[2]
+    store.close()
+
+
 def test_review_skip_and_quit_change_nothing(db: Path) -> None:
     out = _run(db, "review", "--by", "ann", stdin="n\nq\n")
     assert "skipped" in out and "queue now holds 2 items" in out

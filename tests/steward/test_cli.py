@@ -10,9 +10,12 @@ from typer.testing import CliRunner
 
 from identity_graph.cli.main import app
 from identity_graph.model import MatchStatus, Verdict
+from identity_graph.resolve import resolve_all
+from identity_graph.settings import Settings
 from identity_graph.steward.decisions import pair_history
 from identity_graph.store import SQLiteStore, open_store
-from tests.steward.conftest import cluster, contact, edge, load
+from tests.steward.conftest import NOW, call, cluster, contact, edge, load
+from tests.steward.people import person_records, population
 
 runner = CliRunner()
 
@@ -131,10 +134,6 @@ def test_errors_are_one_line(db: Path) -> None:
 
 
 def test_add_record_and_interaction_from_json(tmp_path: Path) -> None:
-    from identity_graph.resolve import resolve_all
-    from identity_graph.settings import Settings
-    from tests.steward.people import person_records, population
-
     db = tmp_path / "add.db"
     store = open_store(db)
     load(store, [r for r in population() if r.source_id != "p6"])
@@ -145,8 +144,6 @@ def test_add_record_and_interaction_from_json(tmp_path: Path) -> None:
     record_file.write_text(new.model_dump_json(), encoding="utf-8")
     out = _run(db, "add", "--record", str(record_file))
     assert "attached to person" in out and "linked to" in out
-    from tests.steward.conftest import NOW, call
-
     out = _run(db, "add", "--interaction", "-", stdin=call("k9", new, NOW).model_dump_json())
     assert "interaction stored" in out and "→ person" in out
     bad = runner.invoke(app, ["--db", str(db), "add", "--record", "-"], input='{"source": "x"}')

@@ -10,12 +10,11 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import Depends, HTTPException, Request, status
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from identity_graph.service.auth import Caller, Permission, authenticate
 from identity_graph.settings import Settings
 from identity_graph.store.protocol import GraphStore
-
-BEARER = "bearer"
 
 
 async def get_store(request: Request) -> GraphStore:
@@ -34,18 +33,21 @@ StoreDep = Annotated[GraphStore, Depends(get_store)]
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 
 
+#: Declares the bearer scheme in the OpenAPI document; missing or malformed headers are answered by us (401).
+bearer_scheme = HTTPBearer(auto_error=False, description="an API token (`idg_…`), from `idgraph token create`")
+Credentials = Annotated[HTTPAuthorizationCredentials | None, Depends(bearer_scheme)]
+
+
 def _unauthorized(message: str) -> HTTPException:
     """A 401 that tells the client to send a bearer token."""
     return HTTPException(status.HTTP_401_UNAUTHORIZED, detail=message, headers={"WWW-Authenticate": "Bearer"})
 
 
-async def api_caller(request: Request, store: StoreDep) -> Caller:
+async def api_caller(store: StoreDep, credentials: Credentials) -> Caller:
     """The caller named by the `Authorization: Bearer <token>` header; 401 when missing, unknown or revoked."""
-    header = request.headers.get("authorization", "")
-    scheme, _, token = header.partition(" ")
-    if scheme.lower() != BEARER or not token.strip():
+    if credentials is None or not credentials.credentials.strip():
         raise _unauthorized("missing bearer token")
-    caller = authenticate(store, token.strip())
+    caller = authenticate(store, credentials.credentials.strip())
     if caller is None:
         raise _unauthorized("unknown or revoked token")
     return caller

@@ -10,6 +10,7 @@ from collections.abc import Iterator
 
 import pytest
 from fastapi import FastAPI
+from fastapi.routing import APIRoute
 from fastapi.testclient import TestClient
 
 from identity_graph.service import create_app
@@ -86,6 +87,24 @@ def test_route_table_covers_the_published_api(client: TestClient) -> None:
     spec = client.get("/api/v1/openapi.json").json()
     published = {(m.upper(), p) for p, ops in spec["paths"].items() for m in ops}
     assert published == {(r.method, r.path) for r in API}
+
+
+def _mounted(routes: list[object], prefix: str = "") -> set[tuple[str, str]]:
+    """(method, path) of every endpoint the running app serves, through included routers of any depth."""
+    found: set[tuple[str, str]] = set()
+    for route in routes:
+        inner = getattr(route, "original_router", None)  # FastAPI's included router (an internal type)
+        if inner is not None:
+            context = getattr(route, "include_context", None)
+            found |= _mounted(list(inner.routes), prefix + str(getattr(context, "prefix", "")))
+        elif isinstance(route, APIRoute):
+            found |= {(m, prefix + route.path) for m in route.methods or ()}
+    return found
+
+
+def test_route_table_covers_every_mounted_endpoint(shared: tuple[FastAPI, World]) -> None:
+    mounted = _mounted(list(shared[0].router.routes)) - {("GET", "/healthz")}
+    assert mounted == {(r.method, r.path) for r in RULES}
 
 
 @pytest.mark.parametrize("rule", API, ids=_ids)

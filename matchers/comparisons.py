@@ -12,7 +12,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 from rapidfuzz import process
-from rapidfuzz.distance import JaroWinkler, Levenshtein
+from rapidfuzz.distance import OSA, JaroWinkler, Levenshtein
 
 from matchers.dates import is_day_month_swap
 from matchers.features import FeatureTable, IntArray, StrArray
@@ -256,7 +256,7 @@ class IdentifierComparison(Comparison):
         a, b = self.values(ctx)
         both = (a != "") & (b != "")
         equal = both & (a == b)
-        near = both & ~equal & (similarity(a, b, Levenshtein.distance) <= 1)
+        near = both & ~equal & (similarity(a, b, OSA.distance) <= 1)  # one typo or one transposition
         out = np.full(len(ctx), NULL, dtype=np.int8)
         out[both & ~equal] = 4  # different (equal but not shared: a value skipped as a crowd's, no evidence)
         out[near] = 3
@@ -273,7 +273,7 @@ class IdentifierComparison(Comparison):
             "personal": f"{self.label} {left} matches",
             "household": f"{self.label} {left} matches but is shared by several people",
             "mentioned": f"{self.label} {left} matches only as mentioned in a message or bio",
-            "near": f"{self.label}s {left} / {right} differ by one character",
+            "near": f"{self.label}s {left} / {right} differ by one typo",
         }.get(name, f"different {self.label}s")
 
 

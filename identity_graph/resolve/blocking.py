@@ -17,7 +17,9 @@ from matchers.features import FeatureTable, IntArray, StrArray
 from matchers.names import canonical_first
 
 #: Key passes stored for real-time lookups: name (phonetic) plus one more field.
-KEY_PASSES = ("name_dob", "name_postcode", "name_city", "first_dob", "full_name", "last_street")
+KEY_PASSES = (
+    "name_dob", "name_postcode", "name_city", "first_dob", "full_name", "last_street", "dob_postcode", "dob_street",
+)  # fmt: skip
 #: Each pass's largest blocks shown by `blocking-report`.
 REPORT_TOP_BLOCKS = 5
 
@@ -66,7 +68,8 @@ def record_keys(table: FeatureTable) -> dict[str, list[str]]:
     def key(tag: str, a: list[str] | StrArray, b: list[str] | StrArray) -> list[str]:
         return [f"{tag}:{x}:{y}" if x and y else "" for x, y in zip(a, b, strict=True)]
 
-    full = ["|".join(sorted((f, x))) if f and x else "" for f, x in zip(p_first, p_last, strict=True)]
+    p_last_canon = _phonetic(np.asarray([canonical_first(x) if x else "" for x in table.col("last")], dtype=object))
+    full = ["|".join(sorted((f, x))) if f and x else "" for f, x in zip(p_first, p_last_canon, strict=True)]
     return {
         "name_dob": key("nd", p_last, dob),
         "name_postcode": key("np", p_last, post),
@@ -74,6 +77,8 @@ def record_keys(table: FeatureTable) -> dict[str, list[str]]:
         "first_dob": key("fd", p_first, dob),
         "full_name": key("nn", full, full),
         "last_street": key("ls", p_last, street),
+        "dob_postcode": key("dp", dob, post),
+        "dob_street": key("ds", dob, street),
     }
 
 

@@ -130,6 +130,6 @@ def identifier_blocks(
     """(group code, position) of postings on the given rows whose identifier is not a crowd's."""
     keep = rows[postings.pos]
     idents = postings.ident[keep]
-    ok = np.fromiter((stats.persons.get(str(k), 1) < crowd for k in idents), dtype=bool, count=idents.size)
+    ok = np.fromiter((stats.code(str(k), crowd) != SHARE_CROWD for k in idents), dtype=bool, count=idents.size)
     codes, _ = pd.factorize(idents[ok])
     return np.asarray(codes, dtype=np.int64), postings.pos[keep][ok]

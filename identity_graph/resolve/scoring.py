@@ -36,12 +36,13 @@ STATUS_NONE, STATUS_REVIEW, STATUS_AUTO = 0, 1, 2
 #: Comparisons whose worst level is a strong conflict (two different people), and that level's name.
 CONFLICT_LEVELS = {"first_name": "else", "dob": "else"}
 #: Levels that anchor a link in something beyond names: without one of them (names alone, or names with a
-#: city or postcode) two namesakes would be linked, so such a pair goes to review at most.
+#: city) two namesakes would be linked, so such a pair goes to review at most. The same postcode and city
+#: together also anchor (namesakes in one postcode are rare).
 ANCHOR_LEVELS = {
     "phone": ("personal", "household"),
     "email": ("personal", "household"),
     "handle": ("personal", "household"),
-    "crm": ("personal", "household"),
+    "crm": ("personal", "household", "near"),
     "dob": ("exact", "swapped", "one_digit"),
     "street": ("exact", "similar"),
     "username": ("exact",),
@@ -120,7 +121,10 @@ def anchored(levels: Levels, comparisons: tuple[Comparison, ...]) -> npt.NDArray
     for k, comp in enumerate(comparisons):
         for name in ANCHOR_LEVELS.get(comp.name, ()):
             out |= levels[:, k] == comp.levels.index(name)
-    return out
+    same_place = at_level(levels, comparisons, "postcode", "exact") & (
+        at_level(levels, comparisons, "city", "exact") | at_level(levels, comparisons, "city", "similar")
+    )
+    return out | same_place
 
 
 def score_pairs(
@@ -149,7 +153,7 @@ def score_pairs(
     auto_weight = logit2(settings.auto_link) - model.prior_weight()
     weak_only = (mentioned > 0) & (total - mentioned < auto_weight)
     first_conflict = at_level(levels, comparisons, "first_name", CONFLICT_LEVELS["first_name"])
-    own_id = at_level(levels, comparisons, "crm", "personal")
+    own_id = at_level(levels, comparisons, "crm", "personal") | at_level(levels, comparisons, "crm", "near")
     # different first names: twins share surname, dob, address and phone; only a personal id outweighs that
     vetoed = (first_conflict & ~own_id) | (conflict & (person < auto_weight))
     anchorless = ~anchored(levels, comparisons)

@@ -9,8 +9,9 @@ from connectors.crm import CsvContactsConnector, HubspotConnector, JsonlContacts
 from connectors.email_sources import EmlConnector, MaildirConnector, MboxConnector
 from connectors.esp import EspCsvConnector
 from connectors.mapping import load_mapping
-from connectors.social_formats import SocialJsonlConnector, XApiV2Connector
+from connectors.social_jsonl import SocialJsonlConnector
 from connectors.telephony import AsteriskConnector, CallsCsvConnector
+from connectors.x_api import XApiV2Connector
 from identity_graph.errors import ConfigError
 
 CONNECTORS: dict[str, type[Connector]] = {

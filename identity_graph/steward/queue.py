@@ -3,7 +3,7 @@
 impact = size * log2(1 + records of both persons)
        + interactions * log2(1 + interactions that would move on a merge)
        + shared_identifiers * (identifiers both records hold)
-       + recency * 0.5 ** (days since the newer record changed / half-life)
+       + recency * 0.5 ** (days since the fresher record was last active / half-life)
        + guard (chain-guard reports only)
 
 Each weight is a named setting of `StewardSettings` (`impact_size`, `impact_interactions`,
@@ -34,7 +34,7 @@ class ImpactParts:
     records: int  # records of the persons on both sides (a record without a person counts as itself)
     moving_interactions: int  # interactions whose person would change if the pair were merged
     shared_identifiers: tuple[str, ...]  # identifier keys both records hold
-    last_changed: datetime  # when the newer of the two records last changed
+    last_changed: datetime  # when the fresher record was last active (interaction or source update)
     guard: bool = False
 
 
@@ -120,7 +120,7 @@ def _parts(ctx: _Context, left: int, right: int, *, guard: bool) -> ImpactParts:
         leaving = max(units, key=lambda k: (k[0] == "record", k[1]))
         moving = units[leaving][1]
     epoch = datetime.fromtimestamp(0, UTC)
-    changed = [ctx.activity[r].changed_at for r in (left, right) if r in ctx.activity]
+    changed = [_freshest(ctx.activity[r]) for r in (left, right) if r in ctx.activity]
     return ImpactParts(
         records=sum(n for n, _ in units.values()),
         moving_interactions=moving,
@@ -128,6 +128,11 @@ def _parts(ctx: _Context, left: int, right: int, *, guard: bool) -> ImpactParts:
         last_changed=max(changed, default=epoch),
         guard=guard,
     )
+
+
+def _freshest(activity: RecordActivity) -> datetime:
+    """When a record was last active: its last interaction or source update, else when it changed here."""
+    return activity.last_active or activity.changed_at
 
 
 def _judged_pairs(store: GraphStore, record_ids: Sequence[int]) -> set[tuple[int, int]]:

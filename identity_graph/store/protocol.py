@@ -130,6 +130,7 @@ class RecordActivity:
 
     interactions: int
     changed_at: datetime
+    last_active: datetime | None = None  # newest of its last interaction and the source's own update time
 
 
 @dataclass(frozen=True)

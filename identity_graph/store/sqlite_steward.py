@@ -4,10 +4,16 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import UTC, datetime
 
 from identity_graph.store.protocol import GuardReport, PersonStats, RecordActivity
 from identity_graph.store.sqlite_base import SQLiteBase, chunks, placeholders, to_json, utcnow
+
+
+def _utc(text: str) -> datetime:
+    """Stored ISO time text as an aware datetime (a naive source time is taken as UTC)."""
+    moment = datetime.fromisoformat(text)
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 class SQLiteStewardMixin(SQLiteBase):
@@ -55,17 +61,23 @@ class SQLiteStewardMixin(SQLiteBase):
                 )
 
     def record_activity(self, record_ids: Sequence[int]) -> dict[int, RecordActivity]:
-        """Per record: how many interactions it took part in and when it last changed."""
+        """Per record: interactions it took part in, when it last changed here, and when it was last active."""
         out: dict[int, RecordActivity] = {}
         conn = self._conn()
         for part in chunks(list(record_ids)):
             marks = placeholders(len(part))
-            for rid, changed, n in conn.execute(
-                "SELECT r.id, r.changed_at, (SELECT count(DISTINCT p.interaction_id) FROM participations p "
-                f"WHERE p.record_id = r.id) FROM records r WHERE r.id IN ({marks})",
+            for rid, changed, updated, n, last in conn.execute(
+                "SELECT r.id, r.changed_at, r.updated_at, count(DISTINCT p.interaction_id), max(x.occurred_at) "
+                "FROM records r LEFT JOIN participations p ON p.record_id = r.id "
+                f"LEFT JOIN interactions x ON x.id = p.interaction_id WHERE r.id IN ({marks}) GROUP BY r.id",
                 part,
             ):
-                out[int(rid)] = RecordActivity(interactions=int(n), changed_at=datetime.fromisoformat(changed))
+                moments = [_utc(t) for t in (updated, last) if t]
+                out[int(rid)] = RecordActivity(
+                    interactions=int(n),
+                    changed_at=_utc(changed),
+                    last_active=max(moments) if moments else None,
+                )
         return out
 
     def person_stats(self, person_ids: Sequence[int]) -> dict[int, PersonStats]:

@@ -53,6 +53,7 @@ def test_queue_ranks_bigger_busier_pairs_first_and_drops_decided_pairs(store: SQ
     assert top.parts.moving_interactions == 5  # b's person is newer, so its calls would move
     assert top.parts.shared_identifiers == ("email:bob@example.com",)
     assert top.impact > queue[1].impact
+    assert top.parts.last_changed == NOW  # b's newest call, not when it was loaded
     assert top.evidence[0].comparison == "email"
 
     record_judgement(store, c, d, Verdict.DIFFERENT, "ann")

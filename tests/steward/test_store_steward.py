@@ -27,6 +27,7 @@ def test_activity_and_person_stats(store: SQLiteStore) -> None:
     assert store.last_event_id() == max(e.id for e in store.events())
     activity = store.record_activity([a, b, c])
     assert [activity[r].interactions for r in (a, b, c)] == [2, 1, 0]
+    assert activity[a].last_active == NOW and activity[c].last_active is None  # the newest call counts
     persons = store.assignments([a, c])
     stats = store.person_stats([persons[a], persons[c]])
     assert (stats[persons[a]].records, stats[persons[a]].interactions) == (2, 3)

@@ -11,9 +11,11 @@ from fastapi.testclient import TestClient
 
 from identity_graph.erasure import erase_person
 from identity_graph.errors import NotFound
+from identity_graph.model import Channel, Direction, Interaction, Participation, RecordRef, Role
+from identity_graph.persons import apply_clustering
 from identity_graph.settings import Settings
 from identity_graph.store import SQLiteStore, TimelineQuery, open_store
-from tests.factories import prepared, record
+from tests.factories import T0, prepared, record
 from tests.service.conftest import bearer
 from tests.service.world import ANA_PII, World, build_world
 
@@ -130,3 +132,35 @@ def test_erasure_in_a_fresh_file_after_reopen(tmp_path: Path) -> None:
     erase_person(store, world.ana, Settings(db=path))
     store.close()
     assert _byte_hits(path, ANA_PII) == []
+
+
+def test_an_identifier_someone_else_declares_stays(tmp_path: Path) -> None:
+    store = open_store(tmp_path / "household.db")
+    mum = record("h-1", "Mara", "Quist", phone="+1 303 555 0142", email="mara.quist@example.com")
+    son = record("h-2", "Olek", "Quist", phone="+1 303 555 0142")
+    store.upsert_batch([prepared(mum), prepared(son)])
+    ids = [r.id for r in (store.find_record("crm", "h-1"), store.find_record("crm", "h-2")) if r is not None]
+    apply_clustering(store, [[ids[0]], [ids[1]]], "test")
+    erase_person(store, store.assignments([ids[0]])[ids[0]], Settings(db=store.path))
+    son_now = store.find_record("crm", "h-2")
+    assert son_now is not None and [c.identifier.value for c in son_now.claimed] == ["+13035550142"]
+    assert store.scalar("SELECT count(*) FROM identifiers") == 1
+    store.close()
+
+
+def test_reloading_a_shared_interaction_keeps_it_scrubbed(world_store: tuple[SQLiteStore, World]) -> None:
+    store, world = world_store
+    erase_person(store, world.ana, Settings(db=store.path))
+    original = Interaction(
+        source="mail", source_id="m-2", channel=Channel.EMAIL, occurred_at=T0, direction=Direction.OUTBOUND,
+        subject="Meeting with Ana Lima and Bob",
+        participants=(
+            Participation(record=RecordRef(source="mail", source_id="m-1"), role=Role.RECIPIENT),
+            Participation(record=RecordRef(source="crm", source_id="c-2"), role=Role.RECIPIENT),
+        ),
+    )  # fmt: skip
+    stats = store.upsert_batch([], [original], respect_tombstones=True)
+    assert stats.erased_skipped == 1
+    assert store.query("SELECT subject FROM interactions WHERE source_id = 'm-2'")[0]["subject"] == (
+        "Meeting with [erased] and Bob"
+    )

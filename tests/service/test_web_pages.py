@@ -10,6 +10,7 @@ from fastapi.testclient import TestClient
 
 from identity_graph.store import SQLiteStore
 from identity_graph.web.render import STATIC, TEMPLATES
+from identity_graph.web.session import new_cookie
 from tests.service.world import NASTY_NAME, NASTY_SUBJECT, World
 
 
@@ -135,3 +136,12 @@ def _outside_urls(text: str) -> list[str]:
 @pytest.mark.parametrize("path", sorted([*TEMPLATES.iterdir(), *STATIC.iterdir()]), ids=lambda p: p.name)
 def test_templates_and_static_files_load_nothing_from_outside(path: Path) -> None:
     assert _outside_urls(path.read_text(encoding="utf-8")) == []
+
+
+def test_an_expired_session_goes_back_to_sign_in(client: TestClient, world: World, wstore: SQLiteStore) -> None:
+    agent = next(t for t in wstore.list_tokens() if t.role == "agent")
+    secret = client.app.state.session_secret  # type: ignore[attr-defined]
+    client.cookies.set("idg_session", new_cookie(secret, agent.id, -1))
+    assert client.get("/").headers["location"] == "/login"
+    client.cookies.set("idg_session", new_cookie(secret, agent.id, 60))
+    assert client.get("/").status_code == 200

@@ -97,17 +97,12 @@ def handle_raw(value: str, platform: str) -> str:
 
 
 def declared(kind: IdentifierKind, values: Iterable[tuple[str, str]]) -> list[IdentifierClaim]:
-    """Declared claims from (field, raw) pairs, empty values skipped.
-
-    Built without re-validation (the hot path of every CRM row): the checks the model would make (a stripped,
-    non-empty raw value and a non-empty field name) are made here.
-    """
-    out = []
-    for f, raw in values:
-        text = raw.strip() if raw else ""
-        if text:
-            out.append(IdentifierClaim.model_construct(kind=kind, raw=text, field=f or "?", strength=Strength.DECLARED))
-    return out
+    """Declared claims from (field, raw) pairs, empty values skipped."""
+    return [
+        IdentifierClaim(kind=kind, raw=text, field=f or "?", strength=Strength.DECLARED)
+        for f, raw in values
+        if (text := raw.strip() if raw else "")
+    ]
 
 
 def duration_text(seconds: int) -> str:

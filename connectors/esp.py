@@ -134,6 +134,7 @@ class EspCsvConnector(Connector):
         """One row's items."""
 
         def get(name: str) -> str:
+            """The row's value of a mapped field ('' when unmapped)."""
             cols = positions.get(name, ())
             return values[cols[0]].strip() if cols else ""
 

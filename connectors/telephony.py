@@ -204,6 +204,7 @@ class CallsCsvConnector(CallConnector):
         """One row's facts."""
 
         def get(name: str) -> str:
+            """The row's value of a mapped field ('' when unmapped)."""
             cols = positions.get(name, ())
             return values[cols[0]].strip() if cols else ""
 

@@ -212,6 +212,7 @@ def ingest(
     started = datetime.now(UTC)
 
     def tick() -> None:
+        """Report the bytes read so far."""
         if progress is not None:
             progress(connector.counter.done)
 

@@ -94,6 +94,7 @@ def load_manifest(
     for entry in todo:
 
         def tick(done: int, start: int = offset) -> None:
+            """Report bytes done across the whole manifest."""
             if progress is not None:
                 progress(start + done)
 

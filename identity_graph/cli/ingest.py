@@ -25,6 +25,7 @@ def _progress_bar(total: int, label: str) -> Iterator[Callable[[int], None]]:
         task = bar.add_task(label, total=max(total, 1))
 
         def update(done: int) -> None:
+            """Move the bar to `done` bytes."""
             bar.update(task, completed=min(done, total))
 
         yield update

@@ -60,12 +60,18 @@ def test_steward_rejects_a_proposed_merge_with_one_key_and_undoes(page: Page, li
     expect(page.get_by_role("heading", level=1)).to_contain_text("Same person?")
     expect(page.locator("table.sides")).to_contain_text("Denver")
     shot(page, "10-review-pair")
-    page.locator("body").press("d")
+    page.get_by_label("Reason (optional)").fill("different cities and phones")
+    page.get_by_label("Reason (optional)").press("Enter")  # typing a reason and Enter must not decide
+    assert live.store.judgements(list(live.world.carol_records)) == []
+    page.get_by_role("heading", level=1).click()  # leave the field; now the key decides
+    page.keyboard.press("d")
     expect(page.get_by_text("Nothing to review")).to_be_visible()
     shot(page, "11-review-decided")
     left, right = sorted(live.world.carol_records)
     owners = live.store.assignments([left, right])
     assert owners[left] != owners[right]
+    reasons = [j.reason for j in live.store.judgements([left, right], active_only=False)]
+    assert reasons == ["different cities and phones"]
     page.locator("body").press("z")
     expect(page.get_by_role("heading", level=1)).to_contain_text(f"{left} ↔ record {right}")
     assert not [j for j in live.store.judgements([left, right]) if j.superseded_at is None]

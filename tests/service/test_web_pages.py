@@ -145,3 +145,25 @@ def test_an_expired_session_goes_back_to_sign_in(client: TestClient, world: Worl
     assert client.get("/").headers["location"] == "/login"
     client.cookies.set("idg_session", new_cookie(secret, agent.id, 60))
     assert client.get("/").status_code == 200
+
+
+def test_admin_page_creates_shows_once_revokes(client: TestClient, world: World, wstore: SQLiteStore) -> None:
+    csrf = sign_in(client, world.tokens["admin"])
+    page = client.get("/admin")
+    assert "agent-user" in page.text and "web.login" in page.text
+    made = client.post("/admin/tokens", data={"role": "social", "name": "desk-9", "csrf": csrf})
+    secret = re.search(r'id="new-token"[^>]*value="(idg_[^"]+)"', made.text)
+    assert secret is not None
+    assert secret.group(1) not in client.get("/admin").text
+    token = next(t for t in wstore.list_tokens() if t.name == "desk-9")
+    done = client.post(f"/admin/tokens/{token.id}/revoke", data={"csrf": csrf})
+    assert done.status_code == 303
+    revoked = wstore.get_token(token.id)
+    assert revoked is not None and revoked.revoked_at is not None
+    assert client.post("/admin/tokens", data={"role": "root", "csrf": csrf}).status_code == 400
+
+
+def test_changes_page_lists_the_feed(client: TestClient, world: World) -> None:
+    sign_in(client, world.tokens["steward"])
+    page = client.get("/changes")
+    assert page.status_code == 200 and "person.created" in page.text and f'href="/persons/{world.ana}"' in page.text

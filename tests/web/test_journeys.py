@@ -97,8 +97,12 @@ def test_admin_sees_every_page_and_the_keyboard_skips_to_the_content(page: Page,
     secret, _ = create_token(live.store, Role.ADMIN, "second-admin")
     sign_in(page, secret)
     expect(page.get_by_label("Phone, email, name, handle or source id")).to_be_focused()
-    for name in ("Search", "Who is this?", "Review queue"):
+    for name in ("Search", "Who is this?", "Review queue", "Changes", "Admin"):
         expect(page.get_by_role("link", name=name)).to_be_visible()
+    page.get_by_role("link", name="Admin").click()
+    shot(page, "14-admin")
+    page.get_by_role("link", name="Changes").click()
+    shot(page, "15-changes")
     page.goto(f"/persons/{live.world.ana}")
     page.keyboard.press("Tab")
     expect(page.locator(".skip")).to_be_focused()

@@ -11,6 +11,7 @@ from typing import Any
 
 import numpy as np
 import numpy.typing as npt
+import pandas as pd
 from rapidfuzz import process
 from rapidfuzz.distance import OSA, JaroWinkler, Levenshtein
 
@@ -52,21 +53,15 @@ def _lengths(values: StrArray) -> IntArray:
     return np.fromiter(map(len, values), dtype=np.int64, count=len(values))
 
 
-def _pairwise_flags(a: StrArray, b: StrArray, mask: npt.NDArray[np.bool_], test: object) -> npt.NDArray[np.bool_]:
+def _pairwise_flags(a: StrArray, b: StrArray, mask: npt.NDArray[np.bool_], test: Any) -> npt.NDArray[np.bool_]:
     """Apply a pure two-string predicate once per distinct pair of values where mask holds."""
     out = np.zeros(len(a), dtype=bool)
     idx = np.flatnonzero(mask)
     if idx.size == 0:
         return out
-    cache: dict[tuple[str, str], bool] = {}
-    fn = test  # a callable (str, str) -> bool
-    for i in idx:
-        key = (a[i], b[i])
-        hit = cache.get(key)
-        if hit is None:
-            hit = bool(fn(*key))  # type: ignore[operator]
-            cache[key] = hit
-        out[i] = hit
+    codes, uniques = pd.factorize(a[idx] + "\x1f" + b[idx])
+    flags = np.fromiter((test(*u.split("\x1f", 1)) for u in uniques), dtype=bool, count=len(uniques))
+    out[idx] = flags[codes]
     return out
 
 

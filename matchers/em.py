@@ -3,9 +3,9 @@
 EM estimates m (how often a level happens within one person), u (how often between two different people
 among the candidate pairs) and the prior lambda on the candidate pairs. It starts from a plain agreement rule
 rather than a guessed m: started from a guess with u fixed from random pairs, EM drifts to "same surname" as
-the cluster it explains (blocked pairs share surnames). Random pairs still give each exact level's average u,
-the baseline of term-frequency adjustments. Identical level patterns are counted once with a weight, so EM
-runs over a few thousand patterns, not millions of pairs.
+the cluster it explains (blocked pairs share surnames). The value frequencies give each exact level's average
+u over random pairs (the sum of squared shares), the baseline of term-frequency adjustments. Identical level
+patterns are counted once with a weight, so EM runs over a few thousand patterns, not millions of pairs.
 """
 
 from __future__ import annotations
@@ -16,7 +16,8 @@ import numpy as np
 import numpy.typing as npt
 
 from matchers.comparisons import NULL, Comparison, Levels
-from matchers.model import ComparisonParams, LevelParams, MatchModel, level_counts
+from matchers.features import StrArray
+from matchers.model import ComparisonParams, LevelParams, MatchModel, exact_u, level_counts, tf_tables
 
 #: EM stops after this many rounds, or earlier when no m moves by more than EM_TOLERANCE.
 EM_MAX_ITERATIONS = 60
@@ -139,18 +140,24 @@ def build_model(
     )
 
 
-def train_em(comparisons: Sequence[Comparison], candidate_levels: Levels, random_levels: Levels) -> MatchModel:
-    """Train a model: m, u and the prior by EM on candidate pairs; random pairs give the exact levels' average u
-    that term-frequency adjustments are measured against."""
+def train_em(
+    comparisons: Sequence[Comparison], candidate_levels: Levels, tf_columns: dict[str, StrArray] | None = None
+) -> MatchModel:
+    """Train a model: m, u and the prior by EM on candidate pairs; term-frequency tables (and each exact level's
+    average u over random pairs, their baseline) from the given columns."""
     n_levels = [len(c.levels) for c in comparisons]
     m, u, prior, _ = expectation_maximisation(candidate_levels, n_levels)
     model = build_model(comparisons, m, u, prior, int(candidate_levels.shape[0]), "em")
-    random_u = level_shares(random_levels, n_levels)
+    if not tf_columns:
+        return model
+    tf, totals = tf_tables(tf_columns)
     params = [
-        c.model_copy(update={"tf_base_u": float(random_u[k][0])}) if c.tf_column else c
-        for k, c in enumerate(model.comparisons)
+        c.model_copy(update={"tf_base_u": exact_u(tf_columns[c.tf_column])})
+        if c.tf_column and c.tf_column in tf_columns
+        else c
+        for c in model.comparisons
     ]
-    return model.model_copy(update={"comparisons": params})
+    return model.model_copy(update={"comparisons": params, "tf": tf, "tf_records": totals})
 
 
 def train_from_labels(model: MatchModel, levels: Levels, labels: npt.NDArray[np.bool_]) -> MatchModel:

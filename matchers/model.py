@@ -161,6 +161,13 @@ def tf_tables(columns: dict[str, StrArray]) -> tuple[dict[str, dict[str, float]]
     return tables, totals
 
 
+def exact_u(values: StrArray) -> float:
+    """The chance that two random records (both knowing the column) share a value: sum of squared shares."""
+    counts = np.array(list(Counter(v for v in values if v).values()), dtype=np.float64)
+    total = counts.sum()
+    return float(((counts / total) ** 2).sum()) if total else 0.0
+
+
 def level_counts(
     levels: Levels, n_levels: Sequence[int], weights: npt.NDArray[np.float64] | None = None
 ) -> list[npt.NDArray[np.float64]]:

@@ -22,15 +22,23 @@ def fold(text: str) -> str:
 
 def clean_words(text: str | None) -> str:
     """Folded text with every run of non-alphanumerics turned into one space."""
-    if not text:
-        return ""
+    return _clean_words(text) if text else ""
+
+
+@lru_cache(maxsize=200_000)
+def _clean_words(text: str) -> str:
+    """clean_words of a non-empty text (cached: names and places repeat)."""
     return _NON_ALNUM.sub(" ", fold(text)).strip()
 
 
 def clean_name(text: str | None) -> str:
     """A folded name part of letters only (`O'Brien` -> `obrien`, `Mary-Ann` -> `maryann`)."""
-    if not text:
-        return ""
+    return _clean_name(text) if text else ""
+
+
+@lru_cache(maxsize=200_000)
+def _clean_name(text: str) -> str:
+    """clean_name of a non-empty text (cached)."""
     return _NON_ALPHA.sub("", fold(text))
 
 

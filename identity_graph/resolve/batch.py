@@ -6,6 +6,8 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+import numpy as np
+
 from identity_graph.persons import apply_clustering
 from identity_graph.resolve.blocking import Candidates, record_keys
 from identity_graph.resolve.clustering import GuardFinding, cluster
@@ -20,11 +22,12 @@ from identity_graph.resolve.pipeline import (
     record_facts,
     representatives,
 )
-from identity_graph.resolve.scoring import comparisons_for, score_pairs
+from identity_graph.resolve.scoring import comparisons_for, compute_levels, score_pairs
 from identity_graph.resolve.summary import Progress, ResolveSummary, no_progress
 from identity_graph.resolve.training import learn_placeholders, load_model, save_model, train_model
 from identity_graph.settings import MatchingSettings, Settings
 from identity_graph.store.protocol import GraphStore
+from matchers.comparisons import Levels
 from matchers.features import FeatureTable
 from matchers.model import MatchModel
 
@@ -77,14 +80,21 @@ def batch_state(store: GraphStore, ms: MatchingSettings, model: MatchModel | Non
 
 
 def train_store(
-    store: GraphStore, settings: Settings, *, progress: Progress | None = None, state: BatchState | None = None
+    store: GraphStore,
+    settings: Settings,
+    *,
+    progress: Progress | None = None,
+    state: BatchState | None = None,
+    levels: Levels | None = None,
 ) -> MatchModel:
-    """Train a new model by EM on the store's candidate pairs and save it in the store."""
+    """Train a new model by EM on the store's candidate pairs (their `levels` if computed) and save it."""
     report = progress or no_progress
     ms = settings.matching
     st = state or batch_state(store, ms, None, report)
     report("training", 0, 1)
-    model = train_model(st.table, st.postings, st.stats, st.reps.rows, st.cands.li, st.cands.ri, ms, st.placeholders)
+    model = train_model(
+        st.table, st.postings, st.stats, st.reps.rows, st.cands.li, st.cands.ri, ms, st.placeholders, levels
+    )
     save_model(store, model)
     return model
 
@@ -110,14 +120,18 @@ def resolve_all(
     summary.records = len(table)
     summary.candidate_pairs = int(st.cands.li.size)
     lap("features and blocking")
+    report("comparing", 0, 1)
+    li, ri = merge_pairs((st.cands.li, st.cands.ri), (st.reps.li, st.reps.ri), len(table))
+    computed = compute_levels(table, st.postings, st.stats, li, ri, comparisons_for(ms), ms)
+    lap("comparing")
     if model is None:
-        model = train_store(store, settings, progress=report, state=st)
+        identical = np.isin(li * len(table) + ri, st.reps.li * len(table) + st.reps.ri)
+        model = train_store(store, settings, progress=report, state=st, levels=computed[2][~identical])
         summary.trained = True
         lap("training")
     summary.model_version = model.version
     report("scoring", 0, 1)
-    li, ri = merge_pairs((st.cands.li, st.cands.ri), (st.reps.li, st.reps.ri), len(table))
-    scored = score_pairs(table, st.postings, st.stats, li, ri, model, ms)
+    scored = score_pairs(table, st.postings, st.stats, li, ri, model, ms, computed)
     edges = build_edges(scored, comparisons_for(ms))
     lap("scoring")
     report("writing links", 0, 1)

@@ -135,10 +135,11 @@ def score_pairs(
     ri: IntArray,
     model: MatchModel,
     settings: MatchingSettings,
+    computed: tuple[PairContext, Shared, Levels] | None = None,
 ) -> Scored:
-    """Levels, weights, probabilities and statuses of candidate pairs."""
+    """Levels (unless already `computed` for these pairs), weights, probabilities and statuses of pairs."""
     comparisons = comparisons_for(settings)
-    ctx, shared, levels = compute_levels(table, postings, stats, li, ri, comparisons, settings)
+    ctx, shared, levels = computed or compute_levels(table, postings, stats, li, ri, comparisons, settings)
     tf_values = {c.name: c.values(ctx) for c in comparisons if c.tf_column}
     weights = model.weights(levels, tf_values)
     total = weights.sum(axis=1) if len(li) else np.zeros(0, dtype=np.float32)

@@ -14,16 +14,13 @@ from identity_graph.resolve.identifiers import IdentifierStats
 from identity_graph.resolve.scoring import comparisons_for, compute_levels
 from identity_graph.settings import MatchingSettings
 from identity_graph.store.protocol import GraphStore
+from matchers.comparisons import Levels
 from matchers.em import train_em
 from matchers.features import FeatureTable, IntArray
-from matchers.model import MatchModel, ModelFormatError, tf_tables
+from matchers.model import MatchModel, ModelFormatError
 from matchers.names import known_given_names
 
 META_KEY = "match_model"
-#: Random record pairs compared to measure u (almost all of them are two different people).
-RANDOM_PAIRS = 300_000
-#: Seed of the random pairs, so that training the same data twice gives the same model.
-RANDOM_SEED = 20_240_601
 
 
 def learn_placeholders(table: FeatureTable, postings: Postings, min_identifiers: int) -> frozenset[str]:
@@ -41,18 +38,6 @@ def learn_placeholders(table: FeatureTable, postings: Postings, min_identifiers:
     )
 
 
-def random_pairs(rows: IntArray, count: int, seed: int = RANDOM_SEED) -> tuple[IntArray, IntArray]:
-    """Up to `count` random distinct pairs of the given rows (li < ri)."""
-    n = int(rows.size)
-    if n < 2:
-        return np.zeros(0, np.int64), np.zeros(0, np.int64)
-    rng = np.random.default_rng(seed)
-    a, b = rng.integers(0, n, count), rng.integers(0, n, count)
-    keep = a != b
-    li, ri = rows[a[keep]], rows[b[keep]]
-    return np.minimum(li, ri), np.maximum(li, ri)
-
-
 def train_model(
     table: FeatureTable,
     postings: Postings,
@@ -62,16 +47,15 @@ def train_model(
     ri: IntArray,
     settings: MatchingSettings,
     placeholders: frozenset[str] = frozenset(),
+    levels: Levels | None = None,
 ) -> MatchModel:
-    """Train by EM on candidate pairs of distinct records, u from random pairs, term frequencies from reps."""
+    """Train by EM on candidate pairs of distinct records (their `levels` if already computed); term
+    frequencies from the distinct records."""
     comparisons = comparisons_for(settings)
-    _, _, cand = compute_levels(table, postings, stats, li, ri, comparisons, settings)
-    rl, rr = random_pairs(reps, RANDOM_PAIRS)
-    _, _, rand = compute_levels(table, postings, stats, rl, rr, comparisons, settings)
-    model = train_em(comparisons, cand, rand)
+    cand = levels if levels is not None else compute_levels(table, postings, stats, li, ri, comparisons, settings)[2]
     columns = {c.tf_column: table.col(c.tf_column)[reps] for c in comparisons if c.tf_column}
-    tf, totals = tf_tables(columns)
-    return model.model_copy(update={"tf": tf, "tf_records": totals, "placeholders": sorted(placeholders)})
+    model = train_em(comparisons, cand, columns)
+    return model.model_copy(update={"placeholders": sorted(placeholders)})
 
 
 def load_model(store: GraphStore, settings: MatchingSettings) -> MatchModel | None:

@@ -9,7 +9,7 @@ import pytest
 
 from matchers.comparisons import NULL, default_comparisons
 from matchers.em import expectation_maximisation, train_em, train_from_labels
-from matchers.model import MatchModel, ModelFormatError, tf_tables
+from matchers.model import MatchModel, ModelFormatError, exact_u, tf_tables
 
 COMPARISONS = default_comparisons(0.88)
 N_LEVELS = [len(c.levels) for c in COMPARISONS]
@@ -41,8 +41,7 @@ def test_em_recovers_matches_and_prior() -> None:
 
 def test_trained_model_scores_matches_high() -> None:
     levels, labels = synthetic_levels(300, 2700)
-    rand, _ = synthetic_levels(0, 3000, seed=2)
-    model = train_em(COMPARISONS, levels, rand)
+    model = train_em(COMPARISONS, levels)
     prob = model.probability(model.weights(levels).sum(axis=1))
     predicted = prob >= 0.5
     assert (predicted == labels).mean() > 0.97
@@ -50,7 +49,7 @@ def test_trained_model_scores_matches_high() -> None:
 
 def test_json_round_trip_and_refusals() -> None:
     levels, _ = synthetic_levels(50, 450)
-    model = train_em(COMPARISONS, levels, levels)
+    model = train_em(COMPARISONS, levels)
     text = model.to_json()
     again = MatchModel.from_json(text)
     assert again == model
@@ -67,7 +66,7 @@ def test_json_round_trip_and_refusals() -> None:
 
 def test_weights_are_zero_for_unknown_and_clipped() -> None:
     levels, _ = synthetic_levels(50, 450)
-    model = train_em(COMPARISONS, levels, levels)
+    model = train_em(COMPARISONS, levels)
     row = np.full((1, len(COMPARISONS)), NULL, dtype=np.int8)
     assert float(model.weights(row).sum()) == 0.0
     assert all(abs(w).max() <= 24.0 for w in model.level_weights())
@@ -78,8 +77,9 @@ def test_term_frequency_makes_rare_surnames_count_more() -> None:
     tf, totals = tf_tables({"last": surnames})
     assert tf["last"]["smith"] == pytest.approx(0.5)
     assert totals["last"] == 100
+    assert exact_u(surnames) == pytest.approx(0.25 + 0.0004 + 48 * 0.0001)
     levels, _ = synthetic_levels(50, 450)
-    model = train_em(COMPARISONS, levels, levels).model_copy(update={"tf": tf, "tf_records": totals})
+    model = train_em(COMPARISONS, levels, {"last": surnames})
     k = [c.name for c in COMPARISONS].index("last_name")
     exact = np.full((2, len(COMPARISONS)), NULL, dtype=np.int8)
     exact[:, k] = 0
@@ -90,7 +90,7 @@ def test_term_frequency_makes_rare_surnames_count_more() -> None:
 
 def test_labels_move_m_towards_what_stewards_saw() -> None:
     levels, _ = synthetic_levels(100, 900)
-    model = train_em(COMPARISONS, levels, levels)
+    model = train_em(COMPARISONS, levels)
     k = [c.name for c in COMPARISONS].index("dob")
     judged = np.full((40, len(COMPARISONS)), NULL, dtype=np.int8)
     judged[:, k] = 2  # every pair the stewards called "same" had a one-digit dob difference

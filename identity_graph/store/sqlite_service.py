@@ -173,6 +173,11 @@ class SQLiteServiceMixin(SQLiteBase):
                 counts.interactions_deleted = self._delete_in(tx, "interactions", ("id",), only_theirs)
                 self._delete_in(tx, "participations", ("record_id",), ids)
                 counts.interactions_scrubbed = self._scrub_interactions(tx, shared, pattern)
+                mentioners = self._mentioning_records(tx, ident_ids, set(ids))
+                mentioned_in = sorted(set(self._erased_interactions(tx, mentioners)[0]) - set(touched))
+                counts.versions += self._delete_versions(tx, mentioners, mentioned_in)
+                counts.interactions_scrubbed += self._scrub_interactions(tx, mentioned_in, pattern)
+                counts.other["records_scrubbed"] = self._scrub_record_attributes(tx, mentioners, pattern)
                 self._delete_in(tx, "record_names", ("rowid",), ids)
                 self._delete_in(tx, "blocking_keys", ("record_id",), ids)
                 counts.events = self._delete_events(tx, person_id, ids)
@@ -308,6 +313,40 @@ class SQLiteServiceMixin(SQLiteBase):
                         new[3] = to_json(json.loads(new[3])) if _is_json(new[3]) else "{}"
                     sets = ", ".join(f"{c} = ?" for c in _INTERACTION_TEXT)
                     conn.execute(f"UPDATE interactions SET {sets} WHERE id = ?", (*new, row[0]))
+                    changed += 1
+        return changed
+
+    def _mentioning_records(self, conn: sqlite3.Connection, ident_ids: Sequence[int], erased: set[int]) -> list[int]:
+        """Other records that only mention an identifier of the erased ones that nobody else declares (a message
+        body quoting the erased person's phone): the text around that mention must be scrubbed too."""
+        links: list[tuple[int, int, str]] = []
+        for part in chunks(list(ident_ids)):
+            links.extend(
+                conn.execute(
+                    "SELECT identifier_id, record_id, strength FROM record_identifiers "
+                    f"WHERE identifier_id IN ({placeholders(len(part))})",
+                    part,
+                ).fetchall()
+            )
+        declared = {i for i, r, strength in links if r not in erased and strength == "declared"}
+        return sorted({r for i, r, strength in links if r not in erased and i not in declared})
+
+    def _scrub_record_attributes(
+        self, conn: sqlite3.Connection, ids: Sequence[int], pattern: re.Pattern[str] | None
+    ) -> int:
+        """Replace the erased terms in the free-text attributes (a bio, a note) of other records."""
+        if pattern is None:
+            return 0
+        changed = 0
+        for part in chunks(list(ids)):
+            for rid, text in conn.execute(
+                f"SELECT id, attributes FROM records WHERE id IN ({placeholders(len(part))})", part
+            ).fetchall():
+                new = scrub_text(text, pattern)
+                if new != text:
+                    conn.execute(
+                        "UPDATE records SET attributes = ? WHERE id = ?", (new if _is_json(new) else "{}", rid)
+                    )
                     changed += 1
         return changed
 

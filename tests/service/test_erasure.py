@@ -15,7 +15,7 @@ from identity_graph.model import Channel, Direction, Interaction, Participation,
 from identity_graph.persons import apply_clustering
 from identity_graph.settings import Settings
 from identity_graph.store import SQLiteStore, TimelineQuery, open_store
-from tests.factories import T0, prepared, record
+from tests.factories import T0, interaction, prepared, record
 from tests.service.conftest import bearer
 from tests.service.world import ANA_PII, World, build_world
 
@@ -164,3 +164,22 @@ def test_reloading_a_shared_interaction_keeps_it_scrubbed(world_store: tuple[SQL
     assert store.query("SELECT subject FROM interactions WHERE source_id = 'm-2'")[0]["subject"] == (
         "Meeting with [erased] and Bob"
     )
+
+
+def test_someone_else_quoting_their_phone_is_scrubbed(tmp_path: Path) -> None:
+    store = open_store(tmp_path / "quote.db")
+    ana = record("q-1", "Ana", "Lima", phone="+1 415 555 0134")
+    bob = record("q-2", "Bob", "Stone", email="bob@example.org", mentioned_phone="415-555-0134")
+    bob = bob.model_copy(update={"attributes": {"bio": "friend of Ana Lima, 415-555-0134"}})
+    note = interaction("n-1", bob, channel=Channel.EMAIL, role=Role.SENDER, subject="call Ana Lima at 415-555-0134")
+    store.upsert_batch([prepared(ana), prepared(bob)], [note])
+    ids = [r.id for r in (store.find_record("crm", "q-1"), store.find_record("crm", "q-2")) if r is not None]
+    apply_clustering(store, [[ids[0]], [ids[1]]], "test")
+    erase_person(store, store.assignments([ids[0]])[ids[0]], Settings(db=store.path))
+    assert store.query("SELECT subject FROM interactions")[0]["subject"] == "call [erased] at [erased]"
+    bob_now = store.find_record("crm", "q-2")
+    assert bob_now is not None and bob_now.attributes == {"bio": "friend of [erased], [erased]"}
+    assert [c.identifier.value for c in bob_now.claimed] == ["bob@example.org"]
+    path = store.path
+    store.close()
+    assert _table_hits(path, ("Ana", "Lima", "4155550134", "415-555-0134")) == []

@@ -165,7 +165,7 @@ class FirstNameComparison(Comparison):
 
 @dataclass(frozen=True)
 class LastNameComparison(Comparison):
-    """Last names: exact, very similar, similar, else."""
+    """Last names: exact, very similar, similar, initial (`Carol P.`), else."""
 
     fuzzy: float = 0.88
 
@@ -179,7 +179,9 @@ class LastNameComparison(Comparison):
         a, b = self.values(ctx)
         known = (a != "") & (b != "")
         sim = similarity(a, b)
-        return _ladder([known & (a == b), sim >= NAME_FUZZY_HIGH, sim >= self.fuzzy], known)
+        short = (_lengths(a) == 1) | (_lengths(b) == 1)
+        initial = _pairwise_flags(a, b, known & short, is_initial_of)
+        return _ladder([known & (a == b), sim >= NAME_FUZZY_HIGH, sim >= self.fuzzy, initial], known)
 
 
 @dataclass(frozen=True)
@@ -274,7 +276,8 @@ class IdentifierComparison(Comparison):
 
 @dataclass(frozen=True)
 class UsernameComparison(Comparison):
-    """A social handle against an email's local part (`x:lanisandoval` / `lani.sandoval@...`)."""
+    """A social handle against the other side's email user (`x:lanisandoval` / `lani.sandoval@...`: exact, or
+    a cut-off prefix) or name (`x:lhicks` / Linda Hicks: name; a namesake's would agree too), similar, else."""
 
     fuzzy: float = NAME_FUZZY_HIGH
 
@@ -285,12 +288,47 @@ class UsernameComparison(Comparison):
         use_right = (hl == "") | (er == "")
         return np.where(use_right, el, hl), np.where(use_right, hr, er)
 
+    def _name_forms(self, ctx: PairContext, side: str) -> list[StrArray]:
+        """How people turn a name into a user name: firstlast, lastfirst, flast, firstl."""
+        first, last = (
+            (ctx.left("first"), ctx.left("last")) if side == "left" else (ctx.right("first"), ctx.right("last"))
+        )
+        both = (first != "") & (last != "") & (_lengths(last) > 1)
+        f0 = np.array([f[:1] for f in first], dtype=object)
+        l0 = np.array([x[:1] for x in last], dtype=object)
+        return [np.where(both, a + b, "") for a, b in ((first, last), (last, first), (f0, last), (first, l0))]
+
     def compute(self, ctx: PairContext) -> Levels:
-        """Levels of the handle/email-user comparison."""
-        a, b = self.values(ctx)
-        known = (a != "") & (b != "")
-        sim = similarity(a, b)
-        return _ladder([known & (a == b), sim >= self.fuzzy], known)
+        """Levels: the best agreement of a handle with the other side's email user or name forms."""
+        hl, hr = ctx.left("user_handle"), ctx.right("user_handle")
+        names = [(hl, form) for form in self._name_forms(ctx, "right")]
+        names += [(hr, form) for form in self._name_forms(ctx, "left")]
+        known = np.zeros(len(ctx), dtype=bool)
+        agree = {"email": np.zeros(len(ctx), dtype=bool), "name": np.zeros(len(ctx), dtype=bool)}
+        best = np.zeros(len(ctx), dtype=np.float32)
+        for kind, pairs in (("email", [self.values(ctx)]), ("name", names)):
+            for a, b in pairs:
+                ok = (a != "") & (b != "")
+                known |= ok
+                agree[kind] |= ok & ((a == b) | _cut_off(a, b))
+                best = np.maximum(best, np.where(ok, similarity(a, b), 0.0))
+        return _ladder([agree["email"], agree["name"], best >= self.fuzzy], known)
+
+
+#: A user name cut off by a platform's length limit still counts as equal from this many letters on.
+CUT_OFF_MIN = 8
+
+
+def _cut_off(a: StrArray, b: StrArray) -> npt.NDArray[np.bool_]:
+    """One of two user names is a prefix of the other, at least CUT_OFF_MIN letters long."""
+    return np.fromiter(
+        (
+            min(len(x), len(y)) >= CUT_OFF_MIN and (x.startswith(y) or y.startswith(x))
+            for x, y in zip(a, b, strict=True)
+        ),
+        dtype=bool,
+        count=len(a),
+    )
 
 
 IDENTIFIER_LEVELS = ("personal", "household", "mentioned", "near", "different")
@@ -307,7 +345,8 @@ def default_comparisons(name_similarity: float) -> tuple[Comparison, ...]:
         ),
         FirstNameComparison("first_name", "first name", names, tf_column="first", fuzzy=name_similarity),
         LastNameComparison(
-            "last_name", "last name", ("exact", "very_similar", "similar", "else"), "last", fuzzy=name_similarity
+            "last_name", "last name", ("exact", "very_similar", "similar", "initial", "else"), "last",
+            fuzzy=name_similarity,
         ),
         DateComparison("dob", "dob", ("exact", "swapped", "one_digit", "else")),
         PlaceComparison("street", "street", ("exact", "similar", "else"), column="street"),
@@ -315,7 +354,7 @@ def default_comparisons(name_similarity: float) -> tuple[Comparison, ...]:
         PlaceComparison("postcode", "postcode", ("exact", "one_edit", "else"), "postcode", column="postcode",
                         fuzzy=None, max_edits=1),
         PlaceComparison("state", "state", ("exact", "else"), column="state", fuzzy=None),
-        UsernameComparison("username", "handle / email user", ("exact", "similar", "else")),
+        UsernameComparison("username", "handle / email user", ("exact", "name", "similar", "else")),
     )  # fmt: skip
 
 

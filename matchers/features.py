@@ -43,7 +43,7 @@ class FeatureRow:
     handle: str = ""
     crm: str = ""
     signature: str = ""  # every field and identifier: equal signatures mean identical records
-    business: str = ""  # "1" when the record's name was a company's (a business line's caller-ID)
+    business: str = ""  # "1" when the record's name was a company's or a family's (a shared line or mailbox)
     user_handle: str = ""  # the handle's letters (`x:Lani_Sandoval` -> `lanisandoval`)
     user_email: str = ""  # the email's local part's letters (`lani.sandoval2@..` -> `lanisandoval`)
 

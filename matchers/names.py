@@ -97,12 +97,16 @@ def placeholder_names() -> frozenset[str]:
     return frozenset(_data_lines(PLACEHOLDER_NAMES))
 
 
+def is_family_name(full: str) -> bool:
+    """True when a name is a household's (`The Wells`, `Wells Family`, `Tom & Anna Wells`)."""
+    words = clean_words(full).split()
+    return bool(words) and (words[0] == "the" or "family" in words or "and" in words or "&" in full)
+
+
 def is_placeholder(full: str) -> bool:
     """True when a name is no single person's: a placeholder, digits (`CALLER 0042`), a family (`The Wells`)."""
     folded = clean_words(full)
-    words = folded.split()
-    family = bool(words) and (words[0] == "the" or "family" in words or "and" in words or "&" in full)
-    return family or folded in placeholder_names() or any(c.isdigit() for c in folded)
+    return is_family_name(full) or folded in placeholder_names() or any(c.isdigit() for c in folded)
 
 
 @lru_cache(maxsize=200_000)

@@ -12,7 +12,7 @@ from identity_graph.model import RecordKind, StoredRecord, Strength
 from matchers.addresses import normalize_address
 from matchers.dates import date_key
 from matchers.features import IDENTIFIER_KINDS, FeatureRow, FeatureTable, IntArray
-from matchers.names import has_given_name, is_company_name, parse_name
+from matchers.names import has_given_name, is_company_name, is_family_name, parse_name
 from matchers.text import fold
 
 #: Records read from the store per batch.
@@ -38,7 +38,7 @@ class Postings:
 def feature_row(record: StoredRecord, placeholders: frozenset[str] = frozenset()) -> FeatureRow:
     """Normalize one stored record's fields into a FeatureRow."""
     name = parse_name(record.first_name, record.middle_name, record.last_name, record.full_name)
-    business = False
+    business = is_family_name(record.display_name())  # a family's mailbox or line: several people use it
     if record.kind is RecordKind.CALL_PARTY and not name.empty:
         business = is_company_name(record.display_name())
         if business or not has_given_name(name):

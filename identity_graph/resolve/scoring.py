@@ -37,7 +37,8 @@ STATUS_NONE, STATUS_REVIEW, STATUS_AUTO = 0, 1, 2
 CONFLICT_LEVELS = {"first_name": "else", "dob": "else"}
 #: Levels that anchor a link in something beyond names: without one of them (names alone, or names with a
 #: city) two namesakes would be linked, so such a pair goes to review at most. The same postcode and city
-#: together also anchor (namesakes in one postcode are rare).
+#: together also anchor (namesakes in one postcode are rare), and so does a handle made of the other side's
+#: name together with the same city.
 ANCHOR_LEVELS = {
     "phone": ("personal", "household"),
     "email": ("personal", "household"),
@@ -121,10 +122,10 @@ def anchored(levels: Levels, comparisons: tuple[Comparison, ...]) -> npt.NDArray
     for k, comp in enumerate(comparisons):
         for name in ANCHOR_LEVELS.get(comp.name, ()):
             out |= levels[:, k] == comp.levels.index(name)
-    same_place = at_level(levels, comparisons, "postcode", "exact") & (
-        at_level(levels, comparisons, "city", "exact") | at_level(levels, comparisons, "city", "similar")
-    )
-    return out | same_place
+    city = at_level(levels, comparisons, "city", "exact") | at_level(levels, comparisons, "city", "similar")
+    same_place = at_level(levels, comparisons, "postcode", "exact") & city
+    handle_here = at_level(levels, comparisons, "username", "name") & city  # `x:lhicks` in Austin: Linda Hicks
+    return out | same_place | handle_here
 
 
 def score_pairs(

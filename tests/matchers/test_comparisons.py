@@ -62,6 +62,7 @@ def test_first_name(left: tuple[str, str], right: tuple[str, str], expected: str
         ("johnston", "johnson", "very_similar"),
         ("meyer", "meier", "similar"),
         ("smith", "jones", "else"),
+        ("p", "patterson", "initial"),
         ("", "jones", "null"),
     ],
 )
@@ -125,9 +126,13 @@ def test_identifier(share: int, left: str, right: str, expected: str) -> None:
     [
         (row(user_handle="lanisandoval"), row(user_email="lanisandoval"), "exact"),
         (row(user_email="lanisandoval"), row(user_handle="lanisandoval"), "exact"),
-        (row(user_handle="lanisandoval"), row(user_email="lanisandovall"), "similar"),
+        (row(user_handle="lanisandoval"), row(user_email="lanisandovel"), "similar"),
         (row(user_handle="riverretro"), row(user_email="cynthiasanchez"), "else"),
         (row(user_handle="riverretro"), row(user_handle="riverretro"), "null"),  # handles: the handle comparison
+        (row(user_handle="lhicks"), row(first="linda", last="hicks"), "name"),
+        (row(first="carol", last="patterson"), row(user_handle="carolpatter"), "name"),  # cut off at 11
+        (row(user_handle="hickslinda"), row(first="linda", last="hicks"), "name"),
+        (row(user_handle="carolpaterson"), row(first="carol", last="patterson"), "similar"),
     ],
 )
 def test_username(left: FeatureRow, right: FeatureRow, expected: str) -> None:
@@ -148,7 +153,7 @@ def test_compare_all_gives_one_column_per_comparison() -> None:
     [
         ("first_name", 1, "bob", "robert", "first name Bob ~ Robert (nickname)"),
         ("first_name", 0, "bob", "bob", "first name Bob matches"),
-        ("last_name", 3, "smith", "jones", "last name Smith ≠ Jones"),
+        ("last_name", 4, "smith", "jones", "last name Smith ≠ Jones"),
         ("dob", 0, "19800304", "19800304", "dob matches"),
         ("phone", 0, "+1 415-555-0134", "+1 415-555-0134", "phone +1 415-555-0134 matches"),
         ("email", 4, "a@x.org", "b@y.org", "different emails"),

@@ -104,6 +104,7 @@ def create_app(settings: Settings, store: GraphStore | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        """Close the store on shutdown when the app opened it."""
         yield
         if owned:
             app.state.store.close()

@@ -35,14 +35,15 @@ from matchers.model import MatchModel
 STATUS_NONE, STATUS_REVIEW, STATUS_AUTO = 0, 1, 2
 #: Comparisons whose worst level is a strong conflict (two different people), and that level's name.
 CONFLICT_LEVELS = {"first_name": "else", "dob": "else"}
-#: Levels that anchor a link in something beyond names: without one of them (names alone, or names with a
+#: Levels that anchor a link in something beyond names (a mentioned identifier anchors, but the rest of the
+#: evidence must still reach auto-link without it): without one of them (names alone, or names with a
 #: city) two namesakes would be linked, so such a pair goes to review at most. The same postcode and city
 #: together also anchor (namesakes in one postcode are rare), and so does a handle made of the other side's
 #: name together with the same city.
 ANCHOR_LEVELS = {
-    "phone": ("personal", "household"),
-    "email": ("personal", "household"),
-    "handle": ("personal", "household"),
+    "phone": ("personal", "household", "mentioned"),
+    "email": ("personal", "household", "mentioned"),
+    "handle": ("personal", "household", "mentioned"),
     "crm": ("personal", "household", "near"),
     "dob": ("exact", "swapped", "one_digit"),
     "street": ("exact", "similar"),

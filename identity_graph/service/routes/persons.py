@@ -13,14 +13,14 @@ from identity_graph.model import MatchEdge, Profile, TimelineItem
 from identity_graph.profile import build_profile, why_linked
 from identity_graph.service import audit
 from identity_graph.service.deps import EraseCaller, ReadCaller, SettingsDep, StoreDep
-from identity_graph.service.queries import timeline_query
+from identity_graph.service.queries import MAX_PAGE, timeline_query
 
 router = APIRouter(prefix="/persons", tags=["persons"])
 
 Channels = Annotated[list[str], Query(description="only these channels (repeat the parameter)")]
 Day = Annotated[str | None, Query(description="YYYY-MM-DD")]
 Page = Annotated[int, Query(ge=1, description="page number, from 1")]
-Limit = Annotated[int | None, Query(ge=1, le=1000, description="items per page")]
+Limit = Annotated[int | None, Query(ge=1, le=MAX_PAGE, description="items per page")]
 
 
 class TimelinePage(BaseModel):

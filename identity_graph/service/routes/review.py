@@ -18,8 +18,12 @@ from identity_graph.steward.split import split_person, unmerge_record
 
 router = APIRouter(tags=["review"])
 
-#: Most queue items one request returns.
+#: Most queue items one request returns, and how many when not asked.
 MAX_QUEUE = 500
+DEFAULT_QUEUE = 50
+#: Most change-feed events one request returns, and how many when not asked.
+MAX_EVENTS = 10_000
+DEFAULT_EVENTS = 1000
 
 
 class DecisionIn(BaseModel):
@@ -57,7 +61,7 @@ def get_queue(
     caller: ReviewCaller,
     store: StoreDep,
     settings: SettingsDep,
-    limit: Annotated[int, Query(ge=1, le=MAX_QUEUE)] = 50,
+    limit: Annotated[int, Query(ge=1, le=MAX_QUEUE)] = DEFAULT_QUEUE,
 ) -> list[ReviewItem]:
     """Undecided review-band pairs and chain-guard reports, ranked by impact."""
     return build_queue(store, settings.steward, limit=limit)
@@ -114,7 +118,7 @@ def get_changes(
     caller: ReviewCaller,
     store: StoreDep,
     since: Annotated[str | None, Query(description="an event id, a time, or a span like 2h")] = None,
-    limit: Annotated[int, Query(ge=1, le=10_000)] = 1000,
+    limit: Annotated[int, Query(ge=1, le=MAX_EVENTS)] = DEFAULT_EVENTS,
 ) -> list[ChangeEvent]:
     """Person created / merged / split / erased and record attached / detached events, oldest first."""
     start = parse_since(since)

@@ -1,4 +1,4 @@
-"""Commands of the service: `serve`, `token create|list|revoke`, and `erase --person N`."""
+"""Commands of the service: `serve`, `token create|list|revoke`, `erase --person N` and `audit`."""
 
 from __future__ import annotations
 
@@ -14,6 +14,8 @@ from identity_graph.service.auth import Role, create_token, parse_role, revoke
 
 #: The audit log's actor for actions taken at the command line (whoever has the store file).
 CLI_ACTOR = "cli"
+#: Audit entries `idgraph audit` shows when not told.
+AUDIT_LIMIT = 50
 
 token_app = typer.Typer(help="Create, list and revoke API tokens (roles: agent, social, steward, admin).")
 app.add_typer(token_app, name="token")
@@ -89,3 +91,18 @@ def erase(
     )
     counts = ", ".join(f"{k.replace('_', ' ')} {v}" for k, v in result.counts.as_dict().items() if v)
     console.print(f"person {result.person_id} erased: {counts}")
+
+
+@app.command("audit")
+def audit_log(
+    ctx: typer.Context,
+    target: Annotated[str | None, typer.Option(help="Only entries about this target, e.g. person:12.")] = None,
+    limit: Annotated[int, typer.Option(min=1, help="How many entries, newest first.")] = AUDIT_LIMIT,
+) -> None:
+    """Show the audit log, newest first: who read or changed what, and when (ids only)."""
+    table = Table(title="audit log")
+    for col in ("id", "at", "actor", "action", "target", "detail"):
+        table.add_column(col)
+    for e in state(ctx).store().audit_entries(limit, None, target):
+        table.add_row(str(e.id), e.at.isoformat(timespec="seconds"), e.actor, e.action, e.target, e.detail)
+    console.print(table)

@@ -66,7 +66,20 @@ def test_erase_asks_before_acting(tmp_path: Path) -> None:
     store.close()
 
 
+def test_audit_shows_the_newest_entries(tmp_path: Path) -> None:
+    db, ana = _world_db(tmp_path)
+    runner.invoke(app, ["--db", str(db), "erase", "--person", str(ana), "--yes"])
+    result = runner.invoke(app, ["--db", str(db), "audit", "--target", f"person:{ana}"])
+    assert result.exit_code == 0 and "person.erase" in result.stdout and "cli" in result.stdout
+
+
 def test_serve_and_token_have_help() -> None:
-    for args in (["serve", "--help"], ["token", "--help"], ["token", "create", "--help"], ["erase", "--help"]):
+    for args in (
+        ["serve", "--help"],
+        ["token", "--help"],
+        ["token", "create", "--help"],
+        ["erase", "--help"],
+        ["audit", "--help"],
+    ):
         result = runner.invoke(app, args)
         assert result.exit_code == 0 and "Usage" in result.stdout

@@ -27,6 +27,8 @@ FloatArray = npt.NDArray[np.float32]
 NAME_FUZZY_HIGH = 0.94
 #: A swapped first/last name is taken when the crossed similarity beats the straight one by this much.
 SWAP_MARGIN = 0.15
+#: String similarity runs on all cores from this many pairs on.
+PARALLEL_PAIRS = 20_000
 #: Similarity (normalized Indel/Levenshtein) for a fuzzy street or city agreement.
 PLACE_FUZZY = 0.85
 
@@ -38,7 +40,8 @@ def similarity(a: StrArray, b: StrArray, scorer: Any = JaroWinkler.normalized_si
     """Element-wise string similarity of two equal-length arrays, in one rapidfuzz batch call."""
     if len(a) == 0:
         return np.zeros(0, dtype=np.float32)
-    return np.asarray(process.cpdist(list(a), list(b), scorer=scorer, workers=-1, dtype=np.float32))
+    workers = -1 if len(a) >= PARALLEL_PAIRS else 1  # starting threads costs more than a few pairs take
+    return np.asarray(process.cpdist(list(a), list(b), scorer=scorer, workers=workers, dtype=np.float32))
 
 
 def _known_similarity(a: StrArray, b: StrArray) -> FloatArray:

@@ -34,6 +34,8 @@ from matchers.model import MatchModel
 
 def store_guard_reports(store: GraphStore, findings: Sequence[GuardFinding]) -> int:
     """Add the guard's findings that are not already open; returns how many were added."""
+    if not findings:
+        return 0
     open_ = {(r.record_ids, r.reason) for r in store.guard_reports(open_only=True)}
     new = [(f.record_ids, f.reason) for f in findings if (f.record_ids, f.reason) not in open_]
     if new:

@@ -19,16 +19,16 @@ from identity_graph.resolve.batch import resolve_all, store_guard_reports
 from identity_graph.resolve.blocking import KEY_PASSES, record_keys
 from identity_graph.resolve.clustering import cluster
 from identity_graph.resolve.edges import build_edges
-from identity_graph.resolve.features import build_features
+from identity_graph.resolve.features import Postings, build_features
 from identity_graph.resolve.identifiers import IDENT_SAMPLE, IdentifierStats, identifier_stats
-from identity_graph.resolve.pipeline import keys_for_store, record_facts
+from identity_graph.resolve.pipeline import keys_for_store, record_facts, representatives
 from identity_graph.resolve.scoring import comparisons_for, score_pairs
 from identity_graph.resolve.summary import ResolveSummary
 from identity_graph.resolve.training import load_model
 from identity_graph.settings import MatchingSettings, Settings
 from identity_graph.store.protocol import GraphStore
 from matchers.comparisons import SHARE_CROWD
-from matchers.features import IDENTIFIER_KINDS
+from matchers.features import IDENTIFIER_KINDS, FeatureTable
 
 #: The scope of a re-clustering is widened at most this many times (components are small in practice).
 MAX_SCOPE_ROUNDS = 50
@@ -94,19 +94,23 @@ def resolve_records(
     if not targets:
         return summary
     cands, holders = _candidates(store, targets, placeholders, ms)
-    affected = _stats_changed(store, targets, holders, placeholders, ms)
-    if affected:
+    table, postings, stats = _features(store, targets, cands, holders, placeholders, ms)
+    twins = _identical_to(table, postings, stats, {t.id for t in targets}, crowd)
+    affected = _stats_changed(store, [t for t in targets if t.id not in twins], holders, placeholders, ms)
+    if affected - {t.id for t in targets}:
         extra = store.get_records(sorted(affected - {t.id for t in targets}))
         more, more_holders = _candidates(store, extra, placeholders, ms)
         cands.update(more)
         holders.update(more_holders)
         targets = [*targets, *extra]
+        table, postings, stats = _features(store, targets, cands, holders, placeholders, ms)
     target_ids = {t.id for t in targets}
-    found = {i for f in cands.values() for i in f.by_key} | {h for hs in holders.values() for h in hs}
-    table, postings = build_features([store.get_records(sorted(target_ids | found))], placeholders)
-    stats = identifier_stats(table, postings, ms.name_similarity)
     pos = {int(r): i for i, r in enumerate(table.record_id)}
-    pairs = [(pos[t], pos[c]) for t in sorted(cands) for c in sorted(cands[t].ids(stats, crowd, t))]
+    pairs = [
+        (pos[t], pos[c])
+        for t in sorted(cands)
+        for c in ([twins[t]] if t in twins else sorted(cands[t].ids(stats, crowd, t)))
+    ]
     li = np.array([min(p) for p in pairs], dtype=np.int64)
     ri = np.array([max(p) for p in pairs], dtype=np.int64)
     if li.size:
@@ -129,6 +133,34 @@ def resolve_records(
     return summary
 
 
+def _features(
+    store: GraphStore,
+    targets: Sequence[StoredRecord],
+    cands: dict[int, _Found],
+    holders: dict[str, list[int]],
+    placeholders: frozenset[str],
+    ms: MatchingSettings,
+) -> tuple[FeatureTable, Postings, IdentifierStats]:
+    """Features of the targets, their candidates and their identifiers' holders, and identifier stats."""
+    found = {i for f in cands.values() for i in f.by_key} | {h for hs in holders.values() for h in hs}
+    table, postings = build_features([store.get_records(sorted({t.id for t in targets} | found))], placeholders)
+    return table, postings, identifier_stats(table, postings, ms.name_similarity)
+
+
+def _identical_to(
+    table: FeatureTable, postings: Postings, stats: IdentifierStats, targets: set[int], crowd: int
+) -> dict[int, int]:
+    """Targets identical to an older record (batch collapses them onto it): target id -> that record's id."""
+    reps = representatives(table, postings, stats, crowd)
+    rid = table.record_id
+    out = {}
+    for i, r in enumerate(rid):
+        rep = int(reps.rep_of[i])
+        if int(r) in targets and rep != i:
+            out[int(r)] = int(rid[rep])
+    return out
+
+
 def _stats_changed(
     store: GraphStore,
     targets: Sequence[StoredRecord],
@@ -138,7 +170,7 @@ def _stats_changed(
 ) -> set[int]:
     """Holders of identifiers whose share code the target records change (their older pairs are rescored)."""
     sample = sorted({h for hs in holders.values() for h in hs})
-    if not sample:
+    if not sample or not targets:
         return set()
     records = store.get_records(sample)
     target_ids = {t.id for t in targets}

@@ -8,7 +8,6 @@ import typer
 from rich.table import Table
 
 from identity_graph.cli.app import app, console, err_console, state
-from identity_graph.erasure import erase_person
 from identity_graph.service import audit
 from identity_graph.service.auth import Role, create_token, parse_role, revoke
 
@@ -80,6 +79,8 @@ def erase(
     yes: Annotated[bool, typer.Option("--yes", help="Do not ask for confirmation.")] = False,
 ) -> None:
     """Erase a person everywhere (records, identifiers, interactions, decisions), leaving tombstones."""
+    from identity_graph.erasure import erase_person  # loads the matcher's feature code: only when erasing
+
     st = state(ctx)
     if not yes:
         typer.confirm(f"Erase person {person} and everything only they hold? This cannot be undone", abort=True)

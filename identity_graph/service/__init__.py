@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from identity_graph.service.app import create_app
-    from identity_graph.service.serve import serve
+    from identity_graph.service.runner import serve
 
 __all__ = ["create_app", "serve"]
 
@@ -22,7 +22,7 @@ def __getattr__(name: str) -> Any:
 
         return create_app
     if name == "serve":
-        from identity_graph.service.serve import serve
+        from identity_graph.service.runner import serve
 
         return serve
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -83,3 +83,10 @@ def test_serve_and_token_have_help() -> None:
     ):
         result = runner.invoke(app, args)
         assert result.exit_code == 0 and "Usage" in result.stdout
+
+
+def test_the_service_package_exports_functions() -> None:
+    from identity_graph.service import create_app, serve
+
+    assert callable(serve) and serve.__name__ == "serve"
+    assert callable(create_app) and create_app.__name__ == "create_app"

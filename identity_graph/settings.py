@@ -66,6 +66,11 @@ class MatchingSettings(BaseModel):
         description="a full name seen with this many distinct identifiers, and no known given name, "
         "is a placeholder (e.g. WIRELESS CALLER)",
     )
+    first_name_conflict_needs_id: bool = Field(
+        True,
+        description="records whose first names conflict link automatically only through a shared CRM or "
+        "national id (keeps twins with one birthday apart; costs recall on data with replaced first names)",
+    )
 
 
 class ProfileSettings(BaseModel):

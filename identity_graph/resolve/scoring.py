@@ -158,7 +158,8 @@ def score_pairs(
     first_conflict = at_level(levels, comparisons, "first_name", CONFLICT_LEVELS["first_name"])
     own_id = at_level(levels, comparisons, "crm", "personal") | at_level(levels, comparisons, "crm", "near")
     # different first names: twins share surname, dob, address and phone; only a personal id outweighs that
-    vetoed = (first_conflict & ~own_id) | (conflict & (person < auto_weight))
+    twins = first_conflict & ~own_id if settings.first_name_conflict_needs_id else np.zeros(len(li), dtype=bool)
+    vetoed = twins | (conflict & (person < auto_weight))
     anchorless = ~anchored(levels, comparisons)
     status = np.full(len(li), STATUS_NONE, dtype=np.int8)
     status[prob >= settings.review] = STATUS_REVIEW

@@ -20,6 +20,13 @@ from matchers.names import canonical_first
 KEY_PASSES = (
     "name_dob", "name_postcode", "name_city", "first_dob", "full_name", "last_street", "dob_postcode", "dob_street",
 )  # fmt: skip
+#: Keys of one shared namespace: a handle, an email user and a name written as a user name all meet there
+#: (`x:lanisandoval`, `lani.sandoval@...`, Lani Sandoval); blocked together as one pass.
+USER_KEYS = ("user_handle", "user_email", "user_name")
+#: Every key the store indexes for real-time lookups.
+STORED_KEYS = (*KEY_PASSES, *USER_KEYS)
+#: A name written as a user name needs at least this many letters to be a key (`lili` would block too much).
+MIN_USER_KEY = 8
 #: Each pass's largest blocks shown by `blocking-report`.
 REPORT_TOP_BLOCKS = 5
 
@@ -79,6 +86,12 @@ def record_keys(table: FeatureTable) -> dict[str, list[str]]:
         "last_street": key("ls", p_last, street),
         "dob_postcode": key("dp", dob, post),
         "dob_street": key("ds", dob, street),
+        "user_handle": [f"u:{u}" if len(u) >= MIN_USER_KEY else "" for u in table.col("user_handle")],
+        "user_email": [f"u:{u}" if len(u) >= MIN_USER_KEY else "" for u in table.col("user_email")],
+        "user_name": [
+            f"u:{f}{x}" if f and len(x) > 1 and len(f) + len(x) >= MIN_USER_KEY else ""
+            for f, x in zip(table.col("first"), table.col("last"), strict=True)
+        ],
     }
 
 
@@ -135,6 +148,29 @@ def key_pairs(keys: list[str], rows: IntArray, max_block: int, stats: PassStats)
     sub = codes[rows]
     sub[(sub >= 0) & big[np.maximum(sub, 0)]] = -1
     return block_pairs(sub, rows.astype(np.int64), max_block, stats)
+
+
+def multi_key_pairs(
+    key_lists: list[list[str]], rows: IntArray, max_block: int, stats: PassStats
+) -> tuple[IntArray, IntArray]:
+    """Pairs of the given rows sharing a key from any of several key lists (one namespace)."""
+    flat = np.asarray([k for keys in key_lists for k in keys], dtype=object)
+    owner = np.tile(np.arange(len(key_lists[0]), dtype=np.int64), len(key_lists))
+    codes, labels = pd.factorize(flat)
+    codes = np.asarray(codes, dtype=np.int64)
+    empty = [i for i, label in enumerate(labels) if label == ""]
+    if empty:
+        codes[codes == empty[0]] = -1
+    pairs = pd.DataFrame({"code": codes, "row": owner}).drop_duplicates()
+    pairs = pairs[pairs["code"] >= 0]
+    sizes = np.bincount(pairs["code"].to_numpy(), minlength=len(labels))
+    big = sizes > max_block
+    stats.skipped_blocks += int(big.sum())
+    stats.skipped_records += int(sizes[big].sum())
+    wanted = np.zeros(len(key_lists[0]), dtype=bool)
+    wanted[rows] = True
+    keep = pairs[wanted[pairs["row"].to_numpy()] & ~big[pairs["code"].to_numpy()]]
+    return block_pairs(keep["code"].to_numpy(), keep["row"].to_numpy(), max_block, stats)
 
 
 def sorted_neighbourhood(

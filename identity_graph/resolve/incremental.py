@@ -16,7 +16,7 @@ import numpy as np
 from identity_graph.model import Identifier, MatchStatus, StoredRecord, Verdict
 from identity_graph.persons import apply_clustering
 from identity_graph.resolve.batch import resolve_all, store_guard_reports
-from identity_graph.resolve.blocking import KEY_PASSES, record_keys
+from identity_graph.resolve.blocking import STORED_KEYS, record_keys
 from identity_graph.resolve.clustering import cluster
 from identity_graph.resolve.edges import build_edges
 from identity_graph.resolve.features import Postings, build_features
@@ -64,7 +64,7 @@ def _candidates(
     holders = {k: v[:IDENT_SAMPLE] for k, v in store.records_with_identifiers(matchable_identifiers(records)).items()}
     table, _ = build_features([records], placeholders)
     keys = record_keys(table)
-    wanted = sorted({keys[p][i] for p in KEY_PASSES for i in range(len(table)) if keys[p][i]})
+    wanted = sorted({keys[p][i] for p in STORED_KEYS for i in range(len(table)) if keys[p][i]})
     by_key = store.records_with_blocking_keys(wanted, settings.max_block_size)
     out: dict[int, _Found] = {}
     for i, record in enumerate(records):
@@ -72,7 +72,7 @@ def _candidates(
         for c in record.claimed:
             if c.identifier.key in holders:
                 found.by_ident[c.identifier.key] = holders[c.identifier.key]
-        for p in KEY_PASSES:
+        for p in STORED_KEYS:
             if keys[p][i]:
                 found.by_key.update(by_key.get(keys[p][i], ()))
         out[record.id] = found

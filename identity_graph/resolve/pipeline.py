@@ -12,11 +12,14 @@ import pandas as pd
 from identity_graph.model import MatchEdge, StoredRecord
 from identity_graph.resolve.blocking import (
     KEY_PASSES,
+    STORED_KEYS,
+    USER_KEYS,
     Candidates,
     PassStats,
     block_pairs,
     dedupe_pairs,
     key_pairs,
+    multi_key_pairs,
     sorted_neighbourhood,
 )
 from identity_graph.resolve.clustering import RecordFacts
@@ -80,6 +83,11 @@ def candidate_pairs(
         lefts.append(li)
         rights.append(ri)
         all_stats.append(st)
+    users = PassStats("user_names")
+    li, ri = multi_key_pairs([keys[name] for name in USER_KEYS], rows, settings.max_block_size, users)
+    lefts.append(li)
+    rights.append(ri)
+    all_stats.append(users)
     sn = PassStats("sorted_neighbourhood")
     li, ri = sorted_neighbourhood(table, rows, settings.sorted_neighbourhood_window, sn)
     lefts.append(li)
@@ -95,7 +103,7 @@ def keys_for_store(
     """(key, record_id) pairs of these rows (all when None) for the store's blocking-key index."""
     rid = table.record_id
     positions = range(len(table)) if rows is None else rows
-    return [(keys[name][i], int(rid[i])) for name in KEY_PASSES for i in positions if keys[name][i]]
+    return [(keys[name][i], int(rid[i])) for name in STORED_KEYS for i in positions if keys[name][i]]
 
 
 def record_facts(table: FeatureTable) -> dict[int, RecordFacts]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import UTC, tzinfo
 
@@ -13,6 +14,9 @@ from identity_graph.model import IdentifierClaim, IdentifierKind, PostalAddress,
 
 #: Platform assumed for a handle column without one (mapping option `platform` overrides).
 DEFAULT_PLATFORM = "x"
+
+#: A cell may list several addresses (`a@x.com; b@y.com`, HubSpot's "Additional email addresses").
+_EMAIL_LIST_SEPARATORS = re.compile(r"[;,]")
 
 FieldValues = dict[str, list[tuple[str, str]]]
 
@@ -52,7 +56,12 @@ def _one(values: FieldValues, name: str) -> str | None:
 
 def _claims(values: FieldValues, own: OwnSide, cfg: ContactSettings) -> list[IdentifierClaim]:
     """Declared email, phone and handle claims, our own values left out."""
-    emails = [(f, v) for f, v in values.get("email", ()) if v.strip() and not own.is_own_email(v)]
+    emails = [
+        (f, one)
+        for f, v in values.get("email", ())
+        for one in _EMAIL_LIST_SEPARATORS.split(v)
+        if one.strip() and not own.is_own_email(one)
+    ]
     phones = [(f, v) for f, v in values.get("phone", ()) if v.strip() and not own.is_own_phone(v)]
     handles = [(f, handle_raw(v, cfg.platform)) for f, v in values.get("handle", ()) if v.strip()]
     return (

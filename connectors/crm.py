@@ -53,7 +53,7 @@ HUBSPOT_MAPPING = Mapping(
         "id": ("Record ID", "Record ID - Contact"),
         "first_name": ("First Name",),
         "last_name": ("Last Name",),
-        "email": ("Email",),
+        "email": ("Email", "Additional email addresses"),
         "phone": ("Phone Number", "Mobile Phone Number"),
         "handle": ("Twitter Username",),
         "dob": ("Date of birth",),

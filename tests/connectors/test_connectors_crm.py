@@ -164,3 +164,15 @@ def test_data_loader_upper_case_headers_are_recognised(tmp_path: Path) -> None:
     assert (rec.source_id, rec.first_name, rec.last_name) == ("003A", "Ann", "Lee")
     assert _claims(rec, IdentifierKind.EMAIL) == [("a@example.com", "EMAIL")]
     assert rec.attributes == {"LOYALTY__C": "Gold"}
+
+
+def test_hubspot_additional_email_addresses_are_separate_claims(tmp_path: Path) -> None:
+    path = _write(
+        tmp_path, "h.csv", "Record ID,Email,Additional email addresses\n7,a@example.com,b@example.com;c@example.org\n"
+    )
+    (rec,) = records(run_connector("hubspot", [path]))
+    assert _claims(rec, IdentifierKind.EMAIL) == [
+        ("a@example.com", "Email"),
+        ("b@example.com", "Additional email addresses"),
+        ("c@example.org", "Additional email addresses"),
+    ]

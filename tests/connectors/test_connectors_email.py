@@ -129,3 +129,21 @@ def test_mbox_reader_streams_one_message_at_a_time(tmp_path: Path) -> None:
     rest = list(messages)
     assert [m.line for m in rest] == [10, 19]
     assert b"From inside a body line" in rest[-1].data  # not after a blank line: not a separator
+
+
+def test_html_only_body_and_attachments(tmp_path: Path) -> None:
+    path = tmp_path / "m.eml"
+    path.write_text(
+        "From: Ann Lee <ann@example.org>\nTo: help@acme.example\nSubject: invoice\n"
+        "Date: Tue, 05 Mar 2024 16:20:00 +0000\nMessage-ID: <h-1@example.org>\nMIME-Version: 1.0\n"
+        'Content-Type: multipart/mixed; boundary="XX"\n\n'
+        "--XX\nContent-Type: text/html; charset=utf-8\n\n<p>Please call <b>+1 650 253 0000</b></p>\n"
+        '--XX\nContent-Type: application/pdf\nContent-Disposition: attachment; filename="a.pdf"\n'
+        "Content-Transfer-Encoding: base64\n\nJVBERi0xLjQK\n--XX--\n"
+    )
+    items = run_connector("eml", [path])
+    (msg,) = interactions(items)
+    assert msg.summary == "Please call +1 650 253 0000"
+    assert msg.attributes == {"attachments": "1"}
+    (ann,) = records(items)
+    assert ("+1 650 253 0000", Strength.MENTIONED) in {(c.raw, c.strength) for c in ann.identifiers}

@@ -15,6 +15,8 @@ _SPECIAL = str.maketrans({"ß": "ss", "æ": "ae", "ø": "o", "œ": "oe", "ł": "
 @lru_cache(maxsize=200_000)
 def fold(text: str) -> str:
     """Lower case without accents (`José Núñez` -> `jose nunez`)."""
+    if text.isascii():
+        return text.lower()
     lowered = text.lower().translate(_SPECIAL)
     decomposed = unicodedata.normalize("NFKD", lowered)
     return "".join(c for c in decomposed if not unicodedata.combining(c))

@@ -78,10 +78,13 @@ def identifier_stats(table: FeatureTable, postings: Postings, fuzzy: float) -> I
     named = frame[(frame["first"] != "") | (frame["last"] != "")].drop_duplicates(["ident", "first", "last"])
     distinct = named.groupby("ident", sort=False).size()
     persons = {str(k): 1 for k in holders}
-    multi = named[named["ident"].isin(distinct[distinct > 1].index)]
-    for key, group in multi.groupby("ident", sort=False):
-        names = [NameParts(first=f, last=x) for f, x in zip(group["first"], group["last"], strict=True)]
-        persons[str(key)] = count_persons(names, fuzzy)
+    shared = [k for k in distinct[distinct > 1].index if not str(k).startswith(PERSONAL_KINDS)]
+    multi = named[named["ident"].isin(shared)]
+    by_ident: dict[str, list[NameParts]] = {}
+    for key, first, last in zip(multi["ident"], multi["first"], multi["last"], strict=True):
+        by_ident.setdefault(str(key), []).append(NameParts(first=first, last=last))
+    for key, names in by_ident.items():
+        persons[key] = count_persons(names, fuzzy)
     for key in business:  # a business line: several people call from it whatever names we saw
         persons[str(key)] = max(persons[str(key)], BUSINESS_LINE_PERSONS)
     return IdentifierStats(persons=persons, holders={str(k): int(v) for k, v in holders.items()})

@@ -26,6 +26,7 @@ from identity_graph.resolve.clustering import RecordFacts
 from identity_graph.resolve.features import Postings
 from identity_graph.resolve.identifiers import IDENT_SAMPLE, IdentifierStats, identifier_blocks
 from identity_graph.settings import MatchingSettings
+from matchers.comparisons import SHARE_PERSONAL
 from matchers.features import FeatureTable, IntArray
 
 
@@ -47,9 +48,9 @@ def representatives(table: FeatureTable, postings: Postings, stats: IdentifierSt
     rep_of = first_row.astype(np.int64)
     nameless = (table.col("first") == "") & (table.col("last") == "")
     if nameless.any() and len(postings):
-        persons = np.fromiter((stats.persons.get(str(k), 1) for k in postings.ident), dtype=np.int64,
-                              count=len(postings))  # fmt: skip
-        shared_pos = np.unique(postings.pos[persons >= 2])
+        shared = np.fromiter((stats.code(str(k), crowd) != SHARE_PERSONAL for k in postings.ident), dtype=bool,
+                             count=len(postings))  # fmt: skip
+        shared_pos = np.unique(postings.pos[shared])
         unsafe = np.zeros(n, dtype=bool)
         unsafe[shared_pos] = True
         unsafe &= nameless

@@ -87,7 +87,9 @@ def ingest_command(
 @app.command(name="load")
 def load_command(
     ctx: typer.Context,
-    manifest: Annotated[Path, typer.Argument(help="A manifest.toml listing [[load]] entries.")],
+    manifest: Annotated[
+        Path, typer.Argument(help="A manifest.toml: one load table per format and source (docs/connectors.md).")
+    ],
     strict: Annotated[bool, typer.Option("--strict", help="Stop at the first malformed row.")] = False,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Read and validate, write nothing.")] = False,
 ) -> None:

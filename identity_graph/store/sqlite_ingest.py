@@ -12,6 +12,7 @@ from identity_graph.errors import StoreError
 from identity_graph.model import Identifier, IdentifierKind, Interaction, RecordRef
 from identity_graph.store.protocol import PreparedRecord, UpsertStats
 from identity_graph.store.sqlite_base import SQLiteBase, chunks, placeholders, to_json, utcnow
+from identity_graph.store.tombstones import Key, participant_keys, without_erased_parties
 
 _RECORD_COLUMNS = (
     "kind", "first_name", "middle_name", "last_name", "full_name", "dob", "street", "city", "state",
@@ -85,7 +86,8 @@ class SQLiteIngestMixin(SQLiteBase):
             if respect_tombstones:
                 recs, skipped_r = self._drop_tombstoned(conn, recs, "record", lambda p: p.record)
                 acts, skipped_i = self._drop_tombstoned(conn, acts, "interaction", lambda i: i)
-                stats.erased_skipped += skipped_r + skipped_i
+                acts, skipped_p = without_erased_parties(acts, self._tombstoned(conn, participant_keys(acts), "record"))
+                stats.erased_skipped += skipped_r + skipped_i + skipped_p
             self._upsert_records(conn, recs, now, stats)
             self._upsert_interactions(conn, acts, now, stats)
         return stats
@@ -94,18 +96,25 @@ class SQLiteIngestMixin(SQLiteBase):
         self, conn: sqlite3.Connection, items: list[Any], kind: str, item_of: Any
     ) -> tuple[list[Any], int]:
         """Remove items whose natural key was erased; returns the rest and how many were dropped."""
-        if not items or conn.execute("SELECT 1 FROM tombstones LIMIT 1").fetchone() is None:
-            return items, 0
-        keep: list[Any] = []
-        for item in items:
-            it = item_of(item)
-            hit = conn.execute(
-                "SELECT 1 FROM tombstones WHERE source = ? AND source_id_hash = ? AND item_kind = ?",
-                (it.source, source_id_hash(it.source, it.source_id), kind),
-            ).fetchone()
-            if hit is None:
-                keep.append(item)
+        erased = self._tombstoned(conn, [(item_of(i).source, item_of(i).source_id) for i in items], kind)
+        keep = [i for i in items if (item_of(i).source, item_of(i).source_id) not in erased]
         return keep, len(items) - len(keep)
+
+    def _tombstoned(self, conn: sqlite3.Connection, keys: Sequence[Key], kind: str) -> set[Key]:
+        """The natural keys among `keys` whose item was erased (looked up by hash, in chunks)."""
+        if not keys or conn.execute("SELECT 1 FROM tombstones LIMIT 1").fetchone() is None:
+            return set()
+        by_hash = {(source, source_id_hash(source, source_id)): (source, source_id) for source, source_id in keys}
+        found: set[Key] = set()
+        for part in chunks(sorted(by_hash)):
+            marks = ",".join("(?, ?)" for _ in part)
+            rows = conn.execute(
+                f"SELECT source, source_id_hash FROM tombstones WHERE item_kind = ? "
+                f"AND (source, source_id_hash) IN (VALUES {marks})",
+                (kind, *(v for pair in part for v in pair)),
+            )
+            found.update(by_hash[(source, digest)] for source, digest in rows)
+        return found
 
     def _existing(
         self, conn: sqlite3.Connection, table: str, keys: Sequence[tuple[str, str]]

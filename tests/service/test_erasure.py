@@ -183,3 +183,23 @@ def test_someone_else_quoting_their_phone_is_scrubbed(tmp_path: Path) -> None:
     path = store.path
     store.close()
     assert _table_hits(path, ("Ana", "Lima", "4155550134", "415-555-0134")) == []
+
+
+def test_a_new_interaction_with_an_erased_party_loads_without_them(world_store: tuple[SQLiteStore, World]) -> None:
+    store, world = world_store
+    erase_person(store, world.ana, Settings(db=store.path))
+    resent = Interaction(
+        source="mail", source_id="m-new", channel=Channel.EMAIL, occurred_at=T0, direction=Direction.OUTBOUND,
+        subject="Spring newsletter",
+        participants=(
+            Participation(record=RecordRef(source="crm", source_id="c-1"), role=Role.RECIPIENT),
+            Participation(record=RecordRef(source="crm", source_id="c-2"), role=Role.RECIPIENT),
+        ),
+    )  # fmt: skip
+    stats = store.upsert_batch([], [resent], respect_tombstones=True)
+    assert stats.interactions_loaded == 1 and stats.erased_skipped == 1
+    parties = store.query(
+        "SELECT r.source_id FROM participations p JOIN records r ON r.id = p.record_id "
+        "JOIN interactions x ON x.id = p.interaction_id WHERE x.source_id = 'm-new'"
+    )
+    assert [p["source_id"] for p in parties] == ["c-2"]

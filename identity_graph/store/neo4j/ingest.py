@@ -20,6 +20,7 @@ from identity_graph.store.neo4j.rows import (
 )
 from identity_graph.store.protocol import PreparedRecord, UpsertStats
 from identity_graph.store.sqlite_ingest import _last_wins, source_id_hash
+from identity_graph.store.tombstones import participant_keys, without_erased_parties
 
 T = TypeVar("T")
 Key = tuple[str, str]
@@ -86,7 +87,10 @@ class Neo4jIngestMixin(Neo4jBase):
             if respect_tombstones:
                 todo_r, skipped_r = _drop_tombstoned(tx, recs, "record", _record_key)
                 todo_i, skipped_i = _drop_tombstoned(tx, acts, "interaction", _interaction_key)
-                stats.erased_skipped += skipped_r + skipped_i
+                refs = participant_keys(todo_i)
+                live, _ = _drop_tombstoned(tx, refs, "record", lambda k: k)
+                todo_i, skipped_p = without_erased_parties(todo_i, set(refs) - set(live))
+                stats.erased_skipped += skipped_r + skipped_i + skipped_p
             self._upsert_records(tx, todo_r, stamp, stats)
             self._upsert_interactions(tx, todo_i, stamp, stats)
             return stats

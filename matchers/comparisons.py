@@ -315,7 +315,13 @@ class UsernameComparison(Comparison):
                 known |= ok
                 agree[kind] |= ok & ((a == b) | _cut_off(a, b))
                 best = np.maximum(best, np.where(ok, similarity(a, b), 0.0))
-        return _ladder([agree["email"], agree["name"], best >= self.fuzzy], known)
+        # a handle that is just the name written together says no more than the names (namesakes share it)
+        user = self.values(ctx)[0]
+        forms = [*self._name_forms(ctx, "left"), *self._name_forms(ctx, "right")]
+        from_name = np.zeros(len(ctx), dtype=bool)
+        for form in forms:
+            from_name |= (user != "") & (form != "") & ((user == form) | _cut_off(user, form))
+        return _ladder([agree["email"] & ~from_name, agree["name"] | agree["email"], best >= self.fuzzy], known)
 
 
 #: A user name cut off by a platform's length limit still counts as equal from this many letters on.

@@ -7,6 +7,7 @@ pairs such as Robert/Bill would link strangers), plus our curated list in `match
 
 from __future__ import annotations
 
+import bisect
 import csv
 from dataclasses import dataclass
 from functools import lru_cache
@@ -198,7 +199,27 @@ def is_company_name(full: str) -> bool:
     return len(last) >= COMPANY_PREFIX_MIN and len(words) > 1 and any(c.startswith(last) for c in words_set)
 
 
+#: A caller-ID word this long that starts a known given name counts as one (`ELEAN` of a cut-off Eleanor).
+GIVEN_PREFIX_MIN = 4
+
+
+@lru_cache(maxsize=1)
+def _sorted_given() -> list[str]:
+    """Known given names, sorted (for prefix look-ups)."""
+    return sorted(nickname_groups())
+
+
+def _is_given(word: str) -> bool:
+    """True when a word is a known given name, or (cut off by caller-ID) starts one."""
+    if word in nickname_groups():
+        return True
+    if len(word) < GIVEN_PREFIX_MIN:
+        return False
+    names = _sorted_given()
+    i = bisect.bisect_left(names, word)
+    return i < len(names) and names[i].startswith(word)
+
+
 def has_given_name(parts: NameParts) -> bool:
     """True when the first or last part is a given name we know (a caller-ID name may be LAST FIRST)."""
-    given = nickname_groups()
-    return parts.first in given or parts.last in given
+    return _is_given(parts.first) or _is_given(parts.last)

@@ -126,6 +126,8 @@ def test_identifier(share: int, left: str, right: str, expected: str) -> None:
     [
         (row(user_handle="lanisandoval"), row(user_email="lanisandoval"), "exact"),
         (row(user_email="lanisandoval"), row(user_handle="lanisandoval"), "exact"),
+        # the same user name, but it is only the name written together: a namesake's would agree too
+        (row(user_handle="carmstrong", first="carlos", last="armstrong"), row(user_email="carmstrong"), "name"),
         (row(user_handle="lanisandoval"), row(user_email="lanisandovel"), "similar"),
         (row(user_handle="riverretro"), row(user_email="cynthiasanchez"), "else"),
         (row(user_handle="riverretro"), row(user_handle="riverretro"), "null"),  # handles: the handle comparison

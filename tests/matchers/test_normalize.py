@@ -13,6 +13,7 @@ from matchers.names import (
     NameParts,
     are_nicknames,
     canonical_first,
+    has_given_name,
     is_company_name,
     is_initial_of,
     is_placeholder,
@@ -85,6 +86,20 @@ def test_canonical_first_is_shared_by_nicknames(a: str, b: str) -> None:
 )
 def test_initials(a: str, b: str, expected: bool) -> None:
     assert is_initial_of(a, b) is expected
+
+
+@pytest.mark.parametrize(
+    ("parts", "expected"),
+    [
+        (NameParts("johansson", "", "elean"), True),  # caller-ID cut Eleanor at 15 characters
+        (NameParts("hart", "", "antonia"), True),
+        (NameParts("globex", "", "corporat"), False),
+        (NameParts("san", "", "jose"), True),
+        (NameParts("", "", ""), False),
+    ],
+)
+def test_has_given_name(parts: NameParts, expected: bool) -> None:
+    assert has_given_name(parts) is expected
 
 
 @pytest.mark.parametrize(

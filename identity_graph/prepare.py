@@ -3,10 +3,17 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from identity_graph.model import ClaimedIdentifier, Identifier, IdentifierClaim, Record
 from identity_graph.store.protocol import PreparedRecord
 from matchers.normalize import normalize_identifier
+
+#: Distinct (kind, raw, region) values whose normalized form is remembered: one caller's number or a
+#: customer's address recurs across many calls and messages, and parsing it is most of a load's work.
+NORMALIZE_CACHE_SIZE = 262_144
+
+_normalize = lru_cache(maxsize=NORMALIZE_CACHE_SIZE)(normalize_identifier)
 
 
 @dataclass
@@ -24,7 +31,7 @@ def prepare_record(record: Record, default_region: str, report: PrepareReport | 
     """Normalize every identifier claim of a record; unusable claims are counted and left out."""
     claimed: dict[tuple[str, str, str], ClaimedIdentifier] = {}
     for claim in record.identifiers:
-        value = normalize_identifier(claim.kind, claim.raw, default_region)
+        value = _normalize(claim.kind, claim.raw, default_region)
         if value is None:
             if report is not None:
                 report.count(claim)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import getpass
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Annotated
@@ -51,6 +52,19 @@ class AppState:
         if self._store is not None:
             self._store.close()
             self._store = None
+
+
+def cli_actor() -> str:
+    """Who the audit log names for a command run at the terminal: `cli:<login>` (staff, never a customer)."""
+    try:
+        return f"cli:{getpass.getuser()}"
+    except (OSError, KeyError):
+        return "cli"
+
+
+def audit(ctx: typer.Context, action: str, target: str = "", detail: str = "") -> None:
+    """Write one audit-log entry for this command (ids and counts only, never searched text or PII)."""
+    state(ctx).store().add_audit(actor=cli_actor(), action=action, target=target, detail=detail)
 
 
 def state(ctx: typer.Context) -> AppState:

@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from identity_graph.cli.app import app, console, err_console, state
+from identity_graph.cli.app import app, audit, console, err_console, state
 from identity_graph.cli.render import hits_table, print_whois, profile_panel
 from identity_graph.errors import ConfigError, NotFound
 from identity_graph.evaluate import evaluate as evaluate_store
@@ -81,12 +81,15 @@ def profile(
         if not hits:
             raise NotFound(f"no person found for that {search[1].value}")
         clear = len(hits) == 1 or hits[1].score <= CLEAR_WINNER_SHARE * hits[0].score
+        audit(ctx, "lookup", f"kind:{search[1].value}", f"hits={len(hits)}")
         if not clear:
             console.print(hits_table(hits, f"{len(hits)} persons match; pick one with --person"))
             return
         person = hits[0].person_id
     query = TimelineQuery(limit=limit, channels=tuple(channel or ()), since=since)
-    console.print(profile_panel(build_profile(store, person, st.settings, query), why=why))
+    shown = build_profile(store, person, st.settings, query)
+    audit(ctx, "profile.read", f"person:{shown.person_id}")
+    console.print(profile_panel(shown, why=why))
 
 
 @app.command("whois")
@@ -96,7 +99,9 @@ def whois_command(
 ) -> None:
     """Say who a social handle likely is: the candidate persons, a confidence and the evidence."""
     st = state(ctx)
-    print_whois(console, whois(st.store(), handle, st.settings))
+    answer = whois(st.store(), handle, st.settings)
+    audit(ctx, "whois", "", f"candidates={len(answer.candidates)}")
+    print_whois(console, answer)
 
 
 @export_app.command("clusters")
@@ -106,6 +111,7 @@ def export_clusters(
 ) -> None:
     """Write `source,source_id,kind,person_id` for every ingested record and interaction."""
     n = write_clusters(state(ctx).store(), out)
+    audit(ctx, "export.clusters", "", f"rows={n}")
     err_console.print(f"wrote {n:,} rows to {out}")
 
 

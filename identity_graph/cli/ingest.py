@@ -12,7 +12,7 @@ from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeR
 from rich.table import Table
 
 from connectors.registry import formats
-from identity_graph.cli.app import app, console, err_console, state
+from identity_graph.cli.app import app, audit, console, err_console, state
 from identity_graph.ingest import IngestResult, expand_paths, ingest, input_size
 from identity_graph.ingest_manifest import load_manifest, manifest_size, read_manifest
 
@@ -81,7 +81,15 @@ def ingest_command(
         result = ingest(
             store, fmt, source, inputs, settings, mapping=mapping, strict=strict, dry_run=dry_run, progress=update
         )
+    if not dry_run:
+        _audit_loads(ctx, [result])
     print_summary([result])
+
+
+def _audit_loads(ctx: typer.Context, results: Sequence[IngestResult]) -> None:
+    """One audit entry per load: which source, and how many items it added or changed."""
+    for r in results:
+        audit(ctx, "ingest", f"source:{r.source}", f"loaded={r.stats.loaded} updated={r.stats.updated}")
 
 
 @app.command(name="load")
@@ -102,4 +110,6 @@ def load_command(
         results = load_manifest(
             store, manifest, settings, strict=strict, dry_run=dry_run, progress=update, entries=entries
         )
+    if not dry_run:
+        _audit_loads(ctx, results)
     print_summary(results)

@@ -24,6 +24,7 @@ from pathlib import Path
 from identity_graph.model import ClaimedIdentifier, Identifier, IdentifierClaim, IdentifierKind, Record, RecordKind
 from identity_graph.resolve import resolve_all
 from identity_graph.settings import Settings
+from identity_graph.steward.queue import build_queue
 from identity_graph.steward.realtime import add_record
 from identity_graph.store import PreparedRecord, SQLiteStore, TimelineQuery, open_store
 
@@ -37,6 +38,8 @@ ADDS = 300
 QUICK_ADDS = 200
 #: The issue's target for p99 at 1M records, in milliseconds.
 TARGET_P99_MS = 20.0
+#: Items on one page of the review queue (the web queue and `idgraph review` show about this many).
+QUEUE_PAGE = 50
 SEED = 20261123
 
 _SYLLABLES = (
@@ -186,6 +189,10 @@ def measure(n_records: int, adds: int) -> list[dict[str, object]]:
         store, load_s, resolve_s = build(path, n_records, settings)
         size = store.counts()["records"]
         label = f"{size // 1000}k records" if size < 1_000_000 else f"{size / 1e6:.1f}M records"
+        t_queue = time.perf_counter()
+        queue = build_queue(store, settings.steward, limit=QUEUE_PAGE)
+        queue_s = time.perf_counter() - t_queue
+        review_edges = store.counts().get("edges_review", 0)
         reader = Reader(path, store.live_person_ids()[:100_000])
         reader.start()
         new = _new_records(2 * adds, n_records)
@@ -208,6 +215,15 @@ def measure(n_records: int, adds: int) -> list[dict[str, object]]:
         reader.stop.set()
         reader.join()
         store.close()
+    rows.append(
+        {
+            "bench": "steward",
+            "metric": f"review queue ranking s @ {label}",
+            "value": queue_s,
+            "peer": "",
+            "note": f"{review_edges:,} review edges + guard reports ranked, top {len(queue)} kept",
+        }
+    )
     rows.append(
         {
             "bench": "realtime",

@@ -77,8 +77,8 @@ def test_different_takes_effect_now_and_survives_resolve(resolved: SQLiteStore, 
     assert all(e.cause == "steward:ann" for e in outcome.events)
     items, _ = resolved.timeline(outcome.after[p0], TimelineQuery())
     assert [i.record_id for i in items] == [p0]  # the call moved with its record
-    for _ in range(2):
-        resolve_all(resolved, settings)
+    for retrain in (False, True):  # a plain rerun, then one that trains a fresh model by EM
+        resolve_all(resolved, settings, retrain=retrain)
         assert _person(resolved, c0) == _person(resolved, h0) == old
         assert _person(resolved, p0) != old
 

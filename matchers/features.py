@@ -15,7 +15,7 @@ import numpy.typing as npt
 #: Text columns of the feature table, in order.
 TEXT_COLUMNS = (
     "first", "middle", "last", "dob", "street", "city", "postcode", "state",
-    "email", "phone", "handle", "crm", "signature", "business", "user_handle", "user_email",
+    "email", "phone", "handle", "crm", "signature", "business", "user_handle", "user_email", "unknown_caller",
 )  # fmt: skip
 #: Identifier kinds compared as evidence (values of `IdentifierKind`).
 IDENTIFIER_KINDS = ("email", "phone", "handle", "crm")
@@ -46,6 +46,7 @@ class FeatureRow:
     business: str = ""  # "1" when the record's name was a company's or a family's (a shared line or mailbox)
     user_handle: str = ""  # the handle's letters (`x:Lani_Sandoval` -> `lanisandoval`)
     user_email: str = ""  # the email's local part's letters (`lani.sandoval2@..` -> `lanisandoval`)
+    unknown_caller: str = ""  # "1" while a caller-ID name waits to be checked against learned given names
 
 
 @dataclass

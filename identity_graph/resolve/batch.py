@@ -12,7 +12,13 @@ from identity_graph.persons import apply_clustering
 from identity_graph.resolve.blocking import Candidates, record_keys
 from identity_graph.resolve.clustering import GuardFinding, cluster
 from identity_graph.resolve.edges import build_edges
-from identity_graph.resolve.features import READ_BATCH, Postings, blank_placeholders, build_features
+from identity_graph.resolve.features import (
+    READ_BATCH,
+    Postings,
+    blank_placeholders,
+    build_features,
+    given_names_of,
+)
 from identity_graph.resolve.identifiers import IdentifierStats, identifier_stats
 from identity_graph.resolve.pipeline import (
     Reps,
@@ -66,12 +72,11 @@ def batch_state(store: GraphStore, ms: MatchingSettings, model: MatchModel | Non
         read += n
         report("reading records", read, total)
 
-    table, postings = build_features(store.iter_records(READ_BATCH), progress=on_batch)
-    placeholders = (
-        frozenset(model.placeholders)
-        if model is not None
-        else learn_placeholders(table, postings, ms.placeholder_name_identifiers)
-    )
+    known = frozenset(model.placeholders) if model is not None else frozenset()
+    table, postings = build_features(store.iter_records(READ_BATCH), known, progress=on_batch, learn=model is None)
+    if model is None:
+        known = given_names_of(table) | learn_placeholders(table, postings, ms.placeholder_name_identifiers)
+    placeholders = known
     blank_placeholders(table, placeholders)
     report("blocking", 0, 1)
     stats = identifier_stats(table, postings, ms.name_similarity)

@@ -12,11 +12,13 @@ from identity_graph.model import RecordKind, StoredRecord, Strength
 from matchers.addresses import normalize_address
 from matchers.dates import date_key
 from matchers.features import IDENTIFIER_KINDS, FeatureRow, FeatureTable, IntArray
-from matchers.names import has_given_name, is_company_name, is_family_name, parse_name
+from matchers.names import NameParts, has_given_name, is_company_name, is_family_name, parse_name
 from matchers.text import fold
 
 #: Records read from the store per batch.
 READ_BATCH = 20_000
+#: Prefix of the learned given names kept among a model's name facts (`given:jorge`).
+GIVEN_PREFIX = "given:"
 #: Shorter handles or email users (`jd`, `info`) say too little to compare.
 MIN_USERNAME = 5
 KIND_CODES = {k: i for i, k in enumerate(IDENTIFIER_KINDS)}
@@ -39,10 +41,15 @@ def feature_row(record: StoredRecord, placeholders: frozenset[str] = frozenset()
     """Normalize one stored record's fields into a FeatureRow."""
     name = parse_name(record.first_name, record.middle_name, record.last_name, record.full_name)
     business = is_family_name(record.display_name())  # a family's mailbox or line: several people use it
+    unknown_caller = False
     if record.kind is RecordKind.CALL_PARTY and not name.empty:
         business = is_company_name(record.display_name())
-        if business or not has_given_name(name):
-            name = parse_name()  # caller-ID of a business line, or a city / carrier label: not a person's name
+        if business:
+            name = parse_name()  # caller-ID of a business line: not a person's name
+        else:
+            unknown_caller = not (
+                has_given_name(name) or _given(name.first, placeholders) or _given(name.last, placeholders)
+            )
     if placeholders and f"{name.first} {name.last}".strip() in placeholders:
         name = parse_name()
     a = record.address
@@ -72,7 +79,41 @@ def feature_row(record: StoredRecord, placeholders: frozenset[str] = frozenset()
     row.signature = "|".join(
         [row.first, row.middle, row.last, row.dob, row.street, row.city, row.postcode, row.state, *sorted(idents)]
     )
+    row.unknown_caller = "1" if unknown_caller else ""
     return row
+
+
+def _given(word: str, placeholders: frozenset[str]) -> bool:
+    """True when the model learned `word` as a given name (from CRM contacts)."""
+    return bool(word) and f"{GIVEN_PREFIX}{word}" in placeholders
+
+
+def learned_given_names(rows: Sequence[FeatureRow]) -> frozenset[str]:
+    """`given:NAME` entries for the first names of CRM contacts that the nickname tables do not know."""
+    return frozenset(
+        f"{GIVEN_PREFIX}{r.first}"
+        for r in rows
+        if r.kind == RecordKind.CONTACT.value and len(r.first) > 1 and not has_given_name(NameParts(r.first))
+    )
+
+
+def given_names_of(table: FeatureTable) -> frozenset[str]:
+    """`given:NAME` entries learned from the CRM contacts of a built table (as `build_features(learn=True)`)."""
+    contacts = table.kind == RecordKind.CONTACT.value
+    return frozenset(
+        f"{GIVEN_PREFIX}{f}"
+        for f in set(table.col("first")[contacts])
+        if len(f) > 1 and not has_given_name(NameParts(f))
+    )
+
+
+def forget_unknown_callers(rows: Sequence[FeatureRow], placeholders: frozenset[str]) -> None:
+    """Clear caller-ID names with no given name we know (a city or carrier label, not a person's), in place."""
+    for r in rows:
+        if r.unknown_caller and not (_given(r.first, placeholders) or _given(r.last, placeholders)):
+            r.first = r.middle = r.last = ""
+            r.signature = "|".join(["", "", "", *r.signature.split("|")[3:]])
+        r.unknown_caller = ""
 
 
 def username(text: str) -> str:
@@ -85,8 +126,14 @@ def build_features(
     batches: Iterable[Sequence[StoredRecord]],
     placeholders: frozenset[str] = frozenset(),
     progress: Callable[[int], None] | None = None,
+    *,
+    learn: bool = False,
 ) -> tuple[FeatureTable, Postings]:
-    """The feature table and postings of these records (row order = the order records come in)."""
+    """The feature table and postings of these records (row order = the order records come in).
+
+    `placeholders` is what a model learned about names (placeholder full names, `given:NAME` entries); with
+    `learn`, given names are learned from these records' CRM contacts first (use `learned_given_names`).
+    """
     rows: list[FeatureRow] = []
     pos: list[int] = []
     ident: list[str] = []
@@ -106,6 +153,8 @@ def build_features(
                 declared.append(c.strength is Strength.DECLARED)
         if progress is not None:
             progress(len(batch))
+    known = placeholders | learned_given_names(rows) if learn else placeholders
+    forget_unknown_callers(rows, known)
     idents = np.empty(len(ident), dtype=object)
     idents[:] = ident
     postings = Postings(

@@ -4,7 +4,8 @@ Vetoes (the privacy side of matching): when first names cannot be one person's, 
 national id can still link the pair automatically (twins share surname, dob, address and phone). When dates
 of birth differ, a link may not rest on what a household shares (phones, emails, handles, the address): the
 person-level evidence alone (names, dob, a CRM or national id) must reach the auto-link threshold. Else the
-pair goes to review at most. Twins on a home phone, a family mailbox, two callers on a switchboard stay apart.
+pair goes to review at most. Twins on a home phone, a family mailbox, two callers on a switchboard stay apart,
+and a nameless record that shares only a household's identifier is not given to one of its members.
 A pair whose evidence rests on an identifier only mentioned in a message body or bio is never linked on
 that alone, and names alone (no shared identifier, dob or street) never link namesakes automatically.
 """
@@ -117,6 +118,23 @@ def conflicts(levels: Levels, comparisons: tuple[Comparison, ...]) -> npt.NDArra
     return out
 
 
+def unknown_household_member(
+    ctx: PairContext, levels: Levels, comparisons: tuple[Comparison, ...]
+) -> npt.NDArray[np.bool_]:
+    """Pairs linked only by a household's identifier where one side has no name: which member was it?"""
+    household = np.zeros(levels.shape[0], dtype=bool)
+    personal = np.zeros(levels.shape[0], dtype=bool)
+    for k, comp in enumerate(comparisons):
+        if isinstance(comp, IdentifierComparison):
+            household |= levels[:, k] == comp.levels.index("household")
+            personal |= levels[:, k] == comp.levels.index("personal")
+    nameless = ((ctx.left("first") == "") & (ctx.left("last") == "")) | (
+        (ctx.right("first") == "") & (ctx.right("last") == "")
+    )
+    out: npt.NDArray[np.bool_] = household & ~personal & nameless
+    return out
+
+
 def anchored(levels: Levels, comparisons: tuple[Comparison, ...]) -> npt.NDArray[np.bool_]:
     """Pairs with at least one anchoring agreement (shared identifier, dob or street)."""
     out = np.zeros(levels.shape[0], dtype=bool)
@@ -159,10 +177,10 @@ def score_pairs(
     own_id = at_level(levels, comparisons, "crm", "personal") | at_level(levels, comparisons, "crm", "near")
     # different first names: twins share surname, dob, address and phone; only a personal id outweighs that
     twins = first_conflict & ~own_id if settings.first_name_conflict_needs_id else np.zeros(len(li), dtype=bool)
-    vetoed = twins | (conflict & (person < auto_weight))
-    anchorless = ~anchored(levels, comparisons)
+    vetoed = twins | (conflict & (person < auto_weight)) | unknown_household_member(ctx, levels, comparisons)
     status = np.full(len(li), STATUS_NONE, dtype=np.int8)
     status[prob >= settings.review] = STATUS_REVIEW
+    anchorless = ~anchored(levels, comparisons)
     status[(prob >= settings.auto_link) & ~vetoed & ~weak_only & ~anchorless] = STATUS_AUTO
     return Scored(li, ri, ctx, shared, levels, weights, total, prob, status, vetoed, weak_only, anchorless)
 

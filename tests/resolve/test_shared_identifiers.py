@@ -111,3 +111,22 @@ def test_shared_phone_links_one_persons_records(store: SQLiteStore, settings: Se
     )
     resolve_all(store, settings)
     assert len(set(store.assignments(ids).values())) == 1
+
+
+def test_a_nameless_call_on_a_household_phone_is_not_given_to_one_member(
+    store: SQLiteStore, settings: Settings
+) -> None:
+    ids = load(
+        store,
+        [
+            person("h1", "Olivia", "Thompson", phones=[HOME]),
+            person("h2", "Marcus", "Thompson", phones=[HOME]),
+            call("n1", HOME),
+        ],
+        settings,
+    )
+    resolve_all(store, settings)
+    olivia, marcus, nameless = ids
+    assert not together(store, olivia, nameless)
+    assert not together(store, marcus, nameless)
+    assert not together(store, olivia, marcus)

@@ -1,0 +1,63 @@
+"""Feature rows from stored records: caller-ID names, learned given names, family and company names."""
+
+from __future__ import annotations
+
+from identity_graph.model import StoredRecord
+from identity_graph.resolve.features import build_features, given_names_of
+from identity_graph.settings import Settings
+from identity_graph.store import SQLiteStore
+from tests.resolve.conftest import call, load, mail, person
+
+
+def stored(store: SQLiteStore, settings: Settings, *records: object) -> list[StoredRecord]:
+    """Store records and read them back."""
+    ids = load(store, list(records), settings, model=False)  # type: ignore[arg-type]
+    return store.get_records(ids)
+
+
+def test_caller_id_names_need_a_given_name_we_know(store: SQLiteStore, settings: Settings) -> None:
+    records = stored(
+        store,
+        settings,
+        person("c1", "Jorge", "Thompson", phones=["(504) 555-0181"]),
+        call("k1", "(504) 555-0181", "THOMPSON JORGE"),  # Jorge is known from the CRM
+        call("k2", "(504) 555-0182", "THOMPSON OLIVIA"),  # Olivia is in the nickname tables
+        call("k3", "(504) 555-0183", "METAIRIE LA"),  # a place label, no one's name
+        call("k4", "(504) 555-0184", "GLOBEX CORPORAT"),  # a business line
+    )
+    table, _ = build_features([records], learn=True)
+    first, last, business = table.col("first"), table.col("last"), table.col("business")
+    assert (first[1], last[1]) == ("thompson", "jorge")
+    assert (first[2], last[2]) == ("thompson", "olivia")
+    assert (first[3], last[3]) == ("", "")
+    assert (first[4], last[4], business[4]) == ("", "", "1")
+    assert "given:jorge" in given_names_of(table)
+    without, _ = build_features([records])  # nothing learned: Jorge is unknown
+    assert (without.col("first")[1], without.col("last")[1]) == ("", "")
+    with_model, _ = build_features([records], given_names_of(table))  # what a trained model remembers
+    assert with_model.col("last")[1] == "jorge"
+
+
+def test_family_display_names_mark_the_mailbox_shared(store: SQLiteStore, settings: Settings) -> None:
+    records = stored(
+        store, settings, mail("m1", "wells@example.org", "The Wells"), mail("m2", "a@example.org", "Ann Wells")
+    )
+    table, _ = build_features([records])
+    assert (table.col("first")[0], table.col("business")[0]) == ("", "1")
+    assert (table.col("first")[1], table.col("business")[1]) == ("ann", "")
+
+
+def test_user_names_and_signatures(store: SQLiteStore, settings: Settings) -> None:
+    records = stored(
+        store,
+        settings,
+        person("s1", "Lani", "Sandoval", emails=["Lani.Sandoval85@outlook.com"], handles=["@Lani_Sandoval"]),
+        person(
+            "s2", "Lani", "Sandoval", emails=["Lani.Sandoval85@outlook.com"], handles=["@Lani_Sandoval"], source="b"
+        ),
+    )
+    table, postings = build_features([records])
+    assert table.col("user_email")[0] == "lanisandoval"
+    assert table.col("user_handle")[0] == "lanisandoval"
+    assert table.col("signature")[0] == table.col("signature")[1]  # identical records collapse in batch
+    assert len(postings) == 4

@@ -71,6 +71,11 @@ class MatchingSettings(BaseModel):
         description="records whose first names conflict link automatically only through a shared CRM or "
         "national id (keeps twins with one birthday apart; costs recall on data with replaced first names)",
     )
+    dob_conflict_needs_id: bool = Field(
+        True,
+        description="records whose dates of birth conflict link automatically only through a shared CRM or "
+        "national id (keeps a father and son of one name apart; costs recall on data with replaced dobs)",
+    )
 
 
 class ProfileSettings(BaseModel):

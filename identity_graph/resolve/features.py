@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
@@ -12,7 +13,7 @@ from identity_graph.model import RecordKind, StoredRecord, Strength
 from matchers.addresses import normalize_address
 from matchers.dates import date_key
 from matchers.features import IDENTIFIER_KINDS, FeatureRow, FeatureTable, IntArray
-from matchers.names import NameParts, has_given_name, is_company_name, is_family_name, parse_name
+from matchers.names import GIVEN_PREFIX_MIN, NameParts, has_given_name, is_company_name, is_family_name, parse_name
 from matchers.text import fold
 
 #: Records read from the store per batch.
@@ -107,10 +108,20 @@ def given_names_of(table: FeatureTable) -> frozenset[str]:
     )
 
 
+def _learned_prefix(word: str, learned: list[str]) -> bool:
+    """True when a caller-ID word cut off at 15 characters starts a learned given name (`jurg` of jurgen)."""
+    if len(word) < GIVEN_PREFIX_MIN:
+        return False
+    i = bisect.bisect_left(learned, word)
+    return i < len(learned) and learned[i].startswith(word)
+
+
 def forget_unknown_callers(rows: Sequence[FeatureRow], placeholders: frozenset[str]) -> None:
     """Clear caller-ID names with no given name we know (a city or carrier label, not a person's), in place."""
+    learned = sorted(p[len(GIVEN_PREFIX) :] for p in placeholders if p.startswith(GIVEN_PREFIX))
     for r in rows:
-        if r.unknown_caller and not (_given(r.first, placeholders) or _given(r.last, placeholders)):
+        known = _given(r.first, placeholders) or _given(r.last, placeholders)
+        if r.unknown_caller and not (known or _learned_prefix(r.first, learned) or _learned_prefix(r.last, learned)):
             r.first = r.middle = r.last = ""
             r.signature = "|".join(["", "", "", *r.signature.split("|")[3:]])
         r.unknown_caller = ""

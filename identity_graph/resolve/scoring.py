@@ -177,7 +177,10 @@ def score_pairs(
     own_id = at_level(levels, comparisons, "crm", "personal") | at_level(levels, comparisons, "crm", "near")
     # different first names: twins share surname, dob, address and phone; only a personal id outweighs that
     twins = first_conflict & ~own_id if settings.first_name_conflict_needs_id else np.zeros(len(li), dtype=bool)
-    vetoed = twins | (conflict & (person < auto_weight)) | unknown_household_member(ctx, levels, comparisons)
+    dob_conflict = at_level(levels, comparisons, "dob", CONFLICT_LEVELS["dob"])
+    # different birthdays: a father and son of one name share surname, address and phone
+    elders = dob_conflict & ~own_id if settings.dob_conflict_needs_id else np.zeros(len(li), dtype=bool)
+    vetoed = twins | elders | (conflict & (person < auto_weight)) | unknown_household_member(ctx, levels, comparisons)
     status = np.full(len(li), STATUS_NONE, dtype=np.int8)
     status[prob >= settings.review] = STATUS_REVIEW
     anchorless = ~anchored(levels, comparisons)

@@ -29,6 +29,8 @@ from identity_graph.resolve.batch import batch_state
 from identity_graph.resolve.training import load_model
 from identity_graph.store import SQLiteStore
 
+#: `resolve --changed` with more changed records than this runs a full batch instead.
+CHANGED_LIMIT = 5_000
 #: Width of the widest bar in `explain`'s chart, in characters.
 BAR_WIDTH = 24
 
@@ -85,7 +87,10 @@ def resolve(
     with _progress() as update:
         if changed:
             ids = [r.id for batch in store.iter_records(dirty_only=True) for r in batch]
-            summary = resolve_records(store, ids, st.settings, cause="resolve --changed") if ids else None
+            if len(ids) > CHANGED_LIMIT:  # that many changes: one batch run is faster than the real-time path
+                summary = resolve_all(store, st.settings, progress=update)
+            else:
+                summary = resolve_records(store, ids, st.settings, cause="resolve --changed") if ids else None
         else:
             summary = resolve_all(store, st.settings, progress=update, retrain=retrain)
     if summary is None:

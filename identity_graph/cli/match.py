@@ -84,6 +84,7 @@ def resolve(
     """Link records into persons: block, score with the model (trained by EM when needed), cluster."""
     st = state(ctx)
     store = st.store()
+    summary: ResolveSummary | None
     with _progress() as update:
         if changed:
             ids = [r.id for batch in store.iter_records(dirty_only=True) for r in batch]

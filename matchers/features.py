@@ -6,7 +6,7 @@ a million records cost a few arrays, not a million Python objects per comparison
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, fields
 
 import numpy as np
@@ -73,6 +73,19 @@ class FeatureTable:
             record_id=np.fromiter((r.record_id for r in items), dtype=np.int64, count=len(items)),
             kind=_strings(r.kind for r in items),
             columns={n: _strings(getattr(r, n) for r in items) for n in names},
+        )
+
+    @classmethod
+    def concat(cls, parts: Sequence[FeatureTable]) -> FeatureTable:
+        """The rows of several tables, in order."""
+        if not parts:
+            return cls.from_rows([])
+        if len(parts) == 1:
+            return parts[0]
+        return cls(
+            record_id=np.concatenate([p.record_id for p in parts]),
+            kind=np.concatenate([p.kind for p in parts]),
+            columns={n: np.concatenate([p.columns[n] for p in parts]) for n in parts[0].columns},
         )
 
     def take(self, positions: IntArray) -> FeatureTable:

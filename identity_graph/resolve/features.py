@@ -89,15 +89,6 @@ def _given(word: str, placeholders: frozenset[str]) -> bool:
     return bool(word) and f"{GIVEN_PREFIX}{word}" in placeholders
 
 
-def learned_given_names(rows: Sequence[FeatureRow]) -> frozenset[str]:
-    """`given:NAME` entries for the first names of CRM contacts that the nickname tables do not know."""
-    return frozenset(
-        f"{GIVEN_PREFIX}{r.first}"
-        for r in rows
-        if r.kind == RecordKind.CONTACT.value and len(r.first) > 1 and not has_given_name(NameParts(r.first))
-    )
-
-
 def given_names_of(table: FeatureTable) -> frozenset[str]:
     """`given:NAME` entries learned from the CRM contacts of a built table (as `build_features(learn=True)`)."""
     contacts = table.kind == RecordKind.CONTACT.value
@@ -116,15 +107,18 @@ def _learned_prefix(word: str, learned: list[str]) -> bool:
     return i < len(learned) and learned[i].startswith(word)
 
 
-def forget_unknown_callers(rows: Sequence[FeatureRow], placeholders: frozenset[str]) -> None:
+def forget_unknown_callers(table: FeatureTable, placeholders: frozenset[str]) -> None:
     """Clear caller-ID names with no given name we know (a city or carrier label, not a person's), in place."""
     learned = sorted(p[len(GIVEN_PREFIX) :] for p in placeholders if p.startswith(GIVEN_PREFIX))
-    for r in rows:
-        known = _given(r.first, placeholders) or _given(r.last, placeholders)
-        if r.unknown_caller and not (known or _learned_prefix(r.first, learned) or _learned_prefix(r.last, learned)):
-            r.first = r.middle = r.last = ""
-            r.signature = "|".join(["", "", "", *r.signature.split("|")[3:]])
-        r.unknown_caller = ""
+    flagged = np.flatnonzero(table.col("unknown_caller") != "")
+    first, middle, last, signature = (table.col(c) for c in ("first", "middle", "last", "signature"))
+    for i in flagged:
+        f, x = str(first[i]), str(last[i])
+        known = _given(f, placeholders) or _given(x, placeholders)
+        if not (known or _learned_prefix(f, learned) or _learned_prefix(x, learned)):
+            first[i] = middle[i] = last[i] = ""
+            signature[i] = "|".join(["", "", "", *str(signature[i]).split("|")[3:]])
+    table.col("unknown_caller")[flagged] = ""
 
 
 def username(text: str) -> str:
@@ -143,16 +137,18 @@ def build_features(
     """The feature table and postings of these records (row order = the order records come in).
 
     `placeholders` is what a model learned about names (placeholder full names, `given:NAME` entries); with
-    `learn`, given names are learned from these records' CRM contacts first (use `learned_given_names`).
+    `learn`, given names are learned from these records' CRM contacts first (see `given_names_of`).
     """
-    rows: list[FeatureRow] = []
+    parts: list[FeatureTable] = []
+    count = 0
     pos: list[int] = []
     ident: list[str] = []
     kind: list[int] = []
     declared: list[bool] = []
     for batch in batches:
+        rows: list[FeatureRow] = []
         for record in batch:
-            position = len(rows)
+            position = count + len(rows)
             rows.append(feature_row(record, placeholders))
             for c in record.claimed:
                 code = KIND_CODES.get(c.identifier.kind.value)
@@ -162,10 +158,12 @@ def build_features(
                 ident.append(c.identifier.key)
                 kind.append(code)
                 declared.append(c.strength is Strength.DECLARED)
+        parts.append(FeatureTable.from_rows(rows))  # one batch of row objects at a time, then arrays
+        count += len(rows)
         if progress is not None:
             progress(len(batch))
-    known = placeholders | learned_given_names(rows) if learn else placeholders
-    forget_unknown_callers(rows, known)
+    table = FeatureTable.concat(parts)
+    forget_unknown_callers(table, placeholders | given_names_of(table) if learn else placeholders)
     idents = np.empty(len(ident), dtype=object)
     idents[:] = ident
     postings = Postings(
@@ -174,7 +172,7 @@ def build_features(
         kind=np.asarray(kind, dtype=np.int8),
         declared=np.asarray(declared, dtype=bool),
     )
-    return FeatureTable.from_rows(rows), postings
+    return table, postings
 
 
 def blank_placeholders(table: FeatureTable, placeholders: frozenset[str]) -> None:

@@ -8,10 +8,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from identity_graph.model import MatchEdge, MatchStatus
 from identity_graph.persons import apply_clustering
 from identity_graph.resolve.blocking import Candidates, record_keys
 from identity_graph.resolve.clustering import GuardFinding, cluster
-from identity_graph.resolve.edges import build_edges
+from identity_graph.resolve.edges import build_edges, edge_rows
 from identity_graph.resolve.features import (
     READ_BATCH,
     Postings,
@@ -28,12 +29,12 @@ from identity_graph.resolve.pipeline import (
     record_facts,
     representatives,
 )
-from identity_graph.resolve.scoring import comparisons_for, compute_levels, score_pairs
+from identity_graph.resolve.scoring import Scored, comparisons_for, compute_levels, score_pairs
 from identity_graph.resolve.summary import Progress, ResolveSummary, no_progress
 from identity_graph.resolve.training import learn_placeholders, load_model, save_model, train_model
 from identity_graph.settings import MatchingSettings, Settings
 from identity_graph.store.protocol import GraphStore
-from matchers.comparisons import Levels
+from matchers.comparisons import Comparison, Levels
 from matchers.features import FeatureTable
 from matchers.model import MatchModel
 
@@ -47,6 +48,10 @@ def store_guard_reports(store: GraphStore, findings: Sequence[GuardFinding]) -> 
     if new:
         store.add_guard_reports(new)
     return len(new)
+
+
+#: Edges are built and written this many at a time (their evidence is not all held at once).
+EDGE_CHUNK = 10_000
 
 
 @dataclass
@@ -106,6 +111,26 @@ def train_store(
     return model
 
 
+def write_edges(
+    store: GraphStore, scored: Scored, comparisons: tuple[Comparison, ...]
+) -> tuple[list[MatchEdge], int, int]:
+    """Replace every edge with the scored ones, EDGE_CHUNK at a time; returns the AUTO edges (without their
+    evidence, all clustering needs) and the numbers of auto and review edges."""
+    store.replace_edges([], None)
+    rows = edge_rows(scored)
+    values = [comp.values(scored.ctx) for comp in comparisons]
+    autos: list[MatchEdge] = []
+    for start in range(0, len(rows), EDGE_CHUNK):
+        edges = build_edges(scored, comparisons, rows[start : start + EDGE_CHUNK], values)
+        store.replace_edges(edges, record_ids=[])
+        autos += [
+            MatchEdge.model_construct(left=e.left, right=e.right, score=e.score, weight=e.weight, status=e.status)
+            for e in edges
+            if e.status is MatchStatus.AUTO
+        ]
+    return autos, len(autos), len(rows) - len(autos)
+
+
 def resolve_all(
     store: GraphStore, settings: Settings, *, progress: Progress | None = None, retrain: bool = False
 ) -> ResolveSummary:
@@ -139,22 +164,19 @@ def resolve_all(
     summary.model_version = model.version
     report("scoring", 0, 1)
     scored = score_pairs(table, st.postings, st.stats, li, ri, model, ms, computed)
-    edges = build_edges(scored, comparisons_for(ms))
     lap("scoring")
     report("writing links", 0, 1)
     with store.transaction():
-        store.replace_edges(edges)
+        autos, summary.edges_auto, summary.edges_review = write_edges(store, scored, comparisons_for(ms))
         store.replace_blocking_keys(keys_for_store(table, st.keys), None)
     lap("writing links")
     report("clustering", 0, 1)
     ids = [int(r) for r in table.record_id]
-    result = cluster(ids, edges, store.judgements(None), ms, facts=record_facts(table))
+    result = cluster(ids, autos, store.judgements(None), ms, facts=record_facts(table))
     changes = apply_clustering(store, result.clusters, cause="resolve")
     summary.guard_reports = store_guard_reports(store, result.guard_reports)
     store.mark_resolved()
     lap("clustering")
-    summary.edges_auto = sum(1 for e in edges if e.status.value == "auto")
-    summary.edges_review = len(edges) - summary.edges_auto
     summary.persons = len(result.clusters)
     summary.created, summary.merged, summary.split = changes.created, changes.merged, changes.split
     summary.moved_records = changes.moved_records

@@ -8,7 +8,7 @@ from identity_graph.model import Evidence, MatchEdge, MatchStatus
 from identity_graph.resolve.scoring import STATUS_AUTO, STATUS_NONE, STATUS_REVIEW, Scored
 from matchers.comparisons import NULL, Comparison, IdentifierComparison
 from matchers.explain import display_identifier, sentence
-from matchers.features import StrArray
+from matchers.features import IntArray, StrArray
 
 VETO_NOTE = "not linked automatically: the names or dates of birth say two different people"
 WEAK_NOTE = "not linked automatically: rests on an identifier only mentioned in a message or bio"
@@ -61,12 +61,22 @@ def pair_notes(scored: Scored, i: int) -> list[str]:
     return notes
 
 
-def build_edges(scored: Scored, comparisons: tuple[Comparison, ...]) -> list[MatchEdge]:
-    """One MatchEdge per pair at or above review, with record ids, evidence and its sentence."""
+def edge_rows(scored: Scored) -> IntArray:
+    """Positions of the scored pairs that become edges (at or above review)."""
+    return np.flatnonzero(scored.status != STATUS_NONE)
+
+
+def build_edges(
+    scored: Scored,
+    comparisons: tuple[Comparison, ...],
+    rows: IntArray | None = None,
+    values: list[tuple[StrArray, StrArray]] | None = None,
+) -> list[MatchEdge]:
+    """One MatchEdge per pair at or above review (or per given row), with record ids, evidence, sentence."""
     rid = scored.ctx.table.record_id
     edges = []
-    values = [comp.values(scored.ctx) for comp in comparisons]
-    for i in np.flatnonzero(scored.status != STATUS_NONE):
+    values = values or [comp.values(scored.ctx) for comp in comparisons]
+    for i in edge_rows(scored) if rows is None else rows:
         evidence = pair_evidence(scored, int(i), comparisons, values)
         a, b = int(rid[scored.li[i]]), int(rid[scored.ri[i]])
         edges.append(

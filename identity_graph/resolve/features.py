@@ -17,7 +17,7 @@ from matchers.names import GIVEN_PREFIX_MIN, NameParts, has_given_name, is_compa
 from matchers.text import fold
 
 #: Records read from the store per batch.
-READ_BATCH = 20_000
+READ_BATCH = 5_000
 #: Prefix of the learned given names kept among a model's name facts (`given:jorge`).
 GIVEN_PREFIX = "given:"
 #: Shorter handles or email users (`jd`, `info`) say too little to compare.

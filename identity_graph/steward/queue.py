@@ -18,11 +18,15 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from itertools import pairwise
 
+import numpy as np
+
 from identity_graph.model import Evidence, MatchEdge, MatchStatus
 from identity_graph.settings import StewardSettings
+from identity_graph.steward.ranking import SECONDS_PER_DAY, freshest, impacts
 from identity_graph.store.protocol import GraphStore, GuardReport, PersonStats, RecordActivity
 
-SECONDS_PER_DAY = 86_400.0
+#: With a limit, pairs are ranked as arrays first and this many beyond the limit are scored exactly (ties).
+RANK_MARGIN = 50
 #: A guard report's chain is (conflicting end, refused link's left, refused link's right, other end).
 GUARD_CHAIN_LENGTH = 4
 
@@ -120,7 +124,7 @@ def _parts(ctx: _Context, left: int, right: int, *, guard: bool) -> ImpactParts:
         leaving = max(units, key=lambda k: (k[0] == "record", k[1]))
         moving = units[leaving][1]
     epoch = datetime.fromtimestamp(0, UTC)
-    changed = [_freshest(ctx.activity[r]) for r in (left, right) if r in ctx.activity]
+    changed = [freshest(ctx.activity[r]) for r in (left, right) if r in ctx.activity]
     return ImpactParts(
         records=sum(n for n, _ in units.values()),
         moving_interactions=moving,
@@ -128,11 +132,6 @@ def _parts(ctx: _Context, left: int, right: int, *, guard: bool) -> ImpactParts:
         last_changed=max(changed, default=epoch),
         guard=guard,
     )
-
-
-def _freshest(activity: RecordActivity) -> datetime:
-    """When a record was last active: its last interaction or source update, else when it changed here."""
-    return activity.last_active or activity.changed_at
 
 
 def _judged_pairs(store: GraphStore, record_ids: Sequence[int]) -> set[tuple[int, int]]:
@@ -169,31 +168,55 @@ def _chain_edges(store: GraphStore, reports: Sequence[GuardReport]) -> dict[int,
     return out
 
 
+def _review_edges(store: GraphStore, pairs: Sequence[tuple[int, int]], every: bool) -> dict[tuple[int, int], MatchEdge]:
+    """The review-band edges (with evidence) of these pairs: all at once when most are wanted, else by record."""
+    if every:
+        found = store.edges(statuses=[MatchStatus.REVIEW])
+    else:
+        found = store.edges(sorted({r for p in pairs for r in p}), statuses=[MatchStatus.REVIEW]) if pairs else []
+    wanted = set(pairs)
+    return {(e.left, e.right): e for e in found if (e.left, e.right) in wanted}
+
+
 def build_queue(
     store: GraphStore, weights: StewardSettings, *, limit: int | None = None, now: datetime | None = None
 ) -> list[ReviewItem]:
     """Every undecided review-band edge and open chain-guard report, highest impact first."""
     now = now or datetime.now(UTC)
-    edges = {(e.left, e.right): e for e in store.edges(statuses=[MatchStatus.REVIEW])}
+    review = {(a, b) for a, b, _ in store.edge_pairs([MatchStatus.REVIEW])}
     reports = [(r, p) for r in store.guard_reports(open_only=True) if (p := _guard_pair(r)) is not None]
-    wanted = {r for pair in edges for r in pair} | {r for rep, p in reports for r in (*p, *rep.record_ids)}
+    wanted = {r for pair in review for r in pair} | {r for rep, p in reports for r in (*p, *rep.record_ids)}
     record_ids = sorted(wanted)
     if not record_ids:
         return []
     judged = _judged_pairs(store, record_ids)
     ctx = _load_context(store, record_ids)
-    items: list[ReviewItem] = []
-    refused = _chain_edges(store, [rep for rep, pair in reports if pair not in judged and pair not in edges])
+    refused = _chain_edges(store, [rep for rep, pair in reports if pair not in judged and pair not in review])
     seen: set[tuple[int, int]] = set()
+    candidates: list[tuple[tuple[int, int], GuardReport | None]] = []
     for report, pair in reports:
         if pair in judged or pair in seen:  # one item per conflicting pair, however many chains led to it
             continue
         seen.add(pair)
-        edge = edges.pop(pair, None) or refused.get(report.id)
-        items.append(_item(ctx, pair, edge, weights, now, report))
-    for pair, edge in edges.items():
-        if pair not in judged:
-            items.append(_item(ctx, pair, edge, weights, now, None))
+        candidates.append((pair, report))
+    candidates += [(pair, None) for pair in sorted(review - seen - judged)]
+    if limit is not None and len(candidates) > limit + RANK_MARGIN:
+        rough = impacts(
+            [c[0] for c in candidates],
+            [c[1] is not None for c in candidates],
+            ctx.persons,
+            ctx.person_stats,
+            ctx.activity,
+            ctx.identifiers,
+            weights,
+            now,
+        )
+        candidates = [candidates[i] for i in np.argsort(-rough, kind="stable")[: limit + RANK_MARGIN]]
+    edges = _review_edges(store, [p for p, _ in candidates if p in review], every=limit is None)
+    items = [
+        _item(ctx, pair, edges.get(pair) or (refused.get(rep.id) if rep else None), weights, now, rep)
+        for pair, rep in candidates
+    ]
     items.sort(key=lambda i: (-i.impact, i.left, i.right))
     return items if limit is None else items[:limit]
 

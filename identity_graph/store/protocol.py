@@ -360,3 +360,7 @@ class GraphStore(Protocol):
     def identifier_keys(self, record_ids: Sequence[int]) -> dict[int, set[str]]:
         """Per record: the keys (`kind:value`) of the identifiers it holds (records without any are left out)."""
         ...
+
+    def edge_pairs(self, statuses: Sequence[MatchStatus]) -> list[tuple[int, int, float]]:
+        """(left, right, score) of every edge of these statuses, without evidence (cheap for ranking many)."""
+        ...

@@ -6,6 +6,7 @@ import json
 from collections.abc import Sequence
 from datetime import UTC, datetime
 
+from identity_graph.model import MatchStatus
 from identity_graph.store.protocol import GuardReport, PersonStats, RecordActivity
 from identity_graph.store.sqlite_base import SQLiteBase, chunks, placeholders, to_json, utcnow
 
@@ -120,3 +121,12 @@ class SQLiteStewardMixin(SQLiteBase):
             ):
                 out.setdefault(int(rid), set()).add(f"{kind}:{value}")
         return out
+
+    def edge_pairs(self, statuses: Sequence[MatchStatus]) -> list[tuple[int, int, float]]:
+        """(left, right, score) of every edge of these statuses, without evidence (cheap for ranking many)."""
+        marks = placeholders(len(statuses))
+        rows = self._conn().execute(
+            f"SELECT left_id, right_id, score FROM match_edges WHERE status IN ({marks}) ORDER BY left_id, right_id",
+            [s.value for s in statuses],
+        )
+        return [(int(a), int(b), float(c)) for a, b, c in rows]

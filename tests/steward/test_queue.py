@@ -8,7 +8,8 @@ from identity_graph.model import MatchStatus, Verdict
 from identity_graph.settings import StewardSettings
 from identity_graph.steward.compare import Agreement, field_rows
 from identity_graph.steward.decisions import record_judgement
-from identity_graph.steward.queue import ImpactParts, build_queue, impact_score
+from identity_graph.steward.queue import ImpactParts, _load_context, build_queue, impact_score
+from identity_graph.steward.ranking import impacts
 from identity_graph.store import SQLiteStore
 from tests.steward.conftest import NOW, call, cluster, contact, edge, load
 
@@ -105,3 +106,33 @@ def test_guard_chains_to_one_pair_make_one_item_with_the_refused_links_evidence(
     assert item.pair == (a, d) and item.evidence_pair == (b, c) and item.score == 0.96
     record_judgement(store, a, d, Verdict.DIFFERENT, "ann")
     assert store.guard_reports(open_only=True) == []  # both chains closed by one decision
+
+
+def test_array_ranking_matches_the_exact_one(store: SQLiteStore) -> None:
+    import random
+
+    rng = random.Random(5)
+    records = [contact(str(i), "Kim", f"Lee{i % 7}", email=f"k{i % 9}@example.com") for i in range(60)]
+    ids = load(store, records)
+    load(store, [], [call(f"c{i}", records[i], NOW - timedelta(days=i)) for i in range(0, 60, 3)])
+    cluster(store, [ids[i : i + 3] for i in range(0, 45, 3)] + [[r] for r in ids[45:]])
+    pairs = {tuple(sorted(rng.sample(ids, 2))) for _ in range(150)}
+    store.replace_edges([edge(a, b, MatchStatus.REVIEW, 0.7) for a, b in pairs])
+    store.add_guard_reports([([ids[0], ids[50]], "dates of birth differ")])
+    full = build_queue(store, StewardSettings(), now=NOW)
+    assert len(full) > 60
+    for limit in (1, 5, 20):
+        top = build_queue(store, StewardSettings(), limit=limit, now=NOW)
+        assert [i.pair for i in top] == [i.pair for i in full[:limit]]
+    ctx = _load_context(store, sorted({r for i in full for r in i.pair}))
+    rough = impacts(
+        [i.pair for i in full],
+        [i.kind == "guard" for i in full],
+        ctx.persons,
+        ctx.person_stats,
+        ctx.activity,
+        ctx.identifiers,
+        StewardSettings(),
+        NOW,
+    )
+    assert [round(float(x), 4) for x in rough] == [i.impact for i in full]

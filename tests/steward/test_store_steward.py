@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from identity_graph.model import MatchStatus
 from identity_graph.store import SQLiteStore
-from tests.steward.conftest import NOW, call, cluster, contact, load
+from tests.steward.conftest import NOW, call, cluster, contact, edge, load
 
 
 def test_guard_reports_round_trip_and_resolve(store: SQLiteStore) -> None:
@@ -32,3 +33,11 @@ def test_activity_and_person_stats(store: SQLiteStore) -> None:
     stats = store.person_stats([persons[a], persons[c]])
     assert (stats[persons[a]].records, stats[persons[a]].interactions) == (2, 3)
     assert (stats[persons[c]].records, stats[persons[c]].interactions) == (1, 0)
+
+
+def test_edge_pairs_lists_pairs_and_scores_of_some_statuses(store: SQLiteStore) -> None:
+    a, b, c = load(store, [contact("1", "A", "X"), contact("2", "B", "X"), contact("3", "C", "X")])
+    store.replace_edges([edge(a, b, MatchStatus.REVIEW, 0.7), edge(b, c, MatchStatus.AUTO, 0.99)])
+    assert store.edge_pairs([MatchStatus.REVIEW]) == [(a, b, 0.7)]
+    assert store.edge_pairs([MatchStatus.AUTO, MatchStatus.REVIEW]) == [(a, b, 0.7), (b, c, 0.99)]
+    assert store.edge_pairs([MatchStatus.REJECTED]) == []

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
+import numpy.typing as npt
 
 from identity_graph.model import MatchEdge, MatchStatus
 from identity_graph.persons import apply_clustering
@@ -35,7 +36,7 @@ from identity_graph.resolve.training import learn_placeholders, load_model, save
 from identity_graph.settings import MatchingSettings, Settings
 from identity_graph.store.protocol import GraphStore
 from matchers.comparisons import Comparison, Levels
-from matchers.features import FeatureTable
+from matchers.features import FeatureTable, IntArray
 from matchers.model import MatchModel
 
 
@@ -91,6 +92,21 @@ def batch_state(store: GraphStore, ms: MatchingSettings, model: MatchModel | Non
     return BatchState(table, postings, stats, reps, keys, cands, placeholders)
 
 
+def training_rows(st: BatchState, li: IntArray, ri: IntArray) -> npt.NDArray[np.bool_]:
+    """Which scored pairs EM learns from: pairs of distinct records that an indexed blocking pass found.
+
+    Identical records teach nothing, and pairs only the sorted neighbourhood found (names side by side in the
+    alphabet) would shift what EM takes a non-match to look like.
+    """
+    n = np.int64(len(st.table))
+    codes = li * n + ri
+    identical = np.isin(codes, st.reps.li * n + st.reps.ri)
+    core = st.cands.core if st.cands.core is not None else np.ones(st.cands.li.size, dtype=bool)
+    indexed = np.isin(codes, st.cands.li[core] * n + st.cands.ri[core])
+    out: npt.NDArray[np.bool_] = indexed & ~identical
+    return out
+
+
 def train_store(
     store: GraphStore,
     settings: Settings,
@@ -99,14 +115,15 @@ def train_store(
     state: BatchState | None = None,
     levels: Levels | None = None,
 ) -> MatchModel:
-    """Train a new model by EM on the store's candidate pairs (their `levels` if computed) and save it."""
+    """Train a new model by EM on the store's candidate pairs (their `levels` if computed: see `training_rows`)
+    and save it."""
     report = progress or no_progress
     ms = settings.matching
     st = state or batch_state(store, ms, None, report)
     report("training", 0, 1)
-    model = train_model(
-        st.table, st.postings, st.stats, st.reps.rows, st.cands.li, st.cands.ri, ms, st.placeholders, levels
-    )
+    core = st.cands.core if st.cands.core is not None else np.ones(st.cands.li.size, dtype=bool)
+    li, ri = st.cands.li[core], st.cands.ri[core]
+    model = train_model(st.table, st.postings, st.stats, st.reps.rows, li, ri, ms, st.placeholders, levels)
     save_model(store, model)
     return model
 
@@ -157,8 +174,7 @@ def resolve_all(
     computed = compute_levels(table, st.postings, st.stats, li, ri, comparisons_for(ms), ms)
     lap("comparing")
     if model is None:
-        identical = np.isin(li * len(table) + ri, st.reps.li * len(table) + st.reps.ri)
-        model = train_store(store, settings, progress=report, state=st, levels=computed[2][~identical])
+        model = train_store(store, settings, progress=report, state=st, levels=computed[2][training_rows(st, li, ri)])
         summary.trained = True
         lap("training")
     summary.model_version = model.version

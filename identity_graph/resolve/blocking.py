@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 import jellyfish
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 
 from matchers.features import FeatureTable, IntArray, StrArray
@@ -50,6 +51,7 @@ class Candidates:
     li: IntArray
     ri: IntArray
     stats: list[PassStats]
+    core: npt.NDArray[np.bool_] | None = None  # pairs some indexed pass found (not only the sorted neighbourhood)
 
 
 def _phonetic(values: StrArray) -> list[str]:

@@ -89,13 +89,16 @@ def candidate_pairs(
     lefts.append(li)
     rights.append(ri)
     all_stats.append(users)
+    core_li, core_ri = dedupe_pairs(lefts, rights, len(table))
     sn = PassStats("sorted_neighbourhood")
     li, ri = sorted_neighbourhood(table, rows, settings.sorted_neighbourhood_window, sn)
     lefts.append(li)
     rights.append(ri)
     all_stats.append(sn)
     li, ri = dedupe_pairs(lefts, rights, len(table))
-    return Candidates(li=li, ri=ri, stats=all_stats)
+    n = np.int64(len(table))
+    core = np.isin(li * n + ri, core_li * n + core_ri)
+    return Candidates(li=li, ri=ri, stats=all_stats, core=core)
 
 
 def keys_for_store(

@@ -83,3 +83,28 @@ def normalize_identifier(kind: IdentifierKind, raw: str, default_region: str = "
         return normalize_handle(raw)
     text = " ".join(raw.split()).lower()
     return text or None
+
+
+# The other normalizers live beside this module, one subject each; they are re-exported here so that
+# `matchers.normalize` stays the one place to look for "how is X normalized".
+from matchers.addresses import AddressParts, normalize_address, normalize_postcode, normalize_street  # noqa: E402
+from matchers.dates import date_key, is_day_month_swap, normalize_date  # noqa: E402
+from matchers.names import NameParts, are_nicknames, parse_name  # noqa: E402
+
+__all__ = [
+    "AddressParts",
+    "NameParts",
+    "are_nicknames",
+    "date_key",
+    "is_day_month_swap",
+    "normalize_address",
+    "normalize_date",
+    "normalize_email",
+    "normalize_handle",
+    "normalize_identifier",
+    "normalize_phone",
+    "normalize_postcode",
+    "normalize_street",
+    "parse_name",
+    "phone_extension",
+]

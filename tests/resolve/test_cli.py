@@ -8,6 +8,7 @@ from pathlib import Path
 from typer.testing import CliRunner
 
 from identity_graph.cli.main import app
+from identity_graph.prepare import prepare_record
 from identity_graph.resolve import META_KEY
 from identity_graph.settings import Settings
 from identity_graph.store import open_store
@@ -53,6 +54,21 @@ def test_resolve_explain_and_blocking_report(tmp_path: Path, settings: Settings)
     out = run(db, "blocking-report")
     assert "identifier" in out and "full_name" in out and "deduplicated" in out
     assert "nothing changed" in run(db, "resolve", "--changed")
+    store = open_store(db)
+    try:
+        store.upsert_batch([prepare_record(call("cli-c2", "(415) 555-0177", "ZABROWSKI ROBERT"), "US")])
+        new = store.find_record("calls", "cli-c2")
+        assert new is not None
+    finally:
+        store.close()
+    out = run(db, "resolve", "--changed")
+    assert "records" in out
+    store = open_store(db)
+    try:
+        persons = store.assignments([a, new.id])
+        assert persons[a] == persons[new.id]  # the real-time path attached the new call to Robert
+    finally:
+        store.close()
 
 
 def test_train_writes_and_imports_a_json_model(tmp_path: Path, settings: Settings) -> None:

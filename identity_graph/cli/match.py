@@ -25,7 +25,7 @@ from identity_graph.resolve import (
     train_from_judgements,
     train_store,
 )
-from identity_graph.resolve.batch import batch_state
+from identity_graph.resolve.batch import MIN_TRAINING_PAIRS, batch_state
 from identity_graph.resolve.training import load_model
 from identity_graph.store import SQLiteStore
 
@@ -200,7 +200,9 @@ def train(
             out.write_text(model.to_json(), encoding="utf-8")
         except OSError as exc:
             raise ConfigError(f"cannot write {out}: {exc.strerror}") from exc
+    kept = load is not None or model.pairs >= MIN_TRAINING_PAIRS
     console.print(
-        f"model {model.version} ({model.trained_by}, {model.pairs:,} pairs, prior {model.prior:.4f}) saved"
-        + (f" and written to {out}" if out else "")
+        f"model {model.version} ({model.trained_by}, {model.pairs:,} pairs, prior {model.prior:.4f}) "
+        + ("saved" if kept else f"not saved: fewer than {MIN_TRAINING_PAIRS} candidate pairs to learn from")
+        + (f", written to {out}" if out else "")
     )

@@ -51,6 +51,8 @@ def store_guard_reports(store: GraphStore, findings: Sequence[GuardFinding]) -> 
     return len(new)
 
 
+#: A model trained on fewer candidate pairs than this is not saved (the next run trains again).
+MIN_TRAINING_PAIRS = 20
 #: Edges are built and written this many at a time (their evidence is not all held at once).
 EDGE_CHUNK = 10_000
 
@@ -124,7 +126,8 @@ def train_store(
     core = st.cands.core if st.cands.core is not None else np.ones(st.cands.li.size, dtype=bool)
     li, ri = st.cands.li[core], st.cands.ri[core]
     model = train_model(st.table, st.postings, st.stats, st.reps.rows, li, ri, ms, st.placeholders, levels)
-    save_model(store, model)
+    if model.pairs >= MIN_TRAINING_PAIRS:  # a model learned from (almost) nothing is used once, never kept
+        save_model(store, model)
     return model
 
 

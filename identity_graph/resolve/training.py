@@ -21,6 +21,8 @@ from matchers.model import MatchModel, ModelFormatError
 from matchers.names import known_given_names
 
 META_KEY = "match_model"
+#: The last model parsed, by its JSON text (parsing large term-frequency tables costs more than comparing).
+_PARSED: dict[str, MatchModel] = {}
 
 
 def learn_placeholders(table: FeatureTable, postings: Postings, min_identifiers: int) -> frozenset[str]:
@@ -65,11 +67,16 @@ def load_model(store: GraphStore, settings: MatchingSettings) -> MatchModel | No
     text = store.get_meta(META_KEY)
     if text is None:
         return None
+    cached = _PARSED.get(text)
+    if cached is not None:
+        return cached
     try:
         model = MatchModel.from_json(text)
         model.check(comparisons_for(settings))
     except ModelFormatError:
         return None  # an older model the code cannot use: retrain
+    _PARSED.clear()  # one model at a time: the real-time path reads it for every record
+    _PARSED[text] = model
     return model
 
 

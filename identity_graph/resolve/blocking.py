@@ -20,6 +20,7 @@ from matchers.names import canonical_first
 #: Key passes stored for real-time lookups: name (phonetic) plus one more field.
 KEY_PASSES = (
     "name_dob", "name_postcode", "name_city", "first_dob", "full_name", "last_street", "dob_postcode", "dob_street",
+    "first_street", "first_postcode",
 )  # fmt: skip
 #: Keys of one shared namespace: a handle, an email user and a name written as a user name all meet there
 #: (`x:lanisandoval`, `lani.sandoval@...`, Lani Sandoval); blocked together as one pass.
@@ -88,6 +89,8 @@ def record_keys(table: FeatureTable) -> dict[str, list[str]]:
         "last_street": key("ls", p_last, street),
         "dob_postcode": key("dp", dob, post),
         "dob_street": key("ds", dob, street),
+        "first_street": key("fs", p_first, street),
+        "first_postcode": key("fp", p_first, post),
         "user_handle": [f"u:{u}" if len(u) >= MIN_USER_KEY else "" for u in table.col("user_handle")],
         "user_email": [f"u:{u}" if len(u) >= MIN_USER_KEY else "" for u in table.col("user_email")],
         "user_name": [

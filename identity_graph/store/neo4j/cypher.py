@@ -204,6 +204,10 @@ EDGES_OF: Final = (
     "UNWIND $ids AS rid MATCH (:Record {id: rid})-[m:`MATCH`]-(:Record) WITH DISTINCT m "
     "WHERE size($statuses) = 0 OR m.status IN $statuses " + _EDGE_COLUMNS
 )
+EDGE_PAIRS: Final = (
+    "MATCH (a:Record)-[m:`MATCH`]->(b:Record) WHERE m.status IN $statuses "
+    "RETURN a.id AS left, b.id AS right, m.score AS score ORDER BY left, right"
+)
 
 # ---------------------------------------------------------------- judgements
 _JUDGEMENT_COLUMNS: Final = (

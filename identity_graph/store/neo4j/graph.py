@@ -57,6 +57,11 @@ class Neo4jGraphMixin(Neo4jBase):
         found = {(e.left, e.right): e for e in (edge_from_row(r) for r in rows)}
         return [found[k] for k in sorted(found)]
 
+    def edge_pairs(self, statuses: Sequence[MatchStatus]) -> list[tuple[int, int, float]]:
+        """(left, right, score) of every edge of these statuses, without evidence (cheap for ranking many)."""
+        rows = self._query(cypher.EDGE_PAIRS, statuses=[s.value for s in statuses])
+        return [(int(r["left"]), int(r["right"]), float(r["score"])) for r in rows]
+
     # -- judgements
     def add_judgement(self, judgement: Judgement) -> Judgement:
         """Store a decision; the pair's active decision, if any, is marked superseded, never removed."""

@@ -21,7 +21,7 @@ import phonenumbers
 
 from identity_graph.errors import NotFound
 from identity_graph.model import IdentifierKind, StoredRecord
-from identity_graph.resolve.features import feature_row
+from identity_graph.resolve.features import GIVEN_PREFIX, feature_row
 from identity_graph.resolve.training import META_KEY as MODEL_META_KEY
 from identity_graph.settings import Settings
 from identity_graph.store.protocol import GraphStore
@@ -117,7 +117,7 @@ def _still_used(store: GraphStore, column: str, value: str) -> bool:
 
 
 def forget_names_in_model(store: GraphStore, erased: Iterable[StoredRecord]) -> int:
-    """Take names only the erased records had out of the stored model's frequency tables; returns how many."""
+    """Take names only the erased records had out of the stored model (frequency tables, learned given names)."""
     text = store.get_meta(MODEL_META_KEY)
     if text is None:
         return 0
@@ -136,6 +136,11 @@ def forget_names_in_model(store: GraphStore, erased: Iterable[StoredRecord]) -> 
             if not _still_used(store, column, value):
                 del table[value]
                 removed += 1
+    learned = [p for p in model.placeholders if p.startswith(GIVEN_PREFIX)]
+    firsts = {f"{GIVEN_PREFIX}{row.first}" for row in rows if row.first}
+    gone = {p for p in learned if p in firsts and not _still_used(store, "first", p.removeprefix(GIVEN_PREFIX))}
+    removed += len(gone)
     if removed:
-        store.set_meta(MODEL_META_KEY, model.model_copy(update={"tf": tables}).to_json())
+        kept = [p for p in model.placeholders if p not in gone]
+        store.set_meta(MODEL_META_KEY, model.model_copy(update={"tf": tables, "placeholders": kept}).to_json())
     return removed

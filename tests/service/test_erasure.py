@@ -13,8 +13,10 @@ from identity_graph.erasure import erase_person
 from identity_graph.errors import NotFound
 from identity_graph.model import Channel, Direction, Interaction, Participation, RecordRef, Role
 from identity_graph.persons import apply_clustering
+from identity_graph.resolve.training import META_KEY as MODEL_META_KEY
 from identity_graph.settings import Settings
 from identity_graph.store import SQLiteStore, TimelineQuery, open_store
+from matchers.model import MatchModel
 from tests.factories import T0, interaction, prepared, record
 from tests.service.conftest import bearer
 from tests.service.world import ANA_PII, World, build_world
@@ -203,3 +205,12 @@ def test_a_new_interaction_with_an_erased_party_loads_without_them(world_store: 
         "JOIN interactions x ON x.id = p.interaction_id WHERE x.source_id = 'm-new'"
     )
     assert [p["source_id"] for p in parties] == ["c-2"]
+
+
+def test_given_names_learned_by_the_model_are_forgotten(world_store: tuple[SQLiteStore, World]) -> None:
+    store, world = world_store
+    model = MatchModel(comparisons=[], placeholders=["wireless caller", "given:ana", "given:bob"])
+    store.set_meta(MODEL_META_KEY, model.to_json())
+    erase_person(store, world.ana, Settings(db=store.path))
+    kept = MatchModel.from_json(store.get_meta(MODEL_META_KEY) or "").placeholders
+    assert kept == ["wireless caller", "given:bob"]

@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from importlib import resources
 from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
+from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from identity_graph.cli.app import app, console, err_console, state
 from identity_graph.cli.ingest import print_summary
+from identity_graph.cli.progress import stage_progress
 from identity_graph.cli.render import profile_panel
 from identity_graph.errors import ConfigError
 from identity_graph.evaluate import evaluate
@@ -50,21 +49,6 @@ def _fresh_store(path: Path) -> SQLiteStore:
     store = open_store(path)
     store.set_meta(DEMO_MARK, "1")
     return store
-
-
-@contextmanager
-def _stages() -> Iterator[Callable[[str, int, int], None]]:
-    """A progress bar on stderr fed by (stage, done, total) calls."""
-    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
-    with Progress(*columns, console=err_console, transient=True) as bar:
-        tasks: dict[str, TaskID] = {}
-
-        def update(stage: str, done: int, total: int) -> None:
-            if stage not in tasks:
-                tasks[stage] = bar.add_task(stage, total=total or None)
-            bar.update(tasks[stage], completed=done, total=total or None)
-
-        yield update
 
 
 def _summary(store: SQLiteStore, data: Path) -> Table:
@@ -114,7 +98,7 @@ def demo(
     store = _fresh_store(settings.db)
     try:
         _load(store, folder, settings)
-        with _stages() as update:
+        with stage_progress() as update:
             resolve_all(store, settings, progress=update)
         console.print(_summary(store, folder))
         person = showcase_person(store)

@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated
 
 import typer
 from rich.markup import escape
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from identity_graph.cli.app import app, console, err_console, state
+from identity_graph.cli.app import app, console, state
+from identity_graph.cli.progress import stage_progress
 from identity_graph.errors import ConfigError, NotFound
 from identity_graph.resolve import (
     PairExplanation,
@@ -33,21 +31,6 @@ from identity_graph.store import SQLiteStore
 CHANGED_LIMIT = 5_000
 #: Width of the widest bar in `explain`'s chart, in characters.
 BAR_WIDTH = 24
-
-
-@contextmanager
-def _progress() -> Iterator[Callable[[str, int, int], None]]:
-    """A progress bar on stderr fed by (stage, done, total) calls."""
-    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
-    with Progress(*columns, console=err_console, transient=True) as bar:
-        tasks: dict[str, TaskID] = {}
-
-        def update(stage: str, done: int, total: int) -> None:
-            if stage not in tasks:
-                tasks[stage] = bar.add_task(stage, total=total or None)
-            bar.update(tasks[stage], completed=done, total=total or None)
-
-        yield update
 
 
 def _summary_table(summary: ResolveSummary, title: str) -> Table:
@@ -85,7 +68,7 @@ def resolve(
     st = state(ctx)
     store = st.store()
     summary: ResolveSummary | None
-    with _progress() as update:
+    with stage_progress() as update:
         if changed:
             ids = [r.id for batch in store.iter_records(dirty_only=True) for r in batch]
             if len(ids) > CHANGED_LIMIT:  # that many changes: one batch run is faster than the real-time path
@@ -105,7 +88,7 @@ def blocking_report(ctx: typer.Context) -> None:
     """Show how many candidate pairs each blocking pass makes and its largest blocks."""
     st = state(ctx)
     store = st.store()
-    with _progress() as update:
+    with stage_progress() as update:
         bs = batch_state(store, st.settings.matching, load_model(store, st.settings.matching), update)
     table = Table(title=f"blocking ({len(bs.table):,} records, {len(bs.reps.rows):,} distinct)", title_justify="left")
     for col in ("pass", "pairs", "blocks", "skipped blocks", "skipped records", "largest blocks"):
@@ -187,7 +170,7 @@ def train(
     store = st.store()
     if load is not None and from_judgements:
         raise ConfigError("--import and --from-judgements do not go together")
-    with _progress() as update:
+    with stage_progress() as update:
         if load is not None:
             model = read_model_file(load, st.settings.matching)
             save_model(store, model)

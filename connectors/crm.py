@@ -9,7 +9,7 @@ from typing import Any, ClassVar
 
 from connectors.base import ROW_ERRORS, Connector, ConnectorOptions, row_reason
 from connectors.contacts import ContactSettings, FieldValues, build_contact
-from connectors.csvrows import CsvDialect, CsvRow, csv_rows, read_header
+from connectors.csvrows import CsvDialect, MappedRow, mapped_rows, read_header
 from connectors.jsonlines import json_lines
 from connectors.mapping import (
     RECORD_FIELDS,
@@ -120,30 +120,15 @@ class CsvContactsConnector(Connector):
 
     def read_file(self, path: Path) -> Iterator[SourceItem]:
         """One CONTACT record per row."""
-        header: list[str] | None = None
-        positions: dict[str, tuple[int, ...]] = {}
-        mapped: set[int] = set()
-        for item in csv_rows(path, self.counter, self.dialect):
-            if not isinstance(item, CsvRow):
-                yield item
-                continue
-            if header is None:
-                header = [v.strip() for v in item.values]
-                positions = self.mapping_for(header, path)
-                mapped = {i for cols in positions.values() for i in cols}
-                continue
-            yield self._row(path, item, header, positions, mapped)
+        for item in mapped_rows(path, self.counter, self.dialect, self.mapping_for):
+            yield self._row(path, item) if isinstance(item, MappedRow) else item
 
-    def _row(
-        self, path: Path, row: CsvRow, header: list[str], positions: dict[str, tuple[int, ...]], mapped: set[int]
-    ) -> SourceItem:
+    def _row(self, path: Path, row: MappedRow) -> SourceItem:
         """One row as a record, or Rejected."""
-        if len(row.values) != len(header):
-            return self.reject(path, row.line, f"expected {len(header)} columns, found {len(row.values)}", row.raw)
-        values: FieldValues = {name: [(header[i], row.values[i]) for i in cols] for name, cols in positions.items()}
-        attributes = {
-            header[i]: v.strip() for i, v in enumerate(row.values) if i not in mapped and v.strip() and header[i]
+        values: FieldValues = {
+            name: [(row.header[i], row.values[i]) for i in cols] for name, cols in row.positions.items()
         }
+        attributes = row.unmapped()
         try:
             return build_contact(self.source, values, attributes, self.own, self.contact)
         except ROW_ERRORS as exc:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import csv
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -67,6 +67,55 @@ def csv_rows(path: Path, counter: ByteCounter, dialect: CsvDialect) -> Iterator[
         if not values or all(not v.strip() for v in values):
             continue
         yield CsvRow(line=start, values=values, raw=raw)
+
+
+@dataclass(frozen=True)
+class MappedRow:
+    """A data row with its file's header and the columns of each canonical field."""
+
+    line: int
+    raw: str
+    values: list[str]
+    header: list[str]
+    positions: dict[str, tuple[int, ...]]
+    mapped: frozenset[int]
+
+    def get(self, name: str) -> str:
+        """The row's value of a mapped field, stripped ('' when unmapped)."""
+        cols = self.positions.get(name, ())
+        return self.values[cols[0]].strip() if cols else ""
+
+    def unmapped(self) -> dict[str, str]:
+        """Non-empty values of the columns no field maps, by column name (kept as attributes)."""
+        return {
+            self.header[i]: v.strip()
+            for i, v in enumerate(self.values)
+            if i not in self.mapped and v.strip() and self.header[i]
+        }
+
+
+Locate = Callable[[list[str], Path], dict[str, tuple[int, ...]]]
+
+
+def mapped_rows(
+    path: Path, counter: ByteCounter, dialect: CsvDialect, locate: Locate
+) -> Iterator[MappedRow | Rejected | Notice]:
+    """The rows after a header row, with where `locate` finds each field; a row of another width is Rejected."""
+    header: list[str] | None = None
+    positions: dict[str, tuple[int, ...]] = {}
+    mapped: frozenset[int] = frozenset()
+    for row in csv_rows(path, counter, dialect):
+        if not isinstance(row, CsvRow):
+            yield row
+        elif header is None:
+            header = [v.strip() for v in row.values]
+            positions = locate(header, path)
+            mapped = frozenset(i for cols in positions.values() for i in cols)
+        elif len(row.values) != len(header):
+            reason = f"expected {len(header)} columns, found {len(row.values)}"
+            yield Rejected(path=str(path), line=row.line, reason=reason, raw=row.raw)
+        else:
+            yield MappedRow(row.line, row.raw, row.values, header, positions, mapped)
 
 
 def read_header(path: Path, dialect: CsvDialect) -> list[str]:

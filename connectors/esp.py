@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import ClassVar
 
 from connectors.base import ROW_ERRORS, Connector, ConnectorOptions, row_reason
-from connectors.csvrows import CsvDialect, CsvRow, csv_rows, read_header
+from connectors.csvrows import CsvDialect, MappedRow, mapped_rows, read_header
 from connectors.dates import parse_datetime, zone
 from connectors.mapping import Mapping, check_mapping, resolve_columns
 from identity_graph.errors import ConfigError
@@ -86,25 +86,20 @@ class EspCsvConnector(Connector):
 
     def read_file(self, path: Path) -> Iterator[SourceItem]:
         """The recipient record (when new or renamed) and the interaction of every row."""
-        header: list[str] | None = None
-        positions: dict[str, tuple[int, ...]] = {}
-        for row in csv_rows(path, self.counter, self.dialect):
-            if not isinstance(row, CsvRow):
+        for row in mapped_rows(path, self.counter, self.dialect, self._locate):
+            if not isinstance(row, MappedRow):
                 yield row
                 continue
-            if header is None:
-                header = [v.strip() for v in row.values]
-                positions = resolve_columns(self.mapping, header, str(path))
-                continue
-            if len(row.values) != len(header):
-                yield self.reject(path, row.line, f"expected {len(header)} columns, found {len(row.values)}", row.raw)
-                continue
             try:
-                items = self._items(header, positions, row.values)
+                items = self._items(row)
             except ROW_ERRORS as exc:
                 yield self.reject(path, row.line, row_reason(exc), row.raw)
                 continue
             yield from items
+
+    def _locate(self, header: list[str], path: Path) -> dict[str, tuple[int, ...]]:
+        """Where each mapped field is in this file's header."""
+        return resolve_columns(self.mapping, header, str(path))
 
     def _recipient(self, address: str, names: tuple[str | None, str | None, str | None]) -> Record | None:
         """The recipient's record when it is new in this load or brings a new name; else None."""
@@ -130,14 +125,9 @@ class EspCsvConnector(Connector):
             identifiers=(IdentifierClaim(kind=IdentifierKind.EMAIL, raw=address, field="email"),),
         )
 
-    def _items(self, header: list[str], positions: dict[str, tuple[int, ...]], values: list[str]) -> list[SourceItem]:
+    def _items(self, row: MappedRow) -> list[SourceItem]:
         """One row's items."""
-
-        def get(name: str) -> str:
-            """The row's value of a mapped field ('' when unmapped)."""
-            cols = positions.get(name, ())
-            return values[cols[0]].strip() if cols else ""
-
+        get = row.get
         event_id, address = get("id"), get("email").lower()
         if not event_id:
             raise ValueError("empty event id")
@@ -146,8 +136,7 @@ class EspCsvConnector(Connector):
         occurred = parse_datetime(get("sent_at"), self.date_format, self.tz)
         word = get("event").lower() or "sent"
         event = EVENT_WORDS.get(word, word)
-        used = {i for cols in positions.values() for i in cols}
-        attributes = {header[i]: v.strip() for i, v in enumerate(values) if i not in used and v.strip()}
+        attributes = row.unmapped()
         attributes.update({k: get(k) for k in ("campaign_id", "campaign_name", "from_address") if get(k)})
         attributes["event"] = event
         items: list[SourceItem] = []

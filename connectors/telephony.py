@@ -11,7 +11,7 @@ from typing import ClassVar
 from connectors.base import ROW_ERRORS, Connector, ConnectorOptions, clean, row_reason
 from connectors.callerid import NameFrequency, parse_clid
 from connectors.calls import CallFacts, call_items, call_numbers, parse_direction, parse_seconds
-from connectors.csvrows import CsvDialect, CsvRow, csv_rows, read_header
+from connectors.csvrows import CsvDialect, CsvRow, MappedRow, csv_rows, mapped_rows, read_header
 from connectors.dates import optional_datetime, parse_datetime, zone
 from connectors.mapping import Mapping, check_mapping, resolve_columns
 from connectors.ownside import ShareCounter, inferred_notice, phone_key
@@ -182,37 +182,26 @@ class CallsCsvConnector(CallConnector):
 
     def facts(self, path: Path) -> Iterator[CallFacts | SourceItem]:
         """Each row as CallFacts."""
-        header: list[str] | None = None
-        positions: dict[str, tuple[int, ...]] = {}
-        for row in csv_rows(path, self.counter, self.dialect):
-            if not isinstance(row, CsvRow):
+        for row in mapped_rows(path, self.counter, self.dialect, self._locate):
+            if not isinstance(row, MappedRow):
                 yield row
                 continue
-            if header is None:
-                header = [v.strip() for v in row.values]
-                positions = resolve_columns(self.mapping, header, str(path))
-                continue
-            if len(row.values) != len(header):
-                yield self.reject(path, row.line, f"expected {len(header)} columns, found {len(row.values)}", row.raw)
-                continue
             try:
-                yield self._facts(header, positions, row.values)
+                yield self._facts(row)
             except ROW_ERRORS as exc:
                 yield self.reject(path, row.line, row_reason(exc), row.raw)
 
-    def _facts(self, header: list[str], positions: dict[str, tuple[int, ...]], values: list[str]) -> CallFacts:
+    def _locate(self, header: list[str], path: Path) -> dict[str, tuple[int, ...]]:
+        """Where each mapped field is in this file's header."""
+        return resolve_columns(self.mapping, header, str(path))
+
+    def _facts(self, row: MappedRow) -> CallFacts:
         """One row's facts."""
-
-        def get(name: str) -> str:
-            """The row's value of a mapped field ('' when unmapped)."""
-            cols = positions.get(name, ())
-            return values[cols[0]].strip() if cols else ""
-
+        get = row.get
         call_id = get("id")
         if not call_id:
             raise ValueError("empty id")
-        used = {i for cols in positions.values() for i in cols}
-        attributes = {header[i]: v.strip() for i, v in enumerate(values) if i not in used and v.strip()}
+        attributes = row.unmapped()
         for name in ("agent", "context", "duration", "ended_at"):
             if get(name):
                 attributes[name] = get(name)

@@ -203,7 +203,7 @@ class DateComparison(Comparison):
         known = (a != "") & (b != "")
         exact = known & (a == b)
         swap = _pairwise_flags(a, b, known & ~exact, is_day_month_swap)
-        typo = similarity(a, b, Levenshtein.distance) <= 1
+        typo = similarity(a, b, OSA.distance) <= 1  # one digit off, or two adjacent digits swapped
         return _ladder([exact, swap, known & typo], known)
 
     def describe(self, level: int, left: str, right: str) -> str:
@@ -212,7 +212,7 @@ class DateComparison(Comparison):
         return {
             "exact": f"{self.label} matches",
             "swapped": f"{self.label} day and month swapped ({left} / {right})",
-            "one_digit": f"{self.label} differs by one digit ({left} / {right})",
+            "one_digit": f"{self.label} differs by one digit or two swapped ({left} / {right})",
         }.get(name, f"{self.label} differs ({left} / {right})")
 
 

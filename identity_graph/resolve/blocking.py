@@ -25,8 +25,13 @@ KEY_PASSES = (
 #: Keys of one shared namespace: a handle, an email user and a name written as a user name all meet there
 #: (`x:lanisandoval`, `lani.sandoval@...`, Lani Sandoval); blocked together as one pass.
 USER_KEYS = ("user_handle", "user_email", "user_name")
+#: A CRM or national id with one character deleted (any position): two ids one typo or one transposition
+#: apart share such a key (`4137877` / `4137787` both give `413787`). Ids longer than this get keys for
+#: their first MAX_NEAR_ID characters' deletions only. The whole value is a key too (one character missing).
+MAX_NEAR_ID = 12
+NEAR_ID_KEYS = (*(f"near_id_{k}" for k in range(MAX_NEAR_ID)), "near_id_whole")
 #: Every key the store indexes for real-time lookups.
-STORED_KEYS = (*KEY_PASSES, *USER_KEYS)
+STORED_KEYS = (*KEY_PASSES, *USER_KEYS, *NEAR_ID_KEYS)
 #: A name written as a user name needs at least this many letters to be a key (`lili` would block too much).
 MIN_USER_KEY = 8
 #: Each pass's largest blocks shown by `blocking-report`.
@@ -68,6 +73,19 @@ def _phonetic(values: StrArray) -> list[str]:
     return out
 
 
+def near_id_keys(ids: StrArray) -> dict[str, list[str]]:
+    """Deletion keys of CRM/national ids (`kind:value`): the value with its k-th character removed."""
+    out: dict[str, list[str]] = {name: [""] * len(ids) for name in NEAR_ID_KEYS}
+    for i, value in enumerate(ids):
+        if not value:
+            continue
+        prefix, _, tail = str(value).rpartition(":")
+        for k in range(min(len(tail), MAX_NEAR_ID)):
+            out[NEAR_ID_KEYS[k]][i] = f"i:{prefix}:{tail[:k]}{tail[k + 1 :]}"
+        out[NEAR_ID_KEYS[-1]][i] = f"i:{prefix}:{tail}"
+    return out
+
+
 def record_keys(table: FeatureTable) -> dict[str, list[str]]:
     """Blocking keys of every row for each key pass ('' when the row has no key for that pass)."""
     first = [canonical_first(f) if f else "" for f in table.col("first")]
@@ -97,6 +115,7 @@ def record_keys(table: FeatureTable) -> dict[str, list[str]]:
             f"u:{f}{x}" if f and len(x) > 1 and len(f) + len(x) >= MIN_USER_KEY else ""
             for f, x in zip(table.col("first"), table.col("last"), strict=True)
         ],
+        **near_id_keys(table.col("crm")),
     }
 
 

@@ -12,6 +12,7 @@ import pandas as pd
 from identity_graph.model import MatchEdge, StoredRecord
 from identity_graph.resolve.blocking import (
     KEY_PASSES,
+    NEAR_ID_KEYS,
     STORED_KEYS,
     USER_KEYS,
     Candidates,
@@ -89,6 +90,13 @@ def candidate_pairs(
     lefts.append(li)
     rights.append(ri)
     all_stats.append(users)
+    near = PassStats("near_id")
+    # deletion keys also meet for ids two edits apart; those pairs stay: as negatives they measured better
+    # for EM than filtering them out (febrl4 F1 0.9974 vs 0.9967)
+    li, ri = multi_key_pairs([keys[name] for name in NEAR_ID_KEYS], rows, settings.max_block_size, near)
+    lefts.append(li)
+    rights.append(ri)
+    all_stats.append(near)
     core_li, core_ri = dedupe_pairs(lefts, rights, len(table))
     sn = PassStats("sorted_neighbourhood")
     li, ri = sorted_neighbourhood(table, rows, settings.sorted_neighbourhood_window, sn)

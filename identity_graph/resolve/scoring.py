@@ -180,7 +180,9 @@ def score_pairs(
     dob_conflict = at_level(levels, comparisons, "dob", CONFLICT_LEVELS["dob"])
     # different birthdays: a father and son of one name share surname, address and phone
     elders = dob_conflict & ~own_id if settings.dob_conflict_needs_id else np.zeros(len(li), dtype=bool)
-    vetoed = twins | elders | (conflict & (person < auto_weight)) | unknown_household_member(ctx, levels, comparisons)
+    # a strong conflict with no personal id: the person-level evidence alone must reach auto-link
+    weak_person = conflict & (person < auto_weight) & ~own_id
+    vetoed = twins | elders | weak_person | unknown_household_member(ctx, levels, comparisons)
     status = np.full(len(li), STATUS_NONE, dtype=np.int8)
     status[prob >= settings.review] = STATUS_REVIEW
     anchorless = ~anchored(levels, comparisons)

@@ -76,6 +76,9 @@ def test_last_name(left: str, right: str, expected: str) -> None:
         ("19800304", "19800304", "exact"),
         ("19800304", "19800403", "swapped"),
         ("19800304", "19800305", "one_digit"),
+        ("19571024", "19571204", "one_digit"),  # two adjacent digits swapped
+        ("19800304", "19800340", "one_digit"),
+        ("19800304", "19810403", "else"),
         ("19800304", "19551120", "else"),
         ("", "19551120", "null"),
     ],

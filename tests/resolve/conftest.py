@@ -57,6 +57,7 @@ def person(
     street: str | None = None,
     city: str | None = None,
     postcode: str | None = None,
+    crm_ids: Sequence[str] = (),
 ) -> Record:
     """A record with any of the fields the matcher reads."""
     claims = [IdentifierClaim(kind=IdentifierKind.PHONE, raw=p, field="phone") for p in phones]
@@ -65,6 +66,7 @@ def person(
     claims += [
         IdentifierClaim(kind=IdentifierKind.PHONE, raw=p, field="body", strength=Strength.MENTIONED) for p in mentioned
     ]
+    claims += [IdentifierClaim(kind=IdentifierKind.CRM_ID, raw=c, field="crm_id") for c in crm_ids]
     return Record(
         source=source,
         source_id=source_id,

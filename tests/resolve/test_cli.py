@@ -7,7 +7,8 @@ from pathlib import Path
 
 from typer.testing import CliRunner
 
-from identity_graph.cli.main import app
+import identity_graph.cli.main  # noqa: F401  (registers every command on the app)
+from identity_graph.cli.app import app
 from identity_graph.prepare import prepare_record
 from identity_graph.resolve import META_KEY
 from identity_graph.settings import Settings

@@ -7,7 +7,7 @@ import sqlite3
 import threading
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TypeVar
@@ -154,6 +154,8 @@ class SQLiteBase:
         """Close every connection this store opened."""
         with self._lock:
             for conn in self._all_conns:
+                with suppress(sqlite3.Error):
+                    conn.execute("PRAGMA optimize")  # refresh planner statistics where they went stale
                 conn.close()
             self._all_conns.clear()
         self._local = threading.local()

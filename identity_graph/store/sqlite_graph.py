@@ -91,7 +91,9 @@ class SQLiteGraphMixin(SQLiteBase):
         for part in chunks(list(record_ids)):
             marks = placeholders(len(part))
             for r in conn.execute(
-                f"SELECT {cols} FROM match_edges WHERE (left_id IN ({marks}) OR right_id IN ({marks})){status_sql}",
+                # `+status`: filter the rows the record indexes find, never scan a whole status through its index
+                f"SELECT {cols} FROM match_edges WHERE (left_id IN ({marks}) OR right_id IN ({marks}))"
+                f"{status_sql.replace('status', '+status')}",
                 (*part, *part, *status_params),
             ):
                 edge = _edge_from_row(r)

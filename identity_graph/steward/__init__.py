@@ -1,1 +1,1 @@
-"""The data steward's workflow: review queue, decisions, split and unmerge, quality, labels, real-time add."""
+"""The data steward's workflow: review queue, decisions, split and unmerge, quality, real-time add."""

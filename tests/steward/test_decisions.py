@@ -10,7 +10,6 @@ import pytest
 from identity_graph.errors import ConfigError, NotFound
 from identity_graph.model import Verdict
 from identity_graph.steward.decisions import pair_history, record_judgement
-from identity_graph.steward.labels import training_labels
 from identity_graph.store import SQLiteStore, open_store
 from tests.steward.conftest import contact, load
 
@@ -71,11 +70,3 @@ def test_two_stewards_deciding_one_pair_at_once_keep_both(tmp_path: Path) -> Non
     active = [j for j in history if j.superseded_at is None]
     assert len(active) == 1 and active[0].id == max(j.id or 0 for j in history)  # the later one wins
     check.close()
-
-
-def test_training_labels_are_active_same_and_different(store: SQLiteStore) -> None:
-    a, b, c = load(store, [contact("1", "Bob", "Stone"), contact("2", "Rob", "Stone"), contact("3", "X", "Y")])
-    record_judgement(store, a, b, Verdict.DIFFERENT, "ann")
-    record_judgement(store, a, b, Verdict.SAME, "ann")
-    record_judgement(store, a, c, Verdict.UNSURE, "ann")
-    assert [(label.left, label.right, label.match) for label in training_labels(store)] == [(a, b, True)]

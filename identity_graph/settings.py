@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import tomllib
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, SecretStr
 from pydantic_settings import (
     BaseSettings,
     PydanticBaseSettingsSource,
@@ -98,6 +98,16 @@ class ServiceSettings(BaseModel):
     audit_page_size: int = Field(100, ge=1, le=10_000, description="audit entries per page")
 
 
+class StoreSettings(BaseModel):
+    """Which store holds the graph: the embedded SQLite file (`db`) or a Neo4j server for teams."""
+
+    backend: Literal["sqlite", "neo4j"] = Field("sqlite", description="sqlite (embedded, no server) or neo4j")
+    neo4j_uri: str | None = Field(None, description="bolt or neo4j URI of the server, e.g. neo4j://db:7687")
+    neo4j_user: str = Field("neo4j", description="user for the Neo4j server")
+    neo4j_password: SecretStr | None = Field(None, description="password (set IDGRAPH_STORE__NEO4J_PASSWORD)")
+    neo4j_database: str | None = Field(None, description="database name; the server's default when unset")
+
+
 class PrivacySettings(BaseModel):
     """Erasure behaviour."""
 
@@ -141,6 +151,7 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="IDGRAPH_", env_nested_delimiter="__", extra="forbid")
 
     db: Path = Field(Path("identity.db"), description="the embedded store's SQLite file")
+    store: StoreSettings = StoreSettings()
     own_side: OwnSideSettings = OwnSideSettings()
     ingest: IngestSettings = IngestSettings()
     matching: MatchingSettings = MatchingSettings()

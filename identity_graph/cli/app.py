@@ -11,7 +11,7 @@ import typer
 from rich.console import Console
 
 from identity_graph.settings import Settings, load_settings
-from identity_graph.store import SQLiteStore, open_store
+from identity_graph.store import GraphStore, open_configured
 
 app = typer.Typer(
     name="idgraph",
@@ -32,7 +32,7 @@ class AppState:
     db: Path | None
     config: Path | None
     _settings: Settings | None = field(default=None, init=False)
-    _store: SQLiteStore | None = field(default=None, init=False)
+    _store: GraphStore | None = field(default=None, init=False)
 
     @property
     def settings(self) -> Settings:
@@ -41,10 +41,10 @@ class AppState:
             self._settings = load_settings(self.config, db=self.db)
         return self._settings
 
-    def store(self) -> SQLiteStore:
+    def store(self) -> GraphStore:
         """The store at the settings' db path, opened once."""
         if self._store is None:
-            self._store = open_store(self.settings.db)
+            self._store = open_configured(self.settings)
         return self._store
 
     def close(self) -> None:

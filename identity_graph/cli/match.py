@@ -25,7 +25,7 @@ from identity_graph.resolve import (
 )
 from identity_graph.resolve.batch import MIN_TRAINING_PAIRS, batch_state
 from identity_graph.resolve.training import load_model
-from identity_graph.store import SQLiteStore
+from identity_graph.store import GraphStore
 
 #: `resolve --changed` with more changed records than this runs a full batch instead.
 CHANGED_LIMIT = 5_000
@@ -103,7 +103,7 @@ def blocking_report(ctx: typer.Context) -> None:
     console.print(f"values shared by more than {st.settings.matching.max_block_size} records are skipped")
 
 
-def _record_ref(store: SQLiteStore, ref: str) -> int:
+def _record_ref(store: GraphStore, ref: str) -> int:
     """A record id from `123` or `source/source_id`."""
     if ref.isdigit():
         return int(ref)

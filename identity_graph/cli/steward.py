@@ -28,7 +28,7 @@ from identity_graph.steward.quality import estimate_precision, sample_links
 from identity_graph.steward.queue import ReviewItem, build_queue, item_for_pair
 from identity_graph.steward.realtime import add_interaction, add_record
 from identity_graph.steward.split import SplitResult, split_person, unmerge_record
-from identity_graph.store import SQLiteStore
+from identity_graph.store import GraphStore
 
 VERDICT_KEYS = {"s": Verdict.SAME, "d": Verdict.DIFFERENT, "u": Verdict.UNSURE}
 QUIT_KEYS = {"q", "\x03", "\x04"}  # q, Ctrl-C, Ctrl-D
@@ -53,7 +53,7 @@ def _who(by: str | None) -> str:
     return by or getpass.getuser()
 
 
-def record_id(store: SQLiteStore, ref: str) -> int:
+def record_id(store: GraphStore, ref: str) -> int:
     """A record id from `123` or `source/source_id`."""
     if ref.isdigit():
         return int(ref)
@@ -92,7 +92,7 @@ def read_key() -> str:
 class _Session:
     """One steward's pass through the queue: who, and the decisions made so far (for undo)."""
 
-    store: SQLiteStore
+    store: GraphStore
     settings: Settings
     by: str
     decided: list[tuple[ReviewItem, int]] = field(default_factory=list)  # (item, judgement id), newest last
@@ -213,7 +213,7 @@ def _print_split(result: SplitResult) -> None:
     )
 
 
-def _parse_group(text: str, store: SQLiteStore) -> list[int]:
+def _parse_group(text: str, store: GraphStore) -> list[int]:
     """A group given as comma-separated record ids or source/source_id references."""
     refs = [part.strip() for part in text.split(",") if part.strip()]
     if not refs:

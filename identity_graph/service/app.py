@@ -21,7 +21,7 @@ from identity_graph.errors import (
 )
 from identity_graph.service.auth import Permission
 from identity_graph.settings import Settings
-from identity_graph.store import open_store
+from identity_graph.store import open_configured
 from identity_graph.store.protocol import GraphStore
 
 API_PREFIX = "/api/v1"
@@ -119,7 +119,7 @@ def create_app(settings: Settings, store: GraphStore | None = None) -> FastAPI:
         lifespan=lifespan,
     )
     app.state.settings = settings
-    app.state.store = store if store is not None else open_store(settings.db)
+    app.state.store = store if store is not None else open_configured(settings)
 
     @app.exception_handler(IdentityGraphError)
     async def _our_error(request: Request, exc: IdentityGraphError) -> Response:

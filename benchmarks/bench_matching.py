@@ -106,9 +106,8 @@ def warm_up() -> None:
 def splink_frame(frame: pd.DataFrame) -> pd.DataFrame:
     """febrl rows as Splink reads them: a unique_id column, missing values as None."""
     out = frame.reset_index().rename(columns={"rec_id": "unique_id"})
-    out = out.astype(object).where(out.notna(), None)
     for col in out.columns:
-        out[col] = out[col].map(lambda v: None if v is None or str(v).strip() == "" else str(v).strip())
+        out[col] = out[col].map(_text)
     return out
 
 
@@ -149,7 +148,7 @@ def run_splink(frames: list[pd.DataFrame], truth: dict[tuple[str, str], str], th
     linker.training.estimate_parameters_using_expectation_maximisation(block_on("date_of_birth"))
     linker.training.estimate_parameters_using_expectation_maximisation(block_on("given_name", "surname"))
     predictions = linker.inference.predict(threshold_match_probability=threshold / 2)
-    clusters = linker.clustering.cluster_pairwise_predictions_at_threshold(predictions, threshold).as_pandas_dataframe()
+    clusters = linker.clustering.cluster_pairwise_predictions_at_threshold(predictions, threshold).as_pandas_dataframe()  # type: ignore[no-untyped-call]
     seconds = time.perf_counter() - start
     pred = {(SOURCE, str(u)): str(c) for u, c in zip(clusters["unique_id"], clusters["cluster_id"], strict=True)}
     return score(pred, truth), seconds
@@ -211,8 +210,12 @@ def bench_generated(people: int, workdir: Path) -> list[dict[str, object]]:
     config = ["--config", str(out / "idgraph.toml")] if (out / "idgraph.toml").exists() else []
     subprocess.run([*exe, *config, "load", str(out / "manifest.toml")], check=True, capture_output=True)
     loaded = time.perf_counter()
-    subprocess.run([*exe, *config, "resolve"], check=True, capture_output=True)
+    resolved = subprocess.run([*exe, *config, "resolve"], capture_output=True, text=True)
     done = time.perf_counter()
+    if resolved.returncode != 0:  # report the failing seed instead of losing the whole table
+        last = (resolved.stderr.strip().splitlines() or ["?"])[-1]
+        return [{"bench": f"matching generated {people} people", "metric": "resolve failed", "value": seed,
+                 "peer": "", "note": last[:200]}]  # fmt: skip
     store = open_store(db)
     try:
         s = evaluate(store, out / "truth.csv")

@@ -304,6 +304,8 @@ class UsernameComparison(Comparison):
     def compute(self, ctx: PairContext) -> Levels:
         """Levels: the best agreement of a handle with the other side's email user or name forms."""
         hl, hr = ctx.left("user_handle"), ctx.right("user_handle")
+        if not ((hl != "") | (hr != "")).any():  # no handle on either side: nothing to compare (most pairs)
+            return np.full(len(ctx), NULL, dtype=np.int8)
         names = [(hl, form) for form in self._name_forms(ctx, "right")]
         names += [(hr, form) for form in self._name_forms(ctx, "left")]
         known = np.zeros(len(ctx), dtype=bool)
@@ -313,15 +315,23 @@ class UsernameComparison(Comparison):
             for a, b in pairs:
                 ok = (a != "") & (b != "")
                 known |= ok
-                agree[kind] |= ok & ((a == b) | _cut_off(a, b))
-                best = np.maximum(best, np.where(ok, similarity(a, b), 0.0))
+                agree[kind] |= _same_user(a, b, ok)
+                best[ok] = np.maximum(best[ok], similarity(a[ok], b[ok]))
         # a handle that is just the name written together says no more than the names (namesakes share it)
         user = self.values(ctx)[0]
         forms = [*self._name_forms(ctx, "left"), *self._name_forms(ctx, "right")]
         from_name = np.zeros(len(ctx), dtype=bool)
         for form in forms:
-            from_name |= (user != "") & (form != "") & ((user == form) | _cut_off(user, form))
+            from_name |= _same_user(user, form, (user != "") & (form != ""))
         return _ladder([agree["email"] & ~from_name, agree["name"] | agree["email"], best >= self.fuzzy], known)
+
+
+def _same_user(a: StrArray, b: StrArray, mask: npt.NDArray[np.bool_]) -> npt.NDArray[np.bool_]:
+    """Where `mask`: the two user names are equal or one is the other cut off."""
+    out: npt.NDArray[np.bool_] = mask & (a == b)
+    rest = mask & ~out
+    out[rest] = _cut_off(a[rest], b[rest])
+    return out
 
 
 #: A user name cut off by a platform's length limit still counts as equal from this many letters on.

@@ -120,6 +120,7 @@ def _parse_full(full: str) -> NameParts:
     return NameParts(first=first, middle=clean_name(human.middle)[:1], last=last)
 
 
+@lru_cache(maxsize=200_000)
 def parse_name(
     first: str | None = None, middle: str | None = None, last: str | None = None, full: str | None = None
 ) -> NameParts:

@@ -16,6 +16,8 @@ from matchers.features import IDENTIFIER_KINDS, FeatureRow, FeatureTable, IntArr
 from matchers.names import GIVEN_PREFIX_MIN, NameParts, has_given_name, is_company_name, is_family_name, parse_name
 from matchers.text import fold
 
+#: A phone claimed from a field with one of these words is a person's own mobile, not a line at an address.
+MOBILE_FIELD_WORDS = ("mobile", "cell")
 #: Records read from the store per batch.
 READ_BATCH = 5_000
 #: Prefix of the learned given names kept among a model's name facts (`given:jorge`).
@@ -33,6 +35,7 @@ class Postings:
     ident: npt.NDArray[np.object_]
     kind: npt.NDArray[np.int8]
     declared: npt.NDArray[np.bool_]
+    home: npt.NDArray[np.bool_]  # a declared phone from a field that names no mobile (a line at an address)
 
     def __len__(self) -> int:
         return int(self.pos.shape[0])
@@ -82,6 +85,12 @@ def feature_row(record: StoredRecord, placeholders: frozenset[str] = frozenset()
     )
     row.unknown_caller = "1" if unknown_caller else ""
     return row
+
+
+def _home_field(field: str) -> bool:
+    """True when a phone's source field names no mobile (`Phone`, not `MobilePhone`)."""
+    lower = field.lower()
+    return not any(w in lower for w in MOBILE_FIELD_WORDS)
 
 
 def _given(word: str, placeholders: frozenset[str]) -> bool:
@@ -145,6 +154,7 @@ def build_features(
     ident: list[str] = []
     kind: list[int] = []
     declared: list[bool] = []
+    home: list[bool] = []
     for batch in batches:
         rows: list[FeatureRow] = []
         for record in batch:
@@ -158,6 +168,7 @@ def build_features(
                 ident.append(c.identifier.key)
                 kind.append(code)
                 declared.append(c.strength is Strength.DECLARED)
+                home.append(declared[-1] and c.identifier.kind.value == "phone" and _home_field(c.field))
         parts.append(FeatureTable.from_rows(rows))  # one batch of row objects at a time, then arrays
         count += len(rows)
         if progress is not None:
@@ -171,6 +182,7 @@ def build_features(
         ident=idents,
         kind=np.asarray(kind, dtype=np.int8),
         declared=np.asarray(declared, dtype=bool),
+        home=np.asarray(home, dtype=bool),
     )
     return table, postings
 
@@ -180,8 +192,9 @@ def blank_placeholders(table: FeatureTable, placeholders: frozenset[str]) -> Non
     if not placeholders:
         return
     first, last = table.col("first"), table.col("last")
-    full = np.array([f"{f} {x}".strip() for f, x in zip(first, last, strict=True)], dtype=object)
-    hit = np.isin(full, list(placeholders))
+    hit = np.fromiter(
+        (f"{f} {x}".strip() in placeholders for f, x in zip(first, last, strict=True)), dtype=bool, count=len(first)
+    )
     first[hit] = ""
     last[hit] = ""
     table.col("middle")[hit] = ""

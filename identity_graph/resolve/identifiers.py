@@ -8,13 +8,14 @@ one name is personal, under two or more a household's, under `shared_identifier_
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from identity_graph.resolve.features import Postings
+from identity_graph.model import RecordKind
+from identity_graph.resolve.features import KIND_CODES, Postings
 from matchers.comparisons import SHARE_CROWD, SHARE_HOUSEHOLD, SHARE_MENTIONED, SHARE_NONE, SHARE_PERSONAL, Levels
 from matchers.features import IDENTIFIER_KINDS, FeatureTable, IntArray
 from matchers.names import NameParts, same_person_name
@@ -24,6 +25,8 @@ from matchers.names import NameParts, same_person_name
 IDENT_SAMPLE = 500
 #: Persons assumed at least behind an identifier seen with a company's caller-ID name.
 BUSINESS_LINE_PERSONS = 2
+#: Persons assumed at least behind a contact's home line listed beside their own mobile.
+HOME_LINE_PERSONS = 2
 #: Identifier kinds that belong to one person by nature (their holders' names never make them shared).
 PERSONAL_KINDS = ("crm:",)
 #: Share codes from best to worst, for picking a pair's best shared identifier of a kind.
@@ -37,6 +40,7 @@ class IdentifierStats:
 
     persons: dict[str, int]
     holders: dict[str, int]
+    caller_ids: dict[str, int] = field(default_factory=dict)  # distinct caller-ID names seen on a phone
 
     def code(self, key: str, crowd: int) -> int:
         """The share code two declared holders of this identifier get (a CRM id is always one person's)."""
@@ -64,6 +68,7 @@ def identifier_stats(table: FeatureTable, postings: Postings, fuzzy: float) -> I
     frame = pd.DataFrame(
         {
             "ident": postings.ident,
+            "pos": postings.pos,
             "rid": table.record_id[postings.pos],
             "first": table.col("first")[postings.pos],
             "last": table.col("last")[postings.pos],
@@ -87,7 +92,69 @@ def identifier_stats(table: FeatureTable, postings: Postings, fuzzy: float) -> I
         persons[key] = count_persons(names, fuzzy)
     for key in business:  # a business line: several people call from it whatever names we saw
         persons[str(key)] = max(persons[str(key)], BUSINESS_LINE_PERSONS)
-    return IdentifierStats(persons=persons, holders={str(k): int(v) for k, v in holders.items()})
+    for key, residents in home_lines(table, postings, fuzzy).items():
+        persons[key] = max(persons.get(key, 1), residents)
+    for key in beside_a_mobile(table, postings):
+        persons[key] = max(persons.get(key, 1), HOME_LINE_PERSONS)
+    calls = named[table.kind[named["pos"].to_numpy()] == RecordKind.CALL_PARTY.value] if len(named) else named
+    caller_ids = calls.groupby("ident", sort=False).size()
+    return IdentifierStats(persons=persons, holders={str(k): int(v) for k, v in holders.items()},
+                           caller_ids={str(k): int(v) for k, v in caller_ids.items()})  # fmt: skip
+
+
+#: Words of a street line that only name the flat (`apt 11`, `unit 8`, `# 11` are one home).
+UNIT_WORDS = frozenset({"apt", "unit", "ste", "suite", "no", "flat"})
+
+
+def residence_keys(table: FeatureTable) -> npt.NDArray[np.object_]:
+    """A key per row for the home it is at (street without flat words, and postcode or city); '' if unknown."""
+    out = np.full(len(table), "", dtype=object)
+    for i, (street, postcode, city) in enumerate(
+        zip(table.col("street"), table.col("postcode"), table.col("city"), strict=True)
+    ):
+        place = postcode or city
+        if street and place:
+            out[i] = " ".join(w for w in str(street).replace("#", " ").split() if w not in UNIT_WORDS) + "|" + place
+    return out
+
+
+def home_lines(table: FeatureTable, postings: Postings, fuzzy: float) -> dict[str, int]:
+    """Phones that are the line of a home where several people live: persons at that home, per phone.
+
+    Whoever lives there calls from a home line (a phone from a field that names no mobile), so two residents
+    (twins, a couple) make it a household's even when only one of them lists it.
+    """
+    homes = residence_keys(table)
+    rows = np.flatnonzero(homes != "")
+    if rows.size == 0:
+        return {}
+    frame = pd.DataFrame({"home": homes[rows], "first": table.col("first")[rows], "last": table.col("last")[rows]})
+    frame = frame[(frame["first"] != "") | (frame["last"] != "")].drop_duplicates()
+    multi = frame[frame.groupby("home")["home"].transform("size") > 1]
+    residents: dict[str, int] = {}
+    for home, group in multi.groupby("home", sort=False):
+        names = [NameParts(first=f, last=x) for f, x in zip(group["first"], group["last"], strict=True)]
+        count = count_persons(names, fuzzy)
+        if count > 1:
+            residents[str(home)] = count
+    out: dict[str, int] = {}
+    for pos, key in zip(postings.pos[postings.home], postings.ident[postings.home], strict=True):
+        n = residents.get(str(homes[pos]), 0)
+        if n > 1:
+            out[str(key)] = max(out.get(str(key), 1), n)
+    return out
+
+
+def beside_a_mobile(table: FeatureTable, postings: Postings) -> set[str]:
+    """Phones a contact lists beside their own mobile: the home (or desk) line, which others at home (or at
+    work) call from too, with the subscriber's caller-ID whoever calls."""
+    phone = postings.kind == KIND_CODES["phone"]
+    contact = table.kind[postings.pos] == RecordKind.CONTACT.value
+    mobile = phone & postings.declared & ~postings.home & contact
+    with_mobile = np.zeros(len(table), dtype=bool)
+    with_mobile[postings.pos[mobile]] = True
+    lines = postings.home & contact & with_mobile[postings.pos]
+    return {str(k) for k in postings.ident[lines]}
 
 
 @dataclass

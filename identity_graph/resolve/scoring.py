@@ -17,6 +17,7 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
+from identity_graph.model import RecordKind
 from identity_graph.resolve.features import Postings
 from identity_graph.resolve.identifiers import IdentifierStats, Shared, shared_identifiers
 from identity_graph.settings import MatchingSettings
@@ -54,6 +55,7 @@ ANCHOR_LEVELS = {
 #: address) is set aside. A CRM or national id belongs to one person, so it stays.
 PERSON_LEVEL = ("first_name", "last_name", "dob", "crm")
 MENTIONED = "mentioned"
+CALL_PARTY = RecordKind.CALL_PARTY.value
 
 
 def comparisons_for(settings: MatchingSettings) -> tuple[Comparison, ...]:
@@ -119,19 +121,30 @@ def conflicts(levels: Levels, comparisons: tuple[Comparison, ...]) -> npt.NDArra
 
 
 def unknown_household_member(
-    ctx: PairContext, levels: Levels, comparisons: tuple[Comparison, ...]
+    ctx: PairContext,
+    levels: Levels,
+    comparisons: tuple[Comparison, ...],
+    shared: Shared | None = None,
+    stats: IdentifierStats | None = None,
 ) -> npt.NDArray[np.bool_]:
-    """Pairs linked only by a household's identifier where one side has no name: which member was it?"""
+    """Pairs linked only by a household's identifier where one side cannot say which member it is: it has
+    no name, or it is a call on a household's line that only ever shows one caller-ID name (the
+    subscriber's, whoever of the household called)."""
     household = np.zeros(levels.shape[0], dtype=bool)
     personal = np.zeros(levels.shape[0], dtype=bool)
     for k, comp in enumerate(comparisons):
         if isinstance(comp, IdentifierComparison):
             household |= levels[:, k] == comp.levels.index("household")
             personal |= levels[:, k] == comp.levels.index("personal")
-    nameless = ((ctx.left("first") == "") & (ctx.left("last") == "")) | (
-        (ctx.right("first") == "") & (ctx.right("last") == "")
-    )
-    out: npt.NDArray[np.bool_] = household & ~personal & nameless
+    blind_l = (ctx.left("first") == "") & (ctx.left("last") == "")
+    blind_r = (ctx.right("first") == "") & (ctx.right("last") == "")
+    if shared is not None and stats is not None and household.any():
+        phone = shared.keys["phone"]
+        one_name = np.fromiter((stats.caller_ids.get(str(k), 0) <= 1 for k in phone), dtype=bool, count=len(phone))
+        kind = ctx.table.kind
+        blind_l |= one_name & (kind[ctx.li] == CALL_PARTY)
+        blind_r |= one_name & (kind[ctx.ri] == CALL_PARTY)
+    out: npt.NDArray[np.bool_] = household & ~personal & (blind_l | blind_r)
     return out
 
 
@@ -182,7 +195,7 @@ def score_pairs(
     elders = dob_conflict & ~own_id if settings.dob_conflict_needs_id else np.zeros(len(li), dtype=bool)
     # a strong conflict with no personal id: the person-level evidence alone must reach auto-link
     weak_person = conflict & (person < auto_weight) & ~own_id
-    vetoed = twins | elders | weak_person | unknown_household_member(ctx, levels, comparisons)
+    vetoed = twins | elders | weak_person | unknown_household_member(ctx, levels, comparisons, shared, stats)
     status = np.full(len(li), STATUS_NONE, dtype=np.int8)
     status[prob >= settings.review] = STATUS_REVIEW
     anchorless = ~anchored(levels, comparisons)

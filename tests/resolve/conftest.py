@@ -58,6 +58,7 @@ def person(
     city: str | None = None,
     postcode: str | None = None,
     crm_ids: Sequence[str] = (),
+    mobiles: Sequence[str] = (),
 ) -> Record:
     """A record with any of the fields the matcher reads."""
     claims = [IdentifierClaim(kind=IdentifierKind.PHONE, raw=p, field="phone") for p in phones]
@@ -67,6 +68,7 @@ def person(
         IdentifierClaim(kind=IdentifierKind.PHONE, raw=p, field="body", strength=Strength.MENTIONED) for p in mentioned
     ]
     claims += [IdentifierClaim(kind=IdentifierKind.CRM_ID, raw=c, field="crm_id") for c in crm_ids]
+    claims += [IdentifierClaim(kind=IdentifierKind.PHONE, raw=m, field="MobilePhone") for m in mobiles]
     return Record(
         source=source,
         source_id=source_id,

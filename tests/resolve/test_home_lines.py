@@ -1,0 +1,65 @@
+"""Home lines: the caller-ID of a line several people use shows its subscriber, whoever of them calls."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from identity_graph.model import MatchStatus
+from identity_graph.resolve import resolve_all
+from identity_graph.settings import Settings
+from identity_graph.store import SQLiteStore
+from tests.resolve.conftest import call, load, person, together
+
+HOME = "+1 313 555 0112"
+MOBILE = "+1 313 555 0163"
+
+
+def _status(store: SQLiteStore, a: int, b: int) -> MatchStatus | None:
+    edges = [e for e in store.edges([a]) if b in (e.left, e.right)]
+    return edges[0].status if edges else None
+
+
+def test_a_call_on_the_line_beside_a_mobile_is_not_given_by_its_caller_id(
+    store: SQLiteStore, settings: Settings
+) -> None:
+    ids = load(
+        store,
+        [
+            person("jane", "Jane", "Edwards", dob=date(1998, 5, 24), phones=[HOME], mobiles=[MOBILE]),
+            call("c-home", HOME, "EDWARDS JANE"),
+            call("c-mobile", MOBILE, "EDWARDS JANE"),
+        ],
+        settings,
+    )
+    resolve_all(store, settings)
+    jane, home_call, mobile_call = ids
+    assert together(store, jane, mobile_call)  # her own mobile: her call
+    assert not together(store, jane, home_call)  # the home line: anyone at home may have called
+    assert _status(store, jane, home_call) is MatchStatus.REVIEW
+
+
+def test_a_home_line_of_two_residents_is_a_households_even_if_one_lists_it(
+    store: SQLiteStore, settings: Settings
+) -> None:
+    ids = load(
+        store,
+        [
+            person("jane", "Jane", "Edwards", dob=date(1998, 5, 24), phones=[HOME], street="2016 Birch Ave, Apt. 11",
+                   city="Detroit", postcode="48275"),
+            person("malik", "Malik", "Edwards", dob=date(1998, 5, 24), street="2016 Birch Ave. #11",
+                   city="Detroit", postcode="48275-1146"),
+            call("c1", HOME, "EDWARDS JANE"),
+        ],
+        settings,
+    )  # fmt: skip
+    resolve_all(store, settings)
+    jane, malik, home_call = ids
+    assert not together(store, jane, malik)
+    assert not together(store, jane, home_call)
+    assert not together(store, malik, home_call)
+
+
+def test_a_lone_contacts_line_still_links_its_calls(store: SQLiteStore, settings: Settings) -> None:
+    ids = load(store, [person("ann", "Ann", "Wells", phones=[HOME]), call("c1", HOME, "WELLS ANN")], settings)
+    resolve_all(store, settings)
+    assert together(store, *ids)

@@ -37,3 +37,22 @@ def test_ingest_lookup_profile_whois_and_export_are_audited_without_pii(tmp_path
     text = " ".join(f"{e.action} {e.target} {e.detail}" for e in entries).lower()
     for pii in ("tessa", "defren", "555", "0134", "example.com"):
         assert pii not in text
+
+
+def test_an_error_is_one_readable_line_not_a_traceback(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    script = "from identity_graph.cli.main import main; main()"
+    missing = tmp_path / "nowhere" / "x.db"
+    result = subprocess.run(
+        [sys.executable, "-c", script, "--db", str(missing), "profile", "--phone", "415 555 0134"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 1
+    lines = [line for line in result.stderr.splitlines() if line.strip()]
+    assert len(lines) == 1 and lines[0].startswith("error:") and "does not exist" in lines[0]
+    assert "Traceback" not in result.stderr

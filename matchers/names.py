@@ -110,9 +110,34 @@ def is_placeholder(full: str) -> bool:
     return is_family_name(full) or folded in placeholder_names() or any(c.isdigit() for c in folded)
 
 
+#: Words that start a surname of several words (`Van Dijk`, `De Vries`, `St John`, `O Connor`).
+SURNAME_PARTICLES = frozenset(
+    {"van", "von", "der", "den", "de", "da", "di", "del", "della", "du", "la", "le", "st", "saint", "o", "ter", "ten"}
+)
+
+
+def _particle_surname_first(full: str) -> NameParts | None:
+    """`VAN DIJK SIOBHA` (caller-ID, surname first): the leading particles and the next word are the
+    surname, the rest the given name; None when the name does not start with a particle."""
+    if "," in full:
+        return None
+    words = clean_words(full).replace(".", " ").split()
+    k = 0
+    while k < len(words) and words[k] in SURNAME_PARTICLES:
+        k += 1
+    if k == 0 or len(words) < k + 2:
+        return None
+    return NameParts(first=clean_name(words[k + 1]), middle=clean_name(" ".join(words[k + 2 :]))[:1],
+                     last=clean_name("".join(words[: k + 1])))  # fmt: skip
+
+
 @lru_cache(maxsize=200_000)
 def _parse_full(full: str) -> NameParts:
-    """Split a full name with nameparser (`Smith, John` and `Dr. John A. Smith Jr.` both work)."""
+    """Split a full name with nameparser (`Smith, John` and `Dr. John A. Smith Jr.` both work); a surname
+    of several words written first (`VAN DIJK SIOBHA`) is kept whole."""
+    particle = _particle_surname_first(full)
+    if particle is not None:
+        return particle
     human = HumanName(full)
     first, last = clean_name(human.first), clean_name(human.last)
     if not last and not first:

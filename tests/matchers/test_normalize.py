@@ -48,6 +48,11 @@ def test_fold(raw: str, expected: str) -> None:
         (None, None, "Dr. Robert J. Smith Jr.", NameParts("robert", "j", "smith")),
         ("José", "Núñez", None, NameParts("jose", "", "nunez")),
         (None, None, "O'Brien, Mary-Ann", NameParts("maryann", "", "obrien")),
+        (None, None, "VAN DIJK SIOBHA", NameParts("siobha", "", "vandijk")),  # caller-ID cut at 15 characters
+        (None, None, "VAN DER BERG ADRI", NameParts("adri", "", "vanderberg")),
+        (None, None, "ST. JOHN INES", NameParts("ines", "", "stjohn")),
+        ("Siobhan", "Van Dijk", None, NameParts("siobhan", "", "vandijk")),
+        (None, None, "Van Dijk, Siobhan", NameParts("siobhan", "", "vandijk")),
         (None, None, "WIRELESS CALLER", NameParts()),
         (None, None, "CALLER 0042", NameParts()),
         (None, None, "", NameParts()),

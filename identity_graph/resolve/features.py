@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import bisect
+import functools
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
@@ -116,10 +117,18 @@ def _learned_prefix(word: str, learned: list[str]) -> bool:
     return i < len(learned) and learned[i].startswith(word)
 
 
+@functools.lru_cache(maxsize=8)
+def _learned_given_names(placeholders: frozenset[str]) -> list[str]:
+    """The given names a model learned, sorted (cached: real-time adds reuse one model's set)."""
+    return sorted(p[len(GIVEN_PREFIX) :] for p in placeholders if p.startswith(GIVEN_PREFIX))
+
+
 def forget_unknown_callers(table: FeatureTable, placeholders: frozenset[str]) -> None:
     """Clear caller-ID names with no given name we know (a city or carrier label, not a person's), in place."""
-    learned = sorted(p[len(GIVEN_PREFIX) :] for p in placeholders if p.startswith(GIVEN_PREFIX))
     flagged = np.flatnonzero(table.col("unknown_caller") != "")
+    if flagged.size == 0:
+        return
+    learned = _learned_given_names(placeholders)
     first, middle, last, signature = (table.col(c) for c in ("first", "middle", "last", "signature"))
     for i in flagged:
         f, x = str(first[i]), str(last[i])

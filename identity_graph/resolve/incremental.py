@@ -17,18 +17,20 @@ from identity_graph.model import Identifier, MatchStatus, StoredRecord, Verdict
 from identity_graph.persons import apply_clustering
 from identity_graph.resolve.batch import resolve_all, store_guard_reports
 from identity_graph.resolve.blocking import STORED_KEYS, record_keys
-from identity_graph.resolve.clustering import cluster
+from identity_graph.resolve.clustering import RecordFacts, cluster
 from identity_graph.resolve.edges import build_edges
 from identity_graph.resolve.features import Postings, build_features
-from identity_graph.resolve.identifiers import IDENT_SAMPLE, IdentifierStats, identifier_stats
-from identity_graph.resolve.pipeline import keys_for_store, record_facts, representatives
-from identity_graph.resolve.scoring import comparisons_for, score_pairs
+from identity_graph.resolve.identifiers import IDENT_SAMPLE, IdentifierStats
+from identity_graph.resolve.incremental_stats import small_identifier_stats, small_shared_identifiers
+from identity_graph.resolve.pipeline import keys_for_store, record_facts
+from identity_graph.resolve.scoring import Scored, comparisons_for, score_pairs
 from identity_graph.resolve.summary import ResolveSummary
 from identity_graph.resolve.training import load_model
 from identity_graph.settings import MatchingSettings, Settings
 from identity_graph.store.protocol import GraphStore
-from matchers.comparisons import SHARE_CROWD
-from matchers.features import IDENTIFIER_KINDS, FeatureTable
+from matchers.comparisons import SHARE_CROWD, SHARE_PERSONAL, PairContext, compare_all
+from matchers.features import IDENTIFIER_KINDS, FeatureTable, IntArray
+from matchers.model import MatchModel
 
 #: The scope of a re-clustering is widened at most this many times (components are small in practice).
 MAX_SCOPE_ROUNDS = 50
@@ -57,12 +59,54 @@ class _Found:
         return out
 
 
+@dataclass
+class _Rows:
+    """The records one add reads, by id, with their features (rows in record-id order)."""
+
+    records: dict[int, StoredRecord]
+    table: FeatureTable
+    postings: Postings
+    pos: dict[int, int]
+
+    def subset(self, ids: Sequence[int]) -> tuple[FeatureTable, Postings]:
+        """The features of these records (ascending ids, all read), as if built from them alone."""
+        positions = np.array([self.pos[i] for i in ids], dtype=np.int64)
+        remap = np.full(len(self.table), -1, dtype=np.int64)
+        remap[positions] = np.arange(positions.size)
+        keep = remap[self.postings.pos] >= 0
+        p = self.postings
+        sub = Postings(
+            pos=remap[p.pos[keep]], ident=p.ident[keep], kind=p.kind[keep], declared=p.declared[keep], home=p.home[keep]
+        )
+        return self.table.take(positions), sub
+
+
+def _read(store: GraphStore, known: dict[int, StoredRecord], ids: set[int], placeholders: frozenset[str]) -> _Rows:
+    """Features of these records, reading from the store only those not read yet."""
+    missing = sorted(ids - known.keys())
+    records = {**known, **{r.id: r for r in store.get_records(missing)}} if missing else dict(known)
+    ordered = [records[i] for i in sorted(ids) if i in records]
+    table, postings = build_features([ordered], placeholders)
+    return _Rows({r.id: r for r in ordered}, table, postings, {r.id: i for i, r in enumerate(ordered)})
+
+
+def _placeholders(model: MatchModel) -> frozenset[str]:
+    """The model's placeholder names as a set, built once per loaded model."""
+    global _LAST_PLACEHOLDERS  # a one-entry cache of the parsed model's set
+    if _LAST_PLACEHOLDERS is None or _LAST_PLACEHOLDERS[0] is not model:
+        _LAST_PLACEHOLDERS = (model, frozenset(model.placeholders))
+    return _LAST_PLACEHOLDERS[1]
+
+
+_LAST_PLACEHOLDERS: tuple[MatchModel, frozenset[str]] | None = None
+
+
 def _candidates(
-    store: GraphStore, records: Sequence[StoredRecord], placeholders: frozenset[str], settings: MatchingSettings
-) -> tuple[dict[int, _Found], dict[str, list[int]]]:
-    """Per record, what the indexes find; and the holders of each of its identifiers (first IDENT_SAMPLE)."""
+    store: GraphStore, records: Sequence[StoredRecord], table: FeatureTable, settings: MatchingSettings
+) -> tuple[dict[int, _Found], dict[str, list[int]], dict[str, list[str]]]:
+    """Per record, what the indexes find; the holders of each of its identifiers (first IDENT_SAMPLE); and
+    the records' blocking keys (`table` holds their features, in the same order)."""
     holders = {k: v[:IDENT_SAMPLE] for k, v in store.records_with_identifiers(matchable_identifiers(records)).items()}
-    table, _ = build_features([records], placeholders)
     keys = record_keys(table)
     wanted = sorted({keys[p][i] for p in STORED_KEYS for i in range(len(table)) if keys[p][i]})
     by_key = store.records_with_blocking_keys(wanted, settings.max_block_size)
@@ -76,7 +120,12 @@ def _candidates(
             if keys[p][i]:
                 found.by_key.update(by_key.get(keys[p][i], ()))
         out[record.id] = found
-    return out, holders
+    return out, holders, keys
+
+
+def _found_ids(cands: dict[int, _Found], holders: dict[str, list[int]]) -> set[int]:
+    """Every record the indexes found (by key or as a holder of an identifier)."""
+    return {i for f in cands.values() for i in f.by_key} | {h for hs in holders.values() for h in hs}
 
 
 def resolve_records(
@@ -87,97 +136,105 @@ def resolve_records(
     model = load_model(store, ms)
     if model is None:
         return resolve_all(store, settings)
-    placeholders = frozenset(model.placeholders)
+    placeholders = _placeholders(model)
     crowd = ms.shared_identifier_persons
     summary = ResolveSummary(model_version=model.version)
     targets = store.get_records(sorted(set(record_ids)))
     if not targets:
         return summary
-    cands, holders = _candidates(store, targets, placeholders, ms)
-    table, postings, stats = _features(store, targets, cands, holders, placeholders, ms)
-    twins = _identical_to(table, postings, stats, {t.id for t in targets}, crowd)
-    affected = _stats_changed(store, [t for t in targets if t.id not in twins], holders, placeholders, ms)
-    if affected - {t.id for t in targets}:
-        extra = store.get_records(sorted(affected - {t.id for t in targets}))
-        more, more_holders = _candidates(store, extra, placeholders, ms)
+    own, _ = build_features([targets], placeholders)
+    cands, holders, keys = _candidates(store, targets, own, ms)
+    target_ids = {t.id for t in targets}
+    rows = _read(store, {t.id: t for t in targets}, target_ids | _found_ids(cands, holders), placeholders)
+    stats = small_identifier_stats(rows.table, rows.postings, ms.name_similarity)
+    twins = _identical_to(rows.table, rows.postings, stats, target_ids, crowd)
+    affected = _stats_changed(rows, target_ids - twins.keys(), holders, ms)
+    if affected - target_ids:
+        extra = [rows.records[i] for i in sorted(affected - target_ids)]
+        more, more_holders, _ = _candidates(store, extra, rows.subset([r.id for r in extra])[0], ms)
         cands.update(more)
         holders.update(more_holders)
-        targets = [*targets, *extra]
-        table, postings, stats = _features(store, targets, cands, holders, placeholders, ms)
-    target_ids = {t.id for t in targets}
-    pos = {int(r): i for i, r in enumerate(table.record_id)}
-    pairs = [
-        (pos[t], pos[c])
-        for t in sorted(cands)
-        for c in ([twins[t]] if t in twins else sorted(cands[t].ids(stats, crowd, t)))
-    ]
-    li = np.array([min(p) for p in pairs], dtype=np.int64)
-    ri = np.array([max(p) for p in pairs], dtype=np.int64)
-    if li.size:
-        code = np.unique(li * len(table) + ri)
-        li, ri = code // len(table), code % len(table)
+        target_ids |= {r.id for r in extra}
+        rows = _read(store, rows.records, target_ids | _found_ids(cands, holders), placeholders)
+        stats = small_identifier_stats(rows.table, rows.postings, ms.name_similarity)
+        own = rows.subset(sorted(target_ids))[0]
+        keys = record_keys(own)
     summary.records = len(target_ids)
+    li, ri = _pairs(rows, cands, twins, stats, crowd)
     summary.candidate_pairs = int(li.size)
-    scored = score_pairs(table, postings, stats, li, ri, model, ms)
+    scored = _score(rows, stats, li, ri, model, ms)
     edges = build_edges(scored, comparisons_for(ms))
-    keys = record_keys(table)
     with store.transaction():
         store.replace_edges(edges, record_ids=sorted(target_ids))
-        store.replace_blocking_keys(
-            keys_for_store(table, keys, [pos[t] for t in sorted(target_ids)]), sorted(target_ids)
-        )
-        _recluster(store, sorted(target_ids), placeholders, ms, cause, summary)
+        store.replace_blocking_keys(keys_for_store(own, keys), sorted(target_ids))
+        _recluster(store, sorted(target_ids), rows, placeholders, ms, cause, summary)
         store.mark_resolved(sorted(target_ids))
     summary.edges_auto = sum(1 for e in edges if e.status is MatchStatus.AUTO)
     summary.edges_review = len(edges) - summary.edges_auto
     return summary
 
 
-def _features(
-    store: GraphStore,
-    targets: Sequence[StoredRecord],
-    cands: dict[int, _Found],
-    holders: dict[str, list[int]],
-    placeholders: frozenset[str],
-    ms: MatchingSettings,
-) -> tuple[FeatureTable, Postings, IdentifierStats]:
-    """Features of the targets, their candidates and their identifiers' holders, and identifier stats."""
-    found = {i for f in cands.values() for i in f.by_key} | {h for hs in holders.values() for h in hs}
-    table, postings = build_features([store.get_records(sorted({t.id for t in targets} | found))], placeholders)
-    return table, postings, identifier_stats(table, postings, ms.name_similarity)
+def _pairs(
+    rows: _Rows, cands: dict[int, _Found], twins: dict[int, int], stats: IdentifierStats, crowd: int
+) -> tuple[IntArray, IntArray]:
+    """Distinct row pairs (left < right) to score: each target with its candidates, or a twin with its original."""
+    pos = rows.pos
+    pairs = [
+        (pos[t], pos[c])
+        for t in sorted(cands)
+        for c in ([twins[t]] if t in twins else sorted(cands[t].ids(stats, crowd, t)))
+    ]
+    n = len(rows.table)
+    li = np.array([min(p) for p in pairs], dtype=np.int64)
+    ri = np.array([max(p) for p in pairs], dtype=np.int64)
+    if li.size:
+        code = np.unique(li * n + ri)
+        li, ri = code // n, code % n
+    return li, ri
+
+
+def _score(
+    rows: _Rows, stats: IdentifierStats, li: IntArray, ri: IntArray, model: MatchModel, ms: MatchingSettings
+) -> Scored:
+    """Score the pairs as `score_pairs` does, with the shared identifiers found without frames."""
+    shared = small_shared_identifiers(rows.postings, stats, li, ri, ms.shared_identifier_persons)
+    ctx = PairContext(table=rows.table, li=li, ri=ri, shared=shared.codes)
+    levels = compare_all(comparisons_for(ms), ctx)
+    return score_pairs(rows.table, rows.postings, stats, li, ri, model, ms, computed=(ctx, shared, levels))
 
 
 def _identical_to(
     table: FeatureTable, postings: Postings, stats: IdentifierStats, targets: set[int], crowd: int
 ) -> dict[int, int]:
-    """Targets identical to an older record (batch collapses them onto it): target id -> that record's id."""
-    reps = representatives(table, postings, stats, crowd)
-    rid = table.record_id
+    """Targets identical to an older record (batch collapses them onto it): target id -> that record's id.
+
+    As `pipeline.representatives`: the first row of equal signature, unless the target is nameless and holds
+    an identifier that is not one person's."""
+    rid = table.record_id.tolist()
+    first_row: dict[str, int] = {}
+    for i, sig in enumerate(table.col("signature").tolist()):
+        first_row.setdefault(sig, i)
+    first, last, signature = table.col("first"), table.col("last"), table.col("signature")
     out = {}
     for i, r in enumerate(rid):
-        rep = int(reps.rep_of[i])
-        if int(r) in targets and rep != i:
-            out[int(r)] = int(rid[rep])
+        rep = first_row[signature[i]]
+        if r not in targets or rep == i:
+            continue
+        if first[i] == "" and last[i] == "":
+            held = postings.ident[postings.pos == i]
+            if any(stats.code(str(k), crowd) != SHARE_PERSONAL for k in held):
+                continue
+        out[r] = rid[rep]
     return out
 
 
-def _stats_changed(
-    store: GraphStore,
-    targets: Sequence[StoredRecord],
-    holders: dict[str, list[int]],
-    placeholders: frozenset[str],
-    ms: MatchingSettings,
-) -> set[int]:
+def _stats_changed(rows: _Rows, targets: set[int], holders: dict[str, list[int]], ms: MatchingSettings) -> set[int]:
     """Holders of identifiers whose share code the target records change (their older pairs are rescored)."""
-    sample = sorted({h for hs in holders.values() for h in hs})
+    sample = sorted({h for hs in holders.values() for h in hs} & rows.pos.keys())
     if not sample or not targets:
         return set()
-    records = store.get_records(sample)
-    target_ids = {t.id for t in targets}
-    after_table, after_post = build_features([records], placeholders)
-    before_table, before_post = build_features([[r for r in records if r.id not in target_ids]], placeholders)
-    after = identifier_stats(after_table, after_post, ms.name_similarity)
-    before = identifier_stats(before_table, before_post, ms.name_similarity)
+    after = small_identifier_stats(*rows.subset(sample), ms.name_similarity)
+    before = small_identifier_stats(*rows.subset([i for i in sample if i not in targets]), ms.name_similarity)
     crowd = ms.shared_identifier_persons
     out: set[int] = set()
     for key, ids in holders.items():
@@ -208,6 +265,7 @@ def _scope(store: GraphStore, seeds: Sequence[int]) -> list[int]:
 def _recluster(
     store: GraphStore,
     seeds: Sequence[int],
+    rows: _Rows,
     placeholders: frozenset[str],
     ms: MatchingSettings,
     cause: str,
@@ -215,10 +273,24 @@ def _recluster(
 ) -> None:
     """Cluster the closed scope of the seeds again and apply it with stable person ids."""
     scope = _scope(store, seeds)
-    table, _ = build_features([store.get_records(scope)], placeholders)
-    result = cluster(scope, store.edges(scope), store.judgements(scope), ms, facts=record_facts(table))
+    result = cluster(
+        scope, store.edges(scope), store.judgements(scope), ms, facts=_facts(store, scope, rows, placeholders)
+    )
     changes = apply_clustering(store, result.clusters, cause=cause)
     summary.guard_reports = store_guard_reports(store, result.guard_reports)
     summary.persons = len(result.clusters)
     summary.created, summary.merged, summary.split = changes.created, changes.merged, changes.split
     summary.moved_records = changes.moved_records
+
+
+def _facts(
+    store: GraphStore, scope: Sequence[int], rows: _Rows, placeholders: frozenset[str]
+) -> dict[int, RecordFacts]:
+    """The guard's facts of the scope's records, reading only those this add has not read yet."""
+    present = [i for i in scope if i in rows.pos]
+    facts = record_facts(rows.subset(present)[0]) if present else {}
+    missing = [i for i in scope if i not in rows.pos]
+    if missing:
+        table, _ = build_features([store.get_records(missing)], placeholders)
+        facts.update(record_facts(table))
+    return facts

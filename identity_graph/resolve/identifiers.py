@@ -124,6 +124,8 @@ def home_lines(table: FeatureTable, postings: Postings, fuzzy: float) -> dict[st
     Whoever lives there calls from a home line (a phone from a field that names no mobile), so two residents
     (twins, a couple) make it a household's even when only one of them lists it.
     """
+    if not postings.home.any():  # no home lines at all (febrl): nothing to count
+        return {}
     homes = residence_keys(table)
     rows = np.flatnonzero(homes != "")
     if rows.size == 0:

@@ -69,11 +69,12 @@ def add_record(store: GraphStore, record: Record, settings: Settings, *, cause: 
     report = PrepareReport()
     prepared = prepare_record(record, settings.matching.default_region, report)
     last = store.last_event_id()
-    stats = store.upsert_batch([prepared], respect_tombstones=settings.privacy.tombstones)
-    stored = store.find_record(record.source, record.source_id)
-    if stored is None:
-        raise StoreError(f"record {record.source}/{record.source_id} was not stored (erased earlier?)")
-    resolve_records(store, [stored.id], settings, cause=cause)
+    with store.transaction():  # one commit per add: stored and resolved together, or neither
+        stats = store.upsert_batch([prepared], respect_tombstones=settings.privacy.tombstones)
+        stored = store.find_record(record.source, record.source_id)
+        if stored is None:
+            raise StoreError(f"record {record.source}/{record.source_id} was not stored (erased earlier?)")
+        resolve_records(store, [stored.id], settings, cause=cause)
     events = store.events(since_id=last, limit=OUTCOME_EVENT_LIMIT)
     edges = store.edges([stored.id])
     by_score = sorted(edges, key=lambda e: -e.score)

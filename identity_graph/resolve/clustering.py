@@ -63,8 +63,9 @@ def facts_conflict(a: RecordFacts, b: RecordFacts, fuzzy: float) -> str | None:
     """
     names = names_conflict(NameParts(first=a.first, last=a.last), NameParts(first=b.first, last=b.last), fuzzy)
     dobs = dob_conflict(a.dob, b.dob)
-    same_dob = bool(a.dob) and a.dob == b.dob
-    same_first = bool(a.first) and a.first == b.first
+    # "the same" allows what the comparisons allow: a typo in a first name (`Amber` / `Ambre`), one digit of a dob
+    same_dob = bool(a.dob) and bool(b.dob) and not dobs
+    same_first = bool(a.first) and bool(b.first) and not names
     if names and not same_dob:
         return f"first names {a.first.title()} / {b.first.title()} conflict"
     if dobs and not same_first:

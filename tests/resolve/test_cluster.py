@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+import pytest
+
 from identity_graph.model import Judgement, MatchEdge, MatchStatus, Verdict
 from identity_graph.resolve import RecordFacts, cluster
+from identity_graph.resolve.clustering import facts_conflict
 from identity_graph.settings import MatchingSettings
 
 SETTINGS = MatchingSettings()
@@ -85,3 +88,18 @@ def test_result_does_not_depend_on_input_order() -> None:
 def test_edges_outside_the_scope_are_ignored() -> None:
     result = cluster([1, 2], [edge(1, 2), edge(2, 9)], [judge(1, 8, Verdict.SAME)], SETTINGS)
     assert result.clusters == [[1, 2]]
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "conflict"),
+    [
+        (RecordFacts("amber", "blackwell", "19860325"), RecordFacts("ambre", "blackwell", "19160211"), False),  # typo
+        (RecordFacts("anna", "lee", "19800101"), RecordFacts("mark", "lee", "19750505"), True),
+        (RecordFacts("anna", "lee", "19800101"), RecordFacts("anna", "lee", "19750505"), False),  # same first name
+        (RecordFacts("anna", "lee", "19800101"), RecordFacts("mark", "lee", "19800101"), False),  # same dob
+        (RecordFacts("anna", "lee", "19800101"), RecordFacts("mark", "lee", "19800102"), False),  # dob one digit off
+        (RecordFacts("anna", "lee", ""), RecordFacts("mark", "lee", "19750505"), True),
+    ],
+)
+def test_facts_conflict(a: RecordFacts, b: RecordFacts, conflict: bool) -> None:
+    assert (facts_conflict(a, b, MatchingSettings().name_similarity) is not None) is conflict

@@ -10,6 +10,7 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
+from identity_graph.errors import NotFound
 from identity_graph.settings import Settings, load_settings
 from identity_graph.store import GraphStore, open_configured
 
@@ -65,6 +66,17 @@ def cli_actor() -> str:
 def audit(ctx: typer.Context, action: str, target: str = "", detail: str = "") -> None:
     """Write one audit-log entry for this command (ids and counts only, never searched text or PII)."""
     state(ctx).store().add_audit(actor=cli_actor(), action=action, target=target, detail=detail)
+
+
+def record_id(store: GraphStore, ref: str) -> int:
+    """A record id from `123` or `source/source_id`."""
+    if ref.isdigit():
+        return int(ref)
+    source, sep, source_id = ref.partition("/")
+    found = store.find_record(source, source_id) if sep else None
+    if found is None:
+        raise NotFound(f"no record {ref!r} (give a record id or source/source_id)")
+    return found.id
 
 
 def state(ctx: typer.Context) -> AppState:

@@ -9,9 +9,9 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from identity_graph.cli.app import app, console, state
+from identity_graph.cli.app import app, console, record_id, state
 from identity_graph.cli.progress import stage_progress
-from identity_graph.errors import ConfigError, NotFound
+from identity_graph.errors import ConfigError
 from identity_graph.resolve import (
     PairExplanation,
     ResolveSummary,
@@ -25,7 +25,6 @@ from identity_graph.resolve import (
 )
 from identity_graph.resolve.batch import MIN_TRAINING_PAIRS, batch_state
 from identity_graph.resolve.training import load_model
-from identity_graph.store import GraphStore
 
 #: `resolve --changed` with more changed records than this runs a full batch instead.
 CHANGED_LIMIT = 5_000
@@ -103,17 +102,6 @@ def blocking_report(ctx: typer.Context) -> None:
     console.print(f"values shared by more than {st.settings.matching.max_block_size} records are skipped")
 
 
-def _record_ref(store: GraphStore, ref: str) -> int:
-    """A record id from `123` or `source/source_id`."""
-    if ref.isdigit():
-        return int(ref)
-    source, sep, source_id = ref.partition("/")
-    found = store.find_record(source, source_id) if sep else None
-    if found is None:
-        raise NotFound(f"no record {ref!r} (give an id or source/source_id)")
-    return found.id
-
-
 def _bar(weight: float, scale: float) -> str:
     """A small horizontal bar for a weight: green right of zero, red left."""
     n = round(abs(weight) / scale * BAR_WIDTH) if scale else 0
@@ -145,7 +133,7 @@ def explain(
     """Explain why two records are (or are not) one person: each comparison's level and weight."""
     st = state(ctx)
     store = st.store()
-    ex = explain_pair(store, _record_ref(store, left), _record_ref(store, right), st.settings)
+    ex = explain_pair(store, record_id(store, left), record_id(store, right), st.settings)
     console.print(explanation_table(ex))
     status = ex.status + (" (held back by a veto)" if ex.vetoed and ex.status != "auto" else "")
     console.print(f"total weight [bold]{ex.weight:+.2f}[/] → match probability [bold]{ex.score:.4f}[/]: {status}")

@@ -16,9 +16,9 @@ from pydantic import ValidationError
 from rich.markup import escape
 from rich.progress import Progress, SpinnerColumn, TextColumn
 
-from identity_graph.cli.app import app, console, err_console, state
+from identity_graph.cli.app import app, console, err_console, record_id, state
 from identity_graph.cli.steward_view import KEYS_HELP, events_table, quality_table, review_panel
-from identity_graph.errors import ConfigError, NotFound
+from identity_graph.errors import ConfigError
 from identity_graph.model import Interaction, MatchStatus, Record, Verdict
 from identity_graph.settings import Settings
 from identity_graph.steward.decisions import pair_history, record_judgement, steward_cause
@@ -51,17 +51,6 @@ def _working(what: str) -> Iterator[None]:
 def _who(by: str | None) -> str:
     """The steward's name: --by or the login name."""
     return by or getpass.getuser()
-
-
-def record_id(store: GraphStore, ref: str) -> int:
-    """A record id from `123` or `source/source_id`."""
-    if ref.isdigit():
-        return int(ref)
-    source, sep, source_id = ref.partition("/")
-    found = store.find_record(source, source_id) if sep else None
-    if found is None:
-        raise NotFound(f"no record {ref!r} (give a record id or source/source_id)")
-    return found.id
 
 
 def _print_outcome(outcome: Outcome) -> None:

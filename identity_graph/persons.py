@@ -36,14 +36,6 @@ class PersonChanges:
     events: list[NewEvent] = field(default_factory=list)
 
 
-def clusters_from_labels(labels: Mapping[int, int]) -> list[list[int]]:
-    """Group record ids by cluster label, each cluster sorted, clusters ordered by their smallest record."""
-    groups: dict[int, list[int]] = defaultdict(list)
-    for record_id, label in labels.items():
-        groups[label].append(record_id)
-    return sorted((sorted(g) for g in groups.values()), key=lambda g: g[0])
-
-
 def _keepers(
     clusters: Sequence[Sequence[int]], old: Mapping[int, int], old_sizes: Mapping[int, int]
 ) -> dict[int, list[int]]:

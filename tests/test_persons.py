@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from identity_graph.errors import StoreError
-from identity_graph.persons import apply_clustering, clusters_from_labels
+from identity_graph.persons import apply_clustering
 from identity_graph.store import SQLiteStore
 from tests.factories import prepared, record
 
@@ -75,7 +75,3 @@ def test_scope_must_hold_every_record_of_its_persons(six: SQLiteStore) -> None:
         apply_clustering(six, [[1, 2]], cause="resolve")
     with pytest.raises(StoreError, match="two clusters"):
         apply_clustering(six, [[4, 5], [5]], cause="resolve")
-
-
-def test_clusters_from_labels_orders_by_smallest_record() -> None:
-    assert clusters_from_labels({5: 9, 1: 9, 3: 2, 2: 7}) == [[1, 5], [2], [3]]

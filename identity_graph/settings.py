@@ -106,6 +106,21 @@ class StoreSettings(BaseModel):
     neo4j_user: str = Field("neo4j", description="user for the Neo4j server")
     neo4j_password: SecretStr | None = Field(None, description="password (set IDGRAPH_STORE__NEO4J_PASSWORD)")
     neo4j_database: str | None = Field(None, description="database name; the server's default when unset")
+    checkpoint: Literal["background", "writer"] = Field(
+        "background",
+        description="sqlite: who copies the write-ahead log into the file. background: a thread of the store, "
+        "shortly after commits, and a final TRUNCATE on close (no write pays for it); writer: SQLite's default, "
+        "the commit that grows the log past 1000 pages copies it (one write in a few dozen is slow)",
+    )
+    checkpoint_interval_ms: int = Field(
+        50, ge=1, le=60_000, description="sqlite, background: checkpoint at most this often while commits arrive"
+    )
+    checkpoint_fallback_pages: int = Field(
+        10_000,
+        ge=100,
+        description="sqlite, background: a commit that leaves the log longer than this many pages checkpoints "
+        "itself (the thread fell behind, e.g. in a bulk load with readers); bounds the log's size",
+    )
 
 
 class PrivacySettings(BaseModel):

@@ -5,16 +5,25 @@ from __future__ import annotations
 import json
 import sqlite3
 import threading
+import weakref
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager, suppress
 from datetime import UTC, datetime
+from functools import partial
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, Self, TypeVar
 
 from identity_graph.errors import StoreError
 from identity_graph.model import Identifier
 from identity_graph.store.schema import migrate
+from identity_graph.store.sqlite_checkpoint import (
+    Checkpointer,
+    CheckpointPolicy,
+    CheckpointResult,
+    WalMode,
+    exclusive_checkpoint,
+)
 
 T = TypeVar("T")
 
@@ -47,14 +56,27 @@ def placeholders(n: int) -> str:
     return ",".join("?" * n)
 
 
-class SQLiteBase:
-    """Owns one SQLite connection per thread, in WAL mode with foreign keys on."""
+def _checkpoint_connection(path: Path) -> sqlite3.Connection:
+    """The checkpoint thread's own connection (opened in that thread; PASSIVE checkpoints never wait on it)."""
+    return sqlite3.connect(path, isolation_level=None)
 
-    def __init__(self, path: Path | str) -> None:
+
+class SQLiteBase:
+    """Owns one SQLite connection per thread, in WAL mode with foreign keys on, and (with the background
+    checkpoint policy) the thread that copies the write-ahead log into the file."""
+
+    def __init__(self, path: Path | str, checkpoint: CheckpointPolicy | None = None) -> None:
         self.path = Path(path)
+        self.checkpoint_policy = checkpoint or CheckpointPolicy.from_settings()
         self._local = threading.local()
         self._all_conns: list[sqlite3.Connection] = []
         self._lock = threading.Lock()
+        self._checkpointer: Checkpointer | None = None
+        if self.checkpoint_policy.mode == "background":
+            connect = partial(_checkpoint_connection, self.path)
+            self._checkpointer = Checkpointer(connect, self.checkpoint_policy.interval_s)
+            # a store dropped without close() still stops its thread (the thread holds no reference to the store)
+            weakref.finalize(self, self._checkpointer.stop)
         conn = self._conn()
         try:
             migrate(conn)
@@ -75,6 +97,7 @@ class SQLiteBase:
                 conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
                 conn.execute(f"PRAGMA cache_size = -{CACHE_KIB}")
                 conn.execute("PRAGMA temp_store = MEMORY")
+                conn.execute(f"PRAGMA wal_autocheckpoint = {self.checkpoint_policy.autocheckpoint_pages()}")
             except sqlite3.DatabaseError as exc:
                 raise StoreError(f"cannot open store {self.path}: {exc}") from exc
             self._local.conn = conn
@@ -104,8 +127,21 @@ class SQLiteBase:
             raise
         else:
             conn.execute("COMMIT")
+            if self._checkpointer is not None:
+                self._checkpointer.notify()
         finally:
             self._local.depth = 0
+
+    @property
+    def checkpointer(self) -> Checkpointer | None:
+        """The background checkpoint thread's controller (None with the writer policy)."""
+        return self._checkpointer
+
+    def checkpoint(self, mode: WalMode = "TRUNCATE") -> CheckpointResult:
+        """Copy the write-ahead log into the file now (TRUNCATE also empties the log), waiting a bounded time for
+        readers and for a checkpoint running elsewhere; the result says whether it got everything."""
+        lock = self._checkpointer.lock if self._checkpointer is not None else None
+        return exclusive_checkpoint(self._conn(), mode, lock)
 
     def query(self, sql: str, params: Iterable[Any] = ()) -> list[sqlite3.Row]:
         """Run a read query and return all rows (as sqlite3.Row)."""
@@ -151,16 +187,23 @@ class SQLiteBase:
         return found
 
     def close(self) -> None:
-        """Close every connection this store opened."""
+        """Stop the checkpoint thread, then close every connection this store opened (with the background policy,
+        after a final TRUNCATE checkpoint, so the file holds everything even while other connections stay open)."""
+        if self._checkpointer is not None:
+            self._checkpointer.stop()
         with self._lock:
             for conn in self._all_conns:
                 with suppress(sqlite3.Error):
                     conn.execute("PRAGMA optimize")  # refresh planner statistics where they went stale
+            if self._checkpointer is not None and self._all_conns:
+                with suppress(sqlite3.Error):
+                    exclusive_checkpoint(self._all_conns[0], "TRUNCATE", self._checkpointer.lock)
+            for conn in self._all_conns:
                 conn.close()
             self._all_conns.clear()
         self._local = threading.local()
 
-    def __enter__(self) -> SQLiteBase:
+    def __enter__(self) -> Self:
         return self
 
     def __exit__(self, *exc: object) -> None:

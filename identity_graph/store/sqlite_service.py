@@ -208,7 +208,7 @@ class SQLiteServiceMixin(SQLiteBase):
                 tx.execute("INSERT INTO record_names(record_names) VALUES ('optimize')")
             if vacuum:
                 conn.execute("VACUUM")
-            conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            self.checkpoint("TRUNCATE")  # waits for the background checkpoint thread instead of losing to it
         finally:
             conn.execute(f"PRAGMA secure_delete = {previous}")
 

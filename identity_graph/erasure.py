@@ -23,6 +23,7 @@ from identity_graph.errors import NotFound
 from identity_graph.model import IdentifierKind, StoredRecord
 from identity_graph.resolve.features import GIVEN_PREFIX, feature_row
 from identity_graph.resolve.training import META_KEY as MODEL_META_KEY
+from identity_graph.resolve.training import save_model
 from identity_graph.settings import Settings
 from identity_graph.store.protocol import GraphStore
 from identity_graph.store.service_types import ErasureCounts
@@ -142,5 +143,5 @@ def forget_names_in_model(store: GraphStore, erased: Iterable[StoredRecord]) -> 
     removed += len(gone)
     if removed:
         kept = [p for p in model.placeholders if p not in gone]
-        store.set_meta(MODEL_META_KEY, model.model_copy(update={"tf": tables, "placeholders": kept}).to_json())
+        save_model(store, model.model_copy(update={"tf": tables, "placeholders": kept}))  # with its digest
     return removed

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -21,7 +22,12 @@ from matchers.model import MatchModel, ModelFormatError
 from matchers.names import known_given_names
 
 META_KEY = "match_model"
-#: The last model parsed, by its JSON text (parsing large term-frequency tables costs more than comparing).
+#: A short digest of the saved model's JSON, written with it by `save_model`: `load_model` reads this small value
+#: and reads and parses the large JSON (term-frequency tables, about 1 MB at a million records) only when it changed.
+DIGEST_KEY = "match_model.digest"
+#: Hex characters of SHA-256 kept as the digest (64 bits: no two saved models collide in practice).
+DIGEST_CHARS = 16
+#: The last model parsed, by its digest (one at a time: the real-time path loads it for every record).
 _PARSED: dict[str, MatchModel] = {}
 
 
@@ -64,10 +70,15 @@ def load_model(store: GraphStore, settings: MatchingSettings) -> MatchModel | No
     """The model from `settings.model_path` if set, else the one saved in the store, else None."""
     if settings.model_path is not None:
         return read_model_file(settings.model_path, settings)
+    saved_digest = store.get_meta(DIGEST_KEY)
+    cached = _PARSED.get(saved_digest) if saved_digest is not None else None
+    if cached is not None:
+        return cached
     text = store.get_meta(META_KEY)
     if text is None:
         return None
-    cached = _PARSED.get(text)
+    digest = model_digest(text)  # of what was read: a store saved before digests existed works too
+    cached = _PARSED.get(digest)
     if cached is not None:
         return cached
     try:
@@ -75,9 +86,14 @@ def load_model(store: GraphStore, settings: MatchingSettings) -> MatchModel | No
         model.check(comparisons_for(settings))
     except ModelFormatError:
         return None  # an older model the code cannot use: retrain
-    _PARSED.clear()  # one model at a time: the real-time path reads it for every record
-    _PARSED[text] = model
+    _PARSED.clear()
+    _PARSED[digest] = model
     return model
+
+
+def model_digest(text: str) -> str:
+    """The short digest of a model's JSON text kept under `DIGEST_KEY`."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:DIGEST_CHARS]
 
 
 def read_model_file(path: Path, settings: MatchingSettings) -> MatchModel:
@@ -93,8 +109,11 @@ def read_model_file(path: Path, settings: MatchingSettings) -> MatchModel:
 
 
 def save_model(store: GraphStore, model: MatchModel) -> None:
-    """Keep the model in the store's meta."""
-    store.set_meta(META_KEY, model.to_json())
+    """Keep the model in the store's meta, with its digest (every writer of the model goes through here)."""
+    text = model.to_json()
+    with store.transaction():  # readers see the model and its digest change together
+        store.set_meta(META_KEY, text)
+        store.set_meta(DIGEST_KEY, model_digest(text))
 
 
 def placeholder_set(model: MatchModel) -> frozenset[str]:

@@ -9,6 +9,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from identity_graph.errors import StoreError
+from identity_graph.gc_pause import paused_gc
 from identity_graph.model import Identifier, IdentifierKind, Interaction, RecordRef
 from identity_graph.store.protocol import PreparedRecord, UpsertStats
 from identity_graph.store.sqlite_base import SQLiteBase, chunks, placeholders, to_json, utcnow
@@ -81,7 +82,7 @@ class SQLiteIngestMixin(SQLiteBase):
         stats = UpsertStats()
         recs = _last_wins(records, lambda p: (p.record.source, p.record.source_id))
         acts = _last_wins(interactions, lambda i: (i.source, i.source_id))
-        with self.transaction() as conn:
+        with paused_gc(), self.transaction() as conn:
             now = utcnow()
             if respect_tombstones:
                 recs, skipped_r = self._drop_tombstoned(conn, recs, "record", lambda p: p.record)

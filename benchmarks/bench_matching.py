@@ -1,7 +1,8 @@
 """Matching accuracy and speed: febrl3 (dedupe), febrl4 (link), a generated multi-channel set, and Splink.
 
-febrl rows go through the product's own path: Records -> prepare_record -> the SQLite store -> resolve_all
--> persons, then pairwise and B-cubed scores against the febrl truth (the record id's `rec-N` part).
+febrl rows go through the product's own path: Records -> the ingest pipeline (prepare_record, batched
+upserts) -> the SQLite store -> resolve_all -> persons, then pairwise and B-cubed scores against the febrl
+truth (the record id's `rec-N` part).
 Splink (DuckDB backend, bench-only dependency) runs on the same rows in the same process for comparison.
 """
 
@@ -13,6 +14,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Mapping
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -20,8 +22,8 @@ from typing import Any
 import pandas as pd
 
 from identity_graph.evaluate import Scores, evaluate, score
+from identity_graph.ingest import IngestResult, ingest_items
 from identity_graph.model import IdentifierClaim, IdentifierKind, PostalAddress, Record, RecordKind
-from identity_graph.prepare import prepare_record
 from identity_graph.resolve import resolve_all
 from identity_graph.settings import Settings
 from identity_graph.store import open_store
@@ -75,20 +77,32 @@ def febrl_truth(frame: pd.DataFrame) -> dict[tuple[str, str], str]:
     return {(SOURCE, str(i)): str(i).split("-")[1] for i in frame.index}
 
 
-def run_ours(frame: pd.DataFrame, workdir: Path, **matching: Any) -> tuple[Scores, float, float]:
-    """Load febrl rows into a fresh store, resolve; returns scores, resolve seconds and total seconds."""
+@dataclass
+class Timing:
+    """Where one system's wall time went: the whole, and its phases in order (seconds)."""
+
+    total: float
+    phases: dict[str, float] = field(default_factory=dict)
+
+
+def run_ours(frame: pd.DataFrame, workdir: Path, **matching: Any) -> tuple[Scores, Timing]:
+    """Load febrl rows into a fresh store, resolve; returns scores and the time of loading and of each resolve
+    stage."""
     workdir.mkdir(parents=True, exist_ok=True)
     start = time.perf_counter()
     settings = Settings(db=workdir / f"febrl{len(list(workdir.iterdir()))}.db", matching=matching)
     store = open_store(settings.db)
     try:
         rows = zip(frame.index, frame.to_dict("records"), strict=True)  # plain dicts: iterrows builds a Series a row
-        store.upsert_batch([prepare_record(febrl_record(str(i), row), "AU") for i, row in rows])  # then let go
+        records = (febrl_record(str(i), row) for i, row in rows)  # read lazily, as a connector yields them
+        ingest_items(records, store, settings, IngestResult(source=SOURCE, format="febrl", paths=[]))
         loaded = time.perf_counter()
-        resolve_all(store, settings)
+        summary = resolve_all(store, settings)
         done = time.perf_counter()
         pred = {(r.source, r.source_id): str(r.person_id or "") for r in store.iter_export()}
-        return score(pred, febrl_truth(frame)), done - loaded, done - start
+        phases = {"load": loaded - start, "resolve": done - loaded}
+        phases.update({f"resolve: {stage}": float(s) for stage, s in summary.seconds.items()})
+        return score(pred, febrl_truth(frame)), Timing(done - start, phases)
     finally:
         store.close()
 
@@ -112,7 +126,9 @@ def splink_frame(frame: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def run_splink(frames: list[pd.DataFrame], truth: dict[tuple[str, str], str], threshold: float) -> tuple[Scores, float]:
+def run_splink(
+    frames: list[pd.DataFrame], truth: dict[tuple[str, str], str], threshold: float
+) -> tuple[Scores, Timing]:
     """Splink 4+/DuckDB on the same rows, trained and clustered the way its febrl tutorials do."""
     import splink.comparison_library as cl
     from splink import DuckDBAPI, Linker, SettingsCreator, block_on
@@ -120,6 +136,7 @@ def run_splink(frames: list[pd.DataFrame], truth: dict[tuple[str, str], str], th
     start = time.perf_counter()
     db_api = DuckDBAPI()
     tables = [db_api.register(splink_frame(f)) for f in frames]
+    loaded = time.perf_counter()
     settings = SettingsCreator(
         link_type="link_only" if len(frames) == 2 else "dedupe_only",
         comparisons=[
@@ -142,17 +159,22 @@ def run_splink(frames: list[pd.DataFrame], truth: dict[tuple[str, str], str], th
         retain_intermediate_calculation_columns=False,
     )
     linker = Linker(tables if len(tables) == 2 else tables[0], settings, log_level=None)
+    begun = time.perf_counter()
     linker.training.estimate_probability_two_random_records_match(
         [block_on("soc_sec_id", "date_of_birth"), block_on("given_name", "surname", "postcode")], recall=0.8
     )
     linker.training.estimate_u_using_random_sampling(max_pairs=1e6, seed=1)
     linker.training.estimate_parameters_using_expectation_maximisation(block_on("date_of_birth"))
     linker.training.estimate_parameters_using_expectation_maximisation(block_on("given_name", "surname"))
+    trained = time.perf_counter()
     predictions = linker.inference.predict(threshold_match_probability=threshold / 2)
+    predicted = time.perf_counter()
     clusters = linker.clustering.cluster_pairwise_predictions_at_threshold(predictions, threshold).as_pandas_dataframe()  # type: ignore[no-untyped-call]
-    seconds = time.perf_counter() - start
+    done = time.perf_counter()
     pred = {(SOURCE, str(u)): str(c) for u, c in zip(clusters["unique_id"], clusters["cluster_id"], strict=True)}
-    return score(pred, truth), seconds
+    phases = {"load": loaded - start, "settings": begun - loaded, "training": trained - begun,
+              "predict": predicted - trained, "clustering": done - predicted}  # fmt: skip
+    return score(pred, truth), Timing(done - start, phases)
 
 
 def _rows(name: str, who: str, s: Scores, seconds: float, peer: str = "", note: str = "") -> list[dict[str, object]]:
@@ -175,21 +197,31 @@ def febrl_sets() -> list[tuple[str, list[pd.DataFrame]]]:
     return [("febrl4", [a, b]), ("febrl3", [load_febrl3()])]
 
 
+def _phase_rows(name: str, who: str, timing: Timing, peer: str = "") -> list[dict[str, object]]:
+    """One row per phase of a system's wall time."""
+    return [{"bench": f"matching {name}", "metric": f"{who} {phase} s", "value": round(seconds, 3), "peer": peer,
+             "note": "phase of the wall time"} for phase, seconds in timing.phases.items()]  # fmt: skip
+
+
 def bench_febrl(name: str, frames: list[pd.DataFrame], workdir: Path) -> list[dict[str, object]]:
     """Us and Splink on one febrl set, side by side."""
     frame = pd.concat(frames)
     truth = febrl_truth(frame)
-    ours, resolve_s, total_s = run_ours(frame, workdir)
+    ours, timing = run_ours(frame, workdir)
+    total_s, resolve_s = timing.total, timing.phases["resolve"]
     rows = _rows(name, "ours", ours, total_s, note=f"resolve {resolve_s:.2f}s of it, the rest loads the store")
-    lenient, _, _ = run_ours(frame, workdir, first_name_conflict_needs_id=False, dob_conflict_needs_id=False)
+    rows += _phase_rows(name, "ours", timing)
+    lenient, _ = run_ours(frame, workdir, first_name_conflict_needs_id=False, dob_conflict_needs_id=False)
     rows.append({"bench": f"matching {name}", "metric": "ours F1, id rules off", "value": round(lenient.f1, 4),
                  "peer": "", "note": "first_name_conflict_needs_id = dob_conflict_needs_id = false"})  # fmt: skip
     try:
-        theirs, splink_s = run_splink(frames, truth, Settings().matching.auto_link)
+        theirs, splink_timing = run_splink(frames, truth, Settings().matching.auto_link)
     except ImportError:
         return [*rows, {"bench": f"matching {name}", "metric": "splink", "value": "not installed",
                         "peer": "", "note": "pip install splink duckdb"}]  # fmt: skip
+    splink_s = splink_timing.total
     rows += _rows(name, "splink", theirs, splink_s, peer="splink")
+    rows += _phase_rows(name, "splink", splink_timing, peer="splink")
     rows.append({"bench": f"matching {name}", "metric": "F1 ours - splink", "value": round(ours.f1 - theirs.f1, 4),
                  "peer": "splink", "note": "target >= 0"})  # fmt: skip
     rows.append({"bench": f"matching {name}", "metric": "wall ours / splink", "value": round(total_s / splink_s, 3),

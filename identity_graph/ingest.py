@@ -15,6 +15,7 @@ from __future__ import annotations
 import glob
 import json
 from collections.abc import Callable, Iterable, Sequence
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -23,6 +24,7 @@ from typing import Any
 from connectors.base import ConnectorOptions
 from connectors.registry import FOLDER_FORMATS, make_connector
 from identity_graph.errors import ConfigError, InputError
+from identity_graph.gc_pause import paused_gc
 from identity_graph.ingest_quarantine import QuarantineWriter
 from identity_graph.model import Interaction, Notice, Record, Rejected, SourceItem
 from identity_graph.prepare import PrepareReport, prepare_record
@@ -102,9 +104,14 @@ class _Batcher:
         self.result = result
         self.records: list[PreparedRecord] = []
         self.interactions: list[Interaction] = []
+        self._pause = ExitStack()
 
     def add(self, item: PreparedRecord | Interaction) -> bool:
         """Queue an item; True when the batch was written."""
+        if not self.records and not self.interactions:
+            # a batch is gathered and written with the cyclic GC paused: its full passes over every object held
+            # cost more than building the batch (memory is still freed by reference counting meanwhile)
+            self._pause.enter_context(paused_gc())
         if isinstance(item, Interaction):
             self.interactions.append(item)
         else:
@@ -116,9 +123,16 @@ class _Batcher:
 
     def flush(self) -> None:
         """Write what is queued (nothing in a dry run)."""
-        if self.store is not None and (self.records or self.interactions):
-            self.result.stats.add(self.store.upsert_batch(self.records, self.interactions))
-        self.records, self.interactions = [], []
+        try:
+            if self.store is not None and (self.records or self.interactions):
+                self.result.stats.add(self.store.upsert_batch(self.records, self.interactions))
+        finally:
+            self.records, self.interactions = [], []
+            self.release()
+
+    def release(self) -> None:
+        """End the batch's GC pause (also when a load stops half way)."""
+        self._pause.close()
 
 
 def ingest_items(
@@ -156,6 +170,7 @@ def ingest_items(
                 progress()
         batcher.flush()
     finally:
+        batcher.release()
         result.unusable = dict(report.unusable)
         if quarantine is not None:
             quarantine.close()

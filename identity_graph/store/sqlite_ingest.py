@@ -85,9 +85,9 @@ class SQLiteIngestMixin(SQLiteBase):
     ) -> UpsertStats:
         """Insert new items, update changed ones (keeping the old version), skip unchanged; one transaction."""
         stats = UpsertStats()
-        recs = _last_wins(records, lambda p: (p.record.source, p.record.source_id))
-        acts = _last_wins(interactions, lambda i: (i.source, i.source_id))
         with paused_gc(), self.transaction() as conn:
+            recs = _last_wins(records, lambda p: (p.record.source, p.record.source_id))
+            acts = _last_wins(interactions, lambda i: (i.source, i.source_id))
             now = utcnow()
             if respect_tombstones:
                 recs, skipped_r = self._drop_tombstoned(conn, recs, "record", lambda p: p.record)

@@ -41,6 +41,10 @@ def _dt(text: str | None) -> datetime | None:
     return datetime.fromisoformat(text) if text else None
 
 
+#: What `_record_from_row` copies with every field replaced (not validated: the store's own rows).
+_RECORD_TEMPLATE = StoredRecord.model_construct(id=0, source="-", source_id="-", kind=RecordKind.CONTACT)
+
+
 class SQLiteReadMixin(SQLiteBase):
     """Read paths of the embedded store."""
 
@@ -82,26 +86,28 @@ class SQLiteReadMixin(SQLiteBase):
         """One StoredRecord from a `records` row read with `_SELECT_RECORDS`."""
         (rid, source, source_id, kind, first, middle, last, full_name, dob, street, city, state, postal_code,
          country, address_full, company, attributes, created_at, updated_at, version) = r  # fmt: skip
-        return StoredRecord.model_construct(
-            id=int(rid),
-            source=source,
-            source_id=source_id,
-            kind=RecordKind(kind),
-            first_name=first,
-            middle_name=middle,
-            last_name=last,
-            full_name=full_name,
-            dob=date.fromisoformat(dob) if dob else None,
-            address=PostalAddress(
-                street=street, city=city, state=state, postal_code=postal_code, country=country, full=address_full
-            ),
-            company=company,
-            identifiers=(),
-            attributes=json.loads(attributes),
-            created_at=_dt(created_at),
-            updated_at=_dt(updated_at),
-            claimed=claimed,
-            version=int(version),
+        return _RECORD_TEMPLATE.model_copy(  # every field replaced: twice as fast as model_construct
+            update={
+                "id": int(rid),
+                "source": source,
+                "source_id": source_id,
+                "kind": RecordKind(kind),
+                "first_name": first,
+                "middle_name": middle,
+                "last_name": last,
+                "full_name": full_name,
+                "dob": date.fromisoformat(dob) if dob else None,
+                "address": PostalAddress(
+                    street=street, city=city, state=state, postal_code=postal_code, country=country, full=address_full
+                ),
+                "company": company,
+                "identifiers": (),
+                "attributes": json.loads(attributes),
+                "created_at": _dt(created_at),
+                "updated_at": _dt(updated_at),
+                "claimed": claimed,
+                "version": int(version),
+            }
         )
 
     def get_records(self, ids: Sequence[int]) -> list[StoredRecord]:

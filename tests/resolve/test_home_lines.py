@@ -63,3 +63,24 @@ def test_a_lone_contacts_line_still_links_its_calls(store: SQLiteStore, settings
     ids = load(store, [person("ann", "Ann", "Wells", phones=[HOME]), call("c1", HOME, "WELLS ANN")], settings)
     resolve_all(store, settings)
     assert together(store, *ids)
+
+
+def test_a_phone_someone_lists_as_their_mobile_is_never_a_homes_line(store: SQLiteStore, settings: Settings) -> None:
+    """Marcus lists his mobile as `MobilePhone` in one CRM and as plain `Phone` in another; he lives with two
+    others. The number is his own: his call on it is his, as on any personal mobile."""
+    at_home = "1627 Cedar Street Apt 6"
+    ids = load(
+        store,
+        [
+            person("m1", "Marcus", "Owens", mobiles=[MOBILE], street=at_home, postcode="46242"),
+            person("m2", "Marcus", "Owens", phones=[MOBILE], street=at_home, postcode="46242"),
+            person("a1", "Amy", "Aberg", street=at_home, postcode="46242"),
+            person("a2", "Anthony", "Aberg", street=at_home, postcode="46242"),
+            call("c1", MOBILE, "OWENS MARCUS"),
+        ],
+        settings,
+    )
+    resolve_all(store, settings)
+    m1, m2, amy, anthony, the_call = ids
+    assert together(store, m1, m2) and together(store, m1, the_call)
+    assert not together(store, m1, amy) and not together(store, amy, anthony)

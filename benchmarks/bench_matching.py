@@ -12,6 +12,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Mapping
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -47,7 +48,7 @@ def _dob(value: Any) -> date | None:
     return normalize_date(text) if text else None
 
 
-def febrl_record(rec_id: str, row: pd.Series) -> Record:
+def febrl_record(rec_id: str, row: Mapping[Any, Any]) -> Record:
     """One febrl row as a CRM-like contact record (soc_sec_id as an identifier)."""
     street = " ".join(p for p in (_text(row["street_number"]), _text(row["address_1"]), _text(row["address_2"])) if p)
     ssn = _text(row["soc_sec_id"])
@@ -81,8 +82,8 @@ def run_ours(frame: pd.DataFrame, workdir: Path, **matching: Any) -> tuple[Score
     settings = Settings(db=workdir / f"febrl{len(list(workdir.iterdir()))}.db", matching=matching)
     store = open_store(settings.db)
     try:
-        prepared = [prepare_record(febrl_record(str(i), row), "AU") for i, row in frame.iterrows()]
-        store.upsert_batch(prepared)
+        rows = zip(frame.index, frame.to_dict("records"), strict=True)  # plain dicts: iterrows builds a Series a row
+        store.upsert_batch([prepare_record(febrl_record(str(i), row), "AU") for i, row in rows])  # then let go
         loaded = time.perf_counter()
         resolve_all(store, settings)
         done = time.perf_counter()

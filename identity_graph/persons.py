@@ -19,6 +19,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from identity_graph.errors import StoreError
+from identity_graph.gc_pause import paused_gc
 from identity_graph.store.protocol import GraphStore, NewEvent
 
 #: An old person keeps its id on a cluster holding at least this share of its records.
@@ -99,7 +100,7 @@ def apply_clustering(store: GraphStore, clusters: Sequence[Sequence[int]], cause
     scope = [r for c in clusters for r in c]
     if len(scope) != len(set(scope)):
         raise StoreError("a record appears in two clusters")
-    with store.transaction():
+    with paused_gc(), store.transaction():
         old = store.assignments(scope)
         old_members = store.person_record_ids(sorted(set(old.values())))
         outside = {r for members in old_members.values() for r in members} - set(scope)

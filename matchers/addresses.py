@@ -69,6 +69,7 @@ def normalize_postcode(raw: str | None, country: str = "") -> str:
     return text
 
 
+@lru_cache(maxsize=200_000)  # a pure function of strings, and its result is frozen: shared safely
 def normalize_address(
     street: str | None, city: str | None, postcode: str | None, state: str | None, country: str | None
 ) -> AddressParts:

@@ -22,8 +22,11 @@ def normalize_date(raw: str, dayfirst: bool = False) -> date | None:
     text = raw.strip()
     if not text:
         return None
+    compact = _COMPACT.match(text) is not None
     try:
-        if _COMPACT.match(text):
+        if compact and text.isascii():  # what strptime(text, "%Y%m%d") reads from 8 digits, without its regex
+            value = date(int(text[:4]), int(text[4:6]), int(text[6:8]))
+        elif compact:
             value = datetime.strptime(text, "%Y%m%d").date()
         else:
             value = dateparser.parse(text, dayfirst=dayfirst, default=datetime(1900, 1, 1)).date()
@@ -32,6 +35,7 @@ def normalize_date(raw: str, dayfirst: bool = False) -> date | None:
     return value if MIN_YEAR <= value.year <= MAX_YEAR else None
 
 
+@lru_cache(maxsize=100_000)
 def date_key(value: date | None) -> str:
     """`YYYYMMDD`, or empty for no date (the form comparisons work on)."""
     return value.strftime("%Y%m%d") if value else ""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from identity_graph.gc_pause import paused_gc
 from identity_graph.model import Evidence, MatchEdge, MatchStatus
 from identity_graph.resolve.scoring import STATUS_AUTO, STATUS_NONE, STATUS_REVIEW, Scored
 from matchers.comparisons import NULL, Comparison, IdentifierComparison
@@ -22,31 +23,54 @@ def _identifier_text(key: str) -> str:
     return display_identifier(kind, value)
 
 
+def evidence_of_rows(
+    scored: Scored, rows: IntArray, comparisons: tuple[Comparison, ...], values: list[tuple[StrArray, StrArray]]
+) -> list[tuple[Evidence, ...]]:
+    """The evidence of each pair in `rows`: one entry per comparison with a known level.
+
+    The arrays are read once as Python lists for these rows (indexing numpy one scalar at a time costs more
+    than the evidence itself), and Evidence is built with pydantic's validating constructor, which is faster
+    than `model_construct` for four plain fields.
+    """
+    levels = scored.levels[rows].tolist()
+    weights = scored.weights[rows].tolist()
+    sides = [(np.asarray(a)[rows].tolist(), np.asarray(b)[rows].tolist()) for a, b in values]
+    shared = {
+        comp.kind: scored.shared.keys[comp.kind][rows].tolist()
+        for comp in comparisons
+        if isinstance(comp, IdentifierComparison)
+    }
+    out = []
+    for j in range(len(levels)):
+        evidence = []
+        for k, comp in enumerate(comparisons):
+            level = levels[j][k]
+            if level == NULL:
+                continue
+            left, right = sides[k]
+            if isinstance(comp, IdentifierComparison):
+                key = str(shared[comp.kind][j])
+                a = _identifier_text(key) if key else display_identifier(comp.kind, str(left[j]))
+                b = _identifier_text(key) if key else display_identifier(comp.kind, str(right[j]))
+            else:
+                a, b = str(left[j]), str(right[j])
+            evidence.append(
+                Evidence(
+                    comparison=comp.name,
+                    level=comp.levels[level],
+                    weight=round(weights[j][k], 3),
+                    detail=comp.describe(level, a, b),
+                )
+            )
+        out.append(tuple(evidence))
+    return out
+
+
 def pair_evidence(
     scored: Scored, i: int, comparisons: tuple[Comparison, ...], values: list[tuple[StrArray, StrArray]]
 ) -> tuple[Evidence, ...]:
     """The evidence of pair i: one entry per comparison with a known level."""
-    out = []
-    for k, comp in enumerate(comparisons):
-        level = int(scored.levels[i, k])
-        if level == NULL:
-            continue
-        left, right = values[k]
-        if isinstance(comp, IdentifierComparison):
-            key = str(scored.shared.keys[comp.kind][i])
-            a = _identifier_text(key) if key else display_identifier(comp.kind, str(left[i]))
-            b = _identifier_text(key) if key else display_identifier(comp.kind, str(right[i]))
-        else:
-            a, b = str(left[i]), str(right[i])
-        out.append(
-            Evidence.model_construct(
-                comparison=comp.name,
-                level=comp.levels[level],
-                weight=round(float(scored.weights[i, k]), 3),
-                detail=comp.describe(level, a, b),
-            )
-        )
-    return tuple(out)
+    return evidence_of_rows(scored, np.array([i], dtype=np.int64), comparisons, values)[0]
 
 
 def pair_notes(scored: Scored, i: int) -> list[str]:
@@ -73,21 +97,27 @@ def build_edges(
     values: list[tuple[StrArray, StrArray]] | None = None,
 ) -> list[MatchEdge]:
     """One MatchEdge per pair at or above review (or per given row), with record ids, evidence, sentence."""
-    rid = scored.ctx.table.record_id
-    edges = []
+    picked = np.asarray(edge_rows(scored) if rows is None else rows, dtype=np.int64)
     values = values or [comp.values(scored.ctx) for comp in comparisons]
-    for i in edge_rows(scored) if rows is None else rows:
-        evidence = pair_evidence(scored, int(i), comparisons, values)
-        a, b = int(rid[scored.li[i]]), int(rid[scored.ri[i]])
-        edges.append(
-            MatchEdge.model_construct(
-                left=min(a, b),
-                right=max(a, b),
-                score=min(max(float(scored.prob[i]), 0.0), 1.0),
-                weight=round(float(scored.total[i]), 3),
-                status=_STATUS[int(scored.status[i])],
-                evidence=evidence,
-                explanation=sentence(evidence, pair_notes(scored, int(i))),
+    rid = scored.ctx.table.record_id
+    lefts, rights = rid[scored.li[picked]].tolist(), rid[scored.ri[picked]].tolist()
+    probs, totals = scored.prob[picked].tolist(), scored.total[picked].tolist()
+    statuses = scored.status[picked].tolist()
+    edges = []
+    with paused_gc():
+        evidence_rows = evidence_of_rows(scored, picked, comparisons, values)
+        for j, i in enumerate(picked.tolist()):
+            a, b = int(lefts[j]), int(rights[j])
+            evidence = evidence_rows[j]
+            edges.append(
+                MatchEdge.model_construct(
+                    left=min(a, b),
+                    right=max(a, b),
+                    score=min(max(float(probs[j]), 0.0), 1.0),
+                    weight=round(float(totals[j]), 3),
+                    status=_STATUS[int(statuses[j])],
+                    evidence=evidence,
+                    explanation=sentence(evidence, pair_notes(scored, i)),
+                )
             )
-        )
     return edges

@@ -5,15 +5,17 @@ from __future__ import annotations
 import bisect
 import functools
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
+from operator import attrgetter
 
 import numpy as np
 import numpy.typing as npt
 
+from identity_graph.gc_pause import paused_gc
 from identity_graph.model import RecordKind, StoredRecord, Strength
 from matchers.addresses import normalize_address
 from matchers.dates import date_key
-from matchers.features import IDENTIFIER_KINDS, FeatureRow, FeatureTable, IntArray
+from matchers.features import IDENTIFIER_KINDS, FeatureRow, FeatureTable, IntArray, StrArray
 from matchers.names import GIVEN_PREFIX_MIN, NameParts, has_given_name, is_company_name, is_family_name, parse_name
 from matchers.text import fold
 
@@ -26,6 +28,8 @@ GIVEN_PREFIX = "given:"
 #: Shorter handles or email users (`jd`, `info`) say too little to compare.
 MIN_USERNAME = 5
 KIND_CODES = {k: i for i, k in enumerate(IDENTIFIER_KINDS)}
+#: Distinct handles and email users whose letters are remembered (`username` is a pure function of its text).
+USERNAME_CACHE_SIZE = 200_000
 
 
 @dataclass
@@ -139,6 +143,31 @@ def forget_unknown_callers(table: FeatureTable, placeholders: frozenset[str]) ->
     table.col("unknown_caller")[flagged] = ""
 
 
+#: The FeatureTable columns after record_id and kind, in `FeatureTable.from_rows` order.
+_COLUMNS = tuple(f.name for f in fields(FeatureRow) if f.name not in ("record_id", "kind"))
+_row_values = attrgetter("record_id", "kind", *_COLUMNS)
+
+
+def _table_of(rows: Sequence[FeatureRow]) -> FeatureTable:
+    """`FeatureTable.from_rows`, reading each row's fields once (one C call a row, then a transpose)."""
+    if not rows:
+        return FeatureTable.from_rows(rows)
+    record_id, kind, *columns = zip(*map(_row_values, rows), strict=True)
+    return FeatureTable(
+        record_id=np.fromiter(record_id, dtype=np.int64, count=len(rows)),
+        kind=_objects(kind),
+        columns={name: _objects(values) for name, values in zip(_COLUMNS, columns, strict=True)},
+    )
+
+
+def _objects(values: Sequence[str]) -> StrArray:
+    """An object array of these strings."""
+    out = np.empty(len(values), dtype=object)
+    out[:] = values
+    return out
+
+
+@functools.lru_cache(maxsize=USERNAME_CACHE_SIZE)
 def username(text: str) -> str:
     """The letters of a handle or email user, trailing digits dropped (`Lani_Sandoval85` -> `lanisandoval`)."""
     letters = "".join(c for c in fold(text) if c.isalnum()).rstrip("0123456789")
@@ -157,6 +186,18 @@ def build_features(
     `placeholders` is what a model learned about names (placeholder full names, `given:NAME` entries); with
     `learn`, given names are learned from these records' CRM contacts first (see `given_names_of`).
     """
+    with paused_gc():
+        return _build_features(batches, placeholders, progress, learn=learn)
+
+
+def _build_features(
+    batches: Iterable[Sequence[StoredRecord]],
+    placeholders: frozenset[str],
+    progress: Callable[[int], None] | None,
+    *,
+    learn: bool,
+) -> tuple[FeatureTable, Postings]:
+    """`build_features` itself (run with the garbage collector paused)."""
     parts: list[FeatureTable] = []
     count = 0
     pos: list[int] = []
@@ -178,7 +219,7 @@ def build_features(
                 kind.append(code)
                 declared.append(c.strength is Strength.DECLARED)
                 home.append(declared[-1] and c.identifier.kind.value == "phone" and _home_field(c.field))
-        parts.append(FeatureTable.from_rows(rows))  # one batch of row objects at a time, then arrays
+        parts.append(_table_of(rows))  # one batch of row objects at a time, then arrays
         count += len(rows)
         if progress is not None:
             progress(len(batch))

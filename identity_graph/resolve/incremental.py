@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from identity_graph.model import Identifier, MatchStatus, StoredRecord, Verdict
+from identity_graph.model import Identifier, Judgement, MatchEdge, MatchStatus, StoredRecord, Verdict
 from identity_graph.persons import apply_clustering
 from identity_graph.resolve.batch import resolve_all, store_guard_reports
 from identity_graph.resolve.blocking import STORED_KEYS, record_keys
@@ -129,9 +129,17 @@ def _found_ids(cands: dict[int, _Found], holders: dict[str, list[int]]) -> set[i
 
 
 def resolve_records(
-    store: GraphStore, record_ids: Sequence[int], settings: Settings, *, cause: str = "realtime"
+    store: GraphStore,
+    record_ids: Sequence[int],
+    settings: Settings,
+    *,
+    cause: str = "realtime",
+    known: Sequence[StoredRecord] = (),
 ) -> ResolveSummary:
-    """Resolve a few new or changed records now: score against candidates, update edges, re-cluster the scope."""
+    """Resolve a few new or changed records now: score against candidates, update edges, re-cluster the scope.
+
+    `known` may hold some of these records as just read (inside the caller's transaction), to skip reading
+    them again."""
     ms = settings.matching
     model = load_model(store, ms)
     if model is None:
@@ -139,7 +147,7 @@ def resolve_records(
     placeholders = _placeholders(model)
     crowd = ms.shared_identifier_persons
     summary = ResolveSummary(model_version=model.version)
-    targets = store.get_records(sorted(set(record_ids)))
+    targets = _targets(store, sorted(set(record_ids)), known)
     if not targets:
         return summary
     own, _ = build_features([targets], placeholders)
@@ -172,6 +180,15 @@ def resolve_records(
     summary.edges_auto = sum(1 for e in edges if e.status is MatchStatus.AUTO)
     summary.edges_review = len(edges) - summary.edges_auto
     return summary
+
+
+def _targets(store: GraphStore, ids: Sequence[int], known: Sequence[StoredRecord]) -> list[StoredRecord]:
+    """The records to resolve, in id order: those the caller passed, the rest read from the store."""
+    wanted = set(ids)
+    given = {r.id: r for r in known if r.id in wanted}
+    missing = [i for i in ids if i not in given]
+    read = {r.id: r for r in store.get_records(missing)} if missing else {}
+    return [given[i] if i in given else read[i] for i in ids if i in given or i in read]
 
 
 def _pairs(
@@ -243,23 +260,28 @@ def _stats_changed(rows: _Rows, targets: set[int], holders: dict[str, list[int]]
     return out
 
 
-def _scope(store: GraphStore, seeds: Sequence[int]) -> list[int]:
-    """The closed scope: AUTO-link components and SAME partners of the seeds, widened to whole persons."""
+def _scope(store: GraphStore, seeds: Sequence[int]) -> tuple[list[int], list[MatchEdge], list[Judgement]]:
+    """The closed scope: AUTO-link components and SAME partners of the seeds, widened to whole persons; with
+    the edges and judgements touching it (read in the round that found it closed, not read again)."""
     scope = set(seeds)
     for _ in range(MAX_SCOPE_ROUNDS):
+        ids = sorted(scope)
+        edges, judgements = store.edges(ids), store.judgements(ids)
         grown = set(scope)
-        for e in store.edges(sorted(scope), statuses=[MatchStatus.AUTO]):
-            grown.update((e.left, e.right))
-        for j in store.judgements(sorted(scope)):
+        for e in edges:
+            if e.status is MatchStatus.AUTO:
+                grown.update((e.left, e.right))
+        for j in judgements:
             if j.verdict is Verdict.SAME:
                 grown.update((j.left, j.right))
         persons = sorted(set(store.assignments(sorted(grown)).values()))
         for members in store.person_record_ids(persons).values():
             grown.update(members)
         if grown == scope:
-            break
+            return ids, edges, judgements
         scope = grown
-    return sorted(scope)
+    ids = sorted(scope)  # not closed after MAX_SCOPE_ROUNDS: cluster what was reached
+    return ids, store.edges(ids), store.judgements(ids)
 
 
 def _recluster(
@@ -272,10 +294,8 @@ def _recluster(
     summary: ResolveSummary,
 ) -> None:
     """Cluster the closed scope of the seeds again and apply it with stable person ids."""
-    scope = _scope(store, seeds)
-    result = cluster(
-        scope, store.edges(scope), store.judgements(scope), ms, facts=_facts(store, scope, rows, placeholders)
-    )
+    scope, edges, judgements = _scope(store, seeds)
+    result = cluster(scope, edges, judgements, ms, facts=_facts(store, scope, rows, placeholders))
     changes = apply_clustering(store, result.clusters, cause=cause)
     summary.guard_reports = store_guard_reports(store, result.guard_reports)
     summary.persons = len(result.clusters)

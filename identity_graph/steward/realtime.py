@@ -74,7 +74,7 @@ def add_record(store: GraphStore, record: Record, settings: Settings, *, cause: 
         stored = store.find_record(record.source, record.source_id)
         if stored is None:
             raise StoreError(f"record {record.source}/{record.source_id} was not stored (erased earlier?)")
-        resolve_records(store, [stored.id], settings, cause=cause)
+        resolve_records(store, [stored.id], settings, cause=cause, known=[stored])
     events = store.events(since_id=last, limit=OUTCOME_EVENT_LIMIT)
     edges = store.edges([stored.id])
     by_score = sorted(edges, key=lambda e: -e.score)

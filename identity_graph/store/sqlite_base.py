@@ -57,8 +57,9 @@ def placeholders(n: int) -> str:
 
 
 def _checkpoint_connection(path: Path) -> sqlite3.Connection:
-    """The checkpoint thread's own connection (opened in that thread; PASSIVE checkpoints never wait on it)."""
-    return sqlite3.connect(path, isolation_level=None)
+    """The checkpoint thread's own connection (opened in that thread); it never waits for a lock (PASSIVE
+    checkpoints do not, and a lock it cannot have now is tried again at the thread's next wake-up)."""
+    return sqlite3.connect(path, isolation_level=None, timeout=0)
 
 
 class SQLiteBase:

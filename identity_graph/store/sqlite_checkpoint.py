@@ -23,6 +23,8 @@ from identity_graph.settings import StoreSettings
 CheckpointMode = Literal["background", "writer"]
 WalMode = Literal["PASSIVE", "FULL", "RESTART", "TRUNCATE"]
 
+#: SQLite's own automatic checkpoint threshold, in pages (the `writer` policy keeps it).
+SQLITE_AUTOCHECKPOINT = 1000
 #: Without a commit to wake it, the thread still looks every this many seconds whether another connection (or a
 #: write outside `transaction()`) left pages in the log.
 IDLE_POLL_S = 1.0
@@ -32,6 +34,8 @@ EXCLUSIVE_WAIT_MS = 2_000
 RETRY_SLEEP_S = 0.005
 #: How long the thread may take to finish its current checkpoint and stop when the store closes, in seconds.
 STOP_TIMEOUT_S = 10.0
+#: Back-to-back PASSIVE passes per wake-up, each copying what writers committed during the one before.
+CATCH_UP_PASSES = 2
 #: The thread's name (tests look for leaked threads by it).
 THREAD_NAME = "idgraph-checkpoint"
 
@@ -57,10 +61,6 @@ class CheckpointPolicy:
     def autocheckpoint_pages(self) -> int:
         """The `wal_autocheckpoint` of the store's own connections (SQLite's default in writer mode)."""
         return self.fallback_pages if self.mode == "background" else SQLITE_AUTOCHECKPOINT
-
-
-#: SQLite's own automatic checkpoint threshold, in pages.
-SQLITE_AUTOCHECKPOINT = 1000
 
 
 @dataclass(frozen=True)
@@ -126,6 +126,19 @@ class Checkpointer:
         if thread is not None and thread is not threading.current_thread():
             thread.join(STOP_TIMEOUT_S)
 
+    def _catch_up(self, conn: sqlite3.Connection) -> None:
+        """PASSIVE checkpoints until the log is all in the file (or CATCH_UP_PASSES ran): the first copies what
+        accumulated, the next only what writers committed meanwhile. A writer that begins while the log is all
+        copied starts it over; writes that follow each other closely never find that moment, and there the
+        writers' fallback size bounds the log (one commit in a few hundred copies the little left and restarts it).
+        (Restarting it from here would take the write lock, and a writer waiting on that sleeps 1, 2, 5, 10 ms.)"""
+        for _ in range(CATCH_UP_PASSES):
+            with self.lock:
+                self.last = wal_checkpoint(conn, "PASSIVE")
+            self.runs += 1
+            if self.last.complete or self._stop.is_set():
+                break
+
     def _run(self) -> None:
         """Checkpoint after commits, at most once per interval, until stopped."""
         try:
@@ -133,8 +146,8 @@ class Checkpointer:
         except (sqlite3.Error, OSError) as exc:
             self.error = exc
             return
+        seen = -1
         try:
-            seen = _data_version(conn)
             while not self._stop.is_set():
                 woke = self._wake.wait(IDLE_POLL_S)
                 if self._stop.is_set():
@@ -142,15 +155,13 @@ class Checkpointer:
                 if woke and self._stop.wait(self.interval_s):  # let a burst of commits finish first
                     break
                 self._wake.clear()
-                version = _data_version(conn)
-                if not woke and version == seen:
-                    continue
-                seen = version
-                with self.lock:
-                    self.last = wal_checkpoint(conn, "PASSIVE")
-                self.runs += 1
-        except sqlite3.Error as exc:  # the file went away under us: the writers' fallback still checkpoints
-            self.error = exc
+                try:
+                    version = _data_version(conn)
+                    if woke or version != seen:
+                        seen = version
+                        self._catch_up(conn)
+                except sqlite3.Error as exc:  # e.g. locked for a moment: try again at the next wake-up
+                    self.error = exc  # (the writers' fallback size bounds the log meanwhile)
         finally:
             conn.close()
 

@@ -9,7 +9,11 @@ from datetime import datetime
 
 from identity_graph.model import ChangeEvent, Evidence, Judgement, MatchEdge, MatchStatus, Verdict
 from identity_graph.store.protocol import NewEvent
-from identity_graph.store.sqlite_base import SQLiteBase, chunks, placeholders, to_json, utcnow
+from identity_graph.store.sqlite_base import SQLiteBase, chunks, placeholders, utcnow
+
+#: `to_json` with one encoder made once (json.dumps builds a new one per call): an edge's evidence, as stored.
+#: An Evidence's `vars` are its four plain fields, what `model_dump` returns, read without a copy.
+_evidence_json = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str).encode
 
 
 def _edge_from_row(row: Sequence[object]) -> MatchEdge:
@@ -68,7 +72,7 @@ class SQLiteGraphMixin(SQLiteBase):
                         e.score,
                         e.weight,
                         e.status.value,
-                        to_json([ev.model_dump() for ev in e.evidence]),
+                        _evidence_json([vars(ev) for ev in e.evidence]),
                         e.explanation,
                         now,
                     )

@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import sqlite3
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from typing import Any
 
 from identity_graph.errors import StoreError
+from identity_graph.gc_pause import paused_gc
 from identity_graph.model import Identifier, IdentifierKind, Interaction, RecordRef
 from identity_graph.store.protocol import PreparedRecord, UpsertStats
-from identity_graph.store.sqlite_base import SQLiteBase, chunks, placeholders, to_json, utcnow
+from identity_graph.store.sqlite_base import SQLiteBase, chunks, placeholders, utcnow
 from identity_graph.store.tombstones import Key, participant_keys, without_erased_parties
 
 _RECORD_COLUMNS = (
@@ -23,9 +25,13 @@ _INTERACTION_COLUMNS = (
 )  # fmt: skip
 
 
+#: `to_json` with one encoder made once (json.dumps builds a new one per call); the same text, so the same hashes.
+_json = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str).encode
+
+
 def content_hash(data: Any) -> str:
     """A stable hash of an item's content, to tell a changed item from a repeated one."""
-    return hashlib.blake2b(to_json(data).encode("utf-8"), digest_size=16).hexdigest()
+    return hashlib.blake2b(_json(data).encode("utf-8"), digest_size=16).hexdigest()
 
 
 def source_id_hash(source: str, source_id: str) -> str:
@@ -40,7 +46,7 @@ def _record_values(prepared: PreparedRecord) -> tuple[Any, ...]:
     return (
         r.kind.value, r.first_name, r.middle_name, r.last_name, r.full_name,
         r.dob.isoformat() if r.dob else None, a.street, a.city, a.state, a.postal_code, a.country, a.full,
-        r.company, to_json(r.attributes), r.created_at.isoformat() if r.created_at else None,
+        r.company, _json(r.attributes) if r.attributes else "{}", r.created_at.isoformat() if r.created_at else None,
         r.updated_at.isoformat() if r.updated_at else None,
     )  # fmt: skip
 
@@ -55,7 +61,7 @@ def _interaction_values(i: Interaction) -> tuple[Any, ...]:
     """The column values of an interaction, in `_INTERACTION_COLUMNS` order."""
     return (
         i.channel.value, i.occurred_at.isoformat(), i.direction.value, i.subject, i.summary,
-        i.thread_key, to_json(i.attributes),
+        i.thread_key, _json(i.attributes),
     )  # fmt: skip
 
 
@@ -81,7 +87,7 @@ class SQLiteIngestMixin(SQLiteBase):
         stats = UpsertStats()
         recs = _last_wins(records, lambda p: (p.record.source, p.record.source_id))
         acts = _last_wins(interactions, lambda i: (i.source, i.source_id))
-        with self.transaction() as conn:
+        with paused_gc(), self.transaction() as conn:
             now = utcnow()
             if respect_tombstones:
                 recs, skipped_r = self._drop_tombstoned(conn, recs, "record", lambda p: p.record)

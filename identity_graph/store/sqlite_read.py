@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import json
 import re
-import sqlite3
 from collections import defaultdict
 from collections.abc import Iterator, Sequence
 from datetime import date, datetime
+from typing import Any
 
+from identity_graph.gc_pause import paused_gc
 from identity_graph.model import (
     Channel,
     ClaimedIdentifier,
@@ -25,8 +26,14 @@ from identity_graph.model import (
 )
 from identity_graph.store.protocol import ExportRow, Posting, TimelineQuery
 from identity_graph.store.sqlite_base import SQLiteBase, chunks, placeholders
+from identity_graph.store.sqlite_bulk import replace_table
 
 _WORD = re.compile(r"\w+", re.UNICODE)
+#: The `records` columns a StoredRecord is built from, in `_record_from_row`'s order (rows as plain tuples).
+_SELECT_RECORDS = (
+    "SELECT id, source, source_id, kind, first_name, middle_name, last_name, full_name, dob, street, city, state, "
+    "postal_code, country, address_full, company, attributes, created_at, updated_at, version FROM records"
+)
 
 
 def _dt(text: str | None) -> datetime | None:
@@ -50,10 +57,11 @@ class SQLiteReadMixin(SQLiteBase):
             out[f"edges_{status}"] = int(n)
         return out
 
-    def _records_from_rows(self, rows: list[sqlite3.Row]) -> list[StoredRecord]:
-        """Build StoredRecords (with identifiers) from `records` rows."""
-        ids = [int(r["id"]) for r in rows]
+    def _records_from_rows(self, rows: Sequence[Sequence[Any]]) -> list[StoredRecord]:
+        """Build StoredRecords (with identifiers) from `records` rows read with `_SELECT_RECORDS`."""
+        ids = [int(r[0]) for r in rows]
         claims: dict[int, list[ClaimedIdentifier]] = defaultdict(list)
+        idents: dict[tuple[str, str], Identifier] = {}  # one object per identifier (frozen, so shared safely)
         for part in chunks(ids):
             for rid, kind, value, field, strength, raw in self._conn().execute(
                 "SELECT ri.record_id, i.kind, i.value, ri.field, ri.strength, ri.raw FROM record_identifiers ri "
@@ -61,69 +69,68 @@ class SQLiteReadMixin(SQLiteBase):
                 "ORDER BY ri.record_id, ri.field, i.kind, i.value",
                 part,
             ):
+                ident = idents.get((kind, value))
+                if ident is None:
+                    ident = idents[(kind, value)] = Identifier(kind=IdentifierKind(kind), value=value)
                 claims[int(rid)].append(
-                    ClaimedIdentifier(
-                        identifier=Identifier(kind=IdentifierKind(kind), value=value),
-                        field=field,
-                        strength=Strength(strength),
-                        raw=raw,
-                    )
+                    ClaimedIdentifier(identifier=ident, field=field, strength=Strength(strength), raw=raw)
                 )
-        return [self._record_from_row(r, tuple(claims.get(int(r["id"]), ()))) for r in rows]
+        return [self._record_from_row(r, tuple(claims.get(int(r[0]), ()))) for r in rows]
 
     @staticmethod
-    def _record_from_row(r: sqlite3.Row, claimed: tuple[ClaimedIdentifier, ...]) -> StoredRecord:
-        """One StoredRecord from a `records` row."""
+    def _record_from_row(r: Sequence[Any], claimed: tuple[ClaimedIdentifier, ...]) -> StoredRecord:
+        """One StoredRecord from a `records` row read with `_SELECT_RECORDS`."""
+        (rid, source, source_id, kind, first, middle, last, full_name, dob, street, city, state, postal_code,
+         country, address_full, company, attributes, created_at, updated_at, version) = r  # fmt: skip
         return StoredRecord.model_construct(
-            id=int(r["id"]),
-            source=r["source"],
-            source_id=r["source_id"],
-            kind=RecordKind(r["kind"]),
-            first_name=r["first_name"],
-            middle_name=r["middle_name"],
-            last_name=r["last_name"],
-            full_name=r["full_name"],
-            dob=date.fromisoformat(r["dob"]) if r["dob"] else None,
+            id=int(rid),
+            source=source,
+            source_id=source_id,
+            kind=RecordKind(kind),
+            first_name=first,
+            middle_name=middle,
+            last_name=last,
+            full_name=full_name,
+            dob=date.fromisoformat(dob) if dob else None,
             address=PostalAddress(
-                street=r["street"],
-                city=r["city"],
-                state=r["state"],
-                postal_code=r["postal_code"],
-                country=r["country"],
-                full=r["address_full"],
+                street=street, city=city, state=state, postal_code=postal_code, country=country, full=address_full
             ),
-            company=r["company"],
+            company=company,
             identifiers=(),
-            attributes=json.loads(r["attributes"]),
-            created_at=_dt(r["created_at"]),
-            updated_at=_dt(r["updated_at"]),
+            attributes=json.loads(attributes),
+            created_at=_dt(created_at),
+            updated_at=_dt(updated_at),
             claimed=claimed,
-            version=int(r["version"]),
+            version=int(version),
         )
 
     def get_records(self, ids: Sequence[int]) -> list[StoredRecord]:
         """Records by id, with their identifiers, in the order asked (unknown ids left out)."""
-        rows: list[sqlite3.Row] = []
+        rows: list[Sequence[Any]] = []
+        conn = self._conn()
         for part in chunks(list(ids)):
-            rows.extend(self.query(f"SELECT * FROM records WHERE id IN ({placeholders(len(part))})", part))
+            rows.extend(conn.execute(f"{_SELECT_RECORDS} WHERE id IN ({placeholders(len(part))})", part))
         by_id = {r.id: r for r in self._records_from_rows(rows)}
         return [by_id[i] for i in ids if i in by_id]
 
     def find_record(self, source: str, source_id: str) -> StoredRecord | None:
         """A record by natural key."""
-        rows = self.query("SELECT * FROM records WHERE source = ? AND source_id = ?", (source, source_id))
-        return self._records_from_rows(rows)[0] if rows else None
+        rows = self._conn().execute(f"{_SELECT_RECORDS} WHERE source = ? AND source_id = ?", (source, source_id))
+        found = self._records_from_rows(rows.fetchall())
+        return found[0] if found else None
 
     def iter_records(self, batch_size: int = 10_000, *, dirty_only: bool = False) -> Iterator[list[StoredRecord]]:
         """Every record (or every changed one), in batches, by id (keyset paging, no long-held cursor)."""
         last = 0
         where = "AND dirty = 1" if dirty_only else ""
+        conn = self._conn()
         while True:
-            rows = self.query(f"SELECT * FROM records WHERE id > ? {where} ORDER BY id LIMIT ?", (last, batch_size))
-            if not rows:
+            rows = conn.execute(f"{_SELECT_RECORDS} WHERE id > ? {where} ORDER BY id LIMIT ?", (last, batch_size))
+            batch = rows.fetchall()
+            if not batch:
                 return
-            last = int(rows[-1]["id"])
-            yield self._records_from_rows(rows)
+            last = int(batch[-1][0])
+            yield self._records_from_rows(batch)
 
     def record_ids(self) -> list[int]:
         """Every record id, ascending."""
@@ -180,12 +187,12 @@ class SQLiteReadMixin(SQLiteBase):
 
     def replace_blocking_keys(self, keys: Sequence[tuple[str, int]], record_ids: Sequence[int] | None) -> None:
         """Replace the blocking keys of these records (all when None) with (key, record_id) pairs."""
-        with self.transaction() as conn:
-            if record_ids is None:
-                conn.execute("DELETE FROM blocking_keys")
-            else:
-                for part in chunks(list(record_ids)):
-                    conn.execute(f"DELETE FROM blocking_keys WHERE record_id IN ({placeholders(len(part))})", part)
+        with paused_gc(), self.transaction() as conn:
+            if record_ids is None:  # keys that did not change are left alone (a rerun rewrites almost nothing)
+                replace_table(conn, "blocking_keys", ("key", "record_id"), set(keys))
+                return
+            for part in chunks(list(record_ids)):
+                conn.execute(f"DELETE FROM blocking_keys WHERE record_id IN ({placeholders(len(part))})", part)
             conn.executemany("INSERT OR IGNORE INTO blocking_keys(key, record_id) VALUES (?, ?)", keys)
 
     def records_with_blocking_keys(self, keys: Sequence[str], limit_per_key: int) -> dict[str, list[int]]:

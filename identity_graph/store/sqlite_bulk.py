@@ -1,0 +1,76 @@
+"""Bulk writes of the embedded store: indexes built after a large load, whole-table replaces as a difference.
+
+Everything here runs inside the caller's transaction: a crash rolls the whole write back, dropped indexes
+included (SQLite's schema changes are transactional), so a store is never left without an index.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from operator import itemgetter
+from typing import Any
+
+#: Inserting at least this many rows into a table that holds fewer rows than that builds the table's
+#: secondary indexes once afterwards (one sorted pass) instead of updating them row by row: about half the
+#: time on 180k blocking keys. Below it, dropping and rebuilding an index costs more than it saves.
+BULK_INDEX_ROWS = 20_000
+
+
+def secondary_indexes(conn: sqlite3.Connection, table: str) -> list[tuple[str, str]]:
+    """(name, CREATE INDEX statement) of the explicitly created indexes of `table` (not its primary key)."""
+    rows = conn.execute(
+        "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = ? AND sql IS NOT NULL ORDER BY name",
+        (table,),
+    )
+    return [(str(name), str(sql)) for name, sql in rows]
+
+
+@contextmanager
+def indexes_built_after(conn: sqlite3.Connection, table: str, enabled: bool = True) -> Iterator[None]:
+    """Drop `table`'s secondary indexes for the body and create them again after it (same transaction)."""
+    if not enabled:
+        yield
+        return
+    if not conn.in_transaction:
+        raise RuntimeError("indexes_built_after needs an open transaction")  # never leave a table unindexed
+    indexes = secondary_indexes(conn, table)
+    for name, _ in indexes:
+        conn.execute(f'DROP INDEX "{name}"')
+    try:
+        yield
+    finally:
+        for _, sql in indexes:
+            conn.execute(sql)
+
+
+def table_rows(conn: sqlite3.Connection, sql: str) -> set[tuple[Any, ...]]:
+    """The rows a query returns, as a set of tuples."""
+    return {tuple(r) for r in conn.execute(sql)}
+
+
+def replace_table(
+    conn: sqlite3.Connection,
+    table: str,
+    columns: Sequence[str],
+    wanted: set[tuple[Any, ...]],
+) -> tuple[int, int]:
+    """Make `table` (its `columns`) hold exactly the `wanted` rows, writing only the difference.
+
+    Rows already there stay untouched; a fresh table is filled in order of the first column, with its
+    indexes built after.
+    Returns (rows inserted, rows deleted).
+    """
+    cols = ", ".join(columns)
+    have = table_rows(conn, f"SELECT {cols} FROM {table}")
+    gone = list(have - wanted)
+    new = sorted(wanted - have, key=itemgetter(0))  # near key order: a B-tree filled almost by appending
+    if gone:
+        where = " AND ".join(f"{c} = ?" for c in columns)
+        conn.executemany(f"DELETE FROM {table} WHERE {where}", gone)
+    remaining = len(have) - len(gone)
+    with indexes_built_after(conn, table, enabled=len(new) >= BULK_INDEX_ROWS and remaining < len(new)):
+        marks = ", ".join("?" for _ in columns)
+        conn.executemany(f"INSERT OR IGNORE INTO {table}({cols}) VALUES ({marks})", new)
+    return len(new), len(gone)

@@ -1,0 +1,97 @@
+"""Bulk writes of the embedded store: whole-table replaces as a difference, indexes built after a big load."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from identity_graph.store import SQLiteStore, open_store, sqlite_bulk
+from identity_graph.store.sqlite_bulk import indexes_built_after, replace_table, secondary_indexes
+from tests.factories import prepared, record
+
+
+def _store_with_records(tmp_path: Path, n: int) -> tuple[SQLiteStore, list[int]]:
+    s = open_store(tmp_path / "bulk.db")
+    s.upsert_batch([prepared(record(str(i), f"Ann{i}", "Lee")) for i in range(n)])
+    return s, s.record_ids()
+
+
+def _keys(s: SQLiteStore) -> set[tuple[str, int]]:
+    return {(str(k), int(r)) for k, r in s._conn().execute("SELECT key, record_id FROM blocking_keys")}
+
+
+def test_replace_writes_only_the_difference(tmp_path: Path) -> None:
+    s, ids = _store_with_records(tmp_path, 4)
+    first = [("a", ids[0]), ("a", ids[1]), ("b", ids[2]), ("c", ids[3])]
+    s.replace_blocking_keys(first, None)
+    changes: list[str] = []
+    s._conn().set_trace_callback(changes.append)
+    s.replace_blocking_keys([("a", ids[0]), ("a", ids[1]), ("b", ids[2]), ("d", ids[3])], None)
+    s._conn().set_trace_callback(None)
+    writes = [c for c in changes if c.startswith(("INSERT", "DELETE"))]
+    assert writes == [
+        f"DELETE FROM blocking_keys WHERE key = 'c' AND record_id = {ids[3]}",
+        f"INSERT OR IGNORE INTO blocking_keys(key, record_id) VALUES ('d', {ids[3]})",
+    ]
+    assert _keys(s) == {("a", ids[0]), ("a", ids[1]), ("b", ids[2]), ("d", ids[3])}
+    s.close()
+
+
+def test_replace_with_the_same_keys_writes_nothing(tmp_path: Path) -> None:
+    s, ids = _store_with_records(tmp_path, 3)
+    keys = [("k1", ids[0]), ("k1", ids[1]), ("k2", ids[2]), ("k2", ids[2])]  # a repeated pair is one row
+    s.replace_blocking_keys(keys, None)
+    changes: list[str] = []
+    s._conn().set_trace_callback(changes.append)
+    s.replace_blocking_keys(keys, None)
+    s._conn().set_trace_callback(None)
+    assert not [c for c in changes if c.startswith(("INSERT", "DELETE"))]
+    assert _keys(s) == set(keys)
+    s.close()
+
+
+def test_big_load_into_empty_table_rebuilds_indexes_and_lookups_work(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(sqlite_bulk, "BULK_INDEX_ROWS", 10)  # the path a real bulk load takes, on a small table
+    s, ids = _store_with_records(tmp_path, 30)
+    before = secondary_indexes(s._conn(), "blocking_keys")
+    assert before  # the record index the real-time path and cascades use
+    keys = [(f"k{i % 7}", rid) for i, rid in enumerate(ids)]
+    changes: list[str] = []
+    s._conn().set_trace_callback(changes.append)
+    s.replace_blocking_keys(keys, None)
+    s._conn().set_trace_callback(None)
+    assert any(c.startswith("DROP INDEX") for c in changes)
+    assert secondary_indexes(s._conn(), "blocking_keys") == before
+    assert s._conn().execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    assert s.records_with_blocking_keys(["k3"], 10) == {"k3": sorted(r for k, r in keys if k == "k3")}
+    s.close()
+
+
+def test_failed_bulk_load_rolls_back_and_keeps_indexes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(sqlite_bulk, "BULK_INDEX_ROWS", 2)
+    s, ids = _store_with_records(tmp_path, 3)
+    before = secondary_indexes(s._conn(), "blocking_keys")
+    with pytest.raises(sqlite3.IntegrityError):  # a key of a record that does not exist: foreign key refuses
+        s.replace_blocking_keys([("a", ids[0]), ("a", ids[1]), ("a", 999_999)], None)
+    assert _keys(s) == set()
+    assert secondary_indexes(s._conn(), "blocking_keys") == before
+    s.close()
+
+
+def test_indexes_built_after_needs_a_transaction(tmp_path: Path) -> None:
+    conn = sqlite3.connect(tmp_path / "plain.db", isolation_level=None)
+    conn.execute("CREATE TABLE t (a TEXT, b INTEGER)")
+    conn.execute("CREATE INDEX ix_t_b ON t(b)")
+    with pytest.raises(RuntimeError), indexes_built_after(conn, "t"):
+        pass
+    assert secondary_indexes(conn, "t") == [("ix_t_b", "CREATE INDEX ix_t_b ON t(b)")]
+    conn.execute("BEGIN")
+    assert replace_table(conn, "t", ("a", "b"), {("x", 1), ("y", 2)}) == (2, 0)
+    assert replace_table(conn, "t", ("a", "b"), {("x", 1), ("z", 3)}) == (1, 1)
+    conn.execute("COMMIT")
+    assert sorted(conn.execute("SELECT a, b FROM t")) == [("x", 1), ("z", 3)]
+    conn.close()

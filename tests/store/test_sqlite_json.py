@@ -1,0 +1,46 @@
+"""The store's one-encoder JSON writes the same text as `to_json`: content hashes and stored evidence unchanged."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from identity_graph.model import Evidence, MatchEdge, MatchStatus
+from identity_graph.store import SQLiteStore
+from identity_graph.store.sqlite_base import to_json
+from identity_graph.store.sqlite_graph import _evidence_json
+from identity_graph.store.sqlite_ingest import _json, content_hash
+from tests.factories import prepared, record
+
+VALUES = [
+    {"b": 1, "a": [1.5, None, True], "é": "ü"},
+    [{"z": date(2020, 1, 2)}, "x"],
+    {},
+    {"nested": {"k": {"j": 3}}, "text": 'quote " and \\ backslash'},
+]
+
+
+def test_encoders_write_what_to_json_writes() -> None:
+    for value in VALUES:
+        assert _json(value) == to_json(value)
+        assert _evidence_json(value) == to_json(value)
+
+
+def test_content_hash_is_the_hash_of_to_json() -> None:
+    import hashlib
+
+    for value in VALUES:
+        assert content_hash(value) == hashlib.blake2b(to_json(value).encode(), digest_size=16).hexdigest()
+
+
+def test_stored_evidence_is_the_json_of_model_dump(store: SQLiteStore) -> None:
+    store.upsert_batch([prepared(record("1", "Ann", "Lee")), prepared(record("2", "Ann", "Lee"))])
+    a, b = store.record_ids()
+    evidence = (
+        Evidence(comparison="first_name", level="exact", weight=3.25, detail="first name Ann matches"),
+        Evidence(comparison="dob", level="else", weight=-4.0, detail="dob differs (19800304 / 19800403)"),
+    )
+    edge = MatchEdge(left=a, right=b, score=0.9, weight=-0.75, status=MatchStatus.REVIEW, evidence=evidence)
+    store.replace_edges([edge], None)
+    stored = store.scalar("SELECT evidence FROM match_edges")
+    assert stored == to_json([e.model_dump() for e in evidence])
+    assert store.edges()[0].evidence == evidence

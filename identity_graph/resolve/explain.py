@@ -13,7 +13,7 @@ from identity_graph.resolve.blocking import STORED_KEYS, record_keys
 from identity_graph.resolve.edges import pair_evidence, pair_notes
 from identity_graph.resolve.features import build_features
 from identity_graph.resolve.identifiers import IDENT_SAMPLE, identifier_stats
-from identity_graph.resolve.incremental import matchable_identifiers
+from identity_graph.resolve.incremental import home_context, matchable_identifiers
 from identity_graph.resolve.scoring import STATUS_AUTO, STATUS_REVIEW, comparisons_for, score_pairs
 from identity_graph.resolve.training import load_model
 from identity_graph.settings import Settings
@@ -43,7 +43,7 @@ class PairExplanation:
 
 def _context(store: GraphStore, pair: Sequence[StoredRecord], placeholders: frozenset[str], max_block: int) -> set[int]:
     """The records whose names tell who shares the pair's identifiers, as the resolver sees them: the holders
-    of every identifier of the pair and the records under its blocking keys (housemates at its address)."""
+    of every identifier of the pair and the records under its blocking keys, housemates at its address too."""
     holders = store.records_with_identifiers(matchable_identifiers(pair))
     table, _ = build_features([list(pair)], placeholders)
     keys = record_keys(table)
@@ -62,8 +62,11 @@ def explain_pair(store: GraphStore, left_id: int, right_id: int, settings: Setti
     if len(pair) != 2 or left_id == right_id:
         raise NotFound(f"no pair of records {left_id} and {right_id}")
     placeholders = frozenset(model.placeholders)
-    ids = sorted({left_id, right_id} | _context(store, pair, placeholders, ms.max_block_size))
-    table, postings = build_features([store.get_records(ids)], placeholders)
+    ids = {left_id, right_id} | _context(store, pair, placeholders, ms.max_block_size)
+    table, postings = build_features([store.get_records(sorted(ids))], placeholders)
+    housemates = home_context(store, table, postings, ms.max_block_size) - ids
+    if housemates:
+        table, postings = build_features([store.get_records(sorted(ids | housemates))], placeholders)
     pos = {int(r): i for i, r in enumerate(table.record_id)}
     li = np.array([pos[min(left_id, right_id)]], dtype=np.int64)
     ri = np.array([pos[max(left_id, right_id)]], dtype=np.int64)

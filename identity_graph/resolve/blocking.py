@@ -14,6 +14,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
+from identity_graph.resolve.identifiers import residence_keys
 from matchers.features import FeatureTable, IntArray, StrArray
 from matchers.names import canonical_first
 
@@ -30,8 +31,14 @@ USER_KEYS = ("user_handle", "user_email", "user_name")
 #: their first MAX_NEAR_ID characters' deletions only. The whole value is a key too (one character missing).
 MAX_NEAR_ID = 12
 NEAR_ID_KEYS = (*(f"near_id_{k}" for k in range(MAX_NEAR_ID)), "near_id_whole")
+#: Keys the real-time path looks candidates up by.
+LOOKUP_KEYS = (*KEY_PASSES, *USER_KEYS, *NEAR_ID_KEYS)
+#: Keys read only for context, never a blocking pass: the home a record is at (street without flat words,
+#: and postcode or city), so a real-time add or `explain` counts the housemates behind a home line as batch
+#: does, whatever their surnames.
+CONTEXT_KEYS = ("residence",)
 #: Every key the store indexes for real-time lookups.
-STORED_KEYS = (*KEY_PASSES, *USER_KEYS, *NEAR_ID_KEYS)
+STORED_KEYS = (*LOOKUP_KEYS, *CONTEXT_KEYS)
 #: A name written as a user name needs at least this many letters to be a key (`lili` would block too much).
 MIN_USER_KEY = 8
 #: Each pass's largest blocks shown by `blocking-report`.
@@ -116,6 +123,7 @@ def record_keys(table: FeatureTable) -> dict[str, list[str]]:
             for f, x in zip(table.col("first"), table.col("last"), strict=True)
         ],
         **near_id_keys(table.col("crm")),
+        "residence": [f"r:{home}" if home else "" for home in residence_keys(table)],
     }
 
 

@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
 
 from identity_graph.errors import ConfigError, NotFound
-from identity_graph.model import Evidence, MatchEdge
+from identity_graph.model import Evidence, MatchEdge, StoredRecord
+from identity_graph.resolve.blocking import STORED_KEYS, record_keys
 from identity_graph.resolve.edges import pair_evidence, pair_notes
 from identity_graph.resolve.features import build_features
 from identity_graph.resolve.identifiers import IDENT_SAMPLE, identifier_stats
-from identity_graph.resolve.incremental import matchable_identifiers
+from identity_graph.resolve.incremental import home_context, matchable_identifiers
 from identity_graph.resolve.scoring import STATUS_AUTO, STATUS_REVIEW, comparisons_for, score_pairs
 from identity_graph.resolve.training import load_model
 from identity_graph.settings import Settings
@@ -39,6 +41,17 @@ class PairExplanation:
     model_version: str
 
 
+def _context(store: GraphStore, pair: Sequence[StoredRecord], placeholders: frozenset[str], max_block: int) -> set[int]:
+    """The records whose names tell who shares the pair's identifiers, as the resolver sees them: the holders
+    of every identifier of the pair and the records under its blocking keys, housemates at its address too."""
+    holders = store.records_with_identifiers(matchable_identifiers(pair))
+    table, _ = build_features([list(pair)], placeholders)
+    keys = record_keys(table)
+    wanted = sorted({keys[p][i] for p in STORED_KEYS for i in range(len(table)) if keys[p][i]})
+    by_key = store.records_with_blocking_keys(wanted, max_block)
+    return {h for hs in holders.values() for h in hs[:IDENT_SAMPLE]} | {r for rs in by_key.values() for r in rs}
+
+
 def explain_pair(store: GraphStore, left_id: int, right_id: int, settings: Settings) -> PairExplanation:
     """Score one pair with the saved model and say why, comparison by comparison."""
     ms = settings.matching
@@ -48,10 +61,12 @@ def explain_pair(store: GraphStore, left_id: int, right_id: int, settings: Setti
     pair = store.get_records([left_id, right_id])
     if len(pair) != 2 or left_id == right_id:
         raise NotFound(f"no pair of records {left_id} and {right_id}")
-    holders = store.records_with_identifiers(matchable_identifiers(pair))
-    ids = sorted({left_id, right_id} | {h for hs in holders.values() for h in hs[:IDENT_SAMPLE]})
     placeholders = frozenset(model.placeholders)
-    table, postings = build_features([store.get_records(ids)], placeholders)
+    ids = {left_id, right_id} | _context(store, pair, placeholders, ms.max_block_size)
+    table, postings = build_features([store.get_records(sorted(ids))], placeholders)
+    housemates = home_context(store, table, postings, ms.max_block_size) - ids
+    if housemates:
+        table, postings = build_features([store.get_records(sorted(ids | housemates))], placeholders)
     pos = {int(r): i for i, r in enumerate(table.record_id)}
     li = np.array([pos[min(left_id, right_id)]], dtype=np.int64)
     ri = np.array([pos[max(left_id, right_id)]], dtype=np.int64)

@@ -140,11 +140,19 @@ def home_lines(table: FeatureTable, postings: Postings, fuzzy: float) -> dict[st
         if count > 1:
             residents[str(home)] = count
     out: dict[str, int] = {}
+    mobiles = mobile_phones(postings)
     for pos, key in zip(postings.pos[postings.home], postings.ident[postings.home], strict=True):
         n = residents.get(str(homes[pos]), 0)
-        if n > 1:
+        if n > 1 and str(key) not in mobiles:
             out[str(key)] = max(out.get(str(key), 1), n)
     return out
+
+
+def mobile_phones(postings: Postings) -> set[str]:
+    """Phones some record declares from a mobile field: a person's own, never a home's line, wherever else
+    they are written under a plain `Phone`."""
+    phone = postings.kind == KIND_CODES["phone"]
+    return {str(k) for k in postings.ident[phone & postings.declared & ~postings.home]}
 
 
 def beside_a_mobile(table: FeatureTable, postings: Postings) -> set[str]:
@@ -156,7 +164,7 @@ def beside_a_mobile(table: FeatureTable, postings: Postings) -> set[str]:
     with_mobile = np.zeros(len(table), dtype=bool)
     with_mobile[postings.pos[mobile]] = True
     lines = postings.home & contact & with_mobile[postings.pos]
-    return {str(k) for k in postings.ident[lines]}
+    return {str(k) for k in postings.ident[lines]} - mobile_phones(postings)
 
 
 @dataclass

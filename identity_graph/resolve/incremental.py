@@ -13,14 +13,22 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from identity_graph.model import Identifier, Judgement, MatchEdge, MatchStatus, StoredRecord, Verdict
+from identity_graph.model import (
+    Identifier,
+    IdentifierKind,
+    Judgement,
+    MatchEdge,
+    MatchStatus,
+    StoredRecord,
+    Verdict,
+)
 from identity_graph.persons import apply_clustering
 from identity_graph.resolve.batch import resolve_all, store_guard_reports
-from identity_graph.resolve.blocking import STORED_KEYS, record_keys
+from identity_graph.resolve.blocking import CONTEXT_KEYS, LOOKUP_KEYS, STORED_KEYS, record_keys
 from identity_graph.resolve.clustering import RecordFacts, cluster
 from identity_graph.resolve.edges import build_edges
 from identity_graph.resolve.features import Postings, build_features
-from identity_graph.resolve.identifiers import IDENT_SAMPLE, IdentifierStats
+from identity_graph.resolve.identifiers import IDENT_SAMPLE, IdentifierStats, residence_keys
 from identity_graph.resolve.incremental_stats import small_identifier_stats, small_shared_identifiers
 from identity_graph.resolve.pipeline import keys_for_store, record_facts
 from identity_graph.resolve.scoring import Scored, comparisons_for, score_pairs
@@ -48,6 +56,7 @@ class _Found:
 
     by_key: set[int] = field(default_factory=set)
     by_ident: dict[str, list[int]] = field(default_factory=dict)
+    housemates: set[int] = field(default_factory=set)  # records at its home: read for context, never scored
 
     def ids(self, stats: IdentifierStats, crowd: int, own: int) -> set[int]:
         """Candidate ids, leaving out holders of identifiers a crowd uses (batch skips those blocks too)."""
@@ -116,16 +125,61 @@ def _candidates(
         for c in record.claimed:
             if c.identifier.key in holders:
                 found.by_ident[c.identifier.key] = holders[c.identifier.key]
-        for p in STORED_KEYS:
+        for p in LOOKUP_KEYS:
             if keys[p][i]:
                 found.by_key.update(by_key.get(keys[p][i], ()))
+        for p in CONTEXT_KEYS:
+            if keys[p][i]:
+                found.housemates.update(by_key.get(keys[p][i], ()))
+        found.housemates.discard(record.id)
         out[record.id] = found
     return out, holders, keys
 
 
+def _housemates(cands: dict[int, _Found]) -> set[int]:
+    """Every record at the home of one of the records looked up."""
+    return {i for f in cands.values() for i in f.housemates}
+
+
+def _home_line_holders(
+    store: GraphStore, cands: dict[int, _Found], holders: dict[str, list[int]]
+) -> dict[int, StoredRecord]:
+    """Add the holders of the housemates' phones to `holders` (a new resident changes how many people use a
+    home's line even when the resident never lists it: batch counts everyone at the address); returns the
+    housemates' records, read for it."""
+    mates = store.get_records(sorted(_housemates(cands)))
+    phones = [i for i in matchable_identifiers(mates) if i.kind is IdentifierKind.PHONE and i.key not in holders]
+    if phones:
+        for key, ids in store.records_with_identifiers(phones).items():
+            holders[key] = ids[:IDENT_SAMPLE]
+    return {r.id: r for r in mates}
+
+
+def home_context(store: GraphStore, table: FeatureTable, postings: Postings, max_block: int) -> set[int]:
+    """Records at the homes of the rows that hold a home line: batch counts everyone at an address behind
+    its line, so an add or `explain` reads them too (they are context, never candidates)."""
+    homes = residence_keys(table)
+    keys = sorted({f"r:{homes[p]}" for p in np.unique(postings.pos[postings.home]).tolist() if homes[p]})
+    if not keys:
+        return set()
+    return {i for ids in store.records_with_blocking_keys(keys, max_block).values() for i in ids}
+
+
+def _read_in_context(
+    store: GraphStore, known: dict[int, StoredRecord], ids: set[int], placeholders: frozenset[str], ms: MatchingSettings
+) -> tuple[_Rows, set[int]]:
+    """The rows of these records and of the housemates behind their home lines; and those housemates."""
+    rows = _read(store, known, ids, placeholders)
+    context = home_context(store, rows.table, rows.postings, ms.max_block_size)
+    if context - rows.pos.keys():
+        rows = _read(store, rows.records, ids | context, placeholders)
+    return rows, context
+
+
 def _found_ids(cands: dict[int, _Found], holders: dict[str, list[int]]) -> set[int]:
-    """Every record the indexes found (by key or as a holder of an identifier)."""
-    return {i for f in cands.values() for i in f.by_key} | {h for hs in holders.values() for h in hs}
+    """Every record the indexes found (by key, at a home, or as a holder of an identifier)."""
+    found = {i for f in cands.values() for i in f.by_key} | _housemates(cands)
+    return found | {h for hs in holders.values() for h in hs}
 
 
 def resolve_records(
@@ -152,18 +206,20 @@ def resolve_records(
         return summary
     own, _ = build_features([targets], placeholders)
     cands, holders, keys = _candidates(store, targets, own, ms)
+    mates = _home_line_holders(store, cands, holders) if _housemates(cands) else {}
     target_ids = {t.id for t in targets}
-    rows = _read(store, {t.id: t for t in targets}, target_ids | _found_ids(cands, holders), placeholders)
+    known_rows = {**mates, **{t.id: t for t in targets}}
+    rows, context = _read_in_context(store, known_rows, target_ids | _found_ids(cands, holders), placeholders, ms)
     stats = small_identifier_stats(rows.table, rows.postings, ms.name_similarity)
     twins = _identical_to(rows.table, rows.postings, stats, target_ids, crowd)
-    affected = _stats_changed(rows, target_ids - twins.keys(), holders, ms)
+    affected = _stats_changed(rows, target_ids - twins.keys(), holders, context | _housemates(cands), ms)
     if affected - target_ids:
         extra = [rows.records[i] for i in sorted(affected - target_ids)]
         more, more_holders, _ = _candidates(store, extra, rows.subset([r.id for r in extra])[0], ms)
         cands.update(more)
         holders.update(more_holders)
         target_ids |= {r.id for r in extra}
-        rows = _read(store, rows.records, target_ids | _found_ids(cands, holders), placeholders)
+        rows, context = _read_in_context(store, rows.records, target_ids | _found_ids(cands, holders), placeholders, ms)
         stats = small_identifier_stats(rows.table, rows.postings, ms.name_similarity)
         own = rows.subset(sorted(target_ids))[0]
         keys = record_keys(own)
@@ -245,9 +301,12 @@ def _identical_to(
     return out
 
 
-def _stats_changed(rows: _Rows, targets: set[int], holders: dict[str, list[int]], ms: MatchingSettings) -> set[int]:
-    """Holders of identifiers whose share code the target records change (their older pairs are rescored)."""
-    sample = sorted({h for hs in holders.values() for h in hs} & rows.pos.keys())
+def _stats_changed(
+    rows: _Rows, targets: set[int], holders: dict[str, list[int]], mates: set[int], ms: MatchingSettings
+) -> set[int]:
+    """Holders of identifiers whose share code the target records change (their older pairs are rescored);
+    the housemates are read too (they decide how many people use a home's line)."""
+    sample = sorted(({h for hs in holders.values() for h in hs} | mates) & rows.pos.keys())
     if not sample or not targets:
         return set()
     after = small_identifier_stats(*rows.subset(sample), ms.name_similarity)

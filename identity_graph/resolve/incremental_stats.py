@@ -22,6 +22,7 @@ from identity_graph.resolve.identifiers import (
     Shared,
     beside_a_mobile,
     count_persons,
+    mobile_phones,
     residence_keys,
 )
 from matchers.comparisons import SHARE_MENTIONED, SHARE_NONE
@@ -93,9 +94,10 @@ def small_home_lines(table: FeatureTable, postings: Postings, fuzzy: float) -> d
     out: dict[str, int] = {}
     if not residents:
         return out
+    mobiles = mobile_phones(postings)
     for pos, key in zip(postings.pos[postings.home].tolist(), postings.ident[postings.home], strict=True):
         n = residents.get(str(homes[pos]), 0)
-        if n > 1:
+        if n > 1 and str(key) not in mobiles:
             out[str(key)] = max(out.get(str(key), 1), n)
     return out
 

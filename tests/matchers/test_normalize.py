@@ -71,6 +71,17 @@ def test_parse_name(first: str | None, last: str | None, full: str | None, expec
         ("bill", "will", True),  # both stand for william
         ("peggy", "margaret", True),  # curated: shares no letters, the package filter drops it
         ("jack", "john", True),
+        ("pepe", "jose", True),  # curated Spanish, Russian and English diminutives
+        ("paco", "francisco", True),
+        ("chuy", "jesus", True),
+        ("dima", "dmitri", True),
+        ("kolya", "nikolai", True),
+        ("cindy", "cynthia", True),
+        ("teddy", "theodore", True),
+        ("terry", "terrence", True),
+        ("izzy", "isabella", True),
+        ("hal", "howard", True),
+        ("pepe", "francisco", False),
         ("bill", "robert", False),  # the package says so, the filter drops it
         ("john", "james", False),
         ("anna", "anna", False),  # equal is not a nickname

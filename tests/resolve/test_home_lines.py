@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 
 from identity_graph.model import MatchStatus
-from identity_graph.resolve import resolve_all
+from identity_graph.prepare import prepare_record
+from identity_graph.resolve import resolve_all, resolve_records
 from identity_graph.settings import Settings
-from identity_graph.store import SQLiteStore
+from identity_graph.store import SQLiteStore, open_store
 from tests.resolve.conftest import call, load, person, together
 
 HOME = "+1 313 555 0112"
@@ -63,3 +65,46 @@ def test_a_lone_contacts_line_still_links_its_calls(store: SQLiteStore, settings
     ids = load(store, [person("ann", "Ann", "Wells", phones=[HOME]), call("c1", HOME, "WELLS ANN")], settings)
     resolve_all(store, settings)
     assert together(store, *ids)
+
+
+def test_a_phone_someone_lists_as_their_mobile_is_never_a_homes_line(store: SQLiteStore, settings: Settings) -> None:
+    """Marcus lists his mobile as `MobilePhone` in one CRM and as plain `Phone` in another; he lives with two
+    others. The number is his own: his call on it is his, as on any personal mobile."""
+    at_home = "1627 Cedar Street Apt 6"
+    ids = load(
+        store,
+        [
+            person("m1", "Marcus", "Owens", mobiles=[MOBILE], street=at_home, postcode="46242"),
+            person("m2", "Marcus", "Owens", phones=[MOBILE], street=at_home, postcode="46242"),
+            person("a1", "Amy", "Aberg", street=at_home, postcode="46242"),
+            person("a2", "Anthony", "Aberg", street=at_home, postcode="46242"),
+            call("c1", MOBILE, "OWENS MARCUS"),
+        ],
+        settings,
+    )
+    resolve_all(store, settings)
+    m1, m2, amy, anthony, the_call = ids
+    assert together(store, m1, m2) and together(store, m1, the_call)
+    assert not together(store, m1, amy) and not together(store, amy, anthony)
+
+
+def test_the_mobile_rule_holds_in_real_time(tmp_path: Path, settings: Settings) -> None:
+    """The same four people, the call arriving last through the real-time path: it joins Marcus as in batch."""
+    at_home = "1627 Cedar Street Apt 6"
+    people = [
+        person("m1", "Marcus", "Owens", mobiles=[MOBILE], street=at_home, postcode="46242"),
+        person("m2", "Marcus", "Owens", phones=[MOBILE], street=at_home, postcode="46242"),
+        person("a1", "Amy", "Aberg", street=at_home, postcode="46242"),
+        person("a2", "Anthony", "Aberg", street=at_home, postcode="46242"),
+    ]
+    live = open_store(tmp_path / "live.db")
+    try:
+        load(live, people, settings)
+        resolve_all(live, settings)
+        live.upsert_batch([prepare_record(call("c1", MOBILE, "OWENS MARCUS"), "US")])
+        marcus, the_call = live.find_record("crm", "m1"), live.find_record("calls", "c1")
+        assert marcus is not None and the_call is not None
+        resolve_records(live, [the_call.id], settings)
+        assert together(live, marcus.id, the_call.id)
+    finally:
+        live.close()

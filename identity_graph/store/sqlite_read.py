@@ -102,7 +102,7 @@ class SQLiteReadMixin(SQLiteBase):
                 ),
                 "company": company,
                 "identifiers": (),
-                "attributes": json.loads(attributes),
+                "attributes": {} if attributes == "{}" else json.loads(attributes),
                 "created_at": _dt(created_at),
                 "updated_at": _dt(updated_at),
                 "claimed": claimed,

@@ -16,6 +16,10 @@ from typing import Any
 #: secondary indexes once afterwards (one sorted pass) instead of updating them row by row: about half the
 #: time on 180k blocking keys. Below it, dropping and rebuilding an index costs more than it saves.
 BULK_INDEX_ROWS = 20_000
+#: A table holding more rows than this is replaced whole (emptied, refilled with its indexes built after)
+#: rather than by a difference, so the rows already there are never all held in memory at once (about 150
+#: bytes each in Python).
+DIFF_MAX_ROWS = 2_000_000
 
 
 def secondary_indexes(conn: sqlite3.Connection, table: str) -> list[tuple[str, str]]:
@@ -59,10 +63,15 @@ def replace_table(
     """Make `table` (its `columns`) hold exactly the `wanted` rows, writing only the difference.
 
     Rows already there stay untouched; a fresh table is filled in order of the first column, with its
-    indexes built after.
+    indexes built after. A table of more than DIFF_MAX_ROWS rows is emptied and filled again instead.
     Returns (rows inserted, rows deleted).
     """
     cols = ", ".join(columns)
+    held = conn.execute(f"SELECT count(*) FROM (SELECT 1 FROM {table} LIMIT ?)", (DIFF_MAX_ROWS + 1,)).fetchone()[0]
+    if held > DIFF_MAX_ROWS:
+        conn.execute(f"DELETE FROM {table}")
+        inserted, _ = replace_table(conn, table, columns, wanted)
+        return inserted, int(held)  # at least this many deleted (counting stopped there)
     have = table_rows(conn, f"SELECT {cols} FROM {table}")
     gone = list(have - wanted)
     new = sorted(wanted - have, key=itemgetter(0))  # near key order: a B-tree filled almost by appending

@@ -95,3 +95,16 @@ def test_indexes_built_after_needs_a_transaction(tmp_path: Path) -> None:
     conn.execute("COMMIT")
     assert sorted(conn.execute("SELECT a, b FROM t")) == [("x", 1), ("z", 3)]
     conn.close()
+
+
+def test_a_table_too_big_to_diff_is_emptied_and_filled(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(sqlite_bulk, "DIFF_MAX_ROWS", 3)
+    s, ids = _store_with_records(tmp_path, 5)
+    s.replace_blocking_keys([(f"k{i}", rid) for i, rid in enumerate(ids)], None)  # 5 rows: more than 3
+    changes: list[str] = []
+    s._conn().set_trace_callback(changes.append)
+    s.replace_blocking_keys([("k0", ids[0]), ("new", ids[1])], None)
+    s._conn().set_trace_callback(None)
+    assert "DELETE FROM blocking_keys" in changes
+    assert _keys(s) == {("k0", ids[0]), ("new", ids[1])}
+    s.close()

@@ -18,6 +18,7 @@ from identity_graph.errors import StoreError
 from identity_graph.model import Identifier
 from identity_graph.store.schema import migrate
 from identity_graph.store.sqlite_checkpoint import (
+    CLOSE_WAIT_MS,
     Checkpointer,
     CheckpointPolicy,
     CheckpointResult,
@@ -138,11 +139,11 @@ class SQLiteBase:
         """The background checkpoint thread's controller (None with the writer policy)."""
         return self._checkpointer
 
-    def checkpoint(self, mode: WalMode = "TRUNCATE") -> CheckpointResult:
-        """Copy the write-ahead log into the file now (TRUNCATE also empties the log), waiting a bounded time for
+    def checkpoint(self, mode: WalMode = "TRUNCATE", wait_ms: int = BUSY_TIMEOUT_MS) -> CheckpointResult:
+        """Copy the write-ahead log into the file now (TRUNCATE also empties the log), waiting up to `wait_ms` for
         readers and for a checkpoint running elsewhere; the result says whether it got everything."""
         lock = self._checkpointer.lock if self._checkpointer is not None else None
-        return exclusive_checkpoint(self._conn(), mode, lock)
+        return exclusive_checkpoint(self._conn(), mode, lock, wait_ms)
 
     def query(self, sql: str, params: Iterable[Any] = ()) -> list[sqlite3.Row]:
         """Run a read query and return all rows (as sqlite3.Row)."""
@@ -198,7 +199,7 @@ class SQLiteBase:
                     conn.execute("PRAGMA optimize")  # refresh planner statistics where they went stale
             if self._checkpointer is not None and self._all_conns:
                 with suppress(sqlite3.Error):
-                    exclusive_checkpoint(self._all_conns[0], "TRUNCATE", self._checkpointer.lock)
+                    exclusive_checkpoint(self._all_conns[0], "TRUNCATE", self._checkpointer.lock, CLOSE_WAIT_MS)
             for conn in self._all_conns:
                 conn.close()
             self._all_conns.clear()

@@ -28,8 +28,9 @@ SQLITE_AUTOCHECKPOINT = 1000
 #: Without a commit to wake it, the thread still looks every this many seconds whether another connection (or a
 #: write outside `transaction()`) left pages in the log.
 IDLE_POLL_S = 1.0
-#: A RESTART or TRUNCATE checkpoint (compaction, close) waits at most this long for readers of older snapshots.
-EXCLUSIVE_WAIT_MS = 2_000
+#: The final TRUNCATE checkpoint of `close()` waits at most this long for readers of older snapshots (a closing
+#: CLI command should not hang on another process's long read; the log is then left for the last connection).
+CLOSE_WAIT_MS = 2_000
 #: How often a caller's checkpoint retries while another connection's checkpoint holds the checkpoint lock.
 RETRY_SLEEP_S = 0.005
 #: How long the thread may take to finish its current checkpoint and stop when the store closes, in seconds.
@@ -171,12 +172,14 @@ def _data_version(conn: sqlite3.Connection) -> int:
     return int(conn.execute("PRAGMA data_version").fetchone()[0])
 
 
-def exclusive_checkpoint(conn: sqlite3.Connection, mode: WalMode, lock: threading.Lock | None) -> CheckpointResult:
-    """A RESTART/TRUNCATE (or any) checkpoint that waits a bounded time for readers and for a checkpoint another
-    connection is running, instead of failing at once or blocking writers for the store's long busy timeout."""
+def exclusive_checkpoint(
+    conn: sqlite3.Connection, mode: WalMode, lock: threading.Lock | None, wait_ms: int
+) -> CheckpointResult:
+    """A checkpoint (typically RESTART or TRUNCATE) that waits up to `wait_ms` for readers of older snapshots and
+    for a checkpoint another connection is running (SQLite reports that one as busy at once, never waiting)."""
     previous = int(conn.execute("PRAGMA busy_timeout").fetchone()[0])
-    conn.execute(f"PRAGMA busy_timeout = {EXCLUSIVE_WAIT_MS}")
-    deadline = time.monotonic() + EXCLUSIVE_WAIT_MS / 1000
+    conn.execute(f"PRAGMA busy_timeout = {wait_ms}")
+    deadline = time.monotonic() + wait_ms / 1000
     try:
         while True:
             if lock is not None:

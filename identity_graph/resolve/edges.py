@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import numpy as np
 
 from identity_graph.gc_pause import paused_gc
@@ -17,6 +19,13 @@ ANCHOR_NOTE = "not linked automatically: names alone (no shared identifier, date
 _STATUS = {STATUS_REVIEW: MatchStatus.REVIEW, STATUS_AUTO: MatchStatus.AUTO}
 
 
+#: Identifiers whose display text is remembered (a phone's is parsed by phonenumbers, and a household's
+#: line recurs on many edges).
+DISPLAY_CACHE_SIZE = 65_536
+_display = lru_cache(maxsize=DISPLAY_CACHE_SIZE)(display_identifier)
+
+
+@lru_cache(maxsize=DISPLAY_CACHE_SIZE)
 def _identifier_text(key: str) -> str:
     """`phone:+14155550134` -> `+1 415-555-0134`."""
     kind, _, value = key.partition(":")
@@ -29,9 +38,11 @@ def evidence_of_rows(
     """The evidence of each pair in `rows`: one entry per comparison with a known level.
 
     The arrays are read once as Python lists for these rows (indexing numpy one scalar at a time costs more
-    than the evidence itself), and Evidence is built with pydantic's validating constructor, which is faster
-    than `model_construct` for four plain fields.
+    than the evidence itself). Evidence is frozen, so equal entries (the same comparison, level, weight and
+    values: `state Nsw matches` on half the edges) are one shared object, built once with pydantic's
+    validating constructor (faster than `model_construct` for four plain fields).
     """
+    made: dict[tuple[int, int, float, str, str], Evidence] = {}
     levels = scored.levels[rows].tolist()
     weights = scored.weights[rows].tolist()
     sides = [(np.asarray(a)[rows].tolist(), np.asarray(b)[rows].tolist()) for a, b in values]
@@ -50,18 +61,17 @@ def evidence_of_rows(
             left, right = sides[k]
             if isinstance(comp, IdentifierComparison):
                 key = str(shared[comp.kind][j])
-                a = _identifier_text(key) if key else display_identifier(comp.kind, str(left[j]))
-                b = _identifier_text(key) if key else display_identifier(comp.kind, str(right[j]))
+                a = _identifier_text(key) if key else _display(comp.kind, str(left[j]))
+                b = _identifier_text(key) if key else _display(comp.kind, str(right[j]))
             else:
                 a, b = str(left[j]), str(right[j])
-            evidence.append(
-                Evidence(
-                    comparison=comp.name,
-                    level=comp.levels[level],
-                    weight=round(weights[j][k], 3),
-                    detail=comp.describe(level, a, b),
-                )
-            )
+            weight = round(weights[j][k], 3)
+            entry = made.get((k, level, weight, a, b))
+            if entry is None:
+                detail = comp.describe(level, a, b)
+                entry = Evidence(comparison=comp.name, level=comp.levels[level], weight=weight, detail=detail)
+                made[(k, level, weight, a, b)] = entry
+            evidence.append(entry)
         out.append(tuple(evidence))
     return out
 

@@ -7,9 +7,9 @@ the saved model, clustering under judgements, persons and change feed) while a r
 profiles' records and timelines on its own connection. The store is reopened with each WAL checkpoint policy of
 `[store] checkpoint` in turn, alternating and each twice (writer, background, writer, background): `writer` is
 SQLite's default (the commit that grows the log past 1000 pages copies it into the file), `background` the
-product's default (a thread of the store does, shortly after commits). Reported per phase: p50 and p99 of one
-add and the reader's reads per second. A few untimed adds first warm the reopened connection's page cache, as a
-long-running service's would be.
+product's default (a thread of the store does, shortly after commits); a last phase stops the reader (the add
+alone, default policy). Reported per phase: p50 and p99 of one add and the reader's reads per second. A few
+untimed adds first warm the reopened connection's page cache, as a long-running service's would be.
 """
 
 from __future__ import annotations
@@ -44,8 +44,10 @@ TARGET_P99_MS = 20.0
 #: Items on one page of the review queue (the web queue and `idgraph review` show about this many).
 QUEUE_PAGE = 50
 SEED = 20261123
-#: The checkpoint policies measured, in this order (alternating, so drift on a shared machine hits both alike).
+#: The checkpoint policies measured with the reader running, in this order (alternating, so drift on a shared
+#: machine hits both alike); then one more phase of the default policy with the reader stopped (the add alone).
 PHASES: tuple[CheckpointMode, ...] = ("writer", "background", "writer", "background")
+ALONE: CheckpointMode = "background"
 #: Untimed adds after each reopening (they warm the new connection's page cache).
 WARMUP_ADDS = 20
 
@@ -194,12 +196,14 @@ def measure(n_records: int, adds: int) -> list[dict[str, object]]:
         reader = Reader(path, store.live_person_ids()[:100_000])
         store.close()
         reader.start()
-        new = _new_records(len(PHASES) * (adds + WARMUP_ADDS), n_records)
-        for n, policy in enumerate(PHASES):
-            batch = new[n * (adds + WARMUP_ADDS) : (n + 1) * (adds + WARMUP_ADDS)]
+        new = _new_records((len(PHASES) + 1) * (adds + WARMUP_ADDS), n_records)
+        batches = [new[n * (adds + WARMUP_ADDS) : (n + 1) * (adds + WARMUP_ADDS)] for n in range(len(PHASES) + 1)]
+        for policy, batch in zip(PHASES, batches, strict=False):
             rows += _phase(path, policy, batch[:WARMUP_ADDS], batch[WARMUP_ADDS:], reader, label, size)
         reader.stop.set()
         reader.join()
+        last = batches[-1]
+        rows += _phase(path, ALONE, last[:WARMUP_ADDS], last[WARMUP_ADDS:], reader, label, size)
     rows.append(
         {
             "bench": "steward",
@@ -243,12 +247,15 @@ def _phase(
         runs = f", {checkpointer.runs} background checkpoints" if checkpointer is not None else ""
     finally:
         store.close()
-    target = f"target ≤ {TARGET_P99_MS:g}" if size >= 1_000_000 else ""
-    note = f"{len(records)} adds, reader thread running ({reads / elapsed:,.0f} reads/s){runs}"
+    reading = reader.is_alive()
+    target = f"target ≤ {TARGET_P99_MS:g}" if size >= 1_000_000 and reading else ""
+    how = f"reader thread running ({reads / elapsed:,.0f} reads/s)" if reading else "no reader (the add alone)"
+    note = f"{len(records)} adds, {how}{runs}"
+    phase = f"checkpoint={policy}" + ("" if reading else ", no reader")
     return [
-        {"bench": "realtime", "metric": f"add p50 ms @ {label}, checkpoint={policy}",
+        {"bench": "realtime", "metric": f"add p50 ms @ {label}, {phase}",
          "value": statistics.median(latencies), "peer": "", "note": note},
-        {"bench": "realtime", "metric": f"add p99 ms @ {label}, checkpoint={policy}",
+        {"bench": "realtime", "metric": f"add p99 ms @ {label}, {phase}",
          "value": _percentile(latencies, 0.99), "peer": target, "note": "one core"},
     ]  # fmt: skip
 

@@ -10,6 +10,7 @@ from datetime import datetime
 from identity_graph.model import ChangeEvent, Evidence, Judgement, MatchEdge, MatchStatus, Verdict
 from identity_graph.store.protocol import NewEvent
 from identity_graph.store.sqlite_base import SQLiteBase, chunks, placeholders, utcnow
+from identity_graph.store.sqlite_bulk import insert_rows
 
 #: `to_json` with one encoder made once (json.dumps builds a new one per call): an edge's evidence, as stored.
 #: An Evidence's `vars` are its four plain fields, what `model_dump` returns, read without a copy.
@@ -62,10 +63,12 @@ class SQLiteGraphMixin(SQLiteBase):
                         f"DELETE FROM match_edges WHERE left_id IN ({marks}) OR right_id IN ({marks})",
                         (*part, *part),
                     )
-            conn.executemany(
+            insert_rows(
+                conn,
                 "INSERT OR REPLACE INTO match_edges(left_id, right_id, score, weight, status, evidence, "
-                "explanation, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                (
+                "explanation, updated_at)",
+                8,
+                [
                     (
                         e.left,
                         e.right,
@@ -77,7 +80,7 @@ class SQLiteGraphMixin(SQLiteBase):
                         now,
                     )
                     for e in edges
-                ),
+                ],
             )
 
     def edges(self, record_ids: Sequence[int] | None = None, statuses: Sequence[MatchStatus] = ()) -> list[MatchEdge]:
@@ -175,19 +178,19 @@ class SQLiteGraphMixin(SQLiteBase):
         with self.transaction() as conn:
             start = int(conn.execute("SELECT coalesce(max(id), 0) FROM persons").fetchone()[0]) + 1
             ids = list(range(start, start + n))
-            conn.executemany(
-                "INSERT INTO persons(id, created_at, updated_at) VALUES (?, ?, ?)", ((i, now, now) for i in ids)
-            )
+            insert_rows(conn, "INSERT INTO persons(id, created_at, updated_at)", 3, [(i, now, now) for i in ids])
         return ids
 
     def set_persons(self, pairs: Sequence[tuple[int, int]]) -> None:
         """Assign records to persons: (record_id, person_id) pairs."""
         now = utcnow()
         with self.transaction() as conn:
-            conn.executemany(
-                "INSERT INTO record_person(record_id, person_id) VALUES (?, ?) "
-                "ON CONFLICT(record_id) DO UPDATE SET person_id = excluded.person_id",
+            insert_rows(
+                conn,
+                "INSERT INTO record_person(record_id, person_id)",
+                2,
                 pairs,
+                "ON CONFLICT(record_id) DO UPDATE SET person_id = excluded.person_id",
             )
             touched = sorted({p for _, p in pairs})
             for part in chunks(touched):
@@ -206,10 +209,11 @@ class SQLiteGraphMixin(SQLiteBase):
         """Append to the change feed."""
         now = utcnow()
         with self.transaction() as conn:
-            conn.executemany(
-                "INSERT INTO change_events(at, type, person_id, other_person_id, record_id, cause) "
-                "VALUES (?, ?, ?, ?, ?, ?)",
-                ((now, e.type, e.person_id, e.other_person_id, e.record_id, e.cause) for e in events),
+            insert_rows(
+                conn,
+                "INSERT INTO change_events(at, type, person_id, other_person_id, record_id, cause)",
+                6,
+                [(now, e.type, e.person_id, e.other_person_id, e.record_id, e.cause) for e in events],
             )
 
     def events(self, since_id: int = 0, since: datetime | None = None, limit: int = 1000) -> list[ChangeEvent]:

@@ -14,6 +14,7 @@ from identity_graph.gc_pause import paused_gc
 from identity_graph.model import Identifier, IdentifierKind, Interaction, RecordRef
 from identity_graph.store.protocol import PreparedRecord, UpsertStats
 from identity_graph.store.sqlite_base import SQLiteBase, chunks, placeholders, utcnow
+from identity_graph.store.sqlite_bulk import insert_rows
 from identity_graph.store.tombstones import Key, participant_keys, without_erased_parties
 
 _RECORD_COLUMNS = (
@@ -163,9 +164,10 @@ class SQLiteIngestMixin(SQLiteBase):
             else:
                 stats.records_unchanged += 1
         cols = ",".join(_RECORD_COLUMNS)
-        conn.executemany(
-            f"INSERT INTO records (source, source_id, {cols}, content_hash, first_seen, changed_at) "
-            f"VALUES ({placeholders(len(_RECORD_COLUMNS) + 5)})",
+        insert_rows(
+            conn,
+            f"INSERT INTO records (source, source_id, {cols}, content_hash, first_seen, changed_at)",
+            len(_RECORD_COLUMNS) + 5,
             new_rows,
         )
         stats.records_loaded += len(new_rows)
@@ -185,8 +187,10 @@ class SQLiteIngestMixin(SQLiteBase):
             stats.records_updated += len(changed)
         ids_now = self._existing(conn, "records", [(p.record.source, p.record.source_id) for p in touched])
         self._write_identifiers(conn, touched, ids_now)
-        conn.executemany(
-            "INSERT INTO record_names(rowid, name) VALUES (?, ?)",
+        insert_rows(
+            conn,
+            "INSERT INTO record_names(rowid, name)",
+            2,
             [
                 (ids_now[(p.record.source, p.record.source_id)][0], p.record.display_name())
                 for p in touched
@@ -221,7 +225,7 @@ class SQLiteIngestMixin(SQLiteBase):
     ) -> None:
         """Link records to their normalized identifiers, creating identifiers as needed."""
         wanted = {(c.identifier.kind.value, c.identifier.value) for p in recs for c in p.identifiers}
-        conn.executemany("INSERT OR IGNORE INTO identifiers(kind, value) VALUES (?, ?)", sorted(wanted))
+        insert_rows(conn, "INSERT OR IGNORE INTO identifiers(kind, value)", 2, sorted(wanted))
         ident_ids = self.identifier_ids([Identifier(kind=IdentifierKind(k), value=v) for k, v in wanted], conn=conn)
         rows = []
         for p in recs:
@@ -229,10 +233,8 @@ class SQLiteIngestMixin(SQLiteBase):
             for c in p.identifiers:
                 key = (c.identifier.kind.value, c.identifier.value)
                 rows.append((record_id, ident_ids[key], c.field, c.strength.value, c.raw))
-        conn.executemany(
-            "INSERT OR IGNORE INTO record_identifiers(record_id, identifier_id, field, strength, raw) "
-            "VALUES (?, ?, ?, ?, ?)",
-            rows,
+        insert_rows(
+            conn, "INSERT OR IGNORE INTO record_identifiers(record_id, identifier_id, field, strength, raw)", 5, rows
         )
 
     def _upsert_interactions(
@@ -261,9 +263,10 @@ class SQLiteIngestMixin(SQLiteBase):
             else:
                 stats.interactions_unchanged += 1
         cols = ",".join(_INTERACTION_COLUMNS)
-        conn.executemany(
-            f"INSERT INTO interactions (source, source_id, {cols}, content_hash, first_seen, changed_at) "
-            f"VALUES ({placeholders(len(_INTERACTION_COLUMNS) + 5)})",
+        insert_rows(
+            conn,
+            f"INSERT INTO interactions (source, source_id, {cols}, content_hash, first_seen, changed_at)",
+            len(_INTERACTION_COLUMNS) + 5,
             new_rows,
         )
         stats.interactions_loaded += len(new_rows)
@@ -278,8 +281,10 @@ class SQLiteIngestMixin(SQLiteBase):
                 conn.execute(f"DELETE FROM participations WHERE interaction_id IN ({placeholders(len(part))})", part)
             stats.interactions_updated += len(changed)
         act_ids = self._existing(conn, "interactions", [(i.source, i.source_id) for i in touched])
-        conn.executemany(
-            "INSERT OR IGNORE INTO participations(interaction_id, record_id, role) VALUES (?, ?, ?)",
+        insert_rows(
+            conn,
+            "INSERT OR IGNORE INTO participations(interaction_id, record_id, role)",
+            3,
             [
                 (act_ids[(i.source, i.source_id)][0], record_ids[_key(p.record)][0], p.role.value)
                 for i in touched

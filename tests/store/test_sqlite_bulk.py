@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from identity_graph.store import SQLiteStore, open_store, sqlite_bulk
-from identity_graph.store.sqlite_bulk import indexes_built_after, replace_table, secondary_indexes
+from identity_graph.store.sqlite_bulk import indexes_built_after, insert_rows, replace_table, secondary_indexes
 from tests.factories import prepared, record
 
 
@@ -108,3 +108,26 @@ def test_a_table_too_big_to_diff_is_emptied_and_filled(tmp_path: Path, monkeypat
     assert "DELETE FROM blocking_keys" in changes
     assert _keys(s) == {("k0", ids[0]), ("new", ids[1])}
     s.close()
+
+
+@pytest.mark.parametrize("n", [0, 1, 449, 450, 451, 1000])
+def test_insert_rows_many_per_statement_as_one_by_one(tmp_path: Path, n: int) -> None:
+    conn = sqlite3.connect(tmp_path / "rows.db", isolation_level=None)
+    conn.execute("CREATE TABLE t (a TEXT, b INTEGER, UNIQUE (a))")
+    rows = [(f"k{i % 700}", i) for i in range(n)]  # from 700 on, keys repeat: OR IGNORE keeps the first
+    insert_rows(conn, "INSERT OR IGNORE INTO t(a, b)", 2, rows)
+    first: dict[str, int] = {}
+    for a, b in rows:
+        first.setdefault(a, b)
+    expected = list(first.items())
+    assert conn.execute("SELECT a, b FROM t ORDER BY rowid").fetchall() == expected
+    conn.close()
+
+
+def test_insert_rows_with_an_upsert_suffix_takes_the_last_row_of_a_key(tmp_path: Path) -> None:
+    conn = sqlite3.connect(tmp_path / "upsert.db", isolation_level=None)
+    conn.execute("CREATE TABLE t (k INTEGER PRIMARY KEY, v INTEGER)")
+    rows = [(i % 600, i) for i in range(1000)]  # keys 0..399 come twice, in two different statements or one
+    insert_rows(conn, "INSERT INTO t(k, v)", 2, rows, "ON CONFLICT(k) DO UPDATE SET v = excluded.v")
+    assert dict(conn.execute("SELECT k, v FROM t")) == dict(rows)
+    conn.close()

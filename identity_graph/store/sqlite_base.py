@@ -73,12 +73,7 @@ class SQLiteBase:
         self._local = threading.local()
         self._all_conns: list[sqlite3.Connection] = []
         self._lock = threading.Lock()
-        self._checkpointer: Checkpointer | None = None
-        if self.checkpoint_policy.mode == "background":
-            connect = partial(_checkpoint_connection, self.path)
-            self._checkpointer = Checkpointer(connect, self.checkpoint_policy.interval_s)
-            # a store dropped without close() still stops its thread (the thread holds no reference to the store)
-            weakref.finalize(self, self._checkpointer.stop)
+        self._checkpointer = self._new_checkpointer()
         conn = self._conn()
         try:
             migrate(conn)
@@ -133,6 +128,15 @@ class SQLiteBase:
                 self._checkpointer.notify()
         finally:
             self._local.depth = 0
+
+    def _new_checkpointer(self) -> Checkpointer | None:
+        """A checkpoint thread's controller for the background policy (its thread starts on the first commit)."""
+        if self.checkpoint_policy.mode != "background":
+            return None
+        checkpointer = Checkpointer(partial(_checkpoint_connection, self.path), self.checkpoint_policy.interval_s)
+        # a store dropped without close() still stops its thread (the thread holds no reference to the store)
+        weakref.finalize(self, checkpointer.stop)
+        return checkpointer
 
     @property
     def checkpointer(self) -> Checkpointer | None:
@@ -204,6 +208,7 @@ class SQLiteBase:
                 conn.close()
             self._all_conns.clear()
         self._local = threading.local()
+        self._checkpointer = self._new_checkpointer()  # a store used again after close() reopens lazily
 
     def __enter__(self) -> Self:
         return self

@@ -240,3 +240,16 @@ def test_writers_on_several_threads_while_the_thread_checkpoints(tmp_path: Path)
     with _writer(path) as check:
         assert check.scalar("SELECT count(*) FROM meta WHERE key LIKE 'w%'") == rounds * writers
         assert check.scalar("PRAGMA integrity_check") == "ok"
+
+
+def test_a_store_used_again_after_close_checkpoints_again(tmp_path: Path) -> None:
+    store = open_store(tmp_path / "s.db")
+    store.set_meta("a", "1")
+    store.close()
+    store.set_meta("b", "x" * BLOB)  # reopens its connection lazily
+    try:
+        assert store.checkpointer is not None and store.checkpointer.running
+        _wait_for(_caught_up(store, 0))
+    finally:
+        store.close()
+    assert store.checkpointer is not None and not store.checkpointer.running

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
+from identity_graph.gc_pause import paused_gc
 from identity_graph.model import MatchEdge, MatchStatus
 from identity_graph.persons import apply_clustering
 from identity_graph.resolve.blocking import Candidates, record_keys
@@ -155,6 +156,12 @@ def resolve_all(
     store: GraphStore, settings: Settings, *, progress: Progress | None = None, retrain: bool = False
 ) -> ResolveSummary:
     """Resolve every record: features, blocking, scoring (training by EM if needed), edges, persons."""
+    with paused_gc():  # bulk work: the cyclic collector's passes over everything alive cost, and find nothing
+        return _resolve_all(store, settings, progress, retrain)
+
+
+def _resolve_all(store: GraphStore, settings: Settings, progress: Progress | None, retrain: bool) -> ResolveSummary:
+    """`resolve_all`'s body."""
     report = progress or no_progress
     ms = settings.matching
     summary = ResolveSummary()

@@ -113,9 +113,11 @@ def keys_for_store(
     table: FeatureTable, keys: dict[str, list[str]], rows: Sequence[int] | None = None
 ) -> list[tuple[str, int]]:
     """(key, record_id) pairs of these rows (all when None) for the store's blocking-key index."""
+    if rows is None:
+        ids = table.record_id.tolist()
+        return [(k, r) for name in STORED_KEYS for k, r in zip(keys[name], ids, strict=True) if k]
     rid = table.record_id
-    positions = range(len(table)) if rows is None else rows
-    return [(keys[name][i], int(rid[i])) for name in STORED_KEYS for i in positions if keys[name][i]]
+    return [(keys[name][i], int(rid[i])) for name in STORED_KEYS for i in rows if keys[name][i]]
 
 
 def record_facts(table: FeatureTable) -> dict[int, RecordFacts]:

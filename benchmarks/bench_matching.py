@@ -21,11 +21,12 @@ from typing import Any
 
 import pandas as pd
 
+from benchmarks.ceiling import candidate_ceiling
 from identity_graph.evaluate import Scores, evaluate, score
 from identity_graph.ingest import IngestResult, ingest_items
 from identity_graph.model import IdentifierClaim, IdentifierKind, PostalAddress, Record, RecordKind
 from identity_graph.resolve import resolve_all
-from identity_graph.settings import Settings
+from identity_graph.settings import Settings, load_settings
 from identity_graph.store import open_store
 from matchers.dates import normalize_date
 from matchers.names import company_words, nickname_groups
@@ -259,6 +260,11 @@ def bench_generated(people: int, workdir: Path) -> list[dict[str, object]]:
     rows = _rows(name, "ours", s, done - start, note=note)
     rows.append({"bench": f"matching {name}", "metric": "non-customer items joined", "value": s.non_customer_joined,
                  "peer": "", "note": "target 0"})  # fmt: skip
+    settings = load_settings(out / "idgraph.toml" if config else None, db=db)
+    ceiling = candidate_ceiling(db, out / "truth.csv", settings)
+    note = "a perfect judge of our candidate pairs; the rest has no candidate pair (see benchmarks/ceiling.py)"
+    rows += [{"bench": f"matching {name}", "metric": f"ceiling {what}", "value": round(value, 4), "peer": "",
+              "note": note} for what, value in (("recall", ceiling.recall), ("F1", ceiling.f1))]  # fmt: skip
     return rows
 
 

@@ -113,7 +113,11 @@ class StoreSettings(BaseModel):
         "the commit that grows the log past 1000 pages copies it (one write in a few dozen is slow)",
     )
     checkpoint_interval_ms: int = Field(
-        50, ge=1, le=60_000, description="sqlite, background: checkpoint at most this often while commits arrive"
+        250,
+        ge=1,
+        le=60_000,
+        description="sqlite, background: checkpoint at most this often while commits arrive (fewer, larger "
+        "checkpoints disturb fewer writes; each of those a little longer)",
     )
     checkpoint_fallback_pages: int = Field(
         10_000,

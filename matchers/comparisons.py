@@ -7,6 +7,7 @@ All work is done on arrays: rapidfuzz's `cpdist` for string similarity, numpy fo
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 import numpy as np
@@ -354,8 +355,9 @@ IDENTIFIER_LEVELS = ("personal", "household", "mentioned", "near", "different")
 IDENTIFIER_LABELS = {"email": "email", "phone": "phone", "handle": "handle", "crm": "id"}
 
 
+@lru_cache(maxsize=8)
 def default_comparisons(name_similarity: float) -> tuple[Comparison, ...]:
-    """The comparisons of the product's model, in explanation order."""
+    """The comparisons of the product's model, in explanation order (frozen, so built once per threshold)."""
     names = ("exact", "nickname", "initial", "very_similar", "similar", "else")
     return (
         *(

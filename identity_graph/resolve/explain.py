@@ -10,10 +10,10 @@ import numpy as np
 from identity_graph.errors import ConfigError, NotFound
 from identity_graph.model import Evidence, MatchEdge, StoredRecord
 from identity_graph.resolve.blocking import STORED_KEYS, record_keys
+from identity_graph.resolve.context import home_context, matchable_identifiers
 from identity_graph.resolve.edges import pair_evidence, pair_notes
 from identity_graph.resolve.features import build_features
 from identity_graph.resolve.identifiers import IDENT_SAMPLE, identifier_stats
-from identity_graph.resolve.incremental import home_context, matchable_identifiers
 from identity_graph.resolve.scoring import STATUS_AUTO, STATUS_REVIEW, comparisons_for, score_pairs
 from identity_graph.resolve.training import load_model
 from identity_graph.settings import Settings

@@ -14,7 +14,6 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from identity_graph.model import (
-    Identifier,
     IdentifierKind,
     Judgement,
     MatchEdge,
@@ -26,9 +25,10 @@ from identity_graph.persons import apply_clustering
 from identity_graph.resolve.batch import resolve_all, store_guard_reports
 from identity_graph.resolve.blocking import CONTEXT_KEYS, LOOKUP_KEYS, STORED_KEYS, record_keys
 from identity_graph.resolve.clustering import RecordFacts, cluster
+from identity_graph.resolve.context import home_context, matchable_identifiers
 from identity_graph.resolve.edges import build_edges
 from identity_graph.resolve.features import Postings, build_features
-from identity_graph.resolve.identifiers import IDENT_SAMPLE, IdentifierStats, residence_keys
+from identity_graph.resolve.identifiers import IDENT_SAMPLE, IdentifierStats
 from identity_graph.resolve.incremental_stats import small_identifier_stats, small_shared_identifiers
 from identity_graph.resolve.pipeline import keys_for_store, record_facts
 from identity_graph.resolve.scoring import Scored, comparisons_for, score_pairs
@@ -37,17 +37,11 @@ from identity_graph.resolve.training import load_model
 from identity_graph.settings import MatchingSettings, Settings
 from identity_graph.store.protocol import GraphStore
 from matchers.comparisons import SHARE_CROWD, SHARE_PERSONAL, PairContext, compare_all
-from matchers.features import IDENTIFIER_KINDS, FeatureTable, IntArray
+from matchers.features import FeatureTable, IntArray
 from matchers.model import MatchModel
 
 #: The scope of a re-clustering is widened at most this many times (components are small in practice).
 MAX_SCOPE_ROUNDS = 50
-
-
-def matchable_identifiers(records: Sequence[StoredRecord]) -> list[Identifier]:
-    """The distinct matchable identifiers of these records."""
-    seen = {c.identifier.key: c.identifier for r in records for c in r.claimed}
-    return [i for i in seen.values() if i.kind.value in IDENTIFIER_KINDS]
 
 
 @dataclass
@@ -153,16 +147,6 @@ def _home_line_holders(
         for key, ids in store.records_with_identifiers(phones).items():
             holders[key] = ids[:IDENT_SAMPLE]
     return {r.id: r for r in mates}
-
-
-def home_context(store: GraphStore, table: FeatureTable, postings: Postings, max_block: int) -> set[int]:
-    """Records at the homes of the rows that hold a home line: batch counts everyone at an address behind
-    its line, so an add or `explain` reads them too (they are context, never candidates)."""
-    homes = residence_keys(table)
-    keys = sorted({f"r:{homes[p]}" for p in np.unique(postings.pos[postings.home]).tolist() if homes[p]})
-    if not keys:
-        return set()
-    return {i for ids in store.records_with_blocking_keys(keys, max_block).values() for i in ids}
 
 
 def _read_in_context(

@@ -8,9 +8,9 @@ import numpy as np
 
 from identity_graph.errors import ConfigError
 from identity_graph.model import Verdict
+from identity_graph.resolve.context import matchable_identifiers
 from identity_graph.resolve.features import build_features
 from identity_graph.resolve.identifiers import IDENT_SAMPLE, identifier_stats
-from identity_graph.resolve.incremental import matchable_identifiers
 from identity_graph.resolve.scoring import comparisons_for, compute_levels
 from identity_graph.resolve.training import load_model, save_model
 from identity_graph.settings import Settings

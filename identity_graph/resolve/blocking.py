@@ -127,6 +127,12 @@ def record_keys(table: FeatureTable) -> dict[str, list[str]]:
     }
 
 
+def stored_key_values(keys: dict[str, list[str]]) -> list[str]:
+    """The distinct stored keys (every pass, context included) of some rows' `record_keys`, sorted: what a
+    real-time lookup asks the store's key index for."""
+    return sorted({k for name in STORED_KEYS for k in keys[name] if k})
+
+
 def block_pairs(codes: IntArray, positions: IntArray, max_block: int, stats: PassStats,
                 labels: list[str] | None = None) -> tuple[IntArray, IntArray]:  # fmt: skip
     """All pairs of positions sharing a group code (codes < 0 ignored); groups above max_block are skipped."""

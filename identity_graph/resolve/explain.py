@@ -9,7 +9,7 @@ import numpy as np
 
 from identity_graph.errors import ConfigError, NotFound
 from identity_graph.model import Evidence, MatchEdge, StoredRecord
-from identity_graph.resolve.blocking import STORED_KEYS, record_keys
+from identity_graph.resolve.blocking import record_keys, stored_key_values
 from identity_graph.resolve.context import home_context, matchable_identifiers
 from identity_graph.resolve.edges import pair_evidence, pair_notes
 from identity_graph.resolve.features import build_features
@@ -47,7 +47,7 @@ def _context(store: GraphStore, pair: Sequence[StoredRecord], placeholders: froz
     holders = store.records_with_identifiers(matchable_identifiers(pair))
     table, _ = build_features([list(pair)], placeholders)
     keys = record_keys(table)
-    wanted = sorted({keys[p][i] for p in STORED_KEYS for i in range(len(table)) if keys[p][i]})
+    wanted = stored_key_values(keys)
     by_key = store.records_with_blocking_keys(wanted, max_block)
     return {h for hs in holders.values() for h in hs[:IDENT_SAMPLE]} | {r for rs in by_key.values() for r in rs}
 

@@ -23,7 +23,7 @@ from identity_graph.model import (
 )
 from identity_graph.persons import apply_clustering
 from identity_graph.resolve.batch import resolve_all, store_guard_reports
-from identity_graph.resolve.blocking import CONTEXT_KEYS, LOOKUP_KEYS, STORED_KEYS, record_keys
+from identity_graph.resolve.blocking import CONTEXT_KEYS, LOOKUP_KEYS, record_keys, stored_key_values
 from identity_graph.resolve.clustering import RecordFacts, cluster
 from identity_graph.resolve.context import home_context, matchable_identifiers
 from identity_graph.resolve.edges import build_edges
@@ -111,7 +111,7 @@ def _candidates(
     the records' blocking keys (`table` holds their features, in the same order)."""
     holders = {k: v[:IDENT_SAMPLE] for k, v in store.records_with_identifiers(matchable_identifiers(records)).items()}
     keys = record_keys(table)
-    wanted = sorted({keys[p][i] for p in STORED_KEYS for i in range(len(table)) if keys[p][i]})
+    wanted = stored_key_values(keys)
     by_key = store.records_with_blocking_keys(wanted, settings.max_block_size)
     out: dict[int, _Found] = {}
     for i, record in enumerate(records):

@@ -53,6 +53,8 @@ ANCHOR_LEVELS = {
 }
 #: Person-level comparisons: what is left when evidence a household can share (phone, email, handle,
 #: address) is set aside. A CRM or national id belongs to one person, so it stays.
+#: Name levels at which two records give the same person's name (a mentioned identifier may then count).
+NAMED_LEVELS = {"first_name": ("exact", "nickname", "very_similar"), "last_name": ("exact", "very_similar")}
 PERSON_LEVEL = ("first_name", "last_name", "dob", "crm")
 MENTIONED = "mentioned"
 CALL_PARTY = RecordKind.CALL_PARTY.value
@@ -148,6 +150,18 @@ def unknown_household_member(
     return out
 
 
+def named(levels: Levels, comparisons: tuple[Comparison, ...]) -> npt.NDArray[np.bool_]:
+    """Pairs whose first and last names agree (each exact or nearly: a nickname, one typo)."""
+    first = np.zeros(levels.shape[0], dtype=bool)
+    last = np.zeros(levels.shape[0], dtype=bool)
+    for level in NAMED_LEVELS["first_name"]:
+        first |= at_level(levels, comparisons, "first_name", level)
+    for level in NAMED_LEVELS["last_name"]:
+        last |= at_level(levels, comparisons, "last_name", level)
+    out: npt.NDArray[np.bool_] = first & last
+    return out
+
+
 def anchored(levels: Levels, comparisons: tuple[Comparison, ...]) -> npt.NDArray[np.bool_]:
     """Pairs with at least one anchoring agreement (shared identifier, dob or street)."""
     out = np.zeros(levels.shape[0], dtype=bool)
@@ -185,7 +199,8 @@ def score_pairs(
             mentioned[at] += np.maximum(weights[at, k], 0.0)
     person = weights[:, [k for k, c in enumerate(comparisons) if c.name in PERSON_LEVEL]].sum(axis=1)
     auto_weight = logit2(settings.auto_link) - model.prior_weight()
-    weak_only = (mentioned > 0) & (total - mentioned < auto_weight)
+    # a mentioned identifier is never enough alone: the names must agree, or the rest must reach auto-link
+    weak_only = (mentioned > 0) & (total - mentioned < auto_weight) & ~named(levels, comparisons)
     first_conflict = at_level(levels, comparisons, "first_name", CONFLICT_LEVELS["first_name"])
     own_id = at_level(levels, comparisons, "crm", "personal") | at_level(levels, comparisons, "crm", "near")
     # different first names: twins share surname, dob, address and phone; only a personal id outweighs that

@@ -130,3 +130,34 @@ def test_a_nameless_call_on_a_household_phone_is_not_given_to_one_member(
     assert not together(store, olivia, nameless)
     assert not together(store, marcus, nameless)
     assert not together(store, olivia, marcus)
+
+
+def test_a_mentioned_phone_counts_when_the_names_agree(store: SQLiteStore, settings: Settings) -> None:
+    phone = "(215) 555-0126"
+    ids = load(
+        store,
+        [
+            person("p1", "Robert", "Hartigan", phones=[phone], emails=["robert.h@gmail.com"]),
+            mail("m1", "bhartigan@work.example.org", "Bob Hartigen", mentioned=[phone]),
+        ],
+        settings,
+    )
+    resolve_all(store, settings)
+    # the names agree (a nickname, a typo) but would not link on their own; the signature's number is his
+    assert together(store, *ids)
+
+
+def test_a_mentioned_phone_of_someone_else_in_the_household_does_not_link(
+    store: SQLiteStore, settings: Settings
+) -> None:
+    phone = "(215) 555-0126"
+    ids = load(
+        store,
+        [
+            person("p1", "Robert", "Hartigan", phones=[phone], emails=["robert.h@gmail.com"]),
+            mail("m1", "ohartigan@work.example.org", "Oscar Hartigan", mentioned=[phone]),
+        ],
+        settings,
+    )
+    resolve_all(store, settings)
+    assert not together(store, *ids)  # "you can reach my wife at ..." names another person

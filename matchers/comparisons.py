@@ -258,12 +258,15 @@ class IdentifierComparison(Comparison):
         both = (a != "") & (b != "")
         equal = both & (a == b)
         near = both & ~equal & (similarity(a, b, OSA.distance) <= 1)  # one typo or one transposition
+        household = share == SHARE_HOUSEHOLD
+        level = self.levels.index
         out = np.full(len(ctx), NULL, dtype=np.int8)
-        out[both & ~equal] = 4  # different (equal but not shared: a value skipped as a crowd's, no evidence)
-        out[near] = 3
-        out[share == SHARE_MENTIONED] = 2
-        out[share == SHARE_HOUSEHOLD] = 1
-        out[share == SHARE_PERSONAL] = 0
+        out[both & ~equal] = level("different")  # equal but not shared: a value skipped as a crowd's
+        out[near] = level("near")
+        out[share == SHARE_MENTIONED] = level("mentioned")
+        out[household] = level("household")
+        out[household & same_member(ctx, household)] = level("household_named")
+        out[share == SHARE_PERSONAL] = level("personal")
         out[share == SHARE_CROWD] = NULL  # used by so many people that it says nothing
         return out
 
@@ -272,6 +275,7 @@ class IdentifierComparison(Comparison):
         name = self.levels[level]
         return {
             "personal": f"{self.label} {left} matches",
+            "household_named": f"{self.label} {left} is shared by several people, and both give the same name",
             "household": f"{self.label} {left} matches but is shared by several people",
             "mentioned": f"{self.label} {left} matches only as mentioned in a message or bio",
             "near": f"{self.label}s {left} / {right} differ by one typo",
@@ -327,6 +331,30 @@ class UsernameComparison(Comparison):
         return _ladder([agree["email"] & ~from_name, agree["name"] | agree["email"], best >= self.fuzzy], known)
 
 
+#: Record kinds whose name the person gave themselves when writing (a mail's sender, a social profile).
+SELF_NAMED_KINDS = ("email_party", "social_account")
+#: Record kinds whose name belongs to a line rather than to whoever used it (caller-ID).
+LINE_NAMED_KINDS = ("call_party",)
+
+
+def same_member(ctx: PairContext, mask: npt.NDArray[np.bool_]) -> npt.NDArray[np.bool_]:
+    """Where `mask`: one side names itself (a mail's sender, a profile) and both name the same member of a
+    household: the same first name (or its nickname) and no other last name. Within a household the first
+    name is what tells members apart; a caller-ID names the line's subscriber, not the caller."""
+    kind_l, kind_r = ctx.table.kind[ctx.li], ctx.table.kind[ctx.ri]
+    self_named = np.isin(kind_l, SELF_NAMED_KINDS) | np.isin(kind_r, SELF_NAMED_KINDS)
+    line_named = np.isin(kind_l, LINE_NAMED_KINDS) | np.isin(kind_r, LINE_NAMED_KINDS)
+    fl, fr, ll, lr, _ = ctx.names()
+    known = mask & self_named & ~line_named & (fl != "") & (fr != "")
+    first = known & (fl == fr)
+    first |= _pairwise_flags(fl, fr, known & ~first, are_nicknames)
+    last_ok = (ll == "") | (lr == "") | (ll == lr)
+    fuzzy = first & ~last_ok
+    last_ok[fuzzy] = similarity(ll[fuzzy], lr[fuzzy]) >= NAME_FUZZY_HIGH
+    out: npt.NDArray[np.bool_] = first & last_ok
+    return out
+
+
 def _same_user(a: StrArray, b: StrArray, mask: npt.NDArray[np.bool_]) -> npt.NDArray[np.bool_]:
     """Where `mask`: the two user names are equal or one is the other cut off."""
     out: npt.NDArray[np.bool_] = mask & (a == b)
@@ -351,7 +379,7 @@ def _cut_off(a: StrArray, b: StrArray) -> npt.NDArray[np.bool_]:
     )
 
 
-IDENTIFIER_LEVELS = ("personal", "household", "mentioned", "near", "different")
+IDENTIFIER_LEVELS = ("personal", "household_named", "household", "mentioned", "near", "different")
 IDENTIFIER_LABELS = {"email": "email", "phone": "phone", "handle": "handle", "crm": "id"}
 
 

@@ -43,10 +43,10 @@ CONFLICT_LEVELS = {"first_name": "else", "dob": "else"}
 #: together also anchor (namesakes in one postcode are rare), and so does a handle made of the other side's
 #: name together with the same city.
 ANCHOR_LEVELS = {
-    "phone": ("personal", "household", "mentioned"),
-    "email": ("personal", "household", "mentioned"),
-    "handle": ("personal", "household", "mentioned"),
-    "crm": ("personal", "household", "near"),
+    "phone": ("personal", "household_named", "household", "mentioned"),
+    "email": ("personal", "household_named", "household", "mentioned"),
+    "handle": ("personal", "household_named", "household", "mentioned"),
+    "crm": ("personal", "household_named", "household", "near"),
     "dob": ("exact", "swapped", "one_digit"),
     "street": ("exact", "similar"),
     "username": ("exact",),
@@ -137,6 +137,7 @@ def unknown_household_member(
     for k, comp in enumerate(comparisons):
         if isinstance(comp, IdentifierComparison):
             household |= levels[:, k] == comp.levels.index("household")
+            household |= levels[:, k] == comp.levels.index("household_named")
             personal |= levels[:, k] == comp.levels.index("personal")
     blind_l = (ctx.left("first") == "") & (ctx.left("last") == "")
     blind_r = (ctx.right("first") == "") & (ctx.right("last") == "")

@@ -124,6 +124,64 @@ def test_identifier(share: int, left: str, right: str, expected: str) -> None:
     assert level_of("phone", row(phone=left), row(phone=right), {"phone": share}) == expected
 
 
+BOX = "wellsfamily@gmail.com"
+
+
+@pytest.mark.parametrize(
+    ("left", "right", "expected"),
+    [
+        # a mail from the family mailbox signed by the member the contact is
+        (
+            row(kind="contact", first="thomas", last="wells"),
+            row(kind="email_party", first="tom", last="wells"),
+            "household_named",
+        ),
+        (
+            row(kind="email_party", first="anna", last="wells"),
+            row(kind="email_party", first="anna", last=""),
+            "household_named",
+        ),
+        (
+            row(kind="email_party", first="anna", last="wells"),
+            row(kind="social_account", first="anna", last="welles"),
+            "household_named",
+        ),  # one typo in the last name
+        # another member, a nameless sender, a family signature, another last name
+        (
+            row(kind="contact", first="thomas", last="wells"),
+            row(kind="email_party", first="anna", last="wells"),
+            "household",
+        ),
+        (row(kind="contact", first="thomas", last="wells"), row(kind="email_party"), "household"),
+        (
+            row(kind="contact", first="thomas", last="wells"),
+            row(kind="email_party", first="", last="wells"),
+            "household",
+        ),
+        (
+            row(kind="contact", first="anna", last="wells"),
+            row(kind="email_party", first="anna", last="berg"),
+            "household",
+        ),
+        # nobody wrote their own name: two CRM rows (a father and son of one name), a caller-ID (the subscriber)
+        (row(kind="contact", first="jack", last="wells"), row(kind="contact", first="jack", last="wells"), "household"),
+        (
+            row(kind="contact", first="jack", last="wells"),
+            row(kind="call_party", first="jack", last="wells"),
+            "household",
+        ),
+        (
+            row(kind="email_party", first="jack", last="wells"),
+            row(kind="call_party", first="jack", last="wells"),
+            "household",
+        ),
+    ],
+)
+def test_household_member_named_by_themselves(left: FeatureRow, right: FeatureRow, expected: str) -> None:
+    left.email = right.email = BOX
+    assert level_of("email", left, right, {"email": SHARE_HOUSEHOLD}) == expected
+
+
 @pytest.mark.parametrize(
     ("left", "right", "expected"),
     [
@@ -161,7 +219,14 @@ def test_compare_all_gives_one_column_per_comparison() -> None:
         ("last_name", 4, "smith", "jones", "last name Smith ≠ Jones"),
         ("dob", 0, "19800304", "19800304", "dob matches"),
         ("phone", 0, "+1 415-555-0134", "+1 415-555-0134", "phone +1 415-555-0134 matches"),
-        ("email", 4, "a@x.org", "b@y.org", "different emails"),
+        ("email", 5, "a@x.org", "b@y.org", "different emails"),
+        (
+            "email",
+            1,
+            "wells@x.org",
+            "wells@x.org",
+            "email wells@x.org is shared by several people, and both give the same name",
+        ),
     ],
 )
 def test_describe(name: str, level: int, left: str, right: str, expected: str) -> None:

@@ -1,0 +1,220 @@
+"""Splink beside us on a generated multi-channel set: the same cleaned records, the same items, the same score.
+
+Our F1 on the generated 2,000-person sets stops near 0.85 at precision ~0.999 (recall ~0.74), and the
+candidate ceiling (`benchmarks/ceiling.py`) says a perfect judge of our candidate pairs would reach ~0.93.
+Is the rest the data or our matcher? A well-configured peer on the same data answers it.
+
+Input: every record of a loaded store, normalized exactly as our batch resolver sees it (`build_features`:
+names parsed and accent-folded, learned placeholder names such as `WIRELESS CALLER` blanked, dates as keys,
+addresses normalized; identifiers from the identifier table, declared and mentioned kept apart). Own-side
+parties (our agents, switchboard, support mailboxes) never become records: the connectors drop them at load,
+so every record is flattened and unlabeled items stay unlabeled for both systems. Splink links records; an
+interaction takes the cluster of the record whose person it takes in `iter_export` (the mapping of
+`benchmarks/ceiling.py`), and `identity_graph.evaluate.score` scores both systems on the truth's items.
+
+Splink setup (DuckDB, dedupe_only), as its own tutorials would have it on this data:
+- comparisons: names with term-frequency adjustments, date of birth, the primary email (exact, then fuzzy),
+  phones and emails as arrays (array intersect), the handle, usernames (letters of an email's local part or
+  a handle: `tori_daniels@...` ~ `x:tori_daniels`), an identifier mentioned by one record (a phone in a
+  message body, an email in a bio) and declared by the other, postcode and city with term frequencies;
+- blocking: each identifier array exploded, the handle, usernames, first+last, last+dob, first+dob,
+  swapped first/last (caller ID says `IBANEZ PENELOPE`), and a mentioned identifier against a declared one;
+- training: lambda from deterministic rules (email, first+last+dob), u by random sampling, EM on first+last
+  and on email; predict, then cluster at our own auto-link probability (`Settings().matching.auto_link`).
+
+Configurations tried (seeds 7001 and 7002, 2,000 people; see docs/matching.md for the measured table):
+- "split": NameComparison on first and on last name (TF), no usernames, no mentioned comparison;
+- "swap": ForenameSurnameComparison (a swapped-order level, TF on the full name), no usernames/mentioned;
+- "full": "swap" plus usernames and the mentioned-vs-declared comparison. `BEST` names the one kept.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from benchmarks.ceiling import _record_items
+from identity_graph.evaluate import Scores, read_truth, score
+from identity_graph.resolve.features import (
+    KIND_CODES,
+    READ_BATCH,
+    blank_placeholders,
+    build_features,
+    given_names_of,
+)
+from identity_graph.resolve.training import learn_placeholders
+from identity_graph.settings import Settings
+from identity_graph.store import open_store
+
+#: Columns of the flattened table, in order (arrays: `phones`, `usernames`, `declared`, `mentioned`).
+COLUMNS = (
+    "unique_id", "first_name", "last_name", "full_name", "dob", "email", "phones", "handle",
+    "usernames", "declared", "mentioned", "street", "city", "postcode", "state",
+)  # fmt: skip
+#: Identifier kinds Splink sees (crm ids are one per record and link nothing across sources).
+LINK_KINDS = ("email", "phone", "handle")
+#: Predictions kept below the clustering threshold: Splink's tutorials predict at a lower probability first.
+PREDICT_FRACTION = 0.5
+
+
+@dataclass(frozen=True)
+class Flattened:
+    """The store's records as one Splink table, and the record each truth item takes its cluster from."""
+
+    frame: pd.DataFrame
+    record_of: dict[tuple[str, str], int]
+
+
+def _text(values: Any) -> list[str | None]:
+    """A column of our feature table with empty strings as None (Splink's null)."""
+    return [str(v) if v else None for v in values]
+
+
+def _iso(key: str) -> str | None:
+    """Our date key `YYYYMMDD` as ISO `YYYY-MM-DD`; None when unknown or partial."""
+    return f"{key[:4]}-{key[4:6]}-{key[6:8]}" if len(key) == 8 and key.isdigit() else None
+
+
+def _arrays(n: int, pos: Any, values: Any) -> list[list[str] | None]:
+    """Per row position, the sorted distinct values posted to it (None for none)."""
+    out: list[set[str]] = [set() for _ in range(n)]
+    for p, v in zip(pos, values, strict=True):
+        out[int(p)].add(str(v))
+    return [sorted(s) if s else None for s in out]
+
+
+def flatten_store(db: Path, settings: Settings) -> Flattened:
+    """Every record of a loaded store as one row of Splink columns, normalized as our batch resolver sees it."""
+    store = open_store(db)
+    try:
+        table, postings = build_features(store.iter_records(READ_BATCH), learn=True)
+    finally:
+        store.close()
+    placeholders = given_names_of(table) | learn_placeholders(
+        table, postings, settings.matching.placeholder_name_identifiers
+    )
+    blank_placeholders(table, placeholders)
+    n = len(table)
+    linkable = np.isin(postings.kind, [KIND_CODES[k] for k in LINK_KINDS])
+    declared, mentioned = linkable & postings.declared, linkable & ~postings.declared
+
+    def posted(mask: Any, kind: str | None = None) -> list[list[str] | None]:
+        """Identifier values (or keys when kind is None) posted to each row under a mask."""
+        if kind is not None:
+            mask = mask & (postings.kind == KIND_CODES[kind])
+            values = [str(k).partition(":")[2] for k in postings.ident[mask]]
+            return _arrays(n, postings.pos[mask], values)
+        return _arrays(n, postings.pos[mask], postings.ident[mask])
+
+    first, last = _text(table.col("first")), _text(table.col("last"))
+    users = _arrays(
+        n,
+        [i for c in ("user_email", "user_handle") for i, v in enumerate(table.col(c)) if v],
+        [v for c in ("user_email", "user_handle") for v in table.col(c) if v],
+    )
+    frame = pd.DataFrame(
+        {
+            "unique_id": table.record_id,
+            "first_name": first,
+            "last_name": last,
+            "full_name": [f"{f} {x}" if f and x else None for f, x in zip(first, last, strict=True)],
+            "dob": [_iso(str(k)) for k in table.col("dob")],
+            "email": _text(table.col("email")),
+            "phones": posted(declared, "phone"),
+            "handle": _text(table.col("handle")),
+            "usernames": users,
+            "declared": posted(declared),
+            "mentioned": posted(mentioned),
+            "street": _text(table.col("street")),
+            "city": _text(table.col("city")),
+            "postcode": _text(table.col("postcode")),
+            "state": _text(table.col("state")),
+        },
+        columns=list(COLUMNS),
+    )
+    own, party = _record_items(db)
+    return Flattened(frame, {key: rid for rid, key in own.items()} | party)
+
+
+@dataclass(frozen=True)
+class SplinkConfig:
+    """One Splink configuration: how names are compared, and which extra evidence columns it uses."""
+
+    name: str
+    swapped_names: bool  # ForenameSurnameComparison (a reversed-order level) instead of two NameComparisons
+    usernames: bool  # compare the letters of email local parts and handles
+    mentioned: bool  # an identifier mentioned by one record and declared by the other
+    em: tuple[str, ...]  # EM sessions, by blocking rule (`splink_settings.EM_RULES`)
+
+
+CONFIGS = {
+    c.name: c
+    for c in (
+        SplinkConfig("tutorial", swapped_names=False, usernames=False, mentioned=False, em=("email", "dob")),
+        SplinkConfig("swap", swapped_names=True, usernames=False, mentioned=False, em=("email", "dob")),
+        SplinkConfig("full", swapped_names=False, usernames=True, mentioned=True, em=("first+last", "email")),
+    )
+}
+#: The configuration the bench runs (the best F1 of the ones tried, see the module docstring).
+BEST = "full"
+
+
+@dataclass
+class SplinkRun:
+    """Splink's scores on a set, its wall time and phases (seconds), and the size of its input."""
+
+    scores: Scores
+    seconds: float
+    records: int
+    phases: dict[str, float] = field(default_factory=dict)
+
+
+def run_splink_generated(
+    db: Path, truth_path: Path, settings: Settings, config: str = BEST, threshold: float | None = None
+) -> SplinkRun:
+    """Flatten the loaded store, link it with Splink, cluster at our auto-link probability (unless another
+    `threshold` is given), map clusters back to items and score them against the truth."""
+    from benchmarks.splink_settings import splink_linker
+
+    start = time.perf_counter()
+    flat = flatten_store(db, settings)
+    flattened = time.perf_counter()
+    linker, train = splink_linker(flat.frame, CONFIGS[config])
+    begun = time.perf_counter()
+    train()
+    trained = time.perf_counter()
+    threshold = settings.matching.auto_link if threshold is None else threshold
+    predictions = linker.inference.predict(threshold_match_probability=threshold * PREDICT_FRACTION)
+    predicted = time.perf_counter()
+    clustered = linker.clustering.cluster_pairwise_predictions_at_threshold(predictions, threshold)
+    clusters = clustered.as_pandas_dataframe()  # type: ignore[no-untyped-call]
+    done = time.perf_counter()
+    cluster_of = {int(u): str(c) for u, c in zip(clusters["unique_id"], clusters["cluster_id"], strict=True)}
+    truth = read_truth(truth_path)
+    pred = {key: cluster_of[rid] for key, rid in flat.record_of.items() if key in truth and rid in cluster_of}
+    phases = {"flatten": flattened - start, "settings": begun - flattened, "training": trained - begun,
+              "predict": predicted - trained, "clustering": done - predicted}  # fmt: skip
+    return SplinkRun(score(pred, truth), done - start, len(flat.frame), phases)
+
+
+def splink_rows(
+    db: Path, truth_path: Path, settings: Settings, name: str, rows_of: Callable[..., list[dict[str, object]]]
+) -> list[dict[str, object]]:
+    """Bench rows for Splink on a loaded generated set (`rows_of` formats P/R/F1 rows as the bench does)."""
+    bench = f"matching {name}"
+    try:
+        run = run_splink_generated(db, truth_path, settings)
+    except ImportError:
+        return [{"bench": bench, "metric": "splink", "value": "not installed", "peer": "",
+                 "note": "pip install splink duckdb"}]  # fmt: skip
+    note = f"config {BEST!r} of benchmarks/splink_generated.py; same records, items and scoring as ours"
+    rows = rows_of(name, "splink", run.scores, run.seconds, peer="splink", note=note)
+    rows.append({"bench": bench, "metric": "splink non-customer items joined", "value": run.scores.non_customer_joined,
+                 "peer": "splink", "note": "target 0"})  # fmt: skip
+    return rows

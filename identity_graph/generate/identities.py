@@ -23,6 +23,16 @@ X_USER_ID_RANGE = (10_000_000, 1_500_000_000_000_000_000)
 FORMAL_NAME_IN_EMAIL_SHARE = 0.5
 #: A personal address ends in a number this often.
 NUMBERED_EMAIL_SHARE = 0.3
+#: Providers that ignore dots in the local part: `jasmine.duncan@` and `jasmineduncan@` are one mailbox there.
+DOTLESS_PROVIDERS = ("gmail.com", "googlemail.com")
+
+
+def mailbox_key(address: str) -> str:
+    """What makes an address one mailbox: case folded, and dots dropped where the provider ignores them."""
+    local, at, domain = address.lower().rpartition("@")
+    if at and domain in DOTLESS_PROVIDERS:
+        return f"{local.replace('.', '')}@gmail.com"
+    return address.lower()
 
 
 class IdentityFactory:
@@ -34,12 +44,13 @@ class IdentityFactory:
         self.taken: set[str] = set()
 
     def _unique(self, candidate: str, sep: str = "") -> str:
-        """The candidate, or the candidate with a number added (before any `@domain`) until it is free."""
+        """The candidate, or the candidate with a number added (before any `@domain`) until it is free (two
+        spellings of one mailbox, `a.b@gmail.com` and `ab@gmail.com`, are not both handed out)."""
         base, at, domain = candidate.rpartition("@") if "@" in candidate else (candidate, "", "")
         value = candidate
-        while value.lower() in self.taken:
+        while mailbox_key(value) in self.taken:
             value = f"{base}{sep}{self.rng.randrange(1, 999)}{at}{domain}"
-        self.taken.add(value.lower())
+        self.taken.add(mailbox_key(value))
         return value
 
     def provider(self) -> str:

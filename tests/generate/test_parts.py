@@ -9,8 +9,10 @@ import pytest
 from rapidfuzz.distance import Levenshtein
 
 from identity_graph.generate.constants import HOTLINES
+from identity_graph.generate.identities import IdentityFactory
 from identity_graph.generate.names import area_codes, nickname_table
 from identity_graph.generate.phones import PhonePool
+from identity_graph.generate.population import build_population
 from identity_graph.generate.variants import (
     carrier_number,
     cnam,
@@ -91,3 +93,32 @@ def test_nickname_table_knows_the_classics() -> None:
     assert "Bob" in table["Robert"] and "Liz" in table["Elizabeth"]
     assert "Bill" in table["William"] and "Peggy" in table["Margaret"]
     assert len(table) > 100
+
+
+def test_two_spellings_of_one_gmail_mailbox_are_not_both_handed_out() -> None:
+    """Gmail ignores dots: `jasmine.duncan@` and `jasmineduncan@` are one mailbox, so one person's."""
+    ids = IdentityFactory(random.Random(3))
+    first = ids._unique("jasmine.duncan@gmail.com")
+    second = ids._unique("jasmineduncan@gmail.com")
+    third = ids._unique("jasmine.duncan@yahoo.com")
+    assert first == "jasmine.duncan@gmail.com"
+    assert normalize_email(second) != normalize_email(first)
+    assert third == "jasmine.duncan@yahoo.com"  # other providers keep their dots
+
+
+def test_no_two_people_share_a_mailbox_unless_their_household_does() -> None:
+    """Across a large population every mailbox, read as a mail provider reads it, has one owner: a person,
+    or the household of a family mailbox (namesakes in other cities get addresses of their own)."""
+    people = build_population(random.Random(8108), PhonePool(random.Random(8108), HOTLINES), 3000).people
+    owner: dict[str, str] = {}
+    clashes = []
+    for p in people:
+        boxes = [(p.email, p.pid), (p.work_email, p.pid), (p.family_mailbox, f"household {p.household}")]
+        for address, who in boxes:
+            if not address:
+                continue
+            key = normalize_email(address) or address
+            if owner.setdefault(key, who) != who:
+                clashes.append((address, owner[key], who))
+    assert len(owner) > 3000
+    assert not clashes

@@ -22,6 +22,7 @@ from typing import Any
 import pandas as pd
 
 from benchmarks.ceiling import candidate_ceiling
+from benchmarks.splink_generated import splink_rows
 from identity_graph.evaluate import Scores, evaluate, score
 from identity_graph.ingest import IngestResult, ingest_items
 from identity_graph.model import IdentifierClaim, IdentifierKind, PostalAddress, Record, RecordKind
@@ -265,6 +266,7 @@ def bench_generated(people: int, workdir: Path) -> list[dict[str, object]]:
     note = "a perfect judge of our candidate pairs; the rest has no candidate pair (see benchmarks/ceiling.py)"
     rows += [{"bench": f"matching {name}", "metric": f"ceiling {what}", "value": round(value, 4), "peer": "",
               "note": note} for what, value in (("recall", ceiling.recall), ("F1", ceiling.f1))]  # fmt: skip
+    rows += splink_rows(db, out / "truth.csv", settings, name, _rows)  # the same records and items, by Splink
     return rows
 
 

@@ -6,14 +6,17 @@ installed, and the bench says so).
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 import splink.comparison_level_library as cll
 import splink.comparison_library as cl
+import splink.internals.expectation_maximisation as splink_em
 from splink import DuckDBAPI, Linker, SettingsCreator, block_on
 from splink.blocking_rule_library import CustomRule
+from splink.internals.comparison_level import M_U_CLAMP_MIN, ComparisonLevel
 
 if TYPE_CHECKING:
     from benchmarks.splink_generated import SplinkConfig
@@ -118,7 +121,43 @@ def blocking_rules() -> list[Any]:
     ]
 
 
-def splink_linker(frame: pd.DataFrame, config: SplinkConfig) -> tuple[Linker, Callable[[], None]]:
+@contextmanager
+def em_floor(clamped: list[str]) -> Iterator[None]:
+    """While active, EM estimates of m or u below Splink's own floor are raised to it (names kept in `clamped`).
+
+    Splink 5.0 refuses an m of exactly 0 (a ValueError in the middle of EM), which EM reaches for any level it
+    never sees among the matches of its block; Splink 4 took it (a weight of minus infinity). The floor
+    (`M_U_CLAMP_MIN`, 1e-300) gives the same result without the crash, so a fresh draw never stops the bench.
+    """
+    original = splink_em.populate_m_u_from_lookup
+    floor = float(M_U_CLAMP_MIN)
+
+    def populate(
+        training_fixed_probabilities: set[str],
+        comparison_level: ComparisonLevel,
+        output_column_name: str,
+        m_u_records_lookup: dict[str, dict[int, Any]],
+    ) -> None:
+        """Splink's own update of one level, after raising its estimates to the floor."""
+        level, column = comparison_level, output_column_name
+        values = m_u_records_lookup.get(column, {}).get(level.comparison_vector_value)
+        trained = [
+            k for k in "mu" if k not in training_fixed_probabilities and not getattr(level, f"_fix_{k}_probability")
+        ]
+        for key in (f"{k}_probability" for k in trained):  # u stays fixed from sampling unless asked
+            if values and isinstance(values.get(key), float) and values[key] < floor:
+                values[key] = floor
+                clamped.append(f"{column}: {level.label_for_charts} ({key[0]})")
+        original(training_fixed_probabilities, level, column, m_u_records_lookup)
+
+    splink_em.populate_m_u_from_lookup = populate
+    try:
+        yield
+    finally:
+        splink_em.populate_m_u_from_lookup = original
+
+
+def splink_linker(frame: pd.DataFrame, config: SplinkConfig) -> tuple[Linker, Callable[[], list[str]]]:
     """A Linker over the flattened records, and the function that trains it as Splink's tutorials do."""
     db_api = DuckDBAPI()
     table = db_api.register(frame)
@@ -130,13 +169,16 @@ def splink_linker(frame: pd.DataFrame, config: SplinkConfig) -> tuple[Linker, Ca
     )
     linker = Linker(table, settings, log_level=None)
 
-    def train() -> None:
-        """Prior from deterministic rules, u by random sampling, m by EM on two blocking rules."""
+    def train() -> list[str]:
+        """Prior from deterministic rules, u by random sampling, m by EM; returns the levels held at the floor."""
         linker.training.estimate_probability_two_random_records_match(
             [block_on("email"), block_on("first_name", "last_name", "dob")], recall=DETERMINISTIC_RECALL
         )
         linker.training.estimate_u_using_random_sampling(max_pairs=U_MAX_PAIRS, seed=U_SEED)
-        for rule in config.em:
-            linker.training.estimate_parameters_using_expectation_maximisation(EM_RULES[rule])
+        clamped: list[str] = []
+        with em_floor(clamped):
+            for rule in config.em:
+                linker.training.estimate_parameters_using_expectation_maximisation(EM_RULES[rule])
+        return sorted(set(clamped))
 
     return linker, train

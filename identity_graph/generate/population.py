@@ -89,6 +89,7 @@ class PopulationBuilder:
             for (name, domain), city in zip(COMPANIES, rng.sample(cities(), len(COMPANIES)), strict=True)
         ]
         self.mailboxes_made = 0
+        self.names_at_home: set[str] = set()  # formal first names of the household being made
 
     def dob(self, ages: tuple[int, int]) -> date:
         """A date of birth for an age in the range at the anchor date."""
@@ -112,6 +113,9 @@ class PopulationBuilder:
     def person(self, household: int, sex: str, last: str, address: Address, ages: tuple[int, int]) -> Person:
         """One person living at the address."""
         first, nick = self.given(sex)
+        while first in self.names_at_home:  # nobody names twins or siblings alike
+            first, nick = self.given(sex)
+        self.names_at_home.add(first)
         p = Person(
             pid="",
             first=first,
@@ -134,6 +138,7 @@ class PopulationBuilder:
     def household(self, index: int, kind: str) -> list[Person]:
         """The members of one household of the given kind."""
         rng = self.rng
+        self.names_at_home = set()
         city = rng.choice(cities())
         home = self.address(city)
         last = rng.choice(surnames())

@@ -122,3 +122,14 @@ def test_no_two_people_share_a_mailbox_unless_their_household_does() -> None:
                 clashes.append((address, owner[key], who))
     assert len(owner) > 3000
     assert not clashes
+
+
+def test_no_household_gives_two_members_one_first_name() -> None:
+    """Twins and siblings are never named alike (a collision the small name lists would otherwise make)."""
+    people = build_population(random.Random(7006), PhonePool(random.Random(7006), HOTLINES), 3000).people
+    homes: dict[int, list[str]] = {}
+    for p in people:
+        homes.setdefault(p.household, []).append(p.first)
+    shared = [names for names in homes.values() if len(set(names)) < len(names)]
+    assert sum(len(n) > 1 for n in homes.values()) > 300  # plenty of households of two or more
+    assert not shared

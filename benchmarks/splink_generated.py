@@ -12,20 +12,33 @@ so every record is flattened and unlabeled items stay unlabeled for both systems
 interaction takes the cluster of the record whose person it takes in `iter_export` (the mapping of
 `benchmarks/ceiling.py`), and `identity_graph.evaluate.score` scores both systems on the truth's items.
 
-Splink setup (DuckDB, dedupe_only), as its own tutorials would have it on this data:
-- comparisons: names with term-frequency adjustments, date of birth, the primary email (exact, then fuzzy),
-  phones and emails as arrays (array intersect), the handle, usernames (letters of an email's local part or
-  a handle: `tori_daniels@...` ~ `x:tori_daniels`), an identifier mentioned by one record (a phone in a
-  message body, an email in a bio) and declared by the other, postcode and city with term frequencies;
-- blocking: each identifier array exploded, the handle, usernames, first+last, last+dob, first+dob,
-  swapped first/last (caller ID says `IBANEZ PENELOPE`), and a mentioned identifier against a declared one;
-- training: lambda from deterministic rules (email, first+last+dob), u by random sampling, EM on first+last
-  and on email; predict, then cluster at our own auto-link probability (`Settings().matching.auto_link`).
+Splink setup (DuckDB, dedupe_only), as its tutorials would have it on this data (`benchmarks/splink_settings.py`):
+- comparisons: first and last name (NameComparison, term frequencies), date of birth (exact, one edit, else),
+  the primary email (EmailComparison: exact, username, fuzzy), phones (the primary phone exactly with term
+  frequencies, then any shared: array intersect), the handle, street (Jaro-Winkler), postcode and city (term
+  frequencies), usernames (letters of an email's local part or a handle: `tori_daniels@...` ~
+  `x:tori_daniels`; array intersect), and an identifier one record mentions (a phone in a message body, an
+  email in a bio) that the other declares;
+- blocking: declared emails, phones and handles (array exploded), usernames (exploded), first+last,
+  last+dob, first+dob, first/last swapped (caller ID says `IBANEZ PENELOPE`), mentioned against declared;
+- training: the prior from deterministic rules (email; first+last+dob; recall 0.7), u by random sampling
+  (1e7 pairs, seeded), m by EM blocked on first+last and on email; dob's m is fixed (0.93/0.05/0.02): on
+  every EM block we tried, EM drives its sparse levels to m = 0, which Splink 5.0 refuses with a ValueError;
+  any other estimate EM takes to 0 is held at Splink's own floor (`splink_settings.em_floor`, counted in the
+  bench note). Predict, then cluster at our auto-link probability (`Settings().matching.auto_link`).
 
-Configurations tried (seeds 7001 and 7002, 2,000 people; see docs/matching.md for the measured table):
-- "split": NameComparison on first and on last name (TF), no usernames, no mentioned comparison;
-- "swap": ForenameSurnameComparison (a swapped-order level, TF on the full name), no usernames/mentioned;
-- "full": "swap" plus usernames and the mentioned-vs-declared comparison. `BEST` names the one kept.
+Configurations tried (`CONFIGS`; seeds 7001 and 7002, 2,000 people, F1 on each):
+- "tutorial": the comparisons above without usernames and mentioned, phones as a plain array intersect,
+  EM on email and dob: 0.718, 0.725 (precision 0.88-0.89, recall 0.61);
+- "swap": as "tutorial" with ForenameSurnameComparison (a reversed-order level, TF on the full name) in
+  place of the two NameComparisons: 0.634, 0.657 (EM trains names worse: recall 0.49-0.51);
+- "full": "tutorial" plus usernames and mentioned, EM on first+last and email: 0.777, 0.782;
+- "full-cross": usernames compared only email user against handle (no double count with the email): 0.736,
+  0.733 (recall falls to 0.64);
+- "full-tf": "full" with the primary phone's term frequencies: 0.778, 0.784, the best; `BEST` runs it.
+EM on the primary phone or on postcode failed in Splink 5.0 before the floor (m = 0 on city), and EM refuses
+exploded array rules. Term frequencies on the email changed nothing:
+every message of a family mailbox is a record, as is every message of a person's own address.
 """
 
 from __future__ import annotations
@@ -55,8 +68,8 @@ from identity_graph.store import open_store
 
 #: Columns of the flattened table, in order (arrays: `phones`, `usernames`, `declared`, `mentioned`).
 COLUMNS = (
-    "unique_id", "first_name", "last_name", "full_name", "dob", "email", "phones", "handle",
-    "usernames", "declared", "mentioned", "street", "city", "postcode", "state",
+    "unique_id", "first_name", "last_name", "full_name", "dob", "email", "phone", "phones", "handle",
+    "usernames", "user_email", "user_handle", "declared", "mentioned", "street", "city", "postcode", "state",
 )  # fmt: skip
 #: Identifier kinds Splink sees (crm ids are one per record and link nothing across sources).
 LINK_KINDS = ("email", "phone", "handle")
@@ -129,9 +142,12 @@ def flatten_store(db: Path, settings: Settings) -> Flattened:
             "full_name": [f"{f} {x}" if f and x else None for f, x in zip(first, last, strict=True)],
             "dob": [_iso(str(k)) for k in table.col("dob")],
             "email": _text(table.col("email")),
+            "phone": _text(table.col("phone")),
             "phones": posted(declared, "phone"),
             "handle": _text(table.col("handle")),
             "usernames": users,
+            "user_email": _text(table.col("user_email")),
+            "user_handle": _text(table.col("user_handle")),
             "declared": posted(declared),
             "mentioned": posted(mentioned),
             "street": _text(table.col("street")),
@@ -154,6 +170,8 @@ class SplinkConfig:
     usernames: bool  # compare the letters of email local parts and handles
     mentioned: bool  # an identifier mentioned by one record and declared by the other
     em: tuple[str, ...]  # EM sessions, by blocking rule (`splink_settings.EM_RULES`)
+    cross_usernames: bool = False  # usernames compared email user against handle only (no double count)
+    phone_tf: bool = False  # the primary phone with term frequencies before the array intersect
 
 
 CONFIGS = {
@@ -162,10 +180,12 @@ CONFIGS = {
         SplinkConfig("tutorial", swapped_names=False, usernames=False, mentioned=False, em=("email", "dob")),
         SplinkConfig("swap", swapped_names=True, usernames=False, mentioned=False, em=("email", "dob")),
         SplinkConfig("full", swapped_names=False, usernames=True, mentioned=True, em=("first+last", "email")),
+        SplinkConfig("full-cross", False, True, True, ("first+last", "email"), cross_usernames=True),
+        SplinkConfig("full-tf", False, True, True, ("first+last", "email"), phone_tf=True),
     )
 }
 #: The configuration the bench runs (the best F1 of the ones tried, see the module docstring).
-BEST = "full"
+BEST = "full-tf"
 
 
 @dataclass

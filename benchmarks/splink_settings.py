@@ -41,6 +41,9 @@ EM_RULES = {
     "first+last": block_on("first_name", "last_name"),
 }
 
+#: One record's email user is the other's handle (`tori_daniels@...` and `x:tori_daniels`).
+CROSS_SQL = "user_email_l = user_handle_r OR user_handle_l = user_email_r"
+CROSS_NULL_SQL = "(user_email_l IS NULL OR user_handle_r IS NULL) AND (user_handle_l IS NULL OR user_email_r IS NULL)"
 #: One record mentions (a phone in a message body, an email in a bio) what the other declares.
 MENTIONED_SQL = (
     "list_has_any(coalesce(mentioned_l, []), coalesce(declared_r, [])) "
@@ -74,6 +77,33 @@ def _dob() -> Any:
     )
 
 
+def _phones() -> Any:
+    """The primary phone exactly, with term frequencies (a line many records use counts less), else any shared."""
+    return cl.CustomComparison(
+        output_column_name="phones",
+        comparison_description="phones",
+        comparison_levels=[
+            cll.NullLevel("phones"),
+            cll.ExactMatchLevel("phone", term_frequency_adjustments=True),
+            cll.ArrayIntersectLevel("phones", 1),
+            cll.ElseLevel(),
+        ],
+    )
+
+
+def _cross_usernames() -> Any:
+    """The letters of one record's email user equal the other's handle (email to email is EmailComparison's)."""
+    return cl.CustomComparison(
+        output_column_name="usernames",
+        comparison_description="email user against handle",
+        comparison_levels=[
+            cll.CustomLevel(CROSS_NULL_SQL, "no email user against a handle").configure(is_null_level=True),
+            cll.CustomLevel(CROSS_SQL, "email user = handle"),
+            cll.ElseLevel(),
+        ],
+    )
+
+
 def _mentioned() -> Any:
     """An identifier one record mentions and the other declares, else nothing."""
     return cl.CustomComparison(
@@ -95,14 +125,14 @@ def comparisons(config: SplinkConfig) -> list[Any]:
         *_names(config.swapped_names),
         _dob(),
         cl.EmailComparison("email"),
-        cl.ArrayIntersectAtSizes("phones", [1]),
+        _phones() if config.phone_tf else cl.ArrayIntersectAtSizes("phones", [1]),
         cl.ExactMatch("handle"),
         cl.JaroWinklerAtThresholds("street", [ADDRESS_JW]),
         cl.ExactMatch("postcode").configure(term_frequency_adjustments=True),
         cl.ExactMatch("city").configure(term_frequency_adjustments=True),
     ]
     if config.usernames:
-        out.append(cl.ArrayIntersectAtSizes("usernames", [1]))
+        out.append(_cross_usernames() if config.cross_usernames else cl.ArrayIntersectAtSizes("usernames", [1]))
     if config.mentioned:
         out.append(_mentioned())
     return out

@@ -328,6 +328,8 @@ class UsernameComparison(Comparison):
         from_name = np.zeros(len(ctx), dtype=bool)
         for form in forms:
             from_name |= _same_user(user, form, (user != "") & (form != ""))
+        for first in (ctx.left("first"), ctx.right("first")):  # `gracemartin` beside a bare `Grace`
+            from_name |= _first_name_built(user, first)
         return _ladder([agree["email"] & ~from_name, agree["name"] | agree["email"], best >= self.fuzzy], known)
 
 
@@ -353,6 +355,22 @@ def same_member(ctx: PairContext, mask: npt.NDArray[np.bool_]) -> npt.NDArray[np
     last_ok[fuzzy] = similarity(ll[fuzzy], lr[fuzzy]) >= NAME_FUZZY_HIGH
     out: npt.NDArray[np.bool_] = first & last_ok
     return out
+
+
+#: Letters a user name must have past a first name to read as that name and a surname (`grace` + `martin`).
+SURNAME_MIN = 3
+
+
+def _first_name_built(user: StrArray, first: StrArray) -> npt.NDArray[np.bool_]:
+    """User names made of the first name and another word (`gracemartin`, `martingrace`): any namesake's too."""
+    return np.fromiter(
+        (
+            len(f) >= SURNAME_MIN and len(u) - len(f) >= SURNAME_MIN and (u.startswith(f) or u.endswith(f))
+            for u, f in zip(user, first, strict=True)
+        ),
+        dtype=bool,
+        count=len(user),
+    )
 
 
 def _same_user(a: StrArray, b: StrArray, mask: npt.NDArray[np.bool_]) -> npt.NDArray[np.bool_]:

@@ -189,6 +189,11 @@ def test_household_member_named_by_themselves(left: FeatureRow, right: FeatureRo
         (row(user_email="lanisandoval"), row(user_handle="lanisandoval"), "exact"),
         # the same user name, but it is only the name written together: a namesake's would agree too
         (row(user_handle="carmstrong", first="carlos", last="armstrong"), row(user_email="carmstrong"), "name"),
+        # only a first name is known (a marketing list): a user name of it and another word is any namesake's
+        (row(user_handle="gracemartin"), row(user_email="gracemartin", first="grace"), "name"),
+        (row(user_handle="martingrace", first="grace"), row(user_email="martingrace"), "name"),
+        (row(user_handle="gracem"), row(user_email="gracem", first="grace"), "exact"),  # too short for a surname
+        (row(user_handle="nightowl23"), row(user_email="nightowl23", first="grace"), "exact"),
         (row(user_handle="lanisandoval"), row(user_email="lanisandovel"), "similar"),
         (row(user_handle="riverretro"), row(user_email="cynthiasanchez"), "else"),
         (row(user_handle="riverretro"), row(user_handle="riverretro"), "null"),  # handles: the handle comparison

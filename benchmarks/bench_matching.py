@@ -266,7 +266,7 @@ def bench_generated(people: int, workdir: Path) -> list[dict[str, object]]:
     note = "a perfect judge of our candidate pairs; the rest has no candidate pair (see benchmarks/ceiling.py)"
     rows += [{"bench": f"matching {name}", "metric": f"ceiling {what}", "value": round(value, 4), "peer": "",
               "note": note} for what, value in (("recall", ceiling.recall), ("F1", ceiling.f1))]  # fmt: skip
-    rows += splink_rows(db, out / "truth.csv", settings, name, _rows)  # the same records and items, by Splink
+    rows += splink_rows(db, out / "truth.csv", settings, name, _rows, ours=s)  # same records and items, by Splink
     return rows
 
 

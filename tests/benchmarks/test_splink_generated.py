@@ -112,9 +112,11 @@ def test_splink_links_the_sample_and_scores_every_truth_item(loaded: tuple[Path,
     db, settings = loaded
     truth_path = sample_dir() / "truth.csv"
     truth = read_truth(truth_path)
-    run = run_splink_generated(db, truth_path, settings)
+    run = run_splink_generated(db, truth_path, settings, sweep=(0.5, settings.matching.auto_link))
     assert run.records == len(flat.frame)
+    assert run.sweep[settings.matching.auto_link] == run.scores  # clustering again at the same threshold
+    assert run.sweep[0.5].recall >= run.scores.recall  # a lower threshold only adds links
     assert run.scores.items == len(truth)
     assert run.scores.missing == sum(1 for key in truth if key not in flat.record_of)
     assert run.scores.f1 > 0.0 and run.scores.precision > 0.0  # it linked true pairs, not nothing
-    assert set(run.phases) == {"flatten", "settings", "training", "predict", "clustering"}
+    assert set(run.phases) == {"flatten", "settings", "training", "predict", "clustering and scoring"}

@@ -235,7 +235,8 @@ def bench_febrl(name: str, frames: list[pd.DataFrame], workdir: Path) -> list[di
 
 
 def bench_generated(people: int, workdir: Path) -> list[dict[str, object]]:
-    """A fresh multi-channel set (new seed each run): generate, load, resolve, evaluate with the CLI."""
+    """A fresh multi-channel set (new seed each run): generate, load, resolve, evaluate with the CLI; Splink on
+    the same store (benchmarks/splink_generated.py)."""
     seed = int(time.time()) % 100_000
     out, db = workdir / "generated", workdir / "generated.db"
     exe = [sys.executable, "-m", "identity_graph.cli.main", "--db", str(db)]
@@ -271,7 +272,7 @@ def bench_generated(people: int, workdir: Path) -> list[dict[str, object]]:
 
 
 def run(quick: bool) -> list[dict[str, object]]:
-    """febrl4 and febrl3 (us and Splink), then a freshly generated multi-channel set (us)."""
+    """febrl4 and febrl3, then a freshly generated multi-channel set (us and Splink on each)."""
     rows: list[dict[str, object]] = []
     workdir = Path(tempfile.mkdtemp(prefix="bench_matching_"))
     warm_up()

@@ -120,3 +120,14 @@ def test_splink_links_the_sample_and_scores_every_truth_item(loaded: tuple[Path,
     assert run.scores.missing == sum(1 for key in truth if key not in flat.record_of)
     assert run.scores.f1 > 0.0 and run.scores.precision > 0.0  # it linked true pairs, not nothing
     assert set(run.phases) == {"flatten", "settings", "training", "predict", "clustering and scoring"}
+
+
+def test_our_own_side_is_never_a_record_splink_sees(loaded: tuple[Path, Settings], flat: Flattened) -> None:
+    _, settings = loaded
+    own = settings.own_side
+    assert own.phone_numbers and own.email_domains and own.handles  # the sample configures all three
+    values = {v for column in ("declared", "mentioned") for vs in flat.frame[column].dropna() for v in vs}
+    assert values, "the sample's records claim identifiers"
+    assert not any(v.partition(":")[2] in own.phone_numbers for v in values if v.startswith("phone:"))
+    assert not any(v.endswith(tuple(f"@{d}" for d in own.email_domains)) for v in values if v.startswith("email:"))
+    assert not any(v.partition(":")[2] in own.handles for v in values if v.startswith("handle:"))

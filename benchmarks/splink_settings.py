@@ -21,9 +21,9 @@ from splink.internals.comparison_level import M_U_CLAMP_MIN, ComparisonLevel
 if TYPE_CHECKING:
     from benchmarks.splink_generated import SplinkConfig
 
-#: Jaro-Winkler threshold of the street comparison (Splink's address examples use 0.9).
+#: Jaro-Winkler threshold of the street comparison (one level: a typo or abbreviation left by normalization).
 ADDRESS_JW = 0.9
-#: Recall assumed for the deterministic rules that estimate the prior (Splink's tutorials use 0.6-0.8).
+#: Recall assumed for the deterministic rules that estimate the prior (they miss a share of true pairs).
 DETERMINISTIC_RECALL = 0.7
 #: Random pairs sampled to estimate u (Splink's docs: 1e7 is often adequate; 9k records give 40M pairs in all).
 U_MAX_PAIRS = 1e7

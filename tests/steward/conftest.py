@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -103,4 +103,6 @@ def store(tmp_path: Path) -> Iterator[SQLiteStore]:
     s.close()
 
 
-NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
+#: "Now" for interactions in tests: one to two hours past the wall clock at import, so it stays later than any
+#: record a test loads (a fixed date here had turned into the past on the day it was written).
+NOW = datetime.now(UTC).replace(minute=0, second=0, microsecond=0) + timedelta(hours=2)

@@ -24,7 +24,7 @@ from identity_graph.settings import Settings
 from identity_graph.store import open_store
 
 
-def _record_items(db: Path) -> tuple[dict[int, tuple[str, str]], dict[tuple[str, str], int]]:
+def record_items(db: Path) -> tuple[dict[int, tuple[str, str]], dict[tuple[str, str], int]]:
     """Each record's own item key, and the record whose person each interaction takes (as `iter_export`
     picks it: the first party by id, a mentioned one only when there is no other)."""
     with closing(sqlite3.connect(db)) as conn:
@@ -49,7 +49,7 @@ def _true_links(pairs: Iterable[tuple[int, int]], label: dict[int, str]) -> nx.G
 def candidate_ceiling(db: Path, truth_path: Path, settings: Settings) -> Scores:
     """Scores of the clustering that links exactly the true candidate pairs of the store's batch blocking."""
     truth = read_truth(truth_path)
-    own, party = _record_items(db)
+    own, party = record_items(db)
     label = {rid: truth[key] for rid, key in own.items() if truth.get(key)}
     for key, rid in party.items():
         if truth.get(key):
@@ -59,9 +59,9 @@ def candidate_ceiling(db: Path, truth_path: Path, settings: Settings) -> Scores:
         st = batch_state(store, settings.matching, load_model(store, settings.matching), no_progress)
     finally:
         store.close()
-    rid = st.table.record_id
+    record_ids = st.table.record_id
     pairs = [
-        (int(rid[a]), int(rid[b]))
+        (int(record_ids[a]), int(record_ids[b]))
         for li, ri in ((st.cands.li, st.cands.ri), (st.reps.li, st.reps.ri))
         for a, b in zip(li, ri, strict=True)
     ]

@@ -53,7 +53,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from benchmarks.ceiling import _record_items
+from benchmarks.ceiling import record_items
 from identity_graph.evaluate import Scores, read_truth, score
 from identity_graph.resolve.features import (
     KIND_CODES,
@@ -159,7 +159,7 @@ def flatten_store(db: Path, settings: Settings) -> Flattened:
         },
         columns=list(COLUMNS),
     )
-    own, party = _record_items(db)
+    own, party = record_items(db)
     return Flattened(frame, {key: rid for rid, key in own.items()} | party)
 
 

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import json
 import re
+import sqlite3
 from collections import defaultdict
 from collections.abc import Iterator, Sequence
 from datetime import date, datetime
 from typing import Any
 
+from identity_graph.errors import StoreError
 from identity_graph.gc_pause import paused_gc
 from identity_graph.model import (
     Channel,
@@ -26,7 +28,7 @@ from identity_graph.model import (
 )
 from identity_graph.store.protocol import ExportRow, Posting, TimelineQuery
 from identity_graph.store.sqlite_base import SQLiteBase, chunks, placeholders
-from identity_graph.store.sqlite_bulk import replace_table
+from identity_graph.store.sqlite_bulk import bulk_params, replace_table
 
 _WORD = re.compile(r"\w+", re.UNICODE)
 #: The `records` columns a StoredRecord is built from, in `_record_from_row`'s order (rows as plain tuples).
@@ -43,6 +45,16 @@ def _dt(text: str | None) -> datetime | None:
 
 #: What `_record_from_row` copies with every field replaced (not validated: the store's own rows).
 _RECORD_TEMPLATE = StoredRecord.model_construct(id=0, source="-", source_id="-", kind=RecordKind.CONTACT)
+
+
+def missing_records(conn: sqlite3.Connection, ids: set[int]) -> list[int]:
+    """The ids among `ids` that no row of `records` has, ascending."""
+    ordered = sorted(ids)
+    found: set[int] = set()
+    for part in chunks(ordered, bulk_params(conn)):
+        rows = conn.execute(f"SELECT id FROM records WHERE id IN ({placeholders(len(part))})", part)
+        found.update(int(r[0]) for r in rows)
+    return [i for i in ordered if i not in found]
 
 
 class SQLiteReadMixin(SQLiteBase):
@@ -192,8 +204,14 @@ class SQLiteReadMixin(SQLiteBase):
         return [int(r[0]) for r in rows]
 
     def replace_blocking_keys(self, keys: Sequence[tuple[str, int]], record_ids: Sequence[int] | None) -> None:
-        """Replace the blocking keys of these records (all when None) with (key, record_id) pairs."""
+        """Replace the blocking keys of these records (all when None) with (key, record_id) pairs; a key of a record
+        that is not in the store is refused (checked once for the batch: the table has no foreign key)."""
         with paused_gc(), self.transaction() as conn:
+            missing = missing_records(conn, {r for _, r in keys})
+            if missing:
+                raise StoreError(
+                    f"blocking keys name {len(missing)} record(s) that are not in the store (first id {missing[0]})"
+                )
             if record_ids is None:  # keys that did not change are left alone (a rerun rewrites almost nothing)
                 replace_table(conn, "blocking_keys", ("key", "record_id"), set(keys))
                 return

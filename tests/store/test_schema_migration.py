@@ -19,6 +19,9 @@ OLD_EDGES = [
     (2, 3, 0.7, 2.0, "review", EVIDENCE, "dob matches; name differs"),
 ]
 
+#: (key, record_id) blocking keys written at version 1.
+OLD_KEYS = [("nd:ANN:19800304", 1), ("nd:ANN:19800304", 2), ("i:ssn:12345", 3), ("u:annlee", 2)]
+
 
 def make_v1_store(path: Path) -> None:
     """A store file at schema version 1 (match_edges WITHOUT ROWID) holding three records and three edges."""
@@ -33,6 +36,7 @@ def make_v1_store(path: Path) -> None:
             "VALUES (?, 'crm', ?, 'contact', 'h', 't', 't')",
             (rid, str(rid)),
         )
+    conn.executemany("INSERT INTO blocking_keys (key, record_id) VALUES (?, ?)", OLD_KEYS)
     conn.executemany(
         "INSERT INTO match_edges (left_id, right_id, score, weight, status, evidence, explanation, model_version, "
         "updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, 'm1', '2026-01-01')",
@@ -130,3 +134,55 @@ def test_erasing_a_record_removes_its_migrated_edges(tmp_path: Path) -> None:
         assert [(e.left, e.right) for e in store.edges()] == [(1, 2)]
     finally:
         store.close()
+
+
+def test_migrated_blocking_keys_are_kept_without_a_foreign_key(tmp_path: Path) -> None:
+    path = tmp_path / "old.db"
+    make_v1_store(path)
+    store = open_store(path)
+    try:
+        conn = store._conn()
+        assert sorted(conn.execute("SELECT key, record_id FROM blocking_keys")) == sorted(OLD_KEYS)
+        assert conn.execute("PRAGMA foreign_key_list('blocking_keys')").fetchall() == []
+        assert store.records_with_blocking_keys(["nd:ANN:19800304", "u:annlee"], 5) == {
+            "nd:ANN:19800304": [1, 2],
+            "u:annlee": [2],
+        }
+        query = "EXPLAIN QUERY PLAN DELETE FROM blocking_keys WHERE record_id = 2"
+        assert "ix_blocking_keys_record" in " ".join(str(r[3]) for r in conn.execute(query))
+        with store.transaction() as tx:
+            tx.execute("DELETE FROM records WHERE id = 2")  # the trigger removes the record's keys
+        assert sorted(conn.execute("SELECT key, record_id FROM blocking_keys")) == [
+            ("i:ssn:12345", 3),
+            ("nd:ANN:19800304", 1),
+        ]
+    finally:
+        store.close()
+
+
+def test_a_store_at_each_older_version_reaches_the_current_one(tmp_path: Path) -> None:
+    make_v1_store(tmp_path / "plain-v1.db")
+    expected = edge_rows(tmp_path / "plain-v1.db")
+    for version in range(1, SCHEMA_VERSION):
+        path = tmp_path / f"v{version}.db"
+        make_v1_store(path)
+        conn = sqlite3.connect(path, isolation_level=None)
+        for step in range(1, version):  # bring it to `version` the way an older program did
+            for statement in _statements(MIGRATIONS[step]):
+                conn.execute(statement)
+        conn.execute(f"PRAGMA user_version = {version}")
+        conn.close()
+        open_store(path).close()
+        assert edge_rows(path) == expected
+        conn = sqlite3.connect(path)
+        assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+        assert sorted(conn.execute("SELECT key, record_id FROM blocking_keys")) == sorted(OLD_KEYS)
+        conn.close()
+
+
+def test_statements_keep_a_trigger_body_whole() -> None:
+    script = "CREATE TABLE a (x);\nCREATE TRIGGER t AFTER DELETE ON a\nBEGIN\n DELETE FROM b; DELETE FROM c;\nEND;\n;"
+    assert _statements(script) == [
+        "CREATE TABLE a (x)",
+        "CREATE TRIGGER t AFTER DELETE ON a\nBEGIN\n DELETE FROM b; DELETE FROM c;\nEND",
+    ]

@@ -4,11 +4,20 @@ from __future__ import annotations
 
 import sqlite3
 from pathlib import Path
+from typing import Any
 
 import pytest
 
+from identity_graph.errors import StoreError
 from identity_graph.store import SQLiteStore, open_store, sqlite_bulk
-from identity_graph.store.sqlite_bulk import indexes_built_after, insert_rows, replace_table, secondary_indexes
+from identity_graph.store.sqlite_bulk import (
+    BULK_PARAMS,
+    bulk_params,
+    indexes_built_after,
+    insert_rows,
+    replace_table,
+    secondary_indexes,
+)
 from tests.factories import prepared, record
 
 
@@ -75,10 +84,39 @@ def test_failed_bulk_load_rolls_back_and_keeps_indexes(tmp_path: Path, monkeypat
     monkeypatch.setattr(sqlite_bulk, "BULK_INDEX_ROWS", 2)
     s, ids = _store_with_records(tmp_path, 3)
     before = secondary_indexes(s._conn(), "blocking_keys")
-    with pytest.raises(sqlite3.IntegrityError):  # a key of a record that does not exist: foreign key refuses
-        s.replace_blocking_keys([("a", ids[0]), ("a", ids[1]), ("a", 999_999)], None)
+    real_insert = sqlite_bulk.insert_rows
+
+    def insert_then_fail(*args: Any, **kwargs: Any) -> None:
+        real_insert(*args, **kwargs)  # the rows are in, the index is dropped: then the write fails
+        assert secondary_indexes(s._conn(), "blocking_keys") == []
+        raise sqlite3.OperationalError("disk I/O error")
+
+    monkeypatch.setattr(sqlite_bulk, "insert_rows", insert_then_fail)
+    with pytest.raises(sqlite3.OperationalError):
+        s.replace_blocking_keys([("a", ids[0]), ("a", ids[1]), ("b", ids[2])], None)
     assert _keys(s) == set()
     assert secondary_indexes(s._conn(), "blocking_keys") == before
+    s.close()
+
+
+@pytest.mark.parametrize("record_ids", [None, "given"])
+def test_keys_of_a_record_not_in_the_store_are_refused(tmp_path: Path, record_ids: str | None) -> None:
+    s, ids = _store_with_records(tmp_path, 3)
+    s.replace_blocking_keys([("a", ids[0]), ("b", ids[1])], None)
+    for bad in ([("a", ids[2]), ("a", 999_999)], [("c", 999_999)]):
+        with pytest.raises(StoreError, match=r"1 record.* not in the store \(first id 999999\)"):
+            s.replace_blocking_keys(bad, None if record_ids is None else ids[2:])
+    assert _keys(s) == {("a", ids[0]), ("b", ids[1])}  # nothing written
+    s.close()
+
+
+def test_deleting_a_record_deletes_its_keys(tmp_path: Path) -> None:
+    s, ids = _store_with_records(tmp_path, 3)
+    s.replace_blocking_keys([("a", ids[0]), ("a", ids[1]), ("b", ids[1]), ("c", ids[2])], None)
+    with s.transaction() as conn:
+        conn.execute("DELETE FROM records WHERE id = ?", (ids[1],))  # the trigger does what the cascade did
+    assert _keys(s) == {("a", ids[0]), ("c", ids[2])}
+    assert s.records_with_blocking_keys(["a", "b"], 10) == {"a": [ids[0]], "b": []}
     s.close()
 
 
@@ -131,3 +169,30 @@ def test_insert_rows_with_an_upsert_suffix_takes_the_last_row_of_a_key(tmp_path:
     insert_rows(conn, "INSERT INTO t(k, v)", 2, rows, "ON CONFLICT(k) DO UPDATE SET v = excluded.v")
     assert dict(conn.execute("SELECT k, v FROM t")) == dict(rows)
     conn.close()
+
+
+@pytest.mark.parametrize(("n", "params"), [(40_001, BULK_PARAMS), (7, 3), (5, 1)])
+def test_insert_rows_with_big_statements_as_one_by_one(tmp_path: Path, n: int, params: int) -> None:
+    conn = sqlite3.connect(tmp_path / "big.db", isolation_level=None)
+    conn.execute("CREATE TABLE t (a TEXT, b INTEGER, UNIQUE (a))")
+    rows = [(f"k{i % 30_000}", i) for i in range(n)]  # from 30,000 on, keys repeat: OR IGNORE keeps the first
+    insert_rows(conn, "INSERT OR IGNORE INTO t(a, b)", 2, rows, params=params)
+    first: dict[str, int] = {}
+    for a, b in rows:
+        first.setdefault(a, b)
+    assert conn.execute("SELECT a, b FROM t ORDER BY rowid").fetchall() == list(first.items())
+    conn.close()
+
+
+def test_bulk_statements_stay_within_this_sqlites_parameter_limit(tmp_path: Path) -> None:
+    s = open_store(tmp_path / "limit.db")
+    s.upsert_batch([prepared(record(str(i), "A", "B")) for i in range(3)])
+    ids = s.record_ids()
+    conn = s._conn()
+    assert bulk_params(conn) == min(BULK_PARAMS, conn.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER))
+    conn.setlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER, 101)
+    assert bulk_params(conn) == 101
+    keys = {(f"k{i}", ids[i % 3]) for i in range(500)}
+    s.replace_blocking_keys(sorted(keys), None)  # 50 rows a statement: more would fail with "too many SQL variables"
+    assert _keys(s) == keys
+    s.close()

@@ -171,7 +171,7 @@ def run_splink(
     trained = time.perf_counter()
     predictions = linker.inference.predict(threshold_match_probability=threshold / 2)
     predicted = time.perf_counter()
-    clusters = linker.clustering.cluster_pairwise_predictions_at_threshold(predictions, threshold).as_pandas_dataframe()  # type: ignore[no-untyped-call]
+    clusters = linker.clustering.cluster_pairwise_predictions_at_threshold(predictions, threshold).as_pandas_dataframe()  # type: ignore[no-untyped-call, unused-ignore]  # typed only when splink is installed
     done = time.perf_counter()
     pred = {(SOURCE, str(u)): str(c) for u, c in zip(clusters["unique_id"], clusters["cluster_id"], strict=True)}
     phases = {"load": loaded - start, "settings": begun - loaded, "training": trained - begun,

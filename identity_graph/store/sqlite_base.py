@@ -63,6 +63,23 @@ def _checkpoint_connection(path: Path) -> sqlite3.Connection:
     return sqlite3.connect(path, isolation_level=None, timeout=0)
 
 
+def identifier_ids_of(conn: sqlite3.Connection, keys: Sequence[tuple[str, str]]) -> dict[tuple[str, str], int]:
+    """Map (kind, value) pairs of known identifiers to their ids."""
+    by_kind: dict[str, list[str]] = defaultdict(list)
+    for kind, value in keys:
+        by_kind[kind].append(value)
+    found: dict[tuple[str, str], int] = {}
+    for kind, values in by_kind.items():
+        for part in chunks(values):
+            rows = conn.execute(
+                f"SELECT value, id FROM identifiers WHERE kind = ? AND value IN ({placeholders(len(part))})",
+                (kind, *part),
+            )
+            for value, ident_id in rows:
+                found[(kind, value)] = int(ident_id)
+    return found
+
+
 class SQLiteBase:
     """Owns one SQLite connection per thread, in WAL mode with foreign keys on, and (with the background
     checkpoint policy) the thread that copies the write-ahead log into the file."""
@@ -177,20 +194,7 @@ class SQLiteBase:
         self, identifiers: Sequence[Identifier], conn: sqlite3.Connection | None = None
     ) -> dict[tuple[str, str], int]:
         """Map (kind, value) of known identifiers to their ids."""
-        conn = conn or self._conn()
-        by_kind: dict[str, list[str]] = defaultdict(list)
-        for ident in identifiers:
-            by_kind[str(ident.kind)].append(ident.value)
-        found: dict[tuple[str, str], int] = {}
-        for kind, values in by_kind.items():
-            for part in chunks(values):
-                rows = conn.execute(
-                    f"SELECT value, id FROM identifiers WHERE kind = ? AND value IN ({placeholders(len(part))})",
-                    (kind, *part),
-                )
-                for value, ident_id in rows:
-                    found[(kind, value)] = int(ident_id)
-        return found
+        return identifier_ids_of(conn or self._conn(), [(str(i.kind), i.value) for i in identifiers])
 
     def close(self) -> None:
         """Stop the checkpoint thread, then close every connection this store opened (with the background policy,

@@ -78,9 +78,10 @@ def replace_table(
         conn.execute(f"DELETE FROM {table}")
         inserted, _ = replace_table(conn, table, columns, wanted)
         return inserted, int(held)  # at least this many deleted (counting stopped there)
-    have = table_rows(conn, f"SELECT {cols} FROM {table}")
+    have = table_rows(conn, f"SELECT {cols} FROM {table}") if held else set()
     gone = list(have - wanted)
-    new = sorted(wanted - have, key=itemgetter(0))  # near key order: a B-tree filled almost by appending
+    # near key order: a B-tree filled almost by appending (a first fill sorts what it was given, no copy)
+    new = sorted(wanted - have if have else wanted, key=itemgetter(0))
     if gone:
         where = " AND ".join(f"{c} = ?" for c in columns)
         conn.executemany(f"DELETE FROM {table} WHERE {where}", gone)

@@ -46,6 +46,23 @@ def _judgement_from_row(row: Sequence[object]) -> Judgement:
     )
 
 
+def _evidence_texts(edges: Sequence[MatchEdge]) -> list[str]:
+    """Each edge's evidence as stored (`_evidence_json` of the list of its entries' fields). An entry shared by
+    several edges (equal evidence is one frozen object: `state Nsw matches` on half of febrl's edges) is encoded
+    once; the list is its entries' texts joined as the encoder joins them."""
+    made: dict[int, str] = {}  # id() of an entry -> its JSON; every entry stays alive in `edges` meanwhile
+    out = []
+    for e in edges:
+        parts = []
+        for ev in e.evidence:
+            text = made.get(id(ev))
+            if text is None:
+                text = made[id(ev)] = _evidence_json(vars(ev))
+            parts.append(text)
+        out.append(f"[{','.join(parts)}]")
+    return out
+
+
 class SQLiteGraphMixin(SQLiteBase):
     """Edges, judgements, persons and events of the embedded store."""
 
@@ -69,17 +86,8 @@ class SQLiteGraphMixin(SQLiteBase):
                 "explanation, updated_at)",
                 8,
                 [
-                    (
-                        e.left,
-                        e.right,
-                        e.score,
-                        e.weight,
-                        e.status.value,
-                        _evidence_json([vars(ev) for ev in e.evidence]),
-                        e.explanation,
-                        now,
-                    )
-                    for e in edges
+                    (e.left, e.right, e.score, e.weight, e.status.value, evidence, e.explanation, now)
+                    for e, evidence in zip(edges, _evidence_texts(edges), strict=True)
                 ],
             )
 

@@ -11,9 +11,9 @@ from typing import Any
 
 from identity_graph.errors import StoreError
 from identity_graph.gc_pause import paused_gc
-from identity_graph.model import Identifier, IdentifierKind, Interaction, RecordRef
+from identity_graph.model import Interaction, RecordRef
 from identity_graph.store.protocol import PreparedRecord, UpsertStats
-from identity_graph.store.sqlite_base import SQLiteBase, chunks, placeholders, utcnow
+from identity_graph.store.sqlite_base import SQLiteBase, chunks, identifier_ids_of, placeholders, utcnow
 from identity_graph.store.sqlite_bulk import insert_rows
 from identity_graph.store.tombstones import Key, participant_keys, without_erased_parties
 
@@ -226,7 +226,7 @@ class SQLiteIngestMixin(SQLiteBase):
         """Link records to their normalized identifiers, creating identifiers as needed."""
         wanted = {(c.identifier.kind.value, c.identifier.value) for p in recs for c in p.identifiers}
         insert_rows(conn, "INSERT OR IGNORE INTO identifiers(kind, value)", 2, sorted(wanted))
-        ident_ids = self.identifier_ids([Identifier(kind=IdentifierKind(k), value=v) for k, v in wanted], conn=conn)
+        ident_ids = identifier_ids_of(conn, list(wanted))
         rows = []
         for p in recs:
             record_id = ids[(p.record.source, p.record.source_id)][0]

@@ -8,6 +8,7 @@ import sqlite3
 from collections import defaultdict
 from collections.abc import Iterator, Sequence
 from datetime import date, datetime
+from operator import itemgetter
 from typing import Any
 
 from identity_graph.errors import StoreError
@@ -207,7 +208,7 @@ class SQLiteReadMixin(SQLiteBase):
         """Replace the blocking keys of these records (all when None) with (key, record_id) pairs; a key of a record
         that is not in the store is refused (checked once for the batch: the table has no foreign key)."""
         with paused_gc(), self.transaction() as conn:
-            missing = missing_records(conn, {r for _, r in keys})
+            missing = missing_records(conn, set(map(itemgetter(1), keys)))
             if missing:
                 raise StoreError(
                     f"blocking keys name {len(missing)} record(s) that are not in the store (first id {missing[0]})"

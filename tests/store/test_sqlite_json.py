@@ -7,7 +7,7 @@ from datetime import date
 from identity_graph.model import Evidence, MatchEdge, MatchStatus
 from identity_graph.store import SQLiteStore
 from identity_graph.store.sqlite_base import to_json
-from identity_graph.store.sqlite_graph import _evidence_json
+from identity_graph.store.sqlite_graph import _evidence_json, _evidence_texts
 from identity_graph.store.sqlite_ingest import _json, content_hash
 from tests.factories import prepared, record
 
@@ -44,3 +44,15 @@ def test_stored_evidence_is_the_json_of_model_dump(store: SQLiteStore) -> None:
     stored = store.scalar("SELECT evidence FROM match_edges")
     assert stored == to_json([e.model_dump() for e in evidence])
     assert store.edges()[0].evidence == evidence
+
+
+def test_evidence_shared_by_edges_is_stored_as_each_edges_json() -> None:
+    shared = Evidence(comparison="state", level="exact", weight=0.5, detail="state Nsw matches")
+    other = Evidence(comparison="dob", level="else", weight=-4.0, detail='dob "1980" ü differs')
+    edges = [
+        MatchEdge(left=1, right=2, score=0.9, weight=1.0, status=MatchStatus.AUTO, evidence=(shared, other)),
+        MatchEdge(left=1, right=3, score=0.9, weight=1.0, status=MatchStatus.AUTO, evidence=(other, shared, shared)),
+        MatchEdge(left=2, right=3, score=0.9, weight=1.0, status=MatchStatus.REVIEW, evidence=()),
+        MatchEdge(left=2, right=4, score=0.9, weight=1.0, status=MatchStatus.REVIEW, evidence=(shared.model_copy(),)),
+    ]
+    assert _evidence_texts(edges) == [to_json([ev.model_dump() for ev in e.evidence]) for e in edges]

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import json
+import math
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime
 
 from identity_graph.model import ChangeEvent, Evidence, Judgement, MatchEdge, MatchStatus, Verdict
@@ -46,6 +47,25 @@ def _judgement_from_row(row: Sequence[object]) -> Judgement:
     )
 
 
+#: How the encoder writes a string (`ensure_ascii=False`): the C function it uses itself.
+_string: Callable[[str], str] = json.encoder.encode_basestring
+#: Evidence's fields, in the sorted order `_entry_json` writes them; if the model changes, it stands aside.
+_EVIDENCE_FIELDS = ("comparison", "detail", "level", "weight")
+_PLAIN_EVIDENCE = tuple(sorted(Evidence.model_fields)) == _EVIDENCE_FIELDS
+
+
+def _entry_json(ev: Evidence) -> str:
+    """`_evidence_json(vars(ev))`, the same text, written directly: four plain fields, the weight a finite float
+    (written as the encoder writes one, its repr). Anything else goes through the encoder."""
+    weight = ev.weight
+    if type(ev) is not Evidence or type(weight) is not float or not math.isfinite(weight) or not _PLAIN_EVIDENCE:
+        return _evidence_json(vars(ev))
+    return (
+        f'{{"comparison":{_string(ev.comparison)},"detail":{_string(ev.detail)},"level":{_string(ev.level)},'
+        f'"weight":{weight!r}}}'
+    )
+
+
 def _evidence_texts(edges: Sequence[MatchEdge]) -> list[str]:
     """Each edge's evidence as stored (`_evidence_json` of the list of its entries' fields). An entry shared by
     several edges (equal evidence is one frozen object: `state Nsw matches` on half of febrl's edges) is encoded
@@ -57,7 +77,7 @@ def _evidence_texts(edges: Sequence[MatchEdge]) -> list[str]:
         for ev in e.evidence:
             text = made.get(id(ev))
             if text is None:
-                text = made[id(ev)] = _evidence_json(vars(ev))
+                text = made[id(ev)] = _entry_json(ev)
             parts.append(text)
         out.append(f"[{','.join(parts)}]")
     return out

@@ -98,7 +98,7 @@ def _plain_record_json(r: Record, ids: list[tuple[str, str, str, str]]) -> str |
     return (
         f'[{{"address":{{"city":{_text(a.city)},"country":{_text(a.country)},"full":{_text(a.full)},'
         f'"postal_code":{_text(a.postal_code)},"state":{_text(a.state)},"street":{_text(a.street)}}},'
-        f'"attributes":{_json(r.attributes)},"company":{_text(r.company)},"created_at":null,'
+        f'"attributes":{_json(r.attributes) if r.attributes else "{}"},"company":{_text(r.company)},"created_at":null,'
         f'"dob":{"null" if r.dob is None else _string(r.dob.isoformat())},"first_name":{_text(r.first_name)},'
         f'"full_name":{_text(r.full_name)},"identifiers":[{claims}],"kind":{_string(r.kind.value)},'
         f'"last_name":{_text(r.last_name)},"middle_name":{_text(r.middle_name)},"source":{_string(r.source)},'

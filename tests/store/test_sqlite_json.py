@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from datetime import date
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from identity_graph.model import Evidence, MatchEdge, MatchStatus
 from identity_graph.store import SQLiteStore
 from identity_graph.store.sqlite_base import to_json
-from identity_graph.store.sqlite_graph import _evidence_json, _evidence_texts
+from identity_graph.store.sqlite_graph import _entry_json, _evidence_json, _evidence_texts
 from identity_graph.store.sqlite_ingest import _json, content_hash
 from tests.factories import prepared, record
 
@@ -56,3 +59,22 @@ def test_evidence_shared_by_edges_is_stored_as_each_edges_json() -> None:
         MatchEdge(left=2, right=4, score=0.9, weight=1.0, status=MatchStatus.REVIEW, evidence=(shared.model_copy(),)),
     ]
     assert _evidence_texts(edges) == [to_json([ev.model_dump() for ev in e.evidence]) for e in edges]
+
+
+TEXT = st.text(st.characters(exclude_categories=["Cs"]), max_size=15)
+
+
+@settings(max_examples=300, deadline=None)
+@given(TEXT, TEXT, TEXT, st.floats(allow_nan=True, allow_infinity=True) | st.sampled_from([0.0, -0.0, 1e16, 1e-7, 3.0]))
+def test_an_evidence_entry_is_written_as_the_encoder_writes_it(
+    comparison: str, detail: str, level: str, w: float
+) -> None:
+    ev = Evidence(comparison=comparison, level=level, weight=w, detail=detail)
+    assert _entry_json(ev) == to_json(ev.model_dump())
+
+
+def test_an_entry_built_without_validation_is_written_as_the_encoder_writes_it() -> None:
+    ev = Evidence.model_construct(comparison="dob", level="exact", weight=4, detail="dob matches")  # an int weight
+    assert (
+        _entry_json(ev) == to_json(vars(ev)) == '{"comparison":"dob","detail":"dob matches","level":"exact","weight":4}'
+    )

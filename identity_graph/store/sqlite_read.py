@@ -9,7 +9,9 @@ from collections import defaultdict
 from collections.abc import Iterator, Sequence
 from datetime import date, datetime
 from operator import itemgetter
-from typing import Any
+from typing import Any, TypeVar
+
+from pydantic import BaseModel
 
 from identity_graph.errors import StoreError
 from identity_graph.gc_pause import paused_gc
@@ -44,8 +46,34 @@ def _dt(text: str | None) -> datetime | None:
     return datetime.fromisoformat(text) if text else None
 
 
-#: What `_record_from_row` copies with every field replaced (not validated: the store's own rows).
-_RECORD_TEMPLATE = StoredRecord.model_construct(id=0, source="-", source_id="-", kind=RecordKind.CONTACT)
+M = TypeVar("M", bound=BaseModel)
+_new = object.__new__
+_set = object.__setattr__
+_RECORD_KINDS = {k.value: k for k in RecordKind}
+_IDENTIFIER_KINDS = {k.value: k for k in IdentifierKind}
+_STRENGTHS = {s.value: s for s in Strength}
+
+
+def _stored(cls: type[M], values: dict[str, Any]) -> M:
+    """A model object from values the store wrote (valid when written), in field order: what `model_construct`
+    makes, built directly (a third of the time of `model_copy` from a template, which this replaced)."""
+    obj = _new(cls)
+    _set(obj, "__dict__", values)
+    _set(obj, "__pydantic_fields_set__", set(values))
+    _set(obj, "__pydantic_extra__", None)
+    _set(obj, "__pydantic_private__", None)
+    return obj
+
+
+def _identifier(kind: str, value: str) -> Identifier:
+    """An Identifier read from the store."""
+    return _stored(Identifier, {"kind": _IDENTIFIER_KINDS.get(kind) or IdentifierKind(kind), "value": value})
+
+
+def _claim(ident: Identifier, field: str, strength: str, raw: str) -> ClaimedIdentifier:
+    """A ClaimedIdentifier read from the store."""
+    s = _STRENGTHS.get(strength) or Strength(strength)
+    return _stored(ClaimedIdentifier, {"identifier": ident, "field": field, "strength": s, "raw": raw})
 
 
 def missing_records(conn: sqlite3.Connection, ids: set[int]) -> list[int]:
@@ -88,10 +116,8 @@ class SQLiteReadMixin(SQLiteBase):
             ):
                 ident = idents.get((kind, value))
                 if ident is None:
-                    ident = idents[(kind, value)] = Identifier(kind=IdentifierKind(kind), value=value)
-                claims[int(rid)].append(
-                    ClaimedIdentifier(identifier=ident, field=field, strength=Strength(strength), raw=raw)
-                )
+                    ident = idents[(kind, value)] = _identifier(kind, value)
+                claims[int(rid)].append(_claim(ident, field, strength, raw))
         return [self._record_from_row(r, tuple(claims.get(int(r[0]), ()))) for r in rows]
 
     @staticmethod
@@ -99,28 +125,29 @@ class SQLiteReadMixin(SQLiteBase):
         """One StoredRecord from a `records` row read with `_SELECT_RECORDS`."""
         (rid, source, source_id, kind, first, middle, last, full_name, dob, street, city, state, postal_code,
          country, address_full, company, attributes, created_at, updated_at, version) = r  # fmt: skip
-        return _RECORD_TEMPLATE.model_copy(  # every field replaced: twice as fast as model_construct
-            update={
-                "id": int(rid),
+        address = {"street": street, "city": city, "state": state, "postal_code": postal_code, "country": country,
+                   "full": address_full}  # fmt: skip
+        return _stored(
+            StoredRecord,
+            {
                 "source": source,
                 "source_id": source_id,
-                "kind": RecordKind(kind),
+                "kind": _RECORD_KINDS.get(kind) or RecordKind(kind),
                 "first_name": first,
                 "middle_name": middle,
                 "last_name": last,
                 "full_name": full_name,
                 "dob": date.fromisoformat(dob) if dob else None,
-                "address": PostalAddress(
-                    street=street, city=city, state=state, postal_code=postal_code, country=country, full=address_full
-                ),
+                "address": _stored(PostalAddress, address),
                 "company": company,
                 "identifiers": (),
                 "attributes": {} if attributes == "{}" else json.loads(attributes),
                 "created_at": _dt(created_at),
                 "updated_at": _dt(updated_at),
+                "id": int(rid),
                 "claimed": claimed,
                 "version": int(version),
-            }
+            },
         )
 
     def get_records(self, ids: Sequence[int]) -> list[StoredRecord]:

@@ -14,7 +14,7 @@ from identity_graph.model import MatchEdge, MatchStatus
 from identity_graph.persons import apply_clustering
 from identity_graph.resolve.blocking import Candidates, record_keys
 from identity_graph.resolve.clustering import GuardFinding, cluster
-from identity_graph.resolve.edges import build_edges, edge_rows
+from identity_graph.resolve.edges import build_edges, edge, edge_rows
 from identity_graph.resolve.features import (
     READ_BATCH,
     Postings,
@@ -145,9 +145,7 @@ def write_edges(
         edges = build_edges(scored, comparisons, rows[start : start + EDGE_CHUNK], values)
         store.replace_edges(edges, record_ids=[])
         autos += [
-            MatchEdge.model_construct(left=e.left, right=e.right, score=e.score, weight=e.weight, status=e.status)
-            for e in edges
-            if e.status is MatchStatus.AUTO
+            edge(e.left, e.right, e.score, e.weight, e.status, (), "") for e in edges if e.status is MatchStatus.AUTO
         ]
     return autos, len(autos), len(rows) - len(autos)
 

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from functools import lru_cache
+from typing import Any, TypeVar
 
 import numpy as np
+from pydantic import BaseModel
 
 from identity_graph.gc_pause import paused_gc
 from identity_graph.model import Evidence, MatchEdge, MatchStatus
@@ -17,6 +19,33 @@ VETO_NOTE = "not linked automatically: the names or dates of birth say two diffe
 WEAK_NOTE = "not linked automatically: rests on an identifier only mentioned in a message or bio"
 ANCHOR_NOTE = "not linked automatically: names alone (no shared identifier, date of birth or street)"
 _STATUS = {STATUS_REVIEW: MatchStatus.REVIEW, STATUS_AUTO: MatchStatus.AUTO}
+
+
+M = TypeVar("M", bound=BaseModel)
+_new = object.__new__
+_set = object.__setattr__
+
+
+def built(cls: type[M], values: dict[str, Any]) -> M:
+    """A model object from values already of the right types, given in field order: what validation would make
+    of them (plain str, float, int, enum members, tuples of such objects), built directly, four times faster."""
+    obj = _new(cls)
+    _set(obj, "__dict__", values)
+    _set(obj, "__pydantic_fields_set__", set(values))
+    _set(obj, "__pydantic_extra__", None)
+    _set(obj, "__pydantic_private__", None)
+    return obj
+
+
+def edge(
+    left: int, right: int, score: float, weight: float, status: MatchStatus, evidence: tuple[Evidence, ...], text: str
+) -> MatchEdge:
+    """A MatchEdge from values of its field types (`left < right`, `0 <= score <= 1`: the caller's to ensure)."""
+    return built(
+        MatchEdge,
+        {"left": left, "right": right, "score": score, "weight": weight, "status": status, "evidence": evidence,
+         "explanation": text},
+    )  # fmt: skip
 
 
 #: Identifiers whose display text is remembered (a phone's is parsed by phonenumbers, and a household's
@@ -65,11 +94,12 @@ def evidence_of_rows(
                 b = _identifier_text(key) if key else _display(comp.kind, str(right[j]))
             else:
                 a, b = str(left[j]), str(right[j])
-            weight = round(weights[j][k], 3)
+            weight = round(float(weights[j][k]), 3)  # a float, as validation would make it
             entry = made.get((k, level, weight, a, b))
             if entry is None:
                 detail = comp.describe(level, a, b)
-                entry = Evidence(comparison=comp.name, level=comp.levels[level], weight=weight, detail=detail)
+                fields = {"comparison": comp.name, "level": comp.levels[level], "weight": weight, "detail": detail}
+                entry = built(Evidence, fields)
                 made[(k, level, weight, a, b)] = entry
             evidence.append(entry)
         out.append(tuple(evidence))
@@ -120,14 +150,14 @@ def build_edges(
             a, b = int(lefts[j]), int(rights[j])
             evidence = evidence_rows[j]
             edges.append(
-                MatchEdge.model_construct(
-                    left=min(a, b),
-                    right=max(a, b),
-                    score=min(max(float(probs[j]), 0.0), 1.0),
-                    weight=round(float(totals[j]), 3),
-                    status=_STATUS[int(statuses[j])],
-                    evidence=evidence,
-                    explanation=sentence(evidence, pair_notes(scored, i)),
+                edge(
+                    min(a, b),
+                    max(a, b),
+                    min(max(float(probs[j]), 0.0), 1.0),
+                    round(float(totals[j]), 3),
+                    _STATUS[int(statuses[j])],
+                    evidence,
+                    sentence(evidence, pair_notes(scored, i)),
                 )
             )
     return edges

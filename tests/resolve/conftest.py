@@ -4,9 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date
+from pathlib import Path
 
 import numpy as np
+import pytest
+from typer.testing import CliRunner
 
+import identity_graph.cli.main  # noqa: F401  (registers every command)
+from identity_graph.cli.app import app
 from identity_graph.model import IdentifierClaim, IdentifierKind, PostalAddress, Record, RecordKind, Strength
 from identity_graph.prepare import prepare_record
 from identity_graph.resolve import save_model
@@ -106,3 +111,12 @@ def together(store: SQLiteStore, a: int, b: int) -> bool:
     """True when two records belong to one person."""
     persons = store.assignments([a, b])
     return persons.get(a) is not None and persons.get(a) == persons.get(b)
+
+
+@pytest.fixture(scope="module")
+def resolved_sample(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The bundled sample loaded and resolved as `idgraph demo --no-serve` does (one store per test module)."""
+    db = tmp_path_factory.mktemp("sample") / "sample.db"
+    result = CliRunner().invoke(app, ["--db", str(db), "demo", "--no-serve"])
+    assert result.exit_code == 0, result.output
+    return db

@@ -5,26 +5,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
-from typer.testing import CliRunner
-
 from identity_graph.cli.demo import sample_dir
-from identity_graph.cli.main import app
 from identity_graph.resolve import explain_pair
 from identity_graph.settings import load_settings
 from identity_graph.store import open_store
 
 #: Probabilities are stored as float32; explain recomputes them.
 PROB_TOLERANCE = 1e-4
-
-
-@pytest.fixture(scope="module")
-def resolved_sample(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The bundled sample loaded and resolved as `idgraph demo --no-serve` does."""
-    db = tmp_path_factory.mktemp("explain") / "sample.db"
-    result = CliRunner().invoke(app, ["--db", str(db), "demo", "--no-serve"])
-    assert result.exit_code == 0, result.output
-    return db
 
 
 def test_explain_agrees_with_every_stored_edge(resolved_sample: Path) -> None:

@@ -9,26 +9,13 @@ import sqlite3
 from contextlib import closing
 from pathlib import Path
 
-import pytest
-from typer.testing import CliRunner
-
 import identity_graph.cli.main  # noqa: F401  (registers every command)
-from identity_graph.cli.app import app
 from identity_graph.cli.demo import sample_dir
 from identity_graph.resolve.training import load_model
 from identity_graph.settings import load_settings
 from identity_graph.store import open_store
 
 NAMED = "household_named"
-
-
-@pytest.fixture(scope="module")
-def resolved_sample(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The bundled sample loaded and resolved as `idgraph demo --no-serve` does."""
-    db = tmp_path_factory.mktemp("named") / "sample.db"
-    result = CliRunner().invoke(app, ["--db", str(db), "demo", "--no-serve"])
-    assert result.exit_code == 0, result.output
-    return db
 
 
 def true_person_of_records(db: Path) -> dict[int, str]:

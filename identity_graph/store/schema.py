@@ -249,7 +249,28 @@ BEGIN
 END;
 """
 
-MIGRATIONS: list[str] = [V1, V2, V3]
+#: blocking_keys keyed by (record_id, key), with an index on key for lookups (it holds the record id too, so a
+#: lookup reads the index alone, in record id order as before): a batch's keys come in runs of ascending record
+#: ids, so filling the table needs no sort of 180k strings (0.38 -> 0.27 s on febrl4's keys), and removing a
+#: record's keys reads the primary key. The rows are copied; the trigger is made again around the rename.
+V4 = """
+DROP TRIGGER tr_records_delete_blocking_keys;
+CREATE TABLE blocking_keys_v4 (
+    key TEXT NOT NULL,
+    record_id INTEGER NOT NULL,
+    PRIMARY KEY (record_id, key)
+) WITHOUT ROWID;
+INSERT INTO blocking_keys_v4 (key, record_id) SELECT key, record_id FROM blocking_keys ORDER BY record_id, key;
+DROP TABLE blocking_keys;
+ALTER TABLE blocking_keys_v4 RENAME TO blocking_keys;
+CREATE INDEX ix_blocking_keys_key ON blocking_keys(key);
+CREATE TRIGGER tr_records_delete_blocking_keys AFTER DELETE ON records
+BEGIN
+    DELETE FROM blocking_keys WHERE record_id = old.id;
+END;
+"""
+
+MIGRATIONS: list[str] = [V1, V2, V3, V4]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

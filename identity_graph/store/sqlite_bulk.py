@@ -7,7 +7,7 @@ included (SQLite's schema changes are transactional), so a store is never left w
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from operator import itemgetter
 from typing import Any
@@ -64,24 +64,28 @@ def replace_table(
     conn: sqlite3.Connection,
     table: str,
     columns: Sequence[str],
-    wanted: set[tuple[Any, ...]],
+    wanted: Iterable[tuple[Any, ...]],
+    *,
+    order_by: int = 0,
 ) -> tuple[int, int]:
-    """Make `table` (its `columns`) hold exactly the `wanted` rows, writing only the difference.
+    """Make `table` (its `columns`) hold exactly the `wanted` rows (duplicates ignored), writing only the
+    difference.
 
-    Rows already there stay untouched; a fresh table is filled in order of the first column, with its
-    indexes built after. A table of more than DIFF_MAX_ROWS rows is emptied and filled again instead.
-    Returns (rows inserted, rows deleted).
+    Rows already there stay untouched; new rows go in in order of column `order_by` (the first of the table's
+    primary key: a B-tree filled almost by appending; `wanted` already in runs of that order sorts fastest), and
+    a fresh table gets its indexes built after. A table of more than DIFF_MAX_ROWS rows is emptied and filled
+    again instead. Returns (rows inserted, rows deleted).
     """
     cols = ", ".join(columns)
+    rows = dict.fromkeys(wanted)  # distinct, in the order given
     held = conn.execute(f"SELECT count(*) FROM (SELECT 1 FROM {table} LIMIT ?)", (DIFF_MAX_ROWS + 1,)).fetchone()[0]
     if held > DIFF_MAX_ROWS:
         conn.execute(f"DELETE FROM {table}")
-        inserted, _ = replace_table(conn, table, columns, wanted)
+        inserted, _ = replace_table(conn, table, columns, rows, order_by=order_by)
         return inserted, int(held)  # at least this many deleted (counting stopped there)
     have = table_rows(conn, f"SELECT {cols} FROM {table}") if held else set()
-    gone = list(have - wanted)
-    # near key order: a B-tree filled almost by appending (a first fill sorts what it was given, no copy)
-    new = sorted(wanted - have if have else wanted, key=itemgetter(0))
+    gone = list(have - rows.keys())
+    new = sorted((r for r in rows if r not in have) if have else rows, key=itemgetter(order_by))
     if gone:
         where = " AND ".join(f"{c} = ?" for c in columns)
         conn.executemany(f"DELETE FROM {table} WHERE {where}", gone)

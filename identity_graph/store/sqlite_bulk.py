@@ -9,6 +9,7 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
+from itertools import chain
 from operator import itemgetter
 from typing import Any
 
@@ -120,4 +121,4 @@ def insert_rows(
     for start in range(0, len(rows), per):
         part = rows[start : start + per]
         sql = full if len(part) == per else f"{insert} VALUES {', '.join([one] * len(part))}{tail}"
-        conn.execute(sql, [v for row in part for v in row])
+        conn.execute(sql, list(chain.from_iterable(part)))

@@ -6,6 +6,7 @@ that frequency rule, never by a hard-coded list alone. Pairs are numpy arrays of
 
 from __future__ import annotations
 
+import functools
 from collections import Counter
 from dataclasses import dataclass, field
 
@@ -41,6 +42,8 @@ CONTEXT_KEYS = ("residence",)
 STORED_KEYS = (*LOOKUP_KEYS, *CONTEXT_KEYS)
 #: A name written as a user name needs at least this many letters to be a key (`lili` would block too much).
 MIN_USER_KEY = 8
+#: Distinct names whose phonetic codes are remembered between calls (a real-time add reuses them).
+PHONETIC_CACHE = 200_000
 #: Each pass's largest blocks shown by `blocking-report`.
 REPORT_TOP_BLOCKS = 5
 
@@ -67,17 +70,16 @@ class Candidates:
     core: npt.NDArray[np.bool_] | None = None  # pairs some indexed pass found (not only the sorted neighbourhood)
 
 
-def _phonetic(values: StrArray) -> list[str]:
-    """Metaphone code of each value ('' stays '')."""
-    cache: dict[str, str] = {}
-    out = []
-    for v in values:
-        code = cache.get(v)
-        if code is None:
-            code = jellyfish.metaphone(v) if v else ""
-            cache[v] = code
-        out.append(code)
-    return out
+@functools.lru_cache(maxsize=PHONETIC_CACHE)
+def phonetic(value: str) -> str:
+    """Metaphone code of a name ('' stays '')."""
+    return jellyfish.metaphone(value) if value else ""
+
+
+@functools.lru_cache(maxsize=PHONETIC_CACHE)
+def phonetic_canonical(value: str) -> str:
+    """Metaphone code of a name's nickname-group representative (`bob` and `robert` agree)."""
+    return phonetic(canonical_first(value)) if value else ""
 
 
 def near_id_keys(ids: StrArray) -> dict[str, list[str]]:
@@ -95,16 +97,18 @@ def near_id_keys(ids: StrArray) -> dict[str, list[str]]:
 
 def record_keys(table: FeatureTable) -> dict[str, list[str]]:
     """Blocking keys of every row for each key pass ('' when the row has no key for that pass)."""
-    first = [canonical_first(f) if f else "" for f in table.col("first")]
-    p_first = _phonetic(np.asarray(first, dtype=object))
-    p_last = _phonetic(table.col("last"))
+    p_first = list(map(phonetic_canonical, table.col("first")))
+    p_last = list(map(phonetic, table.col("last")))
     dob, post, city, street = (table.col(c) for c in ("dob", "postcode", "city", "street"))
 
     def key(tag: str, a: list[str] | StrArray, b: list[str] | StrArray) -> list[str]:
         return [f"{tag}:{x}:{y}" if x and y else "" for x, y in zip(a, b, strict=True)]
 
-    p_last_canon = _phonetic(np.asarray([canonical_first(x) if x else "" for x in table.col("last")], dtype=object))
-    full = ["|".join(sorted((f, x))) if f and x else "" for f, x in zip(p_first, p_last_canon, strict=True)]
+    p_last_canon = list(map(phonetic_canonical, table.col("last")))
+    full = [
+        ("" if not (f and x) else f"{f}|{x}" if f <= x else f"{x}|{f}")  # the pair in order: swaps agree
+        for f, x in zip(p_first, p_last_canon, strict=True)
+    ]
     return {
         "name_dob": key("nd", p_last, dob),
         "name_postcode": key("np", p_last, post),

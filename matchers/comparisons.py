@@ -357,7 +357,8 @@ def same_member(ctx: PairContext, mask: npt.NDArray[np.bool_]) -> npt.NDArray[np
     return out
 
 
-#: Letters a user name must have past a first name to read as that name and a surname (`grace` + `martin`).
+#: Letters a first name, and a user name past it, must have to read as that name and a surname (`grace` +
+#: `martin`; `al` or `gracem` stay user names of their own).
 SURNAME_MIN = 3
 
 

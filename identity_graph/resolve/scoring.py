@@ -51,10 +51,10 @@ ANCHOR_LEVELS = {
     "street": ("exact", "similar"),
     "username": ("exact",),
 }
-#: Person-level comparisons: what is left when evidence a household can share (phone, email, handle,
-#: address) is set aside. A CRM or national id belongs to one person, so it stays.
 #: Name levels at which two records give the same person's name (a mentioned identifier may then count).
 NAMED_LEVELS = {"first_name": ("exact", "nickname", "very_similar"), "last_name": ("exact", "very_similar")}
+#: Person-level comparisons: what is left when evidence a household can share (phone, email, handle,
+#: address) is set aside. A CRM or national id belongs to one person, so it stays.
 PERSON_LEVEL = ("first_name", "last_name", "dob", "crm")
 MENTIONED = "mentioned"
 CALL_PARTY = RecordKind.CALL_PARTY.value

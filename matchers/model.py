@@ -110,6 +110,13 @@ class MatchModel(BaseModel):
             out.append(np.clip(np.log2(m / u), -MAX_LEVEL_WEIGHT, MAX_LEVEL_WEIGHT).astype(np.float32))
         return out
 
+    def m_of(self, comparison: str, level: str) -> float | None:
+        """The trained m (share among matches) of one comparison level, or None if the model has no such level."""
+        for comp in self.comparisons:
+            if comp.name == comparison:
+                return next((lv.m for lv in comp.levels if lv.name == level), None)
+        return None
+
     def prior_weight(self) -> float:
         """log2(lambda / (1 - lambda)): the weight a pair starts from."""
         return float(np.log2(self.prior / (1.0 - self.prior)))

@@ -114,11 +114,26 @@ def at_level(levels: Levels, comparisons: tuple[Comparison, ...], name: str, lev
     return np.zeros(levels.shape[0], dtype=bool)
 
 
-def conflicts(levels: Levels, comparisons: tuple[Comparison, ...]) -> npt.NDArray[np.bool_]:
-    """Pairs in strong conflict: a first name or dob at its conflicting level."""
-    out = np.zeros(levels.shape[0], dtype=bool)
+def strong_conflicts(model: MatchModel, settings: MatchingSettings) -> tuple[str, ...]:
+    """The comparisons of CONFLICT_LEVELS whose conflict is rare among true matches, by the trained m: only
+    these veto. Where EM finds a tenth of true matches with another first name (febrl's replaced values),
+    a veto would drop them all, and twins are rarer than that; the conflict's weight still counts. A small
+    store's estimate is noise, so the veto stays unless enough matches stand behind it."""
+    out = []
     for name, bad in CONFLICT_LEVELS.items():
-        out |= at_level(levels, comparisons, name, bad)
+        m = model.m_of(name, bad)
+        if m is None or m < settings.conflict_veto_max_m:
+            out.append(name)
+        elif m * model.prior * model.pairs < settings.conflict_veto_min_matches:
+            out.append(name)  # too few matches behind the estimate to lift a veto on
+    return tuple(out)
+
+
+def conflicts(levels: Levels, comparisons: tuple[Comparison, ...], names: tuple[str, ...]) -> npt.NDArray[np.bool_]:
+    """Pairs in strong conflict: a first name or dob (those of `names`) at its conflicting level."""
+    out = np.zeros(levels.shape[0], dtype=bool)
+    for name in names:
+        out |= at_level(levels, comparisons, name, CONFLICT_LEVELS[name])
     return out
 
 
@@ -192,7 +207,8 @@ def score_pairs(
     weights = model.weights(levels, tf_values)
     total = weights.sum(axis=1) if len(li) else np.zeros(0, dtype=np.float32)
     prob = model.probability(total)
-    conflict = conflicts(levels, comparisons)
+    strong = strong_conflicts(model, settings)
+    conflict = conflicts(levels, comparisons, strong)
     mentioned = np.zeros(len(li), dtype=np.float32)
     for k, comp in enumerate(comparisons):
         if isinstance(comp, IdentifierComparison):
@@ -202,12 +218,12 @@ def score_pairs(
     auto_weight = logit2(settings.auto_link) - model.prior_weight()
     # a mentioned identifier is never enough alone: the names must agree, or the rest must reach auto-link
     weak_only = (mentioned > 0) & (total - mentioned < auto_weight) & ~named(levels, comparisons)
-    first_conflict = at_level(levels, comparisons, "first_name", CONFLICT_LEVELS["first_name"])
     own_id = at_level(levels, comparisons, "crm", "personal") | at_level(levels, comparisons, "crm", "near")
     # different first names: twins share surname, dob, address and phone; only a personal id outweighs that
+    first_conflict = conflicts(levels, comparisons, tuple(n for n in strong if n == "first_name"))
     twins = first_conflict & ~own_id if settings.first_name_conflict_needs_id else np.zeros(len(li), dtype=bool)
-    dob_conflict = at_level(levels, comparisons, "dob", CONFLICT_LEVELS["dob"])
     # different birthdays: a father and son of one name share surname, address and phone
+    dob_conflict = conflicts(levels, comparisons, tuple(n for n in strong if n == "dob"))
     elders = dob_conflict & ~own_id if settings.dob_conflict_needs_id else np.zeros(len(li), dtype=bool)
     # a strong conflict with no personal id: the person-level evidence alone must reach auto-link
     weak_person = conflict & (person < auto_weight) & ~own_id

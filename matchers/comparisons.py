@@ -14,7 +14,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 from rapidfuzz import process
-from rapidfuzz.distance import OSA, JaroWinkler, Levenshtein
+from rapidfuzz.distance import OSA, JaroWinkler
 
 from matchers.dates import is_day_month_swap
 from matchers.features import FeatureTable, IntArray, StrArray
@@ -30,7 +30,8 @@ NAME_FUZZY_HIGH = 0.94
 SWAP_MARGIN = 0.15
 #: String similarity runs on all cores from this many pairs on.
 PARALLEL_PAIRS = 20_000
-#: Similarity (normalized Indel/Levenshtein) for a fuzzy street or city agreement.
+#: Similarity (normalized optimal string alignment: Levenshtein with a transposition as one edit) for a
+#: fuzzy street or city agreement.
 PLACE_FUZZY = 0.85
 
 # How two records share an identifier of one kind (computed from postings by the resolver).
@@ -217,6 +218,20 @@ class DateComparison(Comparison):
         }.get(name, f"{self.label} differs ({left} / {right})")
 
 
+def extends(a: StrArray, b: StrArray, fuzzy: float) -> npt.NDArray[np.bool_]:
+    """Pairs where one value has more words and its first words are similar to the other's
+    (`14 laker cres sapri` / `14 lake cres`): one street line, a building or locality line on one side only."""
+    shorts, heads = [], []
+    for x, y in zip(a, b, strict=True):
+        short, long = (x.split(), y.split()) if len(x.split()) <= len(y.split()) else (y.split(), x.split())
+        shorts.append(" ".join(short))
+        heads.append(" ".join(long[: len(short)]) if len(long) > len(short) else "")  # '' never agrees
+    head = np.asarray(heads, dtype=object)
+    near: npt.NDArray[np.bool_] = similarity(np.asarray(shorts, dtype=object), head, OSA.normalized_similarity) >= fuzzy
+    out: npt.NDArray[np.bool_] = near & (head != "")
+    return out
+
+
 @dataclass(frozen=True)
 class PlaceComparison(Comparison):
     """A place field (street, city, postcode, state): exact, similar (optional), else."""
@@ -224,20 +239,25 @@ class PlaceComparison(Comparison):
     column: str = ""
     fuzzy: float | None = PLACE_FUZZY
     max_edits: int | None = None  # for codes: similar when at most this many edits apart
+    extends: bool = False  # similar when one side is the other plus trailing words (a second line left out)
 
     def values(self, ctx: PairContext) -> tuple[StrArray, StrArray]:
         """The column on both sides."""
         return ctx.left(self.column), ctx.right(self.column)
 
     def compute(self, ctx: PairContext) -> Levels:
-        """Levels of the place comparison."""
+        """Levels of the place comparison (a transposition is one edit, as in `Casnio`)."""
         a, b = self.values(ctx)
         known = (a != "") & (b != "")
         checks = [known & (a == b)]
         if self.max_edits is not None:
-            checks.append(similarity(a, b, Levenshtein.distance) <= self.max_edits)
+            checks.append(similarity(a, b, OSA.distance) <= self.max_edits)
         elif self.fuzzy is not None:
-            checks.append(similarity(a, b, Levenshtein.normalized_similarity) >= self.fuzzy)
+            near = similarity(a, b, OSA.normalized_similarity) >= self.fuzzy
+            if self.extends:
+                rest = np.flatnonzero(known & ~near)
+                near[rest] = extends(a[rest], b[rest], self.fuzzy)
+            checks.append(near)
         return _ladder(checks, known)
 
 
@@ -417,7 +437,7 @@ def default_comparisons(name_similarity: float) -> tuple[Comparison, ...]:
             fuzzy=name_similarity,
         ),
         DateComparison("dob", "dob", ("exact", "swapped", "one_digit", "else")),
-        PlaceComparison("street", "street", ("exact", "similar", "else"), column="street"),
+        PlaceComparison("street", "street", ("exact", "similar", "else"), column="street", extends=True),
         PlaceComparison("city", "city", ("exact", "similar", "else"), "city", column="city"),
         PlaceComparison("postcode", "postcode", ("exact", "one_edit", "else"), "postcode", column="postcode",
                         fuzzy=None, max_edits=1),

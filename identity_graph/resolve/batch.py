@@ -31,7 +31,7 @@ from identity_graph.resolve.pipeline import (
     record_facts,
     representatives,
 )
-from identity_graph.resolve.scoring import Scored, comparisons_for, compute_levels, score_pairs
+from identity_graph.resolve.scoring import Scored, comparisons_for, compute_levels, score_pairs, strong_conflicts
 from identity_graph.resolve.summary import Progress, ResolveSummary, no_progress
 from identity_graph.resolve.training import learn_placeholders, load_model, save_model, train_model
 from identity_graph.settings import MatchingSettings, Settings
@@ -196,7 +196,8 @@ def _resolve_all(store: GraphStore, settings: Settings, progress: Progress | Non
     lap("writing links")
     report("clustering", 0, 1)
     ids = [int(r) for r in table.record_id]
-    result = cluster(ids, autos, store.judgements(None), ms, facts=record_facts(table))
+    strong = strong_conflicts(model, ms)
+    result = cluster(ids, autos, store.judgements(None), ms, facts=record_facts(table), strong=strong)
     changes = apply_clustering(store, result.clusters, cause="resolve")
     summary.guard_reports = store_guard_reports(store, result.guard_reports)
     store.mark_resolved()

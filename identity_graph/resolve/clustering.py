@@ -11,7 +11,7 @@ The result for a record depends only on its connected component, so batch and in
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from identity_graph.model import Judgement, MatchEdge, MatchStatus, Verdict
@@ -21,6 +21,9 @@ from matchers.names import NameParts, names_conflict
 
 #: A cluster keeps at most this many distinct name/dob facts for the guard (enough to see conflicts).
 MAX_FACTS = 64
+#: The facts the guard can see in conflict; the model may find one of them too common among true matches
+#: to count (`scoring.strong_conflicts`), and the guard then leaves it out as the vetoes do.
+GUARD_FACTS = ("first_name", "dob")
 
 
 @dataclass(frozen=True)
@@ -55,20 +58,21 @@ def dob_conflict(a: str, b: str) -> bool:
     return len(a) != len(b) or sum(x != y for x, y in zip(a, b, strict=True)) > 1
 
 
-def facts_conflict(a: RecordFacts, b: RecordFacts, fuzzy: float) -> str | None:
+def facts_conflict(a: RecordFacts, b: RecordFacts, fuzzy: float, strong: Collection[str] = GUARD_FACTS) -> str | None:
     """Why two records cannot be one person, or None: a first-name or dob conflict the other does not outweigh.
 
     Different first names with the same dob (or different dobs with the same first name) are a typing error
-    as often as two people, so the guard needs the conflict not to be contradicted by the other fact.
+    as often as two people, so the guard needs the conflict not to be contradicted by the other fact. Only
+    the facts in `strong` can conflict.
     """
     names = names_conflict(NameParts(first=a.first, last=a.last), NameParts(first=b.first, last=b.last), fuzzy)
     dobs = dob_conflict(a.dob, b.dob)
     # "the same" allows what the comparisons allow: a typo in a first name (`Amber` / `Ambre`), one digit of a dob
     same_dob = bool(a.dob) and bool(b.dob) and not dobs
     same_first = bool(a.first) and bool(b.first) and not names
-    if names and not same_dob:
+    if names and not same_dob and "first_name" in strong:
         return f"first names {a.first.title()} / {b.first.title()} conflict"
-    if dobs and not same_first:
+    if dobs and not same_first and "dob" in strong:
         return "dates of birth differ"
     return None
 
@@ -98,13 +102,15 @@ class _Clusters:
         small, big = (a, b) if len(self.members[a]) <= len(self.members[b]) else (b, a)
         return any(m in self.forbid[big] for m in self.members[small])
 
-    def conflict(self, a: int, b: int, fuzzy: float, linked: set[tuple[int, int]]) -> tuple[int, int, str] | None:
+    def conflict(
+        self, a: int, b: int, fuzzy: float, linked: set[tuple[int, int]], strong: Collection[str]
+    ) -> tuple[int, int, str] | None:
         """Two records, one per cluster, in strong conflict (and not directly linked), with the reason."""
         for fa, ra in self.facts[a].items():
             for fb, rb in self.facts[b].items():
                 if (min(ra, rb), max(ra, rb)) in linked:
                     continue  # a direct AUTO link already weighed this conflict and passed the veto
-                reason = facts_conflict(fa, fb, fuzzy)
+                reason = facts_conflict(fa, fb, fuzzy, strong)
                 if reason:
                     return ra, rb, reason
         return None
@@ -128,8 +134,10 @@ def cluster(
     settings: MatchingSettings,
     *,
     facts: Mapping[int, RecordFacts] | None = None,
+    strong: Collection[str] = GUARD_FACTS,
 ) -> ClusterResult:
-    """Persons as clusters of record ids, under judgements and the over-merge guard (a pure function)."""
+    """Persons as clusters of record ids, under judgements and the over-merge guard (a pure function);
+    `strong` names the facts that can conflict (the model's strong conflicts)."""
     ids = sorted(set(record_ids))
     scope = set(ids)
     state = _Clusters(ids, facts or {})
@@ -154,7 +162,7 @@ def cluster(
         a, b = state.find(e.left), state.find(e.right)
         if a == b or state.forbidden(a, b):
             continue
-        hit = state.conflict(a, b, fuzzy, linked)
+        hit = state.conflict(a, b, fuzzy, linked, strong)
         if hit is not None:
             ra, rb, reason = hit
             chain = tuple(dict.fromkeys((ra, e.left, e.right, rb)))

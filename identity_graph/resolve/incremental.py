@@ -31,7 +31,7 @@ from identity_graph.resolve.features import Postings, build_features
 from identity_graph.resolve.identifiers import IDENT_SAMPLE, IdentifierStats
 from identity_graph.resolve.incremental_stats import small_identifier_stats, small_shared_identifiers
 from identity_graph.resolve.pipeline import keys_for_store, record_facts
-from identity_graph.resolve.scoring import Scored, comparisons_for, score_pairs
+from identity_graph.resolve.scoring import Scored, comparisons_for, score_pairs, strong_conflicts
 from identity_graph.resolve.summary import ResolveSummary
 from identity_graph.resolve.training import load_model
 from identity_graph.settings import MatchingSettings, Settings
@@ -215,7 +215,7 @@ def resolve_records(
     with store.transaction():
         store.replace_edges(edges, record_ids=sorted(target_ids))
         store.replace_blocking_keys(keys_for_store(own, keys), sorted(target_ids))
-        _recluster(store, sorted(target_ids), rows, placeholders, ms, cause, summary)
+        _recluster(store, sorted(target_ids), rows, model, ms, cause, summary)
         store.mark_resolved(sorted(target_ids))
     summary.edges_auto = sum(1 for e in edges if e.status is MatchStatus.AUTO)
     summary.edges_review = len(edges) - summary.edges_auto
@@ -331,14 +331,15 @@ def _recluster(
     store: GraphStore,
     seeds: Sequence[int],
     rows: _Rows,
-    placeholders: frozenset[str],
+    model: MatchModel,
     ms: MatchingSettings,
     cause: str,
     summary: ResolveSummary,
 ) -> None:
     """Cluster the closed scope of the seeds again and apply it with stable person ids."""
     scope, edges, judgements = _scope(store, seeds)
-    result = cluster(scope, edges, judgements, ms, facts=_facts(store, scope, rows, placeholders))
+    facts = _facts(store, scope, rows, _placeholders(model))
+    result = cluster(scope, edges, judgements, ms, facts=facts, strong=strong_conflicts(model, ms))
     changes = apply_clustering(store, result.clusters, cause=cause)
     summary.guard_reports = store_guard_reports(store, result.guard_reports)
     summary.persons = len(result.clusters)

@@ -93,9 +93,18 @@ def test_dob(left: str, right: str, expected: str) -> None:
         ("street", "12 oak ave", "12 oak ave", "exact"),
         ("street", "12 oak ave apt 4", "12 oak ave apt 5", "similar"),
         ("street", "12 oak ave", "99 elm st", "else"),
+        ("street", "14 laker cres sapri", "14 laker cres", "similar"),  # a second line on one side only
+        ("street", "14 laker cres", "14 laker cres sapri", "similar"),
+        ("street", "14 laker cres", "14 laker crescent hill", "else"),  # not at a word boundary
+        ("street", "14 laker cres sapri", "14 lake cres", "similar"),  # a typo, and the second line
+        ("street", "14 laker cres", "14 laker", "similar"),
         ("city", "springfield", "springfeld", "similar"),
+        ("city", "whittingham", "whittinhgam", "similar"),  # two letters swapped: one edit
+        ("city", "casino", "cairns", "else"),
         ("postcode", "62704", "62704", "exact"),
         ("postcode", "62704", "62705", "one_edit"),
+        ("postcode", "6302", "6320", "one_edit"),  # two digits swapped
+        ("postcode", "6302", "3620", "else"),
         ("postcode", "62704", "10001", "else"),
         ("state", "il", "il", "exact"),
         ("state", "il", "ny", "else"),

@@ -103,3 +103,18 @@ def test_edges_outside_the_scope_are_ignored() -> None:
 )
 def test_facts_conflict(a: RecordFacts, b: RecordFacts, conflict: bool) -> None:
     assert (facts_conflict(a, b, MatchingSettings().name_similarity) is not None) is conflict
+
+
+@pytest.mark.parametrize(
+    ("strong", "conflict"),
+    [(("first_name", "dob"), True), (("first_name",), True), (("dob",), True), ((), False)],
+)
+def test_only_the_models_strong_conflicts_stop_a_chain(strong: tuple[str, ...], conflict: bool) -> None:
+    both = (RecordFacts("anna", "lee", "19800101"), RecordFacts("mark", "lee", "19750505"))
+    assert (facts_conflict(*both, MatchingSettings().name_similarity, strong) is not None) is conflict
+    facts = {1: both[0], 2: RecordFacts(), 3: both[1]}
+    result = cluster([1, 2, 3], [edge(1, 2, 0.99), edge(2, 3, 0.98)], [], SETTINGS, facts=facts, strong=strong)
+    assert (result.clusters == [[1, 2, 3]]) is not conflict
+    assert len(result.guard_reports) == int(conflict)
+    twins = (RecordFacts("anna", "lee", "19800101"), RecordFacts("mark", "lee", ""))  # no dob: the name decides
+    assert (facts_conflict(*twins, MatchingSettings().name_similarity, strong) is not None) is ("first_name" in strong)

@@ -7,7 +7,8 @@ from datetime import date
 
 import pytest
 
-from identity_graph.resolve import resolve_all, save_model
+from identity_graph.prepare import prepare_record
+from identity_graph.resolve import resolve_all, resolve_records, save_model
 from identity_graph.resolve.scoring import strong_conflicts
 from identity_graph.settings import MatchingSettings, Settings
 from identity_graph.store import SQLiteStore
@@ -96,3 +97,19 @@ def test_same_name_different_birthdays_follow_the_learned_rate(
     save_model(store, with_conflict_rate(fixed_model(settings), "dob", rate, MANY_PAIRS))
     resolve_all(store, settings)
     assert together(store, *ids) is linked
+
+
+@pytest.mark.parametrize(("rate", "linked"), [(0.001, False), (0.12, True)])
+def test_a_real_time_add_gives_batchs_answer(store: SQLiteStore, settings: Settings, rate: float, linked: bool) -> None:
+    born = date(1990, 1, 1)
+    first, second = (
+        person(sid, given, last, dob=born, phones=[HOME], street="1 Oak St", city="Reno") for sid, given, last in TWINS
+    )
+    (first_id,) = load(store, [first], settings)
+    save_model(store, with_conflict_rate(fixed_model(settings), "first_name", rate, MANY_PAIRS))
+    resolve_all(store, settings)
+    store.upsert_batch([prepare_record(second, "US")])
+    added = store.find_record(second.source, second.source_id)
+    assert added is not None
+    resolve_records(store, [added.id], settings)
+    assert together(store, first_id, added.id) is linked

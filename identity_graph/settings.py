@@ -84,6 +84,11 @@ class MatchingSettings(BaseModel):
         "share of true matches (about how often relatives look alike: twins are 3 in 100 births); a source "
         "that garbles more of its values gets the conflict as a negative weight, not a veto",
     )
+    named_mention_links: bool = Field(
+        True,
+        description="link a pair whose first and last names agree when one side's identifier is mentioned by "
+        "the other (a signature's number under the sender's own name), unless a veto holds it back",
+    )
     conflict_veto_min_matches: int = Field(
         50,
         ge=0,

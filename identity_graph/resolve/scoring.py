@@ -86,6 +86,7 @@ class Scored:
     conflict: npt.NDArray[np.bool_]
     weak_only: npt.NDArray[np.bool_]
     anchorless: npt.NDArray[np.bool_]
+    by_mention: npt.NDArray[np.bool_]  # linked by the named-mention rule though under auto-link
 
     def __len__(self) -> int:
         return int(self.li.shape[0])
@@ -178,6 +179,17 @@ def named(levels: Levels, comparisons: tuple[Comparison, ...]) -> npt.NDArray[np
     return out
 
 
+def named_mention(levels: Levels, comparisons: tuple[Comparison, ...]) -> npt.NDArray[np.bool_]:
+    """Pairs whose first and last names agree and where one side's identifier is mentioned by the other (a
+    signature's number under the sender's own name): two facts EM weighs apart, that together name one person."""
+    mention = np.zeros(levels.shape[0], dtype=bool)
+    for k, comp in enumerate(comparisons):
+        if isinstance(comp, IdentifierComparison):
+            mention |= levels[:, k] == comp.levels.index(MENTIONED)
+    out: npt.NDArray[np.bool_] = mention & named(levels, comparisons)
+    return out
+
+
 def anchored(levels: Levels, comparisons: tuple[Comparison, ...]) -> npt.NDArray[np.bool_]:
     """Pairs with at least one anchoring agreement (shared identifier, dob or street)."""
     out = np.zeros(levels.shape[0], dtype=bool)
@@ -232,7 +244,11 @@ def score_pairs(
     status[prob >= settings.review] = STATUS_REVIEW
     anchorless = ~anchored(levels, comparisons)
     status[(prob >= settings.auto_link) & ~vetoed & ~weak_only & ~anchorless] = STATUS_AUTO
-    return Scored(li, ri, ctx, shared, levels, weights, total, prob, status, vetoed, weak_only, anchorless)
+    by_mention = np.zeros(len(li), dtype=bool)
+    if settings.named_mention_links:
+        by_mention = named_mention(levels, comparisons) & ~vetoed & ~anchorless & (status != STATUS_AUTO)
+        status[by_mention] = STATUS_AUTO
+    return Scored(li, ri, ctx, shared, levels, weights, total, prob, status, vetoed, weak_only, anchorless, by_mention)
 
 
 def null_share(levels: Levels) -> float:

@@ -1,0 +1,86 @@
+"""The named-mention rule: the same full name and one side's identifier mentioned by the other link a pair,
+even where EM weighs the two facts apart too weakly to reach auto-link; a veto still holds it back."""
+
+from __future__ import annotations
+
+import pytest
+
+from identity_graph.model import MatchStatus
+from identity_graph.resolve import explain_pair, resolve_all, save_model
+from identity_graph.resolve.edges import MENTION_NOTE
+from identity_graph.settings import MatchingSettings, Settings
+from identity_graph.store import SQLiteStore
+from matchers.model import MatchModel
+from tests.resolve.conftest import fixed_model, load, mail, person, together
+
+PHONE = "(503) 555-0147"
+#: (comparison, level, m, u): names that say little on their own, as EM finds them inside blocks of one
+#: surname, and a mention that says nothing more, so only the rule can link.
+WEAK = [("first_name", "exact", 0.85, 0.45), ("last_name", "exact", 0.88, 0.7), ("phone", "mentioned", 0.01, 0.01)]
+
+
+def weak_names_model(settings: Settings) -> MatchModel:
+    """The fixed model with the WEAK levels."""
+    model = fixed_model(settings)
+    comps = []
+    for comp in model.comparisons:
+        levels = list(comp.levels)
+        for name, level, m, u in WEAK:
+            if comp.name == name:
+                levels = [lv.model_copy(update={"m": m, "u": u}) if lv.name == level else lv for lv in levels]
+        comps.append(comp.model_copy(update={"levels": levels}))
+    return model.model_copy(update={"comparisons": comps})
+
+
+def _settings(settings: Settings, on: bool) -> Settings:
+    return settings.model_copy(update={"matching": MatchingSettings(named_mention_links=on)})
+
+
+@pytest.mark.parametrize("on", [True, False])
+def test_a_signatures_number_under_the_senders_own_name_links(store: SQLiteStore, settings: Settings, on: bool) -> None:
+    chosen = _settings(settings, on)
+    ids = load(
+        store,
+        [
+            person("c1", "Arthur", "Wong", phones=[PHONE], emails=["arthur.wong@example.com"]),
+            mail("m1", "a.wong@work.example.org", "Arthur Wong", mentioned=[PHONE]),
+        ],
+        chosen,
+    )
+    save_model(store, weak_names_model(chosen))
+    resolve_all(store, chosen)
+    assert together(store, *ids) is on
+    explained = explain_pair(store, ids[0], ids[1], chosen)
+    assert explained.score < chosen.matching.auto_link  # the weights alone do not link it
+    assert (MENTION_NOTE in explained.sentence) is on
+    assert explained.status == ("auto" if on else "none")
+    edges = [e for e in store.edges([ids[0]]) if ids[1] in (e.left, e.right)]
+    assert (bool(edges) and edges[0].status is MatchStatus.AUTO) is on
+
+
+def test_a_mentioned_number_under_another_name_does_not(store: SQLiteStore, settings: Settings) -> None:
+    ids = load(
+        store,
+        [
+            person("c1", "Arthur", "Wong", phones=[PHONE], emails=["arthur.wong@example.com"]),
+            mail("m1", "m.wong@work.example.org", "Mei Wong", mentioned=[PHONE]),
+        ],
+        settings,
+    )
+    save_model(store, weak_names_model(settings))
+    resolve_all(store, settings)
+    assert not together(store, *ids)
+
+
+def test_a_nameless_mail_mentioning_the_number_does_not(store: SQLiteStore, settings: Settings) -> None:
+    ids = load(
+        store,
+        [
+            person("c1", "Arthur", "Wong", phones=[PHONE]),
+            mail("m1", "someone@example.org", None, mentioned=[PHONE]),
+        ],
+        settings,
+    )
+    save_model(store, weak_names_model(settings))
+    resolve_all(store, settings)
+    assert not together(store, *ids)

@@ -89,6 +89,11 @@ class MatchingSettings(BaseModel):
         description="link a pair whose first and last names agree when one side's identifier is mentioned by "
         "the other (a signature's number under the sender's own name), unless a veto holds it back",
     )
+    personal_identifier_links: bool = Field(
+        True,
+        description="link a pair sharing a phone, email or handle that one person uses (every name behind it "
+        "is one person's), unless a veto holds it back, whatever EM weighs the share",
+    )
     conflict_veto_min_matches: int = Field(
         50,
         ge=0,

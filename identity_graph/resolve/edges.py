@@ -16,6 +16,7 @@ from matchers.features import IntArray, StrArray
 VETO_NOTE = "not linked automatically: the names or dates of birth say two different people"
 WEAK_NOTE = "not linked automatically: rests on an identifier only mentioned in a message or bio"
 ANCHOR_NOTE = "not linked automatically: names alone (no shared identifier, date of birth or street)"
+PERSONAL_NOTE = "linked: they share an identifier that only one person uses"
 MENTION_NOTE = "linked: the names agree and one side's identifier is mentioned by the other"
 _STATUS = {STATUS_REVIEW: MatchStatus.REVIEW, STATUS_AUTO: MatchStatus.AUTO}
 
@@ -108,6 +109,8 @@ def pair_notes(scored: Scored, i: int) -> list[str]:
         notes.append(WEAK_NOTE)
     if scored.anchorless[i] and scored.status[i] != STATUS_AUTO:
         notes.append(ANCHOR_NOTE)
+    if scored.by_personal[i]:
+        notes.append(PERSONAL_NOTE)
     if scored.by_mention[i]:
         notes.append(MENTION_NOTE)
     return notes

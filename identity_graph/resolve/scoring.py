@@ -57,6 +57,8 @@ NAMED_LEVELS = {"first_name": ("exact", "nickname", "very_similar"), "last_name"
 #: address) is set aside. A CRM or national id belongs to one person, so it stays.
 PERSON_LEVEL = ("first_name", "last_name", "dob", "crm")
 MENTIONED = "mentioned"
+#: Identifiers whose `personal` share links a pair whatever EM weighs it (a CRM id already outweighs it all).
+PERSONAL_RULE_KINDS = ("phone", "email", "handle")
 CALL_PARTY = RecordKind.CALL_PARTY.value
 
 
@@ -86,7 +88,8 @@ class Scored:
     conflict: npt.NDArray[np.bool_]
     weak_only: npt.NDArray[np.bool_]
     anchorless: npt.NDArray[np.bool_]
-    by_mention: npt.NDArray[np.bool_]  # linked by the named-mention rule though under auto-link
+    by_personal: npt.NDArray[np.bool_]  # linked under auto-link: one person's identifier
+    by_mention: npt.NDArray[np.bool_]  # linked under auto-link: the same name, an identifier mentioned
 
     def __len__(self) -> int:
         return int(self.li.shape[0])
@@ -190,6 +193,14 @@ def named_mention(levels: Levels, comparisons: tuple[Comparison, ...]) -> npt.ND
     return out
 
 
+def personal_identifier(levels: Levels, comparisons: tuple[Comparison, ...]) -> npt.NDArray[np.bool_]:
+    """Pairs sharing a phone, email or handle that one person uses (every name behind it is one person's)."""
+    out = np.zeros(levels.shape[0], dtype=bool)
+    for name in PERSONAL_RULE_KINDS:
+        out |= at_level(levels, comparisons, name, "personal")
+    return out
+
+
 def anchored(levels: Levels, comparisons: tuple[Comparison, ...]) -> npt.NDArray[np.bool_]:
     """Pairs with at least one anchoring agreement (shared identifier, dob or street)."""
     out = np.zeros(levels.shape[0], dtype=bool)
@@ -244,11 +255,14 @@ def score_pairs(
     status[prob >= settings.review] = STATUS_REVIEW
     anchorless = ~anchored(levels, comparisons)
     status[(prob >= settings.auto_link) & ~vetoed & ~weak_only & ~anchorless] = STATUS_AUTO
-    by_mention = np.zeros(len(li), dtype=bool)
-    if settings.named_mention_links:
-        by_mention = named_mention(levels, comparisons) & ~vetoed & ~anchorless & (status != STATUS_AUTO)
-        status[by_mention] = STATUS_AUTO
-    return Scored(li, ri, ctx, shared, levels, weights, total, prob, status, vetoed, weak_only, anchorless, by_mention)
+    free = ~vetoed & ~anchorless & (status != STATUS_AUTO)
+    by_personal = personal_identifier(levels, comparisons) & free
+    by_mention = named_mention(levels, comparisons) & free & ~by_personal
+    by_personal &= settings.personal_identifier_links
+    by_mention &= settings.named_mention_links
+    status[by_personal | by_mention] = STATUS_AUTO
+    flags = (vetoed, weak_only, anchorless, by_personal, by_mention)
+    return Scored(li, ri, ctx, shared, levels, weights, total, prob, status, *flags)
 
 
 def null_share(levels: Levels) -> float:

@@ -1,13 +1,13 @@
-"""The named-mention rule: the same full name and one side's identifier mentioned by the other link a pair,
-even where EM weighs the two facts apart too weakly to reach auto-link; a veto still holds it back."""
+"""Link rules below auto-link: an identifier one person uses links a pair, and so do the same full name and one
+side's identifier mentioned by the other, even where EM weighs them too weakly; a veto still holds them back."""
 
 from __future__ import annotations
 
 import pytest
 
-from identity_graph.model import MatchStatus
+from identity_graph.model import MatchStatus, RecordKind
 from identity_graph.resolve import explain_pair, resolve_all, save_model
-from identity_graph.resolve.edges import MENTION_NOTE
+from identity_graph.resolve.edges import MENTION_NOTE, PERSONAL_NOTE
 from identity_graph.settings import MatchingSettings, Settings
 from identity_graph.store import SQLiteStore
 from matchers.model import MatchModel
@@ -16,7 +16,12 @@ from tests.resolve.conftest import fixed_model, load, mail, person, together
 PHONE = "(503) 555-0147"
 #: (comparison, level, m, u): names that say little on their own, as EM finds them inside blocks of one
 #: surname, and a mention that says nothing more, so only the rule can link.
-WEAK = [("first_name", "exact", 0.85, 0.45), ("last_name", "exact", 0.88, 0.7), ("phone", "mentioned", 0.01, 0.01)]
+WEAK = [
+    ("first_name", "exact", 0.85, 0.45),
+    ("last_name", "exact", 0.88, 0.7),
+    ("phone", "mentioned", 0.01, 0.01),
+    ("handle", "personal", 0.3, 0.03),  # as EM put it on one generated set: +3.3 bits
+]
 
 
 def weak_names_model(settings: Settings) -> MatchModel:
@@ -33,7 +38,8 @@ def weak_names_model(settings: Settings) -> MatchModel:
 
 
 def _settings(settings: Settings, on: bool) -> Settings:
-    return settings.model_copy(update={"matching": MatchingSettings(named_mention_links=on)})
+    rules = MatchingSettings(named_mention_links=on, personal_identifier_links=on)
+    return settings.model_copy(update={"matching": rules})
 
 
 @pytest.mark.parametrize("on", [True, False])
@@ -84,3 +90,41 @@ def test_a_nameless_mail_mentioning_the_number_does_not(store: SQLiteStore, sett
     save_model(store, weak_names_model(settings))
     resolve_all(store, settings)
     assert not together(store, *ids)
+
+
+@pytest.mark.parametrize("on", [True, False])
+def test_a_handle_one_person_uses_links_its_account(store: SQLiteStore, settings: Settings, on: bool) -> None:
+    chosen = _settings(settings, on)
+    ids = load(
+        store,
+        [
+            person("c1", "Julie", "Morris", handles=["@jm_sketches"], emails=["julie.morris@example.com"]),
+            person("x1", source="x", kind=RecordKind.SOCIAL_ACCOUNT, handles=["@jm_sketches"]),
+        ],
+        chosen,
+    )
+    save_model(store, weak_names_model(chosen))
+    resolve_all(store, chosen)
+    assert together(store, *ids) is on
+    explained = explain_pair(store, ids[0], ids[1], chosen)
+    assert explained.score < chosen.matching.auto_link
+    assert (PERSONAL_NOTE in explained.sentence) is on
+
+
+def test_a_households_handle_does_not_give_a_nameless_account_to_one_member(
+    store: SQLiteStore, settings: Settings
+) -> None:
+    ids = load(
+        store,
+        [
+            person("c1", "Julie", "Morris", handles=["@morrisfamily"]),
+            person("c2", "Dan", "Morris", handles=["@morrisfamily"]),
+            person("x1", source="x", kind=RecordKind.SOCIAL_ACCOUNT, handles=["@morrisfamily"]),
+        ],
+        settings,
+    )
+    save_model(store, weak_names_model(settings))
+    resolve_all(store, settings)
+    julie, dan, account = ids
+    assert not together(store, julie, account)
+    assert not together(store, dan, account)

@@ -68,6 +68,7 @@ def replace_table(
     wanted: Iterable[tuple[Any, ...]],
     *,
     order_by: int = 0,
+    keyed: bool = False,
 ) -> tuple[int, int]:
     """Make `table` (its `columns`) hold exactly the `wanted` rows (duplicates ignored), writing only the
     difference.
@@ -75,14 +76,18 @@ def replace_table(
     Rows already there stay untouched; new rows go in in order of column `order_by` (the first of the table's
     primary key: a B-tree filled almost by appending; `wanted` already in runs of that order sorts fastest), and
     a fresh table gets its indexes built after. A table of more than DIFF_MAX_ROWS rows is emptied and filled
-    again instead. Returns (rows inserted, rows deleted).
+    again instead. `keyed` says the columns are the table's primary key: an empty table is then filled without
+    removing repeated rows first (the insert ignores them: a dictionary of 190k rows less on febrl4's blocking
+    keys). Returns (rows inserted, rows deleted).
     """
     cols = ", ".join(columns)
-    rows = dict.fromkeys(wanted)  # distinct, in the order given
     held = conn.execute(f"SELECT count(*) FROM (SELECT 1 FROM {table} LIMIT ?)", (DIFF_MAX_ROWS + 1,)).fetchone()[0]
+    if not held and keyed:
+        return _fill(conn, table, cols, len(columns), sorted(wanted, key=itemgetter(order_by))), 0
+    rows = dict.fromkeys(wanted)  # distinct, in the order given
     if held > DIFF_MAX_ROWS:
         conn.execute(f"DELETE FROM {table}")
-        inserted, _ = replace_table(conn, table, columns, rows, order_by=order_by)
+        inserted, _ = replace_table(conn, table, columns, rows, order_by=order_by, keyed=keyed)
         return inserted, int(held)  # at least this many deleted (counting stopped there)
     have = table_rows(conn, f"SELECT {cols} FROM {table}") if held else set()
     gone = list(have - rows.keys())
@@ -91,9 +96,20 @@ def replace_table(
         where = " AND ".join(f"{c} = ?" for c in columns)
         conn.executemany(f"DELETE FROM {table} WHERE {where}", gone)
     remaining = len(have) - len(gone)
-    with indexes_built_after(conn, table, enabled=len(new) >= BULK_INDEX_ROWS and remaining < len(new)):
-        insert_rows(conn, f"INSERT OR IGNORE INTO {table}({cols})", len(columns), new, params=bulk_params(conn))
+    _fill(conn, table, cols, len(columns), new, rebuild=remaining < len(new))
     return len(new), len(gone)
+
+
+def _fill(
+    conn: sqlite3.Connection, table: str, cols: str, width: int, rows: Sequence[tuple[Any, ...]], rebuild: bool = True
+) -> int:
+    """Insert `rows` (repeats and rows already there ignored), the table's indexes built after when there are at
+    least BULK_INDEX_ROWS of them and `rebuild` (fewer rows than that are already there); returns how many went
+    in."""
+    before = conn.total_changes
+    with indexes_built_after(conn, table, enabled=len(rows) >= BULK_INDEX_ROWS and rebuild):
+        insert_rows(conn, f"INSERT OR IGNORE INTO {table}({cols})", width, rows, params=bulk_params(conn))
+    return conn.total_changes - before
 
 
 def bulk_params(conn: sqlite3.Connection) -> int:

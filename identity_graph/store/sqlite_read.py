@@ -229,7 +229,7 @@ class SQLiteReadMixin(SQLiteBase):
             if record_ids is None:  # keys that did not change are left alone (a rerun rewrites almost nothing)
                 # in record order: the table's primary key is (record_id, key), and the keys of a batch come
                 # in runs of ascending record ids (one run a key pass), which sort in a few merges
-                replace_table(conn, "blocking_keys", ("key", "record_id"), keys, order_by=1)
+                replace_table(conn, "blocking_keys", ("key", "record_id"), keys, order_by=1, keyed=True)
                 return
             for part in chunks(list(record_ids)):
                 conn.execute(f"DELETE FROM blocking_keys WHERE record_id IN ({placeholders(len(part))})", part)

@@ -196,3 +196,33 @@ def test_bulk_statements_stay_within_this_sqlites_parameter_limit(tmp_path: Path
     s.replace_blocking_keys(sorted(keys), None)  # 50 rows a statement: more would fail with "too many SQL variables"
     assert _keys(s) == keys
     s.close()
+
+
+def test_an_empty_keyed_table_is_filled_without_deduplicating_first(tmp_path: Path) -> None:
+    conn = sqlite3.connect(tmp_path / "keyed.db", isolation_level=None)
+    conn.execute("CREATE TABLE t (a TEXT NOT NULL, b INTEGER NOT NULL, PRIMARY KEY (b, a)) WITHOUT ROWID")
+    conn.execute("CREATE INDEX ix_t_a ON t(a)")
+    conn.execute("BEGIN")
+    rows = [("x", 2), ("y", 1), ("x", 2), ("z", 3), ("y", 1)]  # repeats: the primary key drops them on insert
+    assert replace_table(conn, "t", ("a", "b"), rows, order_by=1, keyed=True) == (3, 0)
+    assert replace_table(conn, "t", ("a", "b"), [("x", 2), ("w", 4), ("w", 4)], order_by=1, keyed=True) == (1, 2)
+    conn.execute("COMMIT")
+    assert sorted(conn.execute("SELECT a, b FROM t")) == [("w", 4), ("x", 2)]
+    assert secondary_indexes(conn, "t") == [("ix_t_a", "CREATE INDEX ix_t_a ON t(a)")]
+    conn.close()
+
+
+def test_a_big_fill_of_an_empty_keyed_table_builds_its_index_after(tmp_path: Path) -> None:
+    s, ids = _store_with_records(tmp_path, 3)
+    keys = [(f"k{i % 9000}", ids[i % 3]) for i in range(sqlite_bulk.BULK_INDEX_ROWS + 50)]
+    statements: list[str] = []
+    s._conn().set_trace_callback(statements.append)
+    s.replace_blocking_keys(keys, None)
+    s._conn().set_trace_callback(None)
+    assert [c for c in statements if "INDEX" in c] == [
+        'DROP INDEX "ix_blocking_keys_key"',
+        "CREATE INDEX ix_blocking_keys_key ON blocking_keys(key)",
+    ]
+    assert _keys(s) == set(keys)
+    assert s.records_with_blocking_keys(["k5"], 10) == {"k5": [ids[2]]}
+    s.close()

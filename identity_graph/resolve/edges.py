@@ -105,6 +105,30 @@ def pair_notes(scored: Scored, i: int) -> list[str]:
     return notes
 
 
+def _score(prob: float) -> float:
+    """An edge's score: the pair's probability, kept within [0, 1]."""
+    return min(max(float(prob), 0.0), 1.0)
+
+
+def _weight(total: float) -> float:
+    """An edge's weight: the pair's total match weight, rounded as stored."""
+    return round(float(total), 3)
+
+
+def auto_edges(scored: Scored) -> list[MatchEdge]:
+    """The AUTO edges of the scored pairs, in pair order, without evidence or sentence (all clustering needs):
+    `build_edges`'s AUTO edges less those two, made from the arrays alone."""
+    picked = np.flatnonzero(scored.status == STATUS_AUTO)
+    rid = scored.ctx.table.record_id
+    lefts, rights = rid[scored.li[picked]].tolist(), rid[scored.ri[picked]].tolist()
+    probs, totals = scored.prob[picked].tolist(), scored.total[picked].tolist()
+    with paused_gc():
+        return [
+            edge(min(a, b), max(a, b), _score(p), _weight(t), MatchStatus.AUTO, (), "")
+            for a, b, p, t in zip(lefts, rights, probs, totals, strict=True)
+        ]
+
+
 def edge_rows(scored: Scored) -> IntArray:
     """Positions of the scored pairs that become edges (at or above review)."""
     return np.flatnonzero(scored.status != STATUS_NONE)
@@ -133,8 +157,8 @@ def build_edges(
                 edge(
                     min(a, b),
                     max(a, b),
-                    min(max(float(probs[j]), 0.0), 1.0),
-                    round(float(totals[j]), 3),
+                    _score(probs[j]),
+                    _weight(totals[j]),
                     _STATUS[int(statuses[j])],
                     evidence,
                     sentence(evidence, pair_notes(scored, i)),

@@ -61,8 +61,10 @@ def plan_persons(
     old_sizes: Mapping[int, int],
     keepers: Mapping[int, list[int]],
     new_ids: Iterable[int],
+    cause: str = "",
 ) -> tuple[dict[int, int], list[tuple[int, int | None]], PersonChanges]:
-    """Decide each cluster's person id; returns record->person, persons to retire, and the changes."""
+    """Decide each cluster's person id; returns record->person, persons to retire, and the changes (events with
+    this `cause`)."""
     fresh = iter(new_ids)
     changes = PersonChanges()
     assign: dict[int, int] = {}
@@ -74,17 +76,17 @@ def plan_persons(
         if claim:
             person = claim[0]
             for other in claim[1:]:
-                changes.events.append(NewEvent("person.merged", person, "", other_person_id=other))
+                changes.events.append(NewEvent("person.merged", person, cause, other_person_id=other))
                 retire.append((other, person))
                 changes.merged += 1
         else:
             person = next(fresh)
             if sources:
                 for other in sources:
-                    changes.events.append(NewEvent("person.split", person, "", other_person_id=other))
+                    changes.events.append(NewEvent("person.split", person, cause, other_person_id=other))
                 changes.split += 1
             else:
-                changes.events.append(NewEvent("person.created", person, ""))
+                changes.events.append(NewEvent("person.created", person, cause))
             changes.created += 1
         surviving.add(person)
         for record_id in cluster:
@@ -110,16 +112,16 @@ def apply_clustering(store: GraphStore, clusters: Sequence[Sequence[int]], cause
         keepers = _keepers(clusters, old, old_sizes)
         unclaimed = sum(1 for index in range(len(clusters)) if not keepers.get(index))
         new_ids = store.create_persons(unclaimed)
-        assign, retire, changes = plan_persons(clusters, old, old_sizes, keepers, new_ids)
+        assign, retire, changes = plan_persons(clusters, old, old_sizes, keepers, new_ids, cause)
         moves = [(r, p) for r, p in assign.items() if old.get(r) != p]
+        events = changes.events
         for record_id, person in sorted(moves):
             before = old.get(record_id)
             if before is not None:
-                changes.events.append(NewEvent("record.detached", before, "", record_id=record_id))
-            changes.events.append(NewEvent("record.attached", person, "", record_id=record_id))
+                events.append(NewEvent("record.detached", before, cause, None, record_id))
+            events.append(NewEvent("record.attached", person, cause, None, record_id))
         store.set_persons(moves)
         store.retire_persons(retire)
-        changes.events = [NewEvent(e.type, e.person_id, cause, e.other_person_id, e.record_id) for e in changes.events]
-        store.add_events(changes.events)
+        store.add_events(events)
         changes.moved_records = len(moves)
     return changes

@@ -3,18 +3,19 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from itertools import chain
 
 import numpy as np
 import numpy.typing as npt
 
 from identity_graph.gc_pause import paused_gc
-from identity_graph.model import MatchEdge, MatchStatus
+from identity_graph.model import MatchEdge
 from identity_graph.persons import apply_clustering
 from identity_graph.resolve.blocking import Candidates, record_keys
-from identity_graph.resolve.clustering import GuardFinding, cluster
-from identity_graph.resolve.edges import build_edges, edge, edge_rows
+from identity_graph.resolve.clustering import ClusterResult, GuardFinding, cluster
+from identity_graph.resolve.edges import auto_edges, build_edges, edge_rows
 from identity_graph.resolve.features import (
     READ_BATCH,
     Postings,
@@ -132,22 +133,56 @@ def train_store(
     return model
 
 
-def write_edges(
-    store: GraphStore, scored: Scored, comparisons: tuple[Comparison, ...]
-) -> tuple[list[MatchEdge], int, int]:
-    """Replace every edge with the scored ones, EDGE_CHUNK at a time; returns the AUTO edges (without their
-    evidence, all clustering needs) and the numbers of auto and review edges."""
-    store.replace_edges([], None)
+def edge_chunks(scored: Scored, comparisons: tuple[Comparison, ...]) -> Iterator[list[MatchEdge]]:
+    """Every edge of the scored pairs, with evidence and sentence, EDGE_CHUNK at a time (built as taken)."""
     rows = edge_rows(scored)
     values = [comp.values(scored.ctx) for comp in comparisons]
-    autos: list[MatchEdge] = []
     for start in range(0, len(rows), EDGE_CHUNK):
-        edges = build_edges(scored, comparisons, rows[start : start + EDGE_CHUNK], values)
+        yield build_edges(scored, comparisons, rows[start : start + EDGE_CHUNK], values)
+
+
+def write_edges(store: GraphStore, chunks: Iterable[list[MatchEdge]]) -> None:
+    """Replace every edge with these, a chunk at a time (in the caller's transaction)."""
+    store.replace_edges([], None)
+    for edges in chunks:
         store.replace_edges(edges, record_ids=[])
-        autos += [
-            edge(e.left, e.right, e.score, e.weight, e.status, (), "") for e in edges if e.status is MatchStatus.AUTO
-        ]
-    return autos, len(autos), len(rows) - len(autos)
+
+
+@dataclass
+class LinksAndClusters:
+    """What `write_links` wrote and clustered."""
+
+    autos: list[MatchEdge]
+    review: int
+    result: ClusterResult
+
+
+def write_links(
+    store: GraphStore, st: BatchState, scored: Scored, ms: MatchingSettings, strong: tuple[str, ...]
+) -> LinksAndClusters:
+    """Replace every edge and blocking key, and cluster the AUTO edges (under the stored judgements and the
+    model's `strong` conflicts).
+
+    The keys go first: the embedded store writes them on a worker (190k rows and their index on febrl4, SQLite's
+    own work, without the interpreter lock) while this thread clusters and builds the first chunk of edges,
+    none of which uses the store; then the edges are written. One transaction, as before.
+    """
+    table = st.table
+    ids = [int(r) for r in table.record_id]
+    judgements = store.judgements(None)
+    chunks = edge_chunks(scored, comparisons_for(ms))
+    autos = auto_edges(scored)
+    first: list[list[MatchEdge]] = []
+    clustered: list[ClusterResult] = []
+
+    def meanwhile() -> None:
+        clustered.append(cluster(ids, autos, judgements, ms, facts=record_facts(table), strong=strong))
+        first.append(next(chunks, []))
+
+    with store.transaction():
+        store.replace_blocking_keys(keys_for_store(table, st.keys), None, meanwhile=meanwhile)
+        write_edges(store, chain(first, chunks))
+    return LinksAndClusters(autos, int(edge_rows(scored).size) - len(autos), clustered[0])
 
 
 def resolve_all(
@@ -190,14 +225,11 @@ def _resolve_all(store: GraphStore, settings: Settings, progress: Progress | Non
     scored = score_pairs(table, st.postings, st.stats, li, ri, model, ms, computed)
     lap("scoring")
     report("writing links", 0, 1)
-    with store.transaction():
-        autos, summary.edges_auto, summary.edges_review = write_edges(store, scored, comparisons_for(ms))
-        store.replace_blocking_keys(keys_for_store(table, st.keys), None)
+    links = write_links(store, st, scored, ms, strong_conflicts(model, ms))  # the clustering too (beside the keys)
+    summary.edges_auto, summary.edges_review = len(links.autos), links.review
+    result = links.result
     lap("writing links")
     report("clustering", 0, 1)
-    ids = [int(r) for r in table.record_id]
-    strong = strong_conflicts(model, ms)
-    result = cluster(ids, autos, store.judgements(None), ms, facts=record_facts(table), strong=strong)
     changes = apply_clustering(store, result.clusters, cause="resolve")
     summary.guard_reports = store_guard_reports(store, result.guard_reports)
     store.mark_resolved()

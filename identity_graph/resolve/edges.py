@@ -59,38 +59,33 @@ def evidence_of_rows(
     validating constructor (faster than `model_construct` for four plain fields).
     """
     made: dict[tuple[int, int, float, str, str], Evidence] = {}
-    levels = scored.levels[rows].tolist()
-    weights = scored.weights[rows].tolist()
-    sides = [(np.asarray(a)[rows].tolist(), np.asarray(b)[rows].tolist()) for a, b in values]
-    shared = {
-        comp.kind: scored.shared.keys[comp.kind][rows].tolist()
-        for comp in comparisons
-        if isinstance(comp, IdentifierComparison)
-    }
-    out = []
-    for j in range(len(levels)):
-        evidence = []
-        for k, comp in enumerate(comparisons):
-            level = levels[j][k]
+    n = len(rows)
+    levels = scored.levels[rows].T.tolist()  # one list per comparison: the loops below go a comparison at a time
+    weights = scored.weights[rows].T.tolist()
+    columns: list[list[Evidence | None]] = []
+    for k, comp in enumerate(comparisons):
+        lefts, rights = (np.asarray(side)[rows].tolist() for side in values[k])
+        kind = comp.kind if isinstance(comp, IdentifierComparison) else ""  # an identifier's: shown as written
+        keys = scored.shared.keys[kind][rows].tolist() if kind else []
+        column: list[Evidence | None] = [None] * n
+        for j, level in enumerate(levels[k]):
             if level == NULL:
                 continue
-            left, right = sides[k]
-            if isinstance(comp, IdentifierComparison):
-                key = str(shared[comp.kind][j])
-                a = _identifier_text(key) if key else _display(comp.kind, str(left[j]))
-                b = _identifier_text(key) if key else _display(comp.kind, str(right[j]))
+            if kind:
+                key = str(keys[j])
+                a = _identifier_text(key) if key else _display(kind, str(lefts[j]))
+                b = _identifier_text(key) if key else _display(kind, str(rights[j]))
             else:
-                a, b = str(left[j]), str(right[j])
-            weight = round(float(weights[j][k]), 3)  # a float, as validation would make it
+                a, b = str(lefts[j]), str(rights[j])
+            weight = round(float(weights[k][j]), 3)  # a float, as validation would make it
             entry = made.get((k, level, weight, a, b))
             if entry is None:
                 detail = comp.describe(level, a, b)
                 fields = {"comparison": comp.name, "level": comp.levels[level], "weight": weight, "detail": detail}
-                entry = built(Evidence, fields)
-                made[(k, level, weight, a, b)] = entry
-            evidence.append(entry)
-        out.append(tuple(evidence))
-    return out
+                entry = made[(k, level, weight, a, b)] = built(Evidence, fields)
+            column[j] = entry
+        columns.append(column)
+    return [tuple([e for e in row if e is not None]) for row in zip(*columns, strict=True)] if columns else [()] * n
 
 
 def pair_evidence(
@@ -114,6 +109,30 @@ def pair_notes(scored: Scored, i: int) -> list[str]:
     if scored.by_mention[i]:
         notes.append(MENTION_NOTE)
     return notes
+
+
+def _score(prob: float) -> float:
+    """An edge's score: the pair's probability, kept within [0, 1]."""
+    return min(max(float(prob), 0.0), 1.0)
+
+
+def _weight(total: float) -> float:
+    """An edge's weight: the pair's total match weight, rounded as stored."""
+    return round(float(total), 3)
+
+
+def auto_edges(scored: Scored) -> list[MatchEdge]:
+    """The AUTO edges of the scored pairs, in pair order, without evidence or sentence (all clustering needs):
+    `build_edges`'s AUTO edges less those two, made from the arrays alone."""
+    picked = np.flatnonzero(scored.status == STATUS_AUTO)
+    rid = scored.ctx.table.record_id
+    lefts, rights = rid[scored.li[picked]].tolist(), rid[scored.ri[picked]].tolist()
+    probs, totals = scored.prob[picked].tolist(), scored.total[picked].tolist()
+    with paused_gc():
+        return [
+            edge(min(a, b), max(a, b), _score(p), _weight(t), MatchStatus.AUTO, (), "")
+            for a, b, p, t in zip(lefts, rights, probs, totals, strict=True)
+        ]
 
 
 def edge_rows(scored: Scored) -> IntArray:
@@ -144,8 +163,8 @@ def build_edges(
                 edge(
                     min(a, b),
                     max(a, b),
-                    min(max(float(probs[j]), 0.0), 1.0),
-                    round(float(totals[j]), 3),
+                    _score(probs[j]),
+                    _weight(totals[j]),
                     _STATUS[int(statuses[j])],
                     evidence,
                     sentence(evidence, pair_notes(scored, i)),

@@ -5,8 +5,8 @@ from __future__ import annotations
 import bisect
 import functools
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, fields
-from operator import attrgetter
+from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -48,11 +48,26 @@ class Postings:
 
 def feature_row(record: StoredRecord, placeholders: frozenset[str] = frozenset()) -> FeatureRow:
     """Normalize one stored record's fields into a FeatureRow."""
+    return FeatureRow(**dict(zip(ROW_FIELDS, feature_values(record, placeholders), strict=True)))
+
+
+#: FeatureRow's fields in order: what `feature_values` returns (a test holds them to FeatureRow's own).
+ROW_FIELDS = (
+    "record_id", "kind", "first", "middle", "last", "dob", "street", "city", "postcode", "state", *IDENTIFIER_KINDS,
+    "signature", "business", "user_handle", "user_email", "unknown_caller",
+)  # fmt: skip
+_DECLARED = Strength.DECLARED
+
+
+def feature_values(record: StoredRecord, placeholders: frozenset[str] = frozenset()) -> tuple[Any, ...]:
+    """`feature_row`'s values as a tuple in ROW_FIELDS order (a batch builds its table from these, with no row
+    object per record). Enum values are read as `_value_`, the attribute itself (`.value` is a property)."""
+    display = record.display_name()
     name = parse_name(record.first_name, record.middle_name, record.last_name, record.full_name)
-    business = is_family_name(record.display_name())  # a family's mailbox or line: several people use it
+    business = is_family_name(display)  # a family's mailbox or line: several people use it
     unknown_caller = False
     if record.kind is RecordKind.CALL_PARTY and not name.empty:
-        business = is_company_name(record.display_name())
+        business = is_company_name(display)
         if business:
             name = parse_name()  # caller-ID of a business line: not a person's name
         else:
@@ -66,30 +81,19 @@ def feature_row(record: StoredRecord, placeholders: frozenset[str] = frozenset()
     primary: dict[str, str] = {}
     idents: list[str] = []
     for c in record.claimed:
-        idents.append(f"{c.identifier.key}/{c.strength.value}")
-        if c.strength is Strength.DECLARED:
-            primary.setdefault(c.identifier.kind.value, c.identifier.value)
-    row = FeatureRow(
-        record_id=record.id,
-        kind=record.kind.value,
-        first=name.first,
-        middle=name.middle,
-        last=name.last,
-        dob=date_key(record.dob),
-        street=addr.street,
-        city=addr.city,
-        postcode=addr.postcode,
-        state=addr.state,
-        business="1" if business else "",
-        **{k: primary.get(k, "") for k in IDENTIFIER_KINDS},
-    )
-    row.user_handle = username(row.handle.partition(":")[2])
-    row.user_email = username(row.email.partition("@")[0])
-    row.signature = "|".join(
-        [row.first, row.middle, row.last, row.dob, row.street, row.city, row.postcode, row.state, *sorted(idents)]
-    )
-    row.unknown_caller = "1" if unknown_caller else ""
-    return row
+        ident = c.identifier
+        idents.append(f"{ident.key}/{c.strength._value_}")
+        if c.strength is _DECLARED:
+            primary.setdefault(ident.kind._value_, ident.value)
+    first, middle, last, dob = name.first, name.middle, name.last, date_key(record.dob)
+    handle, email = primary.get("handle", ""), primary.get("email", "")
+    idents.sort()
+    signature = "|".join([first, middle, last, dob, addr.street, addr.city, addr.postcode, addr.state, *idents])
+    return (
+        record.id, record.kind._value_, first, middle, last, dob, addr.street, addr.city, addr.postcode, addr.state,
+        *[primary.get(k, "") for k in IDENTIFIER_KINDS], signature, "1" if business else "",
+        username(handle.partition(":")[2]), username(email.partition("@")[0]), "1" if unknown_caller else "",
+    )  # fmt: skip
 
 
 def _home_field(field: str) -> bool:
@@ -144,15 +148,14 @@ def forget_unknown_callers(table: FeatureTable, placeholders: frozenset[str]) ->
 
 
 #: The FeatureTable columns after record_id and kind, in `FeatureTable.from_rows` order.
-_COLUMNS = tuple(f.name for f in fields(FeatureRow) if f.name not in ("record_id", "kind"))
-_row_values = attrgetter("record_id", "kind", *_COLUMNS)
+_COLUMNS = ROW_FIELDS[2:]
 
 
-def _table_of(rows: Sequence[FeatureRow]) -> FeatureTable:
-    """`FeatureTable.from_rows`, reading each row's fields once (one C call a row, then a transpose)."""
+def _table_of(rows: Sequence[tuple[Any, ...]]) -> FeatureTable:
+    """`FeatureTable.from_rows` of these `feature_values` tuples (a transpose)."""
     if not rows:
-        return FeatureTable.from_rows(rows)
-    record_id, kind, *columns = zip(*map(_row_values, rows), strict=True)
+        return FeatureTable.from_rows([])
+    record_id, kind, *columns = zip(*rows, strict=True)
     return FeatureTable(
         record_id=np.fromiter(record_id, dtype=np.int64, count=len(rows)),
         kind=_objects(kind),
@@ -206,20 +209,21 @@ def _build_features(
     declared: list[bool] = []
     home: list[bool] = []
     for batch in batches:
-        rows: list[FeatureRow] = []
+        rows: list[tuple[Any, ...]] = []
         for record in batch:
             position = count + len(rows)
-            rows.append(feature_row(record, placeholders))
+            rows.append(feature_values(record, placeholders))
             for c in record.claimed:
-                code = KIND_CODES.get(c.identifier.kind.value)
+                kind_value = c.identifier.kind._value_
+                code = KIND_CODES.get(kind_value)
                 if code is None:
                     continue
                 pos.append(position)
                 ident.append(c.identifier.key)
                 kind.append(code)
-                declared.append(c.strength is Strength.DECLARED)
-                home.append(declared[-1] and c.identifier.kind.value == "phone" and _home_field(c.field))
-        parts.append(_table_of(rows))  # one batch of row objects at a time, then arrays
+                declared.append(c.strength is _DECLARED)
+                home.append(declared[-1] and kind_value == "phone" and _home_field(c.field))
+        parts.append(_table_of(rows))  # one batch of rows at a time, then arrays
         count += len(rows)
         if progress is not None:
             progress(len(batch))

@@ -5,7 +5,7 @@ The shared contract suite in `tests/store/test_contract.py` runs against every i
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field, fields
 from datetime import datetime
@@ -210,8 +210,16 @@ class GraphStore(Protocol):
         ...
 
     # -- blocking keys for real-time candidate lookup
-    def replace_blocking_keys(self, keys: Sequence[tuple[str, int]], record_ids: Sequence[int] | None) -> None:
-        """Replace the blocking keys of these records (all when None) with (key, record_id) pairs."""
+    def replace_blocking_keys(
+        self,
+        keys: Sequence[tuple[str, int]],
+        record_ids: Sequence[int] | None,
+        *,
+        meanwhile: Callable[[], None] | None = None,
+    ) -> None:
+        """Replace the blocking keys of these records (all when None) with (key, record_id) pairs. `meanwhile`, if
+        given, is called once on the calling thread before this returns (when the keys are written is the store's
+        choice: the embedded store writes a whole replace on a worker meanwhile); it must not use the store."""
         ...
 
     def records_with_blocking_keys(self, keys: Sequence[str], limit_per_key: int) -> dict[str, list[int]]:

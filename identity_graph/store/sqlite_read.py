@@ -30,7 +30,7 @@ from identity_graph.model import (
 )
 from identity_graph.store.protocol import ExportRow, Posting, TimelineQuery
 from identity_graph.store.sqlite_base import SQLiteBase, chunks, placeholders
-from identity_graph.store.sqlite_bulk import bulk_params, replace_table
+from identity_graph.store.sqlite_bulk import Meanwhile, bulk_params, replace_table
 
 _WORD = re.compile(r"\w+", re.UNICODE)
 #: The `records` columns a StoredRecord is built from, in `_record_from_row`'s order (rows as plain tuples).
@@ -217,9 +217,13 @@ class SQLiteReadMixin(SQLiteBase):
         )
         return [int(r[0]) for r in rows]
 
-    def replace_blocking_keys(self, keys: Sequence[tuple[str, int]], record_ids: Sequence[int] | None) -> None:
+    def replace_blocking_keys(
+        self, keys: Sequence[tuple[str, int]], record_ids: Sequence[int] | None, *, meanwhile: Meanwhile = None
+    ) -> None:
         """Replace the blocking keys of these records (all when None) with (key, record_id) pairs; a key of a record
-        that is not in the store is refused (checked once for the batch: the table has no foreign key)."""
+        that is not in the store is refused (checked once for the batch: the table has no foreign key).
+        `meanwhile` runs on this thread while SQLite writes the keys of a whole replace on a worker (see
+        `sqlite_bulk.beside`); it must not use the store."""
         with paused_gc(), self.transaction() as conn:
             missing = missing_records(conn, set(map(itemgetter(1), keys)))
             if missing:
@@ -229,11 +233,15 @@ class SQLiteReadMixin(SQLiteBase):
             if record_ids is None:  # keys that did not change are left alone (a rerun rewrites almost nothing)
                 # in record order: the table's primary key is (record_id, key), and the keys of a batch come
                 # in runs of ascending record ids (one run a key pass), which sort in a few merges
-                replace_table(conn, "blocking_keys", ("key", "record_id"), keys, order_by=1)
+                replace_table(
+                    conn, "blocking_keys", ("key", "record_id"), keys, order_by=1, keyed=True, meanwhile=meanwhile
+                )
                 return
             for part in chunks(list(record_ids)):
                 conn.execute(f"DELETE FROM blocking_keys WHERE record_id IN ({placeholders(len(part))})", part)
             conn.executemany("INSERT OR IGNORE INTO blocking_keys(key, record_id) VALUES (?, ?)", keys)
+        if meanwhile is not None:
+            meanwhile()
 
     def records_with_blocking_keys(self, keys: Sequence[str], limit_per_key: int) -> dict[str, list[int]]:
         """Record ids under each blocking key; a key holding more than the limit maps to an empty list."""

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import fields
+from pathlib import Path
+
 from identity_graph.model import StoredRecord
-from identity_graph.resolve.features import build_features, given_names_of
+from identity_graph.resolve.features import ROW_FIELDS, build_features, feature_row, given_names_of
 from identity_graph.settings import Settings
-from identity_graph.store import SQLiteStore
+from identity_graph.store import SQLiteStore, open_store
+from matchers.features import FeatureRow, FeatureTable
 from tests.resolve.conftest import call, load, mail, person
 
 
@@ -61,3 +65,28 @@ def test_user_names_and_signatures(store: SQLiteStore, settings: Settings) -> No
     assert table.col("user_handle")[0] == "lanisandoval"
     assert table.col("signature")[0] == table.col("signature")[1]  # identical records collapse in batch
     assert len(postings) == 4
+
+
+def test_row_fields_are_feature_rows_fields_in_order() -> None:
+    assert tuple(f.name for f in fields(FeatureRow)) == ROW_FIELDS
+
+
+def test_the_batch_table_is_the_table_of_feature_rows(resolved_sample: Path) -> None:
+    store = open_store(resolved_sample)  # every channel: CRM, calls, mail, marketing, social
+    records = store.get_records(store.record_ids())
+    store.close()
+    placeholders = frozenset({"given:jorge", "john doe"})
+    for known in (frozenset(), placeholders):
+        table, _ = build_features([records[:100], records[100:]], known)
+        rows = FeatureTable.from_rows([feature_row(r, known) for r in records])
+        assert table.record_id.tolist() == rows.record_id.tolist()
+        assert table.kind.tolist() == rows.kind.tolist()
+        assert table.columns.keys() == rows.columns.keys()
+        checked = rows.col("unknown_caller") == ""  # others' names are then checked against given names
+        assert checked.sum() > len(records) // 2
+        for name, column in rows.columns.items():
+            if name in ("first", "middle", "last", "signature"):
+                assert table.col(name)[checked].tolist() == column[checked].tolist(), name
+            elif name != "unknown_caller":
+                assert table.col(name).tolist() == column.tolist(), name
+        assert not table.col("unknown_caller").any()

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import sqlite3
+import threading
+import time
 from pathlib import Path
 from typing import Any
 
@@ -195,4 +197,103 @@ def test_bulk_statements_stay_within_this_sqlites_parameter_limit(tmp_path: Path
     keys = {(f"k{i}", ids[i % 3]) for i in range(500)}
     s.replace_blocking_keys(sorted(keys), None)  # 50 rows a statement: more would fail with "too many SQL variables"
     assert _keys(s) == keys
+    s.close()
+
+
+def test_an_empty_keyed_table_is_filled_without_deduplicating_first(tmp_path: Path) -> None:
+    conn = sqlite3.connect(tmp_path / "keyed.db", isolation_level=None)
+    conn.execute("CREATE TABLE t (a TEXT NOT NULL, b INTEGER NOT NULL, PRIMARY KEY (b, a)) WITHOUT ROWID")
+    conn.execute("CREATE INDEX ix_t_a ON t(a)")
+    conn.execute("BEGIN")
+    rows = [("x", 2), ("y", 1), ("x", 2), ("z", 3), ("y", 1)]  # repeats: the primary key drops them on insert
+    assert replace_table(conn, "t", ("a", "b"), rows, order_by=1, keyed=True) == (3, 0)
+    assert replace_table(conn, "t", ("a", "b"), [("x", 2), ("w", 4), ("w", 4)], order_by=1, keyed=True) == (1, 2)
+    conn.execute("COMMIT")
+    assert sorted(conn.execute("SELECT a, b FROM t")) == [("w", 4), ("x", 2)]
+    assert secondary_indexes(conn, "t") == [("ix_t_a", "CREATE INDEX ix_t_a ON t(a)")]
+    conn.close()
+
+
+def test_a_big_fill_of_an_empty_keyed_table_builds_its_index_after(tmp_path: Path) -> None:
+    s, ids = _store_with_records(tmp_path, 3)
+    keys = [(f"k{i % 9000}", ids[i % 3]) for i in range(sqlite_bulk.BULK_INDEX_ROWS + 50)]
+    statements: list[str] = []
+    s._conn().set_trace_callback(statements.append)
+    s.replace_blocking_keys(keys, None)
+    s._conn().set_trace_callback(None)
+    assert [c for c in statements if "INDEX" in c] == [
+        'DROP INDEX "ix_blocking_keys_key"',
+        "CREATE INDEX ix_blocking_keys_key ON blocking_keys(key)",
+    ]
+    assert _keys(s) == set(keys)
+    assert s.records_with_blocking_keys(["k5"], 10) == {"k5": [ids[2]]}
+    s.close()
+
+
+def test_beside_runs_the_write_on_a_worker_and_meanwhile_here() -> None:
+    threads: dict[str, int] = {}
+    sqlite_bulk.beside(
+        lambda: threads.update(write=threading.get_ident()), lambda: threads.update(meanwhile=threading.get_ident())
+    )
+    assert threads["meanwhile"] == threading.get_ident() != threads["write"]
+    ran: list[str] = []
+    sqlite_bulk.beside(lambda: ran.append("write"), None)  # nothing beside: the write runs here
+    assert ran == ["write"]
+
+
+def test_beside_raises_an_error_of_either_once_both_are_done() -> None:
+    done: list[str] = []
+
+    def slow_write() -> None:
+        time.sleep(0.05)
+        done.append("write")
+
+    def failing() -> None:
+        raise ValueError("meanwhile failed")
+
+    with pytest.raises(ValueError, match="meanwhile failed"):
+        sqlite_bulk.beside(slow_write, failing)
+    assert done == ["write"]  # waited for the write before raising
+
+    def failing_write() -> None:
+        raise sqlite3.OperationalError("write failed")
+
+    with pytest.raises(sqlite3.OperationalError, match="write failed"):
+        sqlite_bulk.beside(failing_write, lambda: done.append("meanwhile"))
+    assert done == ["write", "meanwhile"]
+
+
+@pytest.mark.parametrize("size", [5, sqlite_bulk.BULK_INDEX_ROWS + 5])
+def test_meanwhile_runs_once_whatever_the_replace_writes(tmp_path: Path, size: int) -> None:
+    s, ids = _store_with_records(tmp_path, 3)
+    calls: list[int] = []
+    keys = [(f"k{i}", ids[i % 3]) for i in range(size)]
+    s.replace_blocking_keys(keys, None, meanwhile=lambda: calls.append(1))  # a fresh fill
+    s.replace_blocking_keys([*keys[1:], ("new", ids[0])], None, meanwhile=lambda: calls.append(2))  # a difference
+    s.replace_blocking_keys([("own", ids[1])], [ids[1]], meanwhile=lambda: calls.append(3))  # one record's keys
+    assert calls == [1, 2, 3]
+    expected = {*keys[1:], ("new", ids[0])} - {k for k in keys if k[1] == ids[1]} | {("own", ids[1])}
+    assert _keys(s) == expected
+    assert secondary_indexes(s._conn(), "blocking_keys") == [
+        ("ix_blocking_keys_key", "CREATE INDEX ix_blocking_keys_key ON blocking_keys(key)")
+    ]
+    s.close()
+
+
+def test_a_failure_beside_the_index_build_writes_nothing(tmp_path: Path) -> None:
+    s, ids = _store_with_records(tmp_path, 3)
+    s.replace_blocking_keys([("old", ids[0])], None)
+
+    def failing() -> None:
+        raise RuntimeError("clustering failed")
+
+    with s.transaction() as conn:
+        conn.execute("DELETE FROM blocking_keys")  # an empty table: the big fill drops and rebuilds the index
+    keys = [(f"k{i}", ids[i % 3]) for i in range(sqlite_bulk.BULK_INDEX_ROWS + 5)]
+    with pytest.raises(RuntimeError, match="clustering failed"), s.transaction():
+        s.replace_blocking_keys(keys, None, meanwhile=failing)
+    assert _keys(s) == set()  # the delete above was committed on its own; the fill rolled back
+    assert secondary_indexes(s._conn(), "blocking_keys") == [
+        ("ix_blocking_keys_key", "CREATE INDEX ix_blocking_keys_key ON blocking_keys(key)")
+    ]
     s.close()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 from identity_graph.model import Identifier, IdentifierKind, StoredInteraction, StoredRecord, TimelineItem
@@ -114,8 +114,17 @@ class Neo4jReadMixin(Neo4jBase):
         rows = self._query(cypher.SEARCH_NAMES, index_name=NAME_INDEX, terms=terms, max_hits=limit)
         return [int(r["id"]) for r in rows]
 
-    def replace_blocking_keys(self, keys: Sequence[tuple[str, int]], record_ids: Sequence[int] | None) -> None:
-        """Replace the blocking keys of these records (all when None) with (key, record_id) pairs."""
+    def replace_blocking_keys(
+        self,
+        keys: Sequence[tuple[str, int]],
+        record_ids: Sequence[int] | None,
+        *,
+        meanwhile: Callable[[], None] | None = None,
+    ) -> None:
+        """Replace the blocking keys of these records (all when None) with (key, record_id) pairs (`meanwhile` is
+        called first)."""
+        if meanwhile is not None:
+            meanwhile()
         rows = [{"key": k, "record_id": int(r)} for k, r in dict.fromkeys(keys)]
 
         def work(tx: Tx) -> None:

@@ -46,7 +46,7 @@ class FeatureRow:
     business: str = ""  # "1" when the record's name was a company's or a family's (a shared line or mailbox)
     user_handle: str = ""  # the handle's letters (`x:Lani_Sandoval` -> `lanisandoval`)
     user_email: str = ""  # the email's local part's letters (`lani.sandoval2@..` -> `lanisandoval`)
-    unknown_caller: str = ""  # "1" while a caller-ID name waits to be checked against learned given names
+    unknown_caller: str = ""  # "1" while a caller-ID or profile name waits to be checked against learned given names
 
 
 @dataclass

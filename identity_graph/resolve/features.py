@@ -74,6 +74,10 @@ def feature_values(record: StoredRecord, placeholders: frozenset[str] = frozense
             unknown_caller = not (
                 has_given_name(name) or _given(name.first, placeholders) or _given(name.last, placeholders)
             )
+    elif record.kind is RecordKind.SOCIAL_ACCOUNT and not name.empty:  # a profile name may be a pseudonym
+        unknown_caller = not (
+            has_given_name(name) or _given(name.first, placeholders) or _given(name.last, placeholders)
+        )
     if placeholders and f"{name.first} {name.last}".strip() in placeholders:
         name = parse_name()
     a = record.address
@@ -132,7 +136,9 @@ def _learned_given_names(placeholders: frozenset[str]) -> list[str]:
 
 
 def forget_unknown_callers(table: FeatureTable, placeholders: frozenset[str]) -> None:
-    """Clear caller-ID names with no given name we know (a city or carrier label, not a person's), in place."""
+    """Clear caller-ID and profile names with no given name we know, in place: a city or carrier label, or a
+    pseudonym (`anon`, `just browsing`), is no person's name. Only a caller-ID, cut at 15 characters, may hold
+    the start of one (`JOHANSSON ELEAN`)."""
     flagged = np.flatnonzero(table.col("unknown_caller") != "")
     if flagged.size == 0:
         return
@@ -141,7 +147,10 @@ def forget_unknown_callers(table: FeatureTable, placeholders: frozenset[str]) ->
     for i in flagged:
         f, x = str(first[i]), str(last[i])
         known = _given(f, placeholders) or _given(x, placeholders)
-        if not (known or _learned_prefix(f, learned) or _learned_prefix(x, learned)):
+        cut = table.kind[i] == RecordKind.CALL_PARTY.value and (
+            _learned_prefix(f, learned) or _learned_prefix(x, learned)
+        )
+        if not (known or cut):
             first[i] = middle[i] = last[i] = ""
             signature[i] = "|".join(["", "", "", *str(signature[i]).split("|")[3:]])
     table.col("unknown_caller")[flagged] = ""

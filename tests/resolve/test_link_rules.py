@@ -128,3 +128,32 @@ def test_a_households_handle_does_not_give_a_nameless_account_to_one_member(
     julie, dan, account = ids
     assert not together(store, julie, account)
     assert not together(store, dan, account)
+
+
+@pytest.mark.parametrize("display", ["anon", "owl gadget", "gamerbyte"])
+def test_a_profile_name_that_names_no_one_does_not_stop_the_handles_owner(
+    store: SQLiteStore, settings: Settings, display: str
+) -> None:
+    ids = load(
+        store,
+        [
+            person("c1", "Adriana", "Snyder", handles=["@adri_s"], emails=["adriana.snyder@example.com"]),
+            person("x1", source="x", kind=RecordKind.SOCIAL_ACCOUNT, full=display, handles=["@adri_s"]),
+        ],
+        settings,
+    )
+    resolve_all(store, settings)
+    assert together(store, *ids)  # a pseudonym is no second person behind the handle, nor another first name
+
+
+def test_a_profile_under_another_persons_name_still_conflicts(store: SQLiteStore, settings: Settings) -> None:
+    ids = load(
+        store,
+        [
+            person("c1", "Adriana", "Snyder", handles=["@adri_s"]),
+            person("x1", source="x", kind=RecordKind.SOCIAL_ACCOUNT, full="Marcus Snyder", handles=["@adri_s"]),
+        ],
+        settings,
+    )
+    resolve_all(store, settings)
+    assert not together(store, *ids)

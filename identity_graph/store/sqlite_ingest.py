@@ -198,7 +198,10 @@ class SQLiteIngestMixin(SQLiteBase):
         """Write the record half of a batch."""
         if not recs:
             return
-        existing = self._existing(conn, "records", [(p.record.source, p.record.source_id) for p in recs])
+        empty = conn.execute("SELECT 1 FROM records LIMIT 1").fetchone() is None  # a first load: nothing to look up
+        existing = (
+            {} if empty else self._existing(conn, "records", [(p.record.source, p.record.source_id) for p in recs])
+        )
         new_rows: list[tuple[Any, ...]] = []
         changed: list[tuple[int, PreparedRecord, str]] = []
         touched: list[PreparedRecord] = []

@@ -20,6 +20,7 @@ from identity_graph.store.sqlite_bulk import (
     replace_table,
     secondary_indexes,
 )
+from identity_graph.store.sqlite_read import missing_records
 from tests.factories import prepared, record
 
 
@@ -296,4 +297,17 @@ def test_a_failure_beside_the_index_build_writes_nothing(tmp_path: Path) -> None
     assert secondary_indexes(s._conn(), "blocking_keys") == [
         ("ix_blocking_keys_key", "CREATE INDEX ix_blocking_keys_key ON blocking_keys(key)")
     ]
+    s.close()
+
+
+def test_missing_records_of_a_gapless_run_of_ids(tmp_path: Path) -> None:
+    s, ids = _store_with_records(tmp_path, 5)
+    conn = s._conn()
+    assert ids == list(range(ids[0], ids[0] + 5))
+    assert missing_records(conn, set(ids)) == []  # all there: one count
+    assert missing_records(conn, {*ids, ids[-1] + 1}) == [ids[-1] + 1]  # a run past the last record
+    with s.transaction() as tx:
+        tx.execute("DELETE FROM records WHERE id = ?", (ids[2],))
+    assert missing_records(conn, set(ids)) == [ids[2]]  # a hole inside the run
+    assert missing_records(conn, set()) == []
     s.close()

@@ -201,6 +201,17 @@ def personal_identifier(levels: Levels, comparisons: tuple[Comparison, ...]) -> 
     return out
 
 
+def rule_links(
+    levels: Levels, comparisons: tuple[Comparison, ...], free: npt.NDArray[np.bool_], settings: MatchingSettings
+) -> tuple[npt.NDArray[np.bool_], npt.NDArray[np.bool_]]:
+    """Of the `free` pairs (not vetoed, anchored, not yet linked), those the rules link below auto-link: one
+    person's identifier (`personal_identifier_links`), and a named mention (`named_mention_links`)."""
+    none = np.zeros(levels.shape[0], dtype=bool)
+    personal = personal_identifier(levels, comparisons) & free if settings.personal_identifier_links else none
+    mention = named_mention(levels, comparisons) & free & ~personal if settings.named_mention_links else none
+    return personal, mention
+
+
 def anchored(levels: Levels, comparisons: tuple[Comparison, ...]) -> npt.NDArray[np.bool_]:
     """Pairs with at least one anchoring agreement (shared identifier, dob or street)."""
     out = np.zeros(levels.shape[0], dtype=bool)
@@ -255,11 +266,7 @@ def score_pairs(
     status[prob >= settings.review] = STATUS_REVIEW
     anchorless = ~anchored(levels, comparisons)
     status[(prob >= settings.auto_link) & ~vetoed & ~weak_only & ~anchorless] = STATUS_AUTO
-    free = ~vetoed & ~anchorless & (status != STATUS_AUTO)
-    by_personal = personal_identifier(levels, comparisons) & free
-    by_mention = named_mention(levels, comparisons) & free & ~by_personal
-    by_personal &= settings.personal_identifier_links
-    by_mention &= settings.named_mention_links
+    by_personal, by_mention = rule_links(levels, comparisons, ~vetoed & ~anchorless & (status != STATUS_AUTO), settings)
     status[by_personal | by_mention] = STATUS_AUTO
     flags = (vetoed, weak_only, anchorless, by_personal, by_mention)
     return Scored(li, ri, ctx, shared, levels, weights, total, prob, status, *flags)

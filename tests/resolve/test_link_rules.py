@@ -3,13 +3,16 @@ side's identifier mentioned by the other, even where EM weighs them too weakly; 
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
 from identity_graph.model import MatchStatus, RecordKind
 from identity_graph.resolve import explain_pair, resolve_all, save_model
 from identity_graph.resolve.edges import MENTION_NOTE, PERSONAL_NOTE
+from identity_graph.resolve.scoring import comparisons_for, rule_links
 from identity_graph.settings import MatchingSettings, Settings
 from identity_graph.store import SQLiteStore
+from matchers.comparisons import NULL
 from matchers.model import MatchModel
 from tests.resolve.conftest import fixed_model, load, mail, person, together
 
@@ -157,3 +160,19 @@ def test_a_profile_under_another_persons_name_still_conflicts(store: SQLiteStore
     )
     resolve_all(store, settings)
     assert not together(store, *ids)
+
+
+@pytest.mark.parametrize(("personal_on", "mention_on"), [(True, True), (False, True), (True, False), (False, False)])
+def test_each_rule_has_its_own_switch(settings: Settings, personal_on: bool, mention_on: bool) -> None:
+    comparisons = comparisons_for(settings.matching)
+    levels = np.full((1, len(comparisons)), NULL, dtype=np.int8)  # one pair that qualifies for both rules
+    for k, comp in enumerate(comparisons):
+        wanted = {"handle": "personal", "phone": "mentioned", "first_name": "exact", "last_name": "exact"}
+        if comp.name in wanted:
+            levels[0, k] = comp.levels.index(wanted[comp.name])
+    rules = MatchingSettings(personal_identifier_links=personal_on, named_mention_links=mention_on)
+    personal, mention = rule_links(levels, comparisons, np.ones(1, dtype=bool), rules)
+    assert bool(personal[0]) is personal_on
+    assert bool(mention[0]) is (mention_on and not personal_on)  # one reason per edge: the personal id first
+    blocked, _ = rule_links(levels, comparisons, np.zeros(1, dtype=bool), rules)
+    assert not blocked.any()  # a vetoed or anchorless pair is never linked by rule

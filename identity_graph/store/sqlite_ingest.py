@@ -34,6 +34,12 @@ _json = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=Fal
 _string: Callable[[str], str] = json.encoder.encode_basestring
 
 
+#: A batch of at least this many records is looked up in bulk: not at all in an empty table, and its new
+#: records' ids taken from the order SQLite gives them (checked) instead of looking each up again. A smaller
+#: batch (a real-time add is one record) looks its records up by natural key: fewer queries.
+BULK_ROWS = 100
+
+
 def content_hash(data: Any) -> str:
     """A stable hash of an item's content, to tell a changed item from a repeated one."""
     return hashlib.blake2b(_json(data).encode("utf-8"), digest_size=16).hexdigest()
@@ -198,7 +204,8 @@ class SQLiteIngestMixin(SQLiteBase):
         """Write the record half of a batch."""
         if not recs:
             return
-        empty = conn.execute("SELECT 1 FROM records LIMIT 1").fetchone() is None  # a first load: nothing to look up
+        bulk = len(recs) >= BULK_ROWS
+        empty = bulk and conn.execute("SELECT 1 FROM records LIMIT 1").fetchone() is None  # nothing to look up
         existing = (
             {} if empty else self._existing(conn, "records", [(p.record.source, p.record.source_id) for p in recs])
         )
@@ -217,7 +224,7 @@ class SQLiteIngestMixin(SQLiteBase):
                 stats.records_unchanged += 1
         touched += [p for _, p, _ in changed]  # new records first, then changed ones (`ids` in this order)
         cols = ",".join(_RECORD_COLUMNS)
-        first = self._next_record_id(conn) if new_rows else 0
+        first = self._next_record_id(conn) if bulk and new_rows else 0
         insert_rows(
             conn,
             f"INSERT INTO records (source, source_id, {cols}, content_hash, first_seen, changed_at)",
@@ -251,13 +258,14 @@ class SQLiteIngestMixin(SQLiteBase):
 
     def _inserted_ids(self, conn: sqlite3.Connection, recs: Sequence[PreparedRecord], first: int) -> list[int]:
         """The ids of `recs`, just inserted in this order into `records` (in this transaction) when the next id was
-        `first`. SQLite gives a row inserted without an id the largest id plus one, so they hold first, first + 1,
-        ...: checked (the largest id is now the last of those; were the largest possible id ever reached, SQLite
-        would pick ids at random and the check fail), else looked up by natural key."""
+        `first` (0: unknown, look them up). SQLite gives a row inserted without an id the largest id plus one, so
+        they hold first, first + 1, ...: checked (the largest id is now the last of those; were the largest
+        possible id ever reached, SQLite would pick ids at random and the check fail), else looked up by natural
+        key."""
         n = len(recs)
         if not n:
             return []
-        if conn.execute("SELECT max(id) FROM records").fetchone()[0] == first + n - 1:
+        if first and conn.execute("SELECT max(id) FROM records").fetchone()[0] == first + n - 1:
             return list(range(first, first + n))
         found = self._existing(conn, "records", [(p.record.source, p.record.source_id) for p in recs])
         return [found[(p.record.source, p.record.source_id)][0] for p in recs]

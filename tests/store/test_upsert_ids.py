@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from identity_graph.store import PreparedRecord, SQLiteStore, open_store
+from identity_graph.store.sqlite_ingest import BULK_ROWS
 from tests.factories import prepared, record
 
 #: SQLite's largest rowid: a row inserted without an id after it gets a random free one.
@@ -15,7 +16,11 @@ MAX_ROWID = 2**63 - 1
 
 
 def _batch(n: int, tag: str) -> list[PreparedRecord]:
-    return [prepared(record(f"{tag}{i}", f"Name{tag}{i}", "Lee", phone=f"+1415555{i:04d}")) for i in range(n)]
+    return [prepared(record(f"{tag}{i}", f"Name{tag}{i:04d}q", "Lee", phone=f"+1415555{i:04d}")) for i in range(n)]
+
+
+#: Records in the first batch: looked up in bulk (at least BULK_ROWS) or one by one.
+SIZES = [BULK_ROWS + 20, 30]
 
 
 def _ids(s: SQLiteStore) -> dict[str, int]:
@@ -27,11 +32,12 @@ def _check_links(s: SQLiteStore, tag: str, numbers: range) -> None:
     for i in numbers:
         rec = by_source_id[f"{tag}{i}"]
         assert [c.identifier.key for c in rec.claimed] == [f"phone:+1415555{i:04d}"]
-        assert s.search_names(f"Name{tag}{i}") == [rec.id]
+        assert s.search_names(f"Name{tag}{i:04d}q") == [rec.id]
 
 
+@pytest.mark.parametrize("size", SIZES)
 @pytest.mark.parametrize("largest", [None, 41, MAX_ROWID])
-def test_new_records_get_their_own_identifiers_and_names(tmp_path: Path, largest: int | None) -> None:
+def test_new_records_get_their_own_identifiers_and_names(tmp_path: Path, largest: int | None, size: int) -> None:
     s = open_store(tmp_path / "ids.db")
     if largest is not None:
         with s.transaction() as conn:  # a record already there under this id
@@ -40,15 +46,15 @@ def test_new_records_get_their_own_identifiers_and_names(tmp_path: Path, largest
                 "VALUES (?, 'crm', 'old', 'contact', 'x', 't', 't')",
                 (largest,),
             )
-    s.upsert_batch(_batch(30, "a"))
+    s.upsert_batch(_batch(size, "a"))
     if largest == 41:
         assert _ids(s)["a0"] == 42  # SQLite's usual choice: the largest id plus one
     changed = prepared(record("a3", "Changed", "Lee", phone="+14155559999"))
-    s.upsert_batch([*_batch(5, "b"), changed])  # new records and a changed one in one batch
-    _check_links(s, "a", range(4, 30))
-    _check_links(s, "b", range(5))
+    s.upsert_batch([*_batch(size, "b"), changed])  # new records and a changed one in one batch
+    _check_links(s, "a", range(4, size))
+    _check_links(s, "b", range(size))
     ids = _ids(s)
-    assert len(set(ids.values())) == len(ids) == 35 + (largest is not None)
+    assert len(set(ids.values())) == len(ids) == 2 * size + (largest is not None)
     assert s.search_names("Changed") == [ids["a3"]]
     assert [c.identifier.key for c in s.get_records([ids["a3"]])[0].claimed] == ["phone:+14155559999"]
     s.close()

@@ -26,6 +26,7 @@ from identity_graph.model import (
     StoredRecord,
     TimelineItem,
 )
+from identity_graph.store.runs import DEFAULT_RUNS_LIMIT, IngestRun
 from identity_graph.store.service_types import ApiToken, AuditEntry, ErasureCounts
 
 
@@ -371,4 +372,13 @@ class GraphStore(Protocol):
 
     def edge_pairs(self, statuses: Sequence[MatchStatus]) -> list[tuple[int, int, float]]:
         """(left, right, score) of every edge of these statuses, without evidence (cheap for ranking many)."""
+        ...
+
+    # -- load history
+    def record_ingest_run(self, run: IngestRun) -> int:
+        """Store one load (counts and notes, no record content); returns its new id."""
+        ...
+
+    def ingest_runs(self, limit: int = DEFAULT_RUNS_LIMIT, source: str | None = None) -> list[IngestRun]:
+        """The newest `limit` loads (of one source when given), newest first."""
         ...

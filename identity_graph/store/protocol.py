@@ -220,7 +220,8 @@ class GraphStore(Protocol):
     ) -> None:
         """Replace the blocking keys of these records (all when None) with (key, record_id) pairs. `meanwhile`, if
         given, is called once on the calling thread before this returns (when the keys are written is the store's
-        choice: the embedded store writes a whole replace on a worker meanwhile); it must not use the store."""
+        choice: the embedded store builds the key index of a big fill on a worker meanwhile); it must not use the
+        store."""
         ...
 
     def records_with_blocking_keys(self, keys: Sequence[str], limit_per_key: int) -> dict[str, list[int]]:

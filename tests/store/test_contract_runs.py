@@ -6,12 +6,15 @@ The same `gs` fixture as `test_contract.py`: the SQLite store always, the Neo4j 
 
 from __future__ import annotations
 
+import ast
+import re
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 
+import identity_graph
 from identity_graph.errors import ConfigError, InputError
 from identity_graph.ingest import ingest
 from identity_graph.settings import Settings
@@ -129,3 +132,23 @@ def test_a_stopped_load_is_recorded_without_the_row_it_stopped_at(
     (run,) = gs.ingest_runs()
     assert "stopped: InputError" in run.notes and run.quarantined == 1
     assert not any(word in note for note in run.notes for word in ("Tessa", "Defren", "1985", "example.com"))
+
+
+# ---------------------------------------------------------------- the ingest layer holds no SQL
+SQL_WORDS = re.compile(r"\b(INSERT INTO|SELECT .* FROM|UPDATE \w+ SET|DELETE FROM)\b", re.IGNORECASE)
+
+
+@pytest.mark.parametrize("module", ["ingest.py", "ingest_manifest.py", "ingest_quarantine.py"])
+def test_the_ingest_layer_reaches_the_store_only_through_the_protocol(module: str) -> None:
+    tree = ast.parse((Path(identity_graph.__file__).parent / module).read_text(encoding="utf-8"))
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Attribute):
+            assert node.attr not in ("execute", "executemany", "query"), f"{module}:{node.lineno} runs a query"
+        if isinstance(node, ast.Constant) and isinstance(node.value, str):
+            assert not SQL_WORDS.search(node.value), f"{module}:{node.lineno} holds SQL"
+
+
+def test_the_sql_check_finds_sql() -> None:
+    assert SQL_WORDS.search("INSERT INTO ingest_runs (source) VALUES (?)")
+    assert SQL_WORDS.search("select id from ingest_runs")
+    assert not SQL_WORDS.search("Each load is recorded in the store's load history")

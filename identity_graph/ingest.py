@@ -7,19 +7,17 @@
 
 A batch is one transaction: a crash leaves the store as it was before the interrupted batch. A connector yields
 a party record before the interaction that refers to it, so the record is always in the same or an earlier
-batch. Each load is recorded in `ingest_runs`.
+batch. Each load is recorded in the store's load history (`GraphStore.record_ingest_run`).
 """
 
 from __future__ import annotations
 
 import glob
-import json
 from collections.abc import Callable, Iterable, Sequence
 from contextlib import ExitStack
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
 
 from connectors.base import ConnectorOptions
 from connectors.registry import FOLDER_FORMATS, make_connector
@@ -30,6 +28,7 @@ from identity_graph.model import Interaction, Notice, Record, Rejected, SourceIt
 from identity_graph.prepare import PrepareReport, prepare_record
 from identity_graph.settings import Settings
 from identity_graph.store.protocol import GraphStore, PreparedRecord, UpsertStats
+from identity_graph.store.runs import IngestRun
 
 #: Items between two progress updates (besides one per batch).
 PROGRESS_EVERY = 2_000
@@ -56,7 +55,7 @@ class IngestResult:
     rejects: list[str] = field(default_factory=list)
     quarantine_file: Path | None = None
     run_id: int | None = None
-    error: str | None = None
+    error: str | None = None  # the kind of error that stopped the load (its message may quote a row)
 
     def notes(self) -> list[str]:
         """Notices and unusable-identifier counts as readable lines."""
@@ -234,7 +233,7 @@ def ingest(
     try:
         ingest_items(connector.read(inputs), store, settings, result, strict=strict, progress=tick)
     except BaseException as exc:
-        result.error = f"{type(exc).__name__}: {exc}"
+        result.error = type(exc).__name__  # the kind only: a message may quote a row (the caller gets it raised)
         if store is not None and not dry_run:
             result.run_id = record_run(store, result, started)
         raise
@@ -243,30 +242,22 @@ def ingest(
     return result
 
 
-def record_run(store: GraphStore, result: IngestResult, started: datetime) -> int | None:
-    """Write the load to `ingest_runs` (stores without that table skip it)."""
-    notes: list[Any] = result.notes()
+def record_run(store: GraphStore, result: IngestResult, started: datetime) -> int:
+    """Add the load to the store's load history (counts and notes, never a row's content); returns its id."""
+    notes = result.notes()
     if result.quarantine_file is not None:
         notes.append(f"quarantine: {result.quarantine_file}")
     if result.error:
         notes.append(f"stopped: {result.error}")
-    with store.transaction() as conn:
-        execute = getattr(conn, "execute", None)
-        if execute is None:
-            return None
-        cur = execute(
-            "INSERT INTO ingest_runs (source, format, started_at, finished_at, loaded, updated, unchanged, "
-            "quarantined, notes) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (
-                result.source,
-                result.format,
-                started.isoformat(),
-                datetime.now(UTC).isoformat(),
-                result.stats.loaded,
-                result.stats.updated,
-                result.stats.unchanged,
-                result.quarantined,
-                json.dumps(notes, ensure_ascii=False),
-            ),
-        )
-        return int(cur.lastrowid)
+    run = IngestRun(
+        source=result.source,
+        format=result.format,
+        started_at=started,
+        finished_at=datetime.now(UTC),
+        loaded=result.stats.loaded,
+        updated=result.stats.updated,
+        unchanged=result.stats.unchanged,
+        quarantined=result.quarantined,
+        notes=notes,
+    )
+    return store.record_ingest_run(run)

@@ -13,6 +13,7 @@ from identity_graph.cli import (  # noqa: F401
     generate,
     ingest,
     match,
+    runs,
     service,
     steward,
 )

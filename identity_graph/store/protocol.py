@@ -26,6 +26,7 @@ from identity_graph.model import (
     StoredRecord,
     TimelineItem,
 )
+from identity_graph.store.runs import DEFAULT_RUNS_LIMIT, IngestRun
 from identity_graph.store.service_types import ApiToken, AuditEntry, ErasureCounts
 
 
@@ -219,7 +220,8 @@ class GraphStore(Protocol):
     ) -> None:
         """Replace the blocking keys of these records (all when None) with (key, record_id) pairs. `meanwhile`, if
         given, is called once on the calling thread before this returns (when the keys are written is the store's
-        choice: the embedded store writes a whole replace on a worker meanwhile); it must not use the store."""
+        choice: the embedded store builds the key index of a big fill on a worker meanwhile); it must not use the
+        store."""
         ...
 
     def records_with_blocking_keys(self, keys: Sequence[str], limit_per_key: int) -> dict[str, list[int]]:
@@ -371,4 +373,13 @@ class GraphStore(Protocol):
 
     def edge_pairs(self, statuses: Sequence[MatchStatus]) -> list[tuple[int, int, float]]:
         """(left, right, score) of every edge of these statuses, without evidence (cheap for ranking many)."""
+        ...
+
+    # -- load history
+    def record_ingest_run(self, run: IngestRun) -> int:
+        """Store one load (counts and notes, no record content); returns its new id."""
+        ...
+
+    def ingest_runs(self, limit: int = DEFAULT_RUNS_LIMIT, source: str | None = None) -> list[IngestRun]:
+        """The newest `limit` loads (of one source when given), newest first."""
         ...

@@ -227,8 +227,8 @@ class SQLiteReadMixin(SQLiteBase):
     ) -> None:
         """Replace the blocking keys of these records (all when None) with (key, record_id) pairs; a key of a record
         that is not in the store is refused (checked once for the batch: the table has no foreign key).
-        `meanwhile` runs on this thread while SQLite writes the keys of a whole replace on a worker (see
-        `sqlite_bulk.beside`); it must not use the store."""
+        `meanwhile` runs on this thread while SQLite builds the key index of a big fill on a worker (see
+        `sqlite_bulk.beside`), else after the write; it must not use the store."""
         with paused_gc(), self.transaction() as conn:
             missing = missing_records(conn, set(map(itemgetter(1), keys)))
             if missing:

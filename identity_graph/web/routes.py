@@ -19,7 +19,7 @@ from identity_graph.service.auth import authenticate
 from identity_graph.service.deps import SettingsDep, StoreDep
 from identity_graph.service.queries import timeline_query
 from identity_graph.store.protocol import TimelineQuery
-from identity_graph.web import admin_pages, steward_pages
+from identity_graph.web import admin_pages, runs_pages, steward_pages
 from identity_graph.web.deps import (
     FormDep,
     LoginRequired,
@@ -218,7 +218,8 @@ def mount_web(app: FastAPI) -> None:
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.include_router(router)
     app.include_router(steward_pages.router)
-    app.include_router(admin_pages.router)  # all three are listed in service.app's route table too
+    app.include_router(admin_pages.router)
+    app.include_router(runs_pages.router)  # all four are listed in service.app's route table too
 
     @app.exception_handler(LoginRequired)
     async def _to_login(request: Request, exc: LoginRequired) -> Response:

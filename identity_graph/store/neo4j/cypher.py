@@ -41,6 +41,7 @@ DDL_TOMBSTONE_KEY: Final = (
     "CREATE CONSTRAINT tombstone_key IF NOT EXISTS FOR (t:Tombstone) "
     "REQUIRE (t.source, t.source_id_hash, t.item_kind) IS UNIQUE"
 )
+DDL_INGEST_RUN_ID: Final = "CREATE CONSTRAINT ingest_run_id IF NOT EXISTS FOR (n:IngestRun) REQUIRE n.id IS UNIQUE"
 DDL_RECORD_DIRTY: Final = "CREATE INDEX record_dirty IF NOT EXISTS FOR (r:Record) ON (r.dirty)"
 DDL_INTERACTION_TIME: Final = "CREATE INDEX interaction_time IF NOT EXISTS FOR (x:Interaction) ON (x.occurred_us)"
 DDL_EVENT_PERSON: Final = "CREATE INDEX event_person IF NOT EXISTS FOR (e:Event) ON (e.person_id)"
@@ -48,6 +49,7 @@ DDL_EVENT_OTHER: Final = "CREATE INDEX event_other_person IF NOT EXISTS FOR (e:E
 DDL_EVENT_RECORD: Final = "CREATE INDEX event_record IF NOT EXISTS FOR (e:Event) ON (e.record_id)"
 DDL_EVENT_AT: Final = "CREATE INDEX event_at IF NOT EXISTS FOR (e:Event) ON (e.at)"
 DDL_AUDIT_TARGET: Final = "CREATE INDEX audit_target IF NOT EXISTS FOR (a:AuditEntry) ON (a.target)"
+DDL_INGEST_RUN_SOURCE: Final = "CREATE INDEX ingest_run_source IF NOT EXISTS FOR (n:IngestRun) ON (n.source)"
 DDL_MATCH_STATUS: Final = "CREATE INDEX match_status IF NOT EXISTS FOR ()-[m:`MATCH`]-() ON (m.status)"
 DDL_JUDGED_ID: Final = "CREATE INDEX judged_id IF NOT EXISTS FOR ()-[j:JUDGED]-() ON (j.id)"
 DDL_JUDGED_ACTIVE: Final = "CREATE INDEX judged_superseded IF NOT EXISTS FOR ()-[j:JUDGED]-() ON (j.superseded_at)"
@@ -345,6 +347,19 @@ AUDIT_ENTRIES: Final = (
     "MATCH (a:AuditEntry) WHERE ($before_id IS NULL OR a.id < $before_id) AND ($target IS NULL OR a.target = $target) "
     "RETURN a.id AS id, a.at AS at, a.actor AS actor, a.action AS action, a.target AS target, a.detail AS detail "
     "ORDER BY id DESC LIMIT $max_entries"
+)
+
+# ---------------------------------------------------------------- load history (counts and notes, no record content)
+ADD_INGEST_RUN: Final = (
+    "CREATE (:IngestRun {id: $id, source: $source, format: $format, started_at: $started_at, "
+    "finished_at: $finished_at, loaded: $loaded, updated: $updated, unchanged: $unchanged, "
+    "quarantined: $quarantined, notes: $notes})"
+)
+INGEST_RUNS: Final = (
+    "MATCH (n:IngestRun) WHERE $source IS NULL OR n.source = $source "
+    "RETURN n.id AS id, n.source AS source, n.format AS format, n.started_at AS started_at, "
+    "n.finished_at AS finished_at, n.loaded AS loaded, n.updated AS updated, n.unchanged AS unchanged, "
+    "n.quarantined AS quarantined, n.notes AS notes ORDER BY id DESC LIMIT $max_runs"
 )
 
 # ---------------------------------------------------------------- erasure

@@ -12,6 +12,7 @@ from identity_graph.store.neo4j.erasure import Neo4jErasureMixin
 from identity_graph.store.neo4j.graph import Neo4jGraphMixin
 from identity_graph.store.neo4j.ingest import Neo4jIngestMixin
 from identity_graph.store.neo4j.read import Neo4jReadMixin
+from identity_graph.store.neo4j.runs import Neo4jRunsMixin
 from identity_graph.store.neo4j.schema import ensure_schema
 from identity_graph.store.neo4j.service import Neo4jServiceMixin
 from identity_graph.store.neo4j.steward import Neo4jStewardMixin
@@ -30,6 +31,7 @@ class Neo4jStore(
     Neo4jStewardMixin,
     Neo4jServiceMixin,
     Neo4jErasureMixin,
+    Neo4jRunsMixin,
 ):
     """The same labels and relationship types as DESIGN.md, integer ids from counters, one transaction per batch."""
 

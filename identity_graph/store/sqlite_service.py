@@ -186,6 +186,7 @@ class SQLiteServiceMixin(SQLiteBase):
                 counts.records = self._delete_in(tx, "records", ("id",), ids)
                 counts.identifiers = self._delete_orphan_identifiers(tx, ident_ids)
                 counts.audit_scrubbed = self._scrub_audit(tx, terms, pattern)
+                counts.other["load_notes_scrubbed"] = self._scrub_run_notes(tx, terms, pattern)
                 tx.execute(
                     "UPDATE persons SET retired_at = ?, merged_into = NULL, updated_at = ? WHERE id = ?",
                     (now, now, person_id),
@@ -389,6 +390,19 @@ class SQLiteServiceMixin(SQLiteBase):
                 (*part, *part),
             ).rowcount
         return removed
+
+    def _scrub_run_notes(self, conn: sqlite3.Connection, terms: Sequence[str], pattern: re.Pattern[str] | None) -> int:
+        """Replace any erased term in the load history's notes (an inferred own number that was a customer's)."""
+        if pattern is None:
+            return 0
+        hits: set[int] = set()
+        for term in {t.lower() for t in terms if t.strip()}:
+            rows = conn.execute("SELECT id FROM ingest_runs WHERE instr(lower(notes), ?) > 0", (term,))
+            hits.update(int(r[0]) for r in rows)
+        for rid in sorted(hits):
+            (notes,) = conn.execute("SELECT notes FROM ingest_runs WHERE id = ?", (rid,)).fetchone()
+            conn.execute("UPDATE ingest_runs SET notes = ? WHERE id = ?", (scrub_text(notes, pattern), rid))
+        return len(hits)
 
     def _scrub_audit(self, conn: sqlite3.Connection, terms: Sequence[str], pattern: re.Pattern[str] | None) -> int:
         """Replace any erased term found in the audit log (it should hold none: ids only)."""

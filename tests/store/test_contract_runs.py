@@ -152,3 +152,16 @@ def test_the_sql_check_finds_sql() -> None:
     assert SQL_WORDS.search("INSERT INTO ingest_runs (source) VALUES (?)")
     assert SQL_WORDS.search("select id from ingest_runs")
     assert not SQL_WORDS.search("Each load is recorded in the store's load history")
+
+
+def test_erasure_scrubs_an_erased_persons_values_from_the_load_notes(gs: GraphStore) -> None:
+    kept = "quarantine: q/20260301-calls-asterisk.csv"
+    inferred = "inferred our own numbers (share of items): +14155550101 (41%); set own_side.phone_numbers to confirm"
+    gs.record_ingest_run(_run("calls", 0).model_copy(update={"notes": [kept, inferred]}))
+    gs.record_ingest_run(_run("crm", 1).model_copy(update={"notes": [kept]}))
+    (p,) = gs.create_persons(1)
+    counts = gs.erase_records(p, [], ["Ana Diaz", "+14155550101"], tombstones=False)
+    assert counts.other["load_notes_scrubbed"] == 1
+    crm, calls = gs.ingest_runs()
+    assert crm.notes == [kept]
+    assert calls.notes[0] == kept and "+14155550101" not in calls.notes[1] and "[erased]" in calls.notes[1]

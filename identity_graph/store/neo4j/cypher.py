@@ -434,6 +434,11 @@ AUDIT_MENTIONING: Final = (
 SET_AUDIT_TEXT: Final = (
     "UNWIND $rows AS row MATCH (a:AuditEntry {id: row.id}) SET a.target = row.target, a.detail = row.detail"
 )
+RUNS_MENTIONING: Final = (
+    "MATCH (n:IngestRun) WHERE any(term IN $terms WHERE toLower(n.notes) CONTAINS term) "
+    "RETURN n.id AS id, n.notes AS notes ORDER BY id"
+)
+SET_RUN_NOTES: Final = "UNWIND $rows AS row MATCH (n:IngestRun {id: row.id}) SET n.notes = row.notes"
 RETIRE_ERASED_PERSON: Final = (
     "MATCH (p:Person {id: $person_id}) SET p.retired_at = $now, p.merged_into = NULL, p.updated_at = $now"
 )

@@ -92,6 +92,7 @@ class Neo4jErasureMixin(Neo4jBase):
             run_ids(tx, cypher.DROP_UNDECLARED_MENTIONS, ident_ids, declared=Strength.DECLARED.value)
             counts.identifiers = count_of(run_ids(tx, cypher.ERASE_ORPHAN_IDENTIFIERS, ident_ids))
             counts.audit_scrubbed = self._scrub_audit(tx, lowered, pattern)
+            counts.other["load_notes_scrubbed"] = self._scrub_run_notes(tx, lowered, pattern)
             run(tx, cypher.RETIRE_ERASED_PERSON, person_id=person_id, now=stamp)
             event = NewEvent("person.erased", person_id, "erasure")
             run_rows(tx, cypher.ADD_EVENTS, event_rows([event], self._next_ids(tx, "event", 1)), now=stamp)
@@ -141,6 +142,16 @@ class Neo4jErasureMixin(Neo4jBase):
         update, drop = pruned_reports(rows, set(ids))
         run_rows(tx, cypher.SET_GUARD_REPORT_RECORDS, update)
         run_ids(tx, cypher.DELETE_GUARD_REPORTS, drop)
+        return len(rows)
+
+    @staticmethod
+    def _scrub_run_notes(tx: Tx, lowered: Sequence[str], pattern: re.Pattern[str] | None) -> int:
+        """Replace any erased term in the load history's notes (an inferred own number that was a customer's)."""
+        if pattern is None or not lowered:
+            return 0
+        hits = run(tx, cypher.RUNS_MENTIONING, terms=list(lowered))
+        rows = [{"id": int(r["id"]), "notes": scrub_text(r["notes"], pattern)} for r in hits]
+        run_rows(tx, cypher.SET_RUN_NOTES, rows)
         return len(rows)
 
     @staticmethod

@@ -218,17 +218,28 @@ class DateComparison(Comparison):
         }.get(name, f"{self.label} differs ({left} / {right})")
 
 
+def word_counts(values: StrArray) -> npt.NDArray[np.int64]:
+    """Words in each value (0 for ''), counted once per distinct value."""
+    codes, uniques = pd.factorize(np.asarray(values, dtype=object))
+    counts = np.fromiter((len(str(u).split()) for u in uniques), dtype=np.int64, count=len(uniques))
+    return counts[np.asarray(codes, dtype=np.int64)] if len(uniques) else np.zeros(len(values), dtype=np.int64)
+
+
 def extends(a: StrArray, b: StrArray, fuzzy: float) -> npt.NDArray[np.bool_]:
     """Pairs where one value has more words and its first words are similar to the other's
     (`14 laker cres sapri` / `14 lake cres`): one street line, a building or locality line on one side only."""
+    out = np.zeros(len(a), dtype=bool)
+    wa, wb = word_counts(a), word_counts(b)
+    rows = np.flatnonzero((wa != wb) & (wa > 0) & (wb > 0))  # most pairs have as many words: no Python for them
+    if rows.size == 0:
+        return out
     shorts, heads = [], []
-    for x, y in zip(a, b, strict=True):
-        short, long = (x.split(), y.split()) if len(x.split()) <= len(y.split()) else (y.split(), x.split())
-        shorts.append(" ".join(short))
-        heads.append(" ".join(long[: len(short)]) if len(long) > len(short) else "")  # '' never agrees
-    head = np.asarray(heads, dtype=object)
-    near: npt.NDArray[np.bool_] = similarity(np.asarray(shorts, dtype=object), head, OSA.normalized_similarity) >= fuzzy
-    out: npt.NDArray[np.bool_] = near & (head != "")
+    for x, y in zip(a[rows], b[rows], strict=True):
+        short, long = (str(x), str(y).split()) if len(x.split()) < len(y.split()) else (str(y), str(x).split())
+        shorts.append(short)
+        heads.append(" ".join(long[: len(short.split())]))
+    near = similarity(np.asarray(shorts, dtype=object), np.asarray(heads, dtype=object), OSA.normalized_similarity)
+    out[rows] = near >= fuzzy
     return out
 
 
@@ -363,6 +374,8 @@ def same_member(ctx: PairContext, mask: npt.NDArray[np.bool_]) -> npt.NDArray[np
     """Where `mask`: one side names itself (a mail's sender, a profile) and both name the same member of a
     household: the same first name (or its nickname) and no other last name. Within a household the first
     name is what tells members apart; a caller-ID names the line's subscriber, not the caller."""
+    if not mask.any():
+        return np.zeros(len(mask), dtype=bool)  # no household share among these pairs (febrl has none)
     kind_l, kind_r = ctx.table.kind[ctx.li], ctx.table.kind[ctx.ri]
     self_named = np.isin(kind_l, SELF_NAMED_KINDS) | np.isin(kind_r, SELF_NAMED_KINDS)
     line_named = np.isin(kind_l, LINE_NAMED_KINDS) | np.isin(kind_r, LINE_NAMED_KINDS)

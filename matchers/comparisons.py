@@ -218,26 +218,32 @@ class DateComparison(Comparison):
         }.get(name, f"{self.label} differs ({left} / {right})")
 
 
-def word_counts(values: StrArray) -> npt.NDArray[np.int64]:
-    """Words in each value (0 for ''), counted once per distinct value."""
+def first_words(values: StrArray) -> tuple[StrArray, npt.NDArray[np.int64]]:
+    """Each value's first word and number of words ('' and 0 for ''), worked out once per distinct value."""
     codes, uniques = pd.factorize(np.asarray(values, dtype=object))
-    counts = np.fromiter((len(str(u).split()) for u in uniques), dtype=np.int64, count=len(uniques))
-    return counts[np.asarray(codes, dtype=np.int64)] if len(uniques) else np.zeros(len(values), dtype=np.int64)
+    at = np.asarray(codes, dtype=np.int64)
+    words = [str(u).split() for u in uniques]
+    first = np.array([w[0] if w else "" for w in words], dtype=object)
+    counts = np.fromiter((len(w) for w in words), dtype=np.int64, count=len(words))
+    if not len(uniques):
+        return np.full(len(values), "", dtype=object), np.zeros(len(values), dtype=np.int64)
+    return first[at], counts[at]
 
 
 def extends(a: StrArray, b: StrArray, fuzzy: float) -> npt.NDArray[np.bool_]:
-    """Pairs where one value has more words and its first words are similar to the other's
-    (`14 laker cres sapri` / `14 lake cres`): one street line, a building or locality line on one side only."""
+    """Pairs where one value has more words, starts with the other's first word (a house number) and its first
+    words are similar to the other's (`14 laker cres sapri` / `14 lake cres`): one street line, with a building
+    or locality line on one side only."""
     out = np.zeros(len(a), dtype=bool)
-    wa, wb = word_counts(a), word_counts(b)
-    rows = np.flatnonzero((wa != wb) & (wa > 0) & (wb > 0))  # most pairs have as many words: no Python for them
+    (fa, wa), (fb, wb) = first_words(a), first_words(b)
+    rows = np.flatnonzero((wa != wb) & (wa > 0) & (wb > 0) & (fa == fb))  # the rest need no Python
     if rows.size == 0:
         return out
     shorts, heads = [], []
-    for x, y in zip(a[rows], b[rows], strict=True):
-        short, long = (str(x), str(y).split()) if len(x.split()) < len(y.split()) else (str(y), str(x).split())
+    for x, y, nx, ny in zip(a[rows], b[rows], wa[rows], wb[rows], strict=True):
+        short, long, n = (x, y, nx) if nx < ny else (y, x, ny)
         shorts.append(short)
-        heads.append(" ".join(long[: len(short.split())]))
+        heads.append(" ".join(str(long).split()[:n]))
     near = similarity(np.asarray(shorts, dtype=object), np.asarray(heads, dtype=object), OSA.normalized_similarity)
     out[rows] = near >= fuzzy
     return out

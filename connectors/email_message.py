@@ -15,10 +15,11 @@ from email.message import Message
 from email.parser import BytesHeaderParser, BytesParser
 from email.utils import getaddresses, parsedate_to_datetime
 
-from connectors.evidence import mentioned_claims
+from connectors.evidence import greeted_name, mentioned_claims, signed_name
 from connectors.ownside import OwnSide
 from connectors.textio import fallback_decode
 from identity_graph.model import (
+    BODY_NAME,
     Channel,
     Direction,
     IdentifierClaim,
@@ -173,6 +174,7 @@ def message_items(
     everyone = frozenset(a for _, a, _ in parties)
     records: dict[str, Record] = {}
     participants: list[Participation] = []
+    named = _body_names(parties, direction, text, own)
     for name, addr, role in parties:
         if own.is_own_email(addr):
             continue
@@ -186,6 +188,7 @@ def message_items(
                 kind=RecordKind.EMAIL_PARTY,
                 full_name=name or None,
                 identifiers=tuple(claims),
+                attributes={BODY_NAME: named[addr]} if addr in named else {},
             )
         elif name and not records[addr].full_name:
             records[addr] = records[addr].model_copy(update={"full_name": name})
@@ -207,6 +210,20 @@ def message_items(
         attributes=attributes,
     )
     return [*records.values(), interaction]
+
+
+def _body_names(parties: list[tuple[str, str, Role]], direction: Direction, text: str, own: OwnSide) -> dict[str, str]:
+    """The names the text gives customer parties: an inbound message's signature names its sender, an outbound
+    one's greeting names its recipient when it has only one."""
+    if direction is Direction.INBOUND:
+        senders = [a for _, a, r in parties if r is Role.SENDER and not own.is_own_email(a)]
+        signed = signed_name(text)
+        return {senders[0]: signed} if len(senders) == 1 and signed else {}
+    if direction is Direction.OUTBOUND:
+        recipients = {a for _, a, r in parties if r is Role.RECIPIENT and not own.is_own_email(a)}
+        greeted = greeted_name(text)
+        return {recipients.pop(): greeted} if len(recipients) == 1 and greeted else {}
+    return {}
 
 
 def _field(role: Role) -> str:

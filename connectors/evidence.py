@@ -1,4 +1,5 @@
-"""Identifiers written in free text (message bodies, bios): weak, `mentioned` evidence."""
+"""Identifiers written in free text (message bodies, bios): weak, `mentioned` evidence; and the name a message
+is signed with."""
 
 from __future__ import annotations
 
@@ -17,6 +18,60 @@ MAX_MENTIONS = 12
 
 EMAIL_RE = re.compile(r"(?<![\w.+-])[A-Za-z0-9._%+-]{1,64}@[A-Za-z0-9-]{1,63}(?:\.[A-Za-z0-9-]{1,63})+")
 HANDLE_RE = re.compile(r"(?<![\w@./])@([A-Za-z0-9_]{1,15})\b(?!\.\w)")
+
+
+#: A line that closes a message before the writer's name (`Thanks,`, `Best regards,`, the `-- ` delimiter).
+SIGN_OFF_RE = re.compile(
+    r"^\s*(?:thanks(?: again| so much)?|thank you|many thanks|best(?: regards| wishes)?|kind regards|warm regards|"
+    r"regards|cheers|sincerely|yours(?: sincerely| truly)?|all the best|take care|--|—)[\s,!.]*$",
+    re.IGNORECASE,
+)
+#: A name line: one to three words of letters (accents; hyphens, apostrophes and dots inside: `Mary-Ann`, `J.`).
+_WORD = r"[^\W\d_](?:[^\W\d_]|['’.-])*"
+NAME_LINE_RE = re.compile(rf"^\s*({_WORD}(?:\s+{_WORD})*)\s*$")
+#: A first line greeting someone by name: `Hi Dagný,`, `Dear Mr Okafor,` (the title is left out).
+GREETING_RE = re.compile(
+    r"^\s*(?:hi|hello|hey|dear|good (?:morning|afternoon|evening))\s+"
+    r"(?:(?:mr|mrs|ms|miss|dr)\.?\s+)?([^,!:]+?)\s*(?:[,!:]|$)",
+    re.IGNORECASE,
+)
+#: A signed name longer than this is a sentence, not a name.
+MAX_SIGNED_NAME = 40
+#: Words a name after a sign-off may have (`Mary-Ann O'Neil Smith`), and a last line standing alone.
+MAX_SIGNED_WORDS = 3
+MAX_BARE_SIGNED_WORDS = 2
+
+
+def signed_name(text: str) -> str | None:
+    """The name a message is signed with, or None: the line after the first sign-off (`Thanks,` then `Dagný`),
+    else a last line of one or two words after a blank line (a short reply signed `Dagný`). It says who wrote,
+    which a family mailbox's address or a bare address does not; the resolver keeps it only if it holds a given
+    name it knows."""
+    lines = text[:MAX_SCAN_CHARS].splitlines()
+    for i, line in enumerate(lines):
+        if SIGN_OFF_RE.match(line):
+            following = [x for x in lines[i + 1 : i + 3] if x.strip()]
+            return _name_line(following[0], MAX_SIGNED_WORDS) if following else None
+    filled = [i for i, line in enumerate(lines) if line.strip()]
+    if len(filled) >= 2 and filled[-1] - filled[-2] >= 2:  # the last line stands apart from the text above it
+        return _name_line(lines[filled[-1]], MAX_BARE_SIGNED_WORDS)
+    return None
+
+
+def greeted_name(text: str) -> str | None:
+    """The name a message greets on its first line (`Hi Dagný,`, `Dear Mr Okafor,` gives `Okafor`), or None."""
+    first = next((line for line in text[:MAX_SCAN_CHARS].splitlines() if line.strip()), "")
+    found = GREETING_RE.match(first)
+    return _name_line(found.group(1), MAX_SIGNED_WORDS) if found else None
+
+
+def _name_line(line: str, max_words: int) -> str | None:
+    """The line as a name (capitalized words of letters, at most `max_words`), or None."""
+    found = NAME_LINE_RE.match(line)
+    name = found.group(1).strip() if found else ""
+    words = name.split()
+    capitalized = all(word[0].isupper() for word in words)  # a name, not `sent from iPhone`
+    return name if words and capitalized and len(words) <= max_words and len(name) <= MAX_SIGNED_NAME else None
 
 
 def find_emails(text: str) -> list[str]:

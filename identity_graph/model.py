@@ -179,6 +179,12 @@ class Record(Frozen):
         return " ".join(parts) if parts else (self.full_name or "")
 
 
+#: A record attribute: the name a message's text gives an email party (the sender's signature, or the greeting to
+#: a sole recipient), read from the body by the connector; the resolver uses it when the address's display name
+#: names no person (a bare address, a family's mailbox).
+BODY_NAME = "body_name"
+
+
 class Participation(Frozen):
     """A record's part in an interaction."""
 

@@ -402,15 +402,23 @@ SURNAME_MIN = 3
 
 
 def _first_name_built(user: StrArray, first: StrArray) -> npt.NDArray[np.bool_]:
-    """User names made of the first name and another word (`gracemartin`, `martingrace`): any namesake's too."""
-    return np.fromiter(
-        (
-            len(f) >= SURNAME_MIN and len(u) - len(f) >= SURNAME_MIN and (u.startswith(f) or u.endswith(f))
-            for u, f in zip(user, first, strict=True)
-        ),
-        dtype=bool,
-        count=len(user),
-    )
+    """User names made of the first name, or one of its nicknames, and another word (`gracemartin`,
+    `martingrace`, `lynnkorhonen` beside Linda): any namesake's or housemate's too."""
+    return np.fromiter((_built_from(str(u), str(f)) for u, f in zip(user, first, strict=True)), bool, len(user))
+
+
+@lru_cache(maxsize=100_000)
+def _built_from(user: str, first: str) -> bool:
+    """True when `user` is `first` (or a nickname of it) and another word of SURNAME_MIN letters, either way round."""
+    if len(first) < SURNAME_MIN or len(user) < 2 * SURNAME_MIN:
+        return False
+    if len(user) - len(first) >= SURNAME_MIN and (user.startswith(first) or user.endswith(first)):
+        return True
+    for cut in range(SURNAME_MIN, len(user) - SURNAME_MIN + 1):
+        head, tail = user[:cut], user[cut:]
+        if are_nicknames(head, first) or are_nicknames(tail, first):
+            return True
+    return False
 
 
 def _same_user(a: StrArray, b: StrArray, mask: npt.NDArray[np.bool_]) -> npt.NDArray[np.bool_]:

@@ -12,7 +12,7 @@ import numpy as np
 import numpy.typing as npt
 
 from identity_graph.gc_pause import paused_gc
-from identity_graph.model import RecordKind, StoredRecord, Strength
+from identity_graph.model import BODY_NAME, RecordKind, StoredRecord, Strength
 from matchers.addresses import normalize_address
 from matchers.dates import date_key
 from matchers.features import IDENTIFIER_KINDS, FeatureRow, FeatureTable, IntArray, StrArray
@@ -59,6 +59,11 @@ ROW_FIELDS = (
 _DECLARED = Strength.DECLARED
 
 
+def _no_given_name(name: NameParts, placeholders: frozenset[str]) -> bool:
+    """True when neither name part is a given name we know (checked again against learned names later)."""
+    return not (has_given_name(name) or _given(name.first, placeholders) or _given(name.last, placeholders))
+
+
 def feature_values(record: StoredRecord, placeholders: frozenset[str] = frozenset()) -> tuple[Any, ...]:
     """`feature_row`'s values as a tuple in ROW_FIELDS order (a batch builds its table from these, with no row
     object per record). Enum values are read as `_value_`, the attribute itself (`.value` is a property)."""
@@ -71,13 +76,12 @@ def feature_values(record: StoredRecord, placeholders: frozenset[str] = frozense
         if business:
             name = parse_name()  # caller-ID of a business line: not a person's name
         else:
-            unknown_caller = not (
-                has_given_name(name) or _given(name.first, placeholders) or _given(name.last, placeholders)
-            )
+            unknown_caller = _no_given_name(name, placeholders)
     elif record.kind is RecordKind.SOCIAL_ACCOUNT and not name.empty:  # a profile name may be a pseudonym
-        unknown_caller = not (
-            has_given_name(name) or _given(name.first, placeholders) or _given(name.last, placeholders)
-        )
+        unknown_caller = _no_given_name(name, placeholders)
+    elif name.empty and record.attributes.get(BODY_NAME):  # a bare or a family's address: the text names them
+        name = parse_name(None, None, None, record.attributes[BODY_NAME])
+        unknown_caller = _no_given_name(name, placeholders)
     if placeholders and f"{name.first} {name.last}".strip() in placeholders:
         name = parse_name()
     a = record.address

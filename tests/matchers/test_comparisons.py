@@ -201,6 +201,9 @@ def test_household_member_named_by_themselves(left: FeatureRow, right: FeatureRo
         # only a first name is known (a marketing list): a user name of it and another word is any namesake's
         (row(user_handle="gracemartin"), row(user_email="gracemartin", first="grace"), "name"),
         (row(user_handle="martingrace", first="grace"), row(user_email="martingrace"), "name"),
+        # a nickname of the first name and another word: Linda's housemate Lynn spells the same user name
+        (row(user_handle="lynnkorhone", first="linda"), row(user_email="lynnkorhonen", first="linda"), "name"),
+        (row(user_handle="korhonenlynn"), row(user_email="korhonenlynn", first="linda"), "name"),
         (row(user_handle="gracem"), row(user_email="gracem", first="grace"), "exact"),  # too short for a surname
         (row(user_handle="nightowl23"), row(user_email="nightowl23", first="grace"), "exact"),
         (row(user_handle="lanisandoval"), row(user_email="lanisandovel"), "similar"),

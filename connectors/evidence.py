@@ -1,5 +1,5 @@
-"""Identifiers written in free text (message bodies, bios): weak, `mentioned` evidence; and the name a message
-is signed with."""
+"""Identifiers written in free text (message bodies, bios): weak, `mentioned` evidence; and the names a message's
+text gives its parties (the writer's signature, the greeting of a reply)."""
 
 from __future__ import annotations
 
@@ -26,7 +26,7 @@ SIGN_OFF_RE = re.compile(
     r"regards|cheers|sincerely|yours(?: sincerely| truly)?|all the best|take care|--|—)[\s,!.]*$",
     re.IGNORECASE,
 )
-#: A name line: one to three words of letters (accents; hyphens, apostrophes and dots inside: `Mary-Ann`, `J.`).
+#: A name line: words of letters (accents; hyphens, apostrophes and dots inside: `Mary-Ann`, `J.`), nothing else.
 _WORD = r"[^\W\d_](?:[^\W\d_]|['’.-])*"
 NAME_LINE_RE = re.compile(rf"^\s*({_WORD}(?:\s+{_WORD})*)\s*$")
 #: A first line greeting someone by name: `Hi Dagný,`, `Dear Mr Okafor,` (the title is left out).

@@ -15,7 +15,7 @@ from email.message import Message
 from email.parser import BytesHeaderParser, BytesParser
 from email.utils import getaddresses, parsedate_to_datetime
 
-from connectors.evidence import greeted_name, mentioned_claims, signed_name
+from connectors.evidence import body_claims, greeted_name, signed_name
 from connectors.ownside import OwnSide
 from connectors.textio import fallback_decode
 from identity_graph.model import (
@@ -181,7 +181,7 @@ def message_items(
         if addr not in records:
             claims = [IdentifierClaim(kind=IdentifierKind.EMAIL, raw=addr, field=_field(role))]
             if role is Role.SENDER and direction is Direction.INBOUND:
-                claims.extend(mentioned_claims(text, "body", own, skip=everyone))
+                claims.extend(body_claims(text, own, skip=everyone))
             records[addr] = Record(
                 source=source,
                 source_id=f"{mid}/{addr}",

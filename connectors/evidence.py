@@ -35,6 +35,8 @@ GREETING_RE = re.compile(
     r"(?:(?:mr|mrs|ms|miss|dr)\.?\s+)?([^,!:]+?)\s*(?:[,!:]|$)",
     re.IGNORECASE,
 )
+#: Lines after a sign-off that are the writer's signature block (a name, a company, a phone line).
+SIGNATURE_LINES = 4
 #: A signed name longer than this is a sentence, not a name.
 MAX_SIGNED_NAME = 40
 #: Words a name after a sign-off may have (`Mary-Ann O'Neil Smith`), and a last line standing alone.
@@ -99,24 +101,57 @@ def find_phones(text: str, region: str) -> list[str]:
 
 
 def mentioned_claims(
-    text: str, field: str, own: OwnSide, *, platform: str = "x", skip: frozenset[str] = frozenset()
+    text: str,
+    field: str,
+    own: OwnSide,
+    *,
+    platform: str = "x",
+    skip: frozenset[str] = frozenset(),
+    strength: Strength = Strength.MENTIONED,
 ) -> tuple[IdentifierClaim, ...]:
-    """Emails, phones and handles in a text as `mentioned` claims; ours and `skip` values left out."""
-    return tuple(_claims(text, field, own, platform, skip))[:MAX_MENTIONS]
+    """Emails, phones and handles in a text as claims (`mentioned` unless told); ours and `skip` values left out."""
+    return tuple(_claims(text, field, own, platform, skip, strength))[:MAX_MENTIONS]
 
 
-def _claims(text: str, field: str, own: OwnSide, platform: str, skip: frozenset[str]) -> Iterator[IdentifierClaim]:
+def body_claims(text: str, own: OwnSide, skip: frozenset[str]) -> tuple[IdentifierClaim, ...]:
+    """A message's identifiers: those of the writer's signature block are declared (`signature`: the writer gives
+    their own number there), the rest of the text's only mentioned (`body`: anyone's number)."""
+    rest, block = split_signature(text)
+    signed = mentioned_claims(block, "signature", own, skip=skip, strength=Strength.DECLARED)
+    found = {c.raw for c in signed}
+    return (*signed, *(c for c in mentioned_claims(rest, "body", own, skip=skip) if c.raw not in found))
+
+
+def split_signature(text: str) -> tuple[str, str]:
+    """The text without its signature block, and the block: the lines after the first sign-off up to a blank
+    line, at most SIGNATURE_LINES (the name, a company, a phone line). No sign-off: the whole text and ''."""
+    lines = text[:MAX_SCAN_CHARS].splitlines()
+    for i, line in enumerate(lines):
+        if SIGN_OFF_RE.match(line):
+            start = i + 1
+            while start < len(lines) and start <= i + 2 and not lines[start].strip():
+                start += 1  # `Cheers,`, a blank line, then the name
+            end = start
+            while end < len(lines) and end < start + SIGNATURE_LINES and lines[end].strip():
+                end += 1
+            return "\n".join([*lines[:i], *lines[end:]]), "\n".join(lines[start:end])
+    return text, ""
+
+
+def _claims(
+    text: str, field: str, own: OwnSide, platform: str, skip: frozenset[str], strength: Strength
+) -> Iterator[IdentifierClaim]:
     """The claims of `mentioned_claims`, lazily."""
     if not text:
         return
     for address in find_emails(text):
         if not own.is_own_email(address) and address.lower() not in skip:
-            yield IdentifierClaim(kind=IdentifierKind.EMAIL, raw=address, field=field, strength=Strength.MENTIONED)
+            yield IdentifierClaim(kind=IdentifierKind.EMAIL, raw=address, field=field, strength=strength)
     for number in find_phones(text, own.region):
         if not own.is_own_phone(number):
-            yield IdentifierClaim(kind=IdentifierKind.PHONE, raw=number, field=field, strength=Strength.MENTIONED)
+            yield IdentifierClaim(kind=IdentifierKind.PHONE, raw=number, field=field, strength=strength)
     for handle in find_handles(text):
         if not own.is_own_handle(handle, platform) and handle.lower() not in skip:
             yield IdentifierClaim(
-                kind=IdentifierKind.HANDLE, raw=f"{platform}:{handle}", field=field, strength=Strength.MENTIONED
+                kind=IdentifierKind.HANDLE, raw=f"{platform}:{handle}", field=field, strength=strength
             )

@@ -6,8 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from connectors.evidence import greeted_name, signed_name
-from identity_graph.model import BODY_NAME
+from connectors.evidence import body_claims, greeted_name, signed_name, split_signature
+from connectors.ownside import OwnSide
+from identity_graph.model import BODY_NAME, Strength
+from identity_graph.settings import OwnSideSettings
 from tests.connectors.helpers import records, run_connector
 
 
@@ -98,3 +100,20 @@ def test_the_body_name_is_kept_for_the_one_party_it_names(tmp_path: Path) -> Non
     # two recipients: the greeting cannot say which of them it names
     assert recs["reply-fam-2@acme.example/okaforfamily@gmail.com"].attributes == {}
     assert recs["reply-fam-2@acme.example/ben.okafor@example.org"].attributes == {}
+
+
+def test_the_signature_block_is_the_writers_own_the_rest_is_only_mentioned() -> None:
+    body = (
+        "Hi,\nmy parcel never came. You can reach my husband Ben at (718) 555-0152.\n\n"
+        "Thanks,\nDagný\nMobile: (718) 555-0151\n\nSee the note below: call 212-555-0199."
+    )
+    rest, block = split_signature(body)
+    assert block == "Dagný\nMobile: (718) 555-0151"
+    assert "555-0152" in rest and "555-0199" in rest and "555-0151" not in rest
+    claims = {(c.raw, c.strength, c.field) for c in body_claims(body, OwnSide(OwnSideSettings()), frozenset())}
+    assert claims == {
+        ("(718) 555-0151", Strength.DECLARED, "signature"),  # the writer gives their own number there
+        ("(718) 555-0152", Strength.MENTIONED, "body"),  # anyone's number: here her husband's
+        ("212-555-0199", Strength.MENTIONED, "body"),
+    }
+    assert split_signature("no sign-off here (718) 555-0151") == ("no sign-off here (718) 555-0151", "")

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import pytest
 
-from identity_graph.model import BODY_NAME, Record
+from identity_graph.model import BODY_NAME, IdentifierClaim, IdentifierKind, Record
 from identity_graph.resolve import resolve_all
 from identity_graph.settings import Settings
 from identity_graph.store import SQLiteStore
-from tests.resolve.conftest import load, mail, person, together
+from tests.resolve.conftest import call, load, mail, person, together
 
 BOX = "okaforfamily@gmail.com"
 
@@ -62,3 +62,19 @@ def test_a_body_name_that_is_no_given_name_is_dropped(store: SQLiteStore, settin
     resolve_all(store, settings)
     anna, ben, team = ids
     assert not together(store, anna, team) and not together(store, ben, team)
+
+
+def test_a_number_in_a_housemates_signature_makes_the_line_a_households(store: SQLiteStore, settings: Settings) -> None:
+    home = "(718) 555-0150"
+    signature_number = IdentifierClaim(kind=IdentifierKind.PHONE, raw=home, field="signature")  # declared
+    by_ben = mail("m1", "ben.okafor@example.org", "Ben Okafor")
+    by_ben = by_ben.model_copy(update={"identifiers": (*by_ben.identifiers, signature_number)})
+    alone = load(store, [person("c1", "Anna", "Okafor", phones=[home]), call("k1", home, "OKAFOR ANNA")], settings)
+    resolve_all(store, settings)
+    assert together(store, *alone)  # a line only Anna is known to use: her caller-ID is her call
+    (ben,) = load(store, [by_ben], settings)
+    resolve_all(store, settings)
+    anna, the_call = alone
+    # Ben signs his mail with the same number: a home line, whose caller-ID shows Anna whoever of them calls
+    assert not together(store, anna, the_call)
+    assert not together(store, anna, ben)

@@ -393,32 +393,33 @@ class SQLiteServiceMixin(SQLiteBase):
 
     def _scrub_run_notes(self, conn: sqlite3.Connection, terms: Sequence[str], pattern: re.Pattern[str] | None) -> int:
         """Replace any erased term in the load history's notes (an inferred own number that was a customer's)."""
-        if pattern is None:
-            return 0
-        hits: set[int] = set()
-        for term in {t.lower() for t in terms if t.strip()}:
-            rows = conn.execute("SELECT id FROM ingest_runs WHERE instr(lower(notes), ?) > 0", (term,))
-            hits.update(int(r[0]) for r in rows)
-        for rid in sorted(hits):
-            (notes,) = conn.execute("SELECT notes FROM ingest_runs WHERE id = ?", (rid,)).fetchone()
-            conn.execute("UPDATE ingest_runs SET notes = ? WHERE id = ?", (scrub_text(notes, pattern), rid))
-        return len(hits)
+        return _scrub_columns(conn, "ingest_runs", ("notes",), terms, pattern)
 
     def _scrub_audit(self, conn: sqlite3.Connection, terms: Sequence[str], pattern: re.Pattern[str] | None) -> int:
         """Replace any erased term found in the audit log (it should hold none: ids only)."""
-        if pattern is None:
-            return 0
-        hits: set[int] = set()
-        for term in {t.lower() for t in terms if t.strip()}:
-            rows = conn.execute("SELECT id FROM audit_log WHERE instr(lower(target || ' ' || detail), ?) > 0", (term,))
-            hits.update(int(r[0]) for r in rows)
-        for aid in sorted(hits):
-            target, detail = conn.execute("SELECT target, detail FROM audit_log WHERE id = ?", (aid,)).fetchone()
-            conn.execute(
-                "UPDATE audit_log SET target = ?, detail = ? WHERE id = ?",
-                (scrub_text(target, pattern), scrub_text(detail, pattern), aid),
-            )
-        return len(hits)
+        return _scrub_columns(conn, "audit_log", ("target", "detail"), terms, pattern)
+
+
+def _scrub_columns(
+    conn: sqlite3.Connection,
+    table: str,
+    columns: tuple[str, ...],
+    terms: Sequence[str],
+    pattern: re.Pattern[str] | None,
+) -> int:
+    """Replace every erased term in these text columns of a table (our own names, never input); rows changed."""
+    if pattern is None:
+        return 0
+    joined = " || ' ' || ".join(columns)
+    hits: set[int] = set()
+    for term in {t.lower() for t in terms if t.strip()}:
+        rows = conn.execute(f"SELECT id FROM {table} WHERE instr(lower({joined}), ?) > 0", (term,))
+        hits.update(int(r[0]) for r in rows)
+    listed, assigned = ", ".join(columns), ", ".join(f"{c} = ?" for c in columns)
+    for rid in sorted(hits):
+        values = conn.execute(f"SELECT {listed} FROM {table} WHERE id = ?", (rid,)).fetchone()
+        conn.execute(f"UPDATE {table} SET {assigned} WHERE id = ?", (*(scrub_text(v, pattern) for v in values), rid))
+    return len(hits)
 
 
 def _is_json(text: str) -> bool:

@@ -254,10 +254,10 @@ def score_pairs(
     weak_only = (mentioned > 0) & (total - mentioned < auto_weight) & ~named(levels, comparisons)
     own_id = at_level(levels, comparisons, "crm", "personal") | at_level(levels, comparisons, "crm", "near")
     # different first names: twins share surname, dob, address and phone; only a personal id outweighs that
-    first_conflict = conflicts(levels, comparisons, tuple(n for n in strong if n == "first_name"))
+    first_conflict = conflicts(levels, comparisons, ("first_name",) if "first_name" in strong else ())
     twins = first_conflict & ~own_id if settings.first_name_conflict_needs_id else np.zeros(len(li), dtype=bool)
     # different birthdays: a father and son of one name share surname, address and phone
-    dob_conflict = conflicts(levels, comparisons, tuple(n for n in strong if n == "dob"))
+    dob_conflict = conflicts(levels, comparisons, ("dob",) if "dob" in strong else ())
     elders = dob_conflict & ~own_id if settings.dob_conflict_needs_id else np.zeros(len(li), dtype=bool)
     # a strong conflict with no personal id: the person-level evidence alone must reach auto-link
     weak_person = conflict & (person < auto_weight) & ~own_id

@@ -89,6 +89,20 @@ class MatchingSettings(BaseModel):
         description="link a pair whose first and last names agree when one side's identifier is mentioned by "
         "the other (a signature's number under the sender's own name), unless a veto holds it back",
     )
+    sole_name_links: bool = Field(
+        False,
+        description="link two profiles that are the only ones bearing a full name when their cities and dates "
+        "of birth do not disagree (not a profile made only of social accounts and calls), unless a veto holds "
+        "the pair back; a third bearer of the name undoes it (off by default: about 1 in 10 of its links "
+        "joined two namesakes on our generated sets)",
+    )
+    sole_name_min_score: float = Field(
+        0.6,
+        ge=0.0,
+        le=1.0,
+        description="the match probability the sole-namesake rule's pair must reach (its names agree; an "
+        "address or number that differs lowers it)",
+    )
     personal_identifier_links: bool = Field(
         True,
         description="link a pair sharing a phone, email or handle that one person uses (every name behind it "

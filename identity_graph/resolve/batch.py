@@ -24,6 +24,7 @@ from identity_graph.resolve.features import (
     given_names_of,
 )
 from identity_graph.resolve.identifiers import IdentifierStats, identifier_stats
+from identity_graph.resolve.namesakes import link_sole_namesakes
 from identity_graph.resolve.pipeline import (
     Reps,
     candidate_pairs,
@@ -223,6 +224,8 @@ def _resolve_all(store: GraphStore, settings: Settings, progress: Progress | Non
     summary.model_version = model.version
     report("scoring", 0, 1)
     scored = score_pairs(table, st.postings, st.stats, li, ri, model, ms, computed)
+    if ms.sole_name_links:
+        summary.sole_name_links = link_sole_namesakes(scored, ms.sole_name_min_score)
     lap("scoring")
     report("writing links", 0, 1)
     links = write_links(store, st, scored, ms, strong_conflicts(model, ms))  # the clustering too (beside the keys)

@@ -18,6 +18,7 @@ WEAK_NOTE = "not linked automatically: rests on an identifier only mentioned in 
 ANCHOR_NOTE = "not linked automatically: names alone (no shared identifier, date of birth or street)"
 PERSONAL_NOTE = "linked: they share an identifier that only one person uses"
 MENTION_NOTE = "linked: the names agree and one side's identifier is mentioned by the other"
+SOLE_NAME_NOTE = "linked: the only two profiles with this full name, and nothing about them disagrees"
 _STATUS = {STATUS_REVIEW: MatchStatus.REVIEW, STATUS_AUTO: MatchStatus.AUTO}
 
 
@@ -95,6 +96,11 @@ def pair_evidence(
     return evidence_of_rows(scored, np.array([i], dtype=np.int64), comparisons, values)[0]
 
 
+def is_sole_name_edge(e: MatchEdge) -> bool:
+    """True for an AUTO edge the sole-namesake rule made (`namesakes`)."""
+    return e.status is MatchStatus.AUTO and SOLE_NAME_NOTE in e.explanation
+
+
 def pair_notes(scored: Scored, i: int) -> list[str]:
     """Why a high-scoring pair was held back, or linked by a rule below auto-link, if it was."""
     notes = []
@@ -102,12 +108,14 @@ def pair_notes(scored: Scored, i: int) -> list[str]:
         notes.append(VETO_NOTE)
     if scored.weak_only[i] and scored.status[i] != STATUS_AUTO:
         notes.append(WEAK_NOTE)
-    if scored.anchorless[i] and scored.status[i] != STATUS_AUTO:
+    if scored.anchorless[i] and scored.status[i] != STATUS_AUTO and not scored.by_name[i]:
         notes.append(ANCHOR_NOTE)
     if scored.by_personal[i]:
         notes.append(PERSONAL_NOTE)
     if scored.by_mention[i]:
         notes.append(MENTION_NOTE)
+    if scored.by_name[i]:
+        notes.append(SOLE_NAME_NOTE)
     return notes
 
 

@@ -11,7 +11,7 @@ from identity_graph.errors import ConfigError, NotFound
 from identity_graph.model import Evidence, MatchEdge, StoredRecord
 from identity_graph.resolve.blocking import record_keys, stored_key_values
 from identity_graph.resolve.context import home_context, matchable_identifiers
-from identity_graph.resolve.edges import pair_evidence, pair_notes
+from identity_graph.resolve.edges import SOLE_NAME_NOTE, is_sole_name_edge, pair_evidence, pair_notes
 from identity_graph.resolve.features import build_features
 from identity_graph.resolve.identifiers import IDENT_SAMPLE, identifier_stats
 from identity_graph.resolve.scoring import STATUS_AUTO, STATUS_REVIEW, comparisons_for, score_pairs
@@ -77,16 +77,19 @@ def explain_pair(store: GraphStore, left_id: int, right_id: int, settings: Setti
     evidence = pair_evidence(scored, 0, comparisons, values)
     known = {e.comparison for e in evidence}
     stored = [e for e in store.edges([left_id]) if {e.left, e.right} == {left_id, right_id}]
+    status, notes = _STATUS_NAMES.get(int(scored.status[0]), "none"), pair_notes(scored, 0)
+    if stored and is_sole_name_edge(stored[0]) and not scored.conflict[0]:  # a graph-wide rule linked it
+        status, notes = "auto", [SOLE_NAME_NOTE]
     return PairExplanation(
         left_id=min(left_id, right_id),
         right_id=max(left_id, right_id),
         score=float(scored.prob[0]),
         weight=float(scored.total[0]),
         prior_weight=model.prior_weight(),
-        status=_STATUS_NAMES.get(int(scored.status[0]), "none"),
+        status=status,
         evidence=evidence,
         unknown=tuple(c.name for c in comparisons if c.name not in known),
-        sentence=sentence(evidence, pair_notes(scored, 0)),
+        sentence=sentence(evidence, notes),
         vetoed=bool(scored.conflict[0]),
         stored=stored[0] if stored else None,
         model_version=model.version,

@@ -90,6 +90,7 @@ class Scored:
     anchorless: npt.NDArray[np.bool_]
     by_personal: npt.NDArray[np.bool_]  # linked under auto-link: one person's identifier
     by_mention: npt.NDArray[np.bool_]  # linked under auto-link: the same name, an identifier mentioned
+    by_name: npt.NDArray[np.bool_]  # linked by names alone: the only two profiles with that name (`namesakes`)
 
     def __len__(self) -> int:
         return int(self.li.shape[0])
@@ -268,7 +269,7 @@ def score_pairs(
     status[(prob >= settings.auto_link) & ~vetoed & ~weak_only & ~anchorless] = STATUS_AUTO
     by_personal, by_mention = rule_links(levels, comparisons, ~vetoed & ~anchorless & (status != STATUS_AUTO), settings)
     status[by_personal | by_mention] = STATUS_AUTO
-    flags = (vetoed, weak_only, anchorless, by_personal, by_mention)
+    flags = (vetoed, weak_only, anchorless, by_personal, by_mention, np.zeros(len(li), dtype=bool))
     return Scored(li, ri, ctx, shared, levels, weights, total, prob, status, *flags)
 
 

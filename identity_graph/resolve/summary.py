@@ -17,6 +17,7 @@ class ResolveSummary:
     candidate_pairs: int = 0
     edges_auto: int = 0
     edges_review: int = 0
+    sole_name_links: int = 0  # pairs linked as the only two profiles bearing a name (`namesakes`)
     persons: int = 0
     guard_reports: int = 0
     created: int = 0

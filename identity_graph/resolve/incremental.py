@@ -30,6 +30,7 @@ from identity_graph.resolve.edges import build_edges
 from identity_graph.resolve.features import Postings, build_features
 from identity_graph.resolve.identifiers import IDENT_SAMPLE, IdentifierStats
 from identity_graph.resolve.incremental_stats import small_identifier_stats, small_shared_identifiers
+from identity_graph.resolve.namesakes_live import refresh_sole_names
 from identity_graph.resolve.pipeline import keys_for_store, record_facts
 from identity_graph.resolve.scoring import Scored, comparisons_for, score_pairs, strong_conflicts
 from identity_graph.resolve.summary import ResolveSummary
@@ -216,6 +217,10 @@ def resolve_records(
         store.replace_edges(edges, record_ids=sorted(target_ids))
         store.replace_blocking_keys(keys_for_store(own, keys), sorted(target_ids))
         _recluster(store, sorted(target_ids), rows, model, ms, cause, summary)
+        named = refresh_sole_names(store, [rows.records[i] for i in sorted(target_ids)], settings, placeholders)
+        if named:
+            _recluster(store, sorted(named), rows, model, ms, cause, summary)
+        summary.sole_name_links = len(named)
         store.mark_resolved(sorted(target_ids))
     summary.edges_auto = sum(1 for e in edges if e.status is MatchStatus.AUTO)
     summary.edges_review = len(edges) - summary.edges_auto

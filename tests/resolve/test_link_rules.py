@@ -41,7 +41,8 @@ def weak_names_model(settings: Settings) -> MatchModel:
 
 
 def _settings(settings: Settings, on: bool) -> Settings:
-    rules = MatchingSettings(named_mention_links=on, personal_identifier_links=on)
+    # the two records are the only two bearers of their names: the sole-namesake rule is kept out of these tests
+    rules = MatchingSettings(named_mention_links=on, personal_identifier_links=on, sole_name_links=False)
     return settings.model_copy(update={"matching": rules})
 
 

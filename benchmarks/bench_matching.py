@@ -271,8 +271,25 @@ def bench_generated(people: int, workdir: Path) -> list[dict[str, object]]:
     note = "a perfect judge of our candidate pairs; the rest has no candidate pair (see benchmarks/ceiling.py)"
     rows += [{"bench": f"matching {name}", "metric": f"ceiling {what}", "value": round(value, 4), "peer": "",
               "note": note} for what, value in (("recall", ceiling.recall), ("F1", ceiling.f1))]  # fmt: skip
+    rows += sole_name_rows(db, out / "truth.csv", settings, name)
     rows += splink_rows(db, out / "truth.csv", settings, name, _rows, ours=s)  # same records and items, by Splink
     return rows
+
+
+def sole_name_rows(db: Path, truth: Path, settings: Settings, name: str) -> list[dict[str, object]]:
+    """Precision and F1 with the sole-namesake rule turned on (it is off by default), on a copy of the store."""
+    copy = db.with_name(db.stem + "-sole-names.db")
+    shutil.copy(db, copy)
+    matching = settings.matching.model_copy(update={"sole_name_links": True})
+    store = open_store(copy)
+    try:
+        resolve_all(store, settings.model_copy(update={"db": copy, "matching": matching}))
+        s = evaluate(store, truth)
+    finally:
+        store.close()
+    note = "sole_name_links = true: the only two profiles bearing a full name are joined (off by default)"
+    return [{"bench": f"matching {name}", "metric": f"ours {what}, sole-namesake rule on", "value": round(v, 4),
+             "peer": "", "note": note} for what, v in (("precision", s.precision), ("F1", s.f1))]  # fmt: skip
 
 
 def run(quick: bool) -> list[dict[str, object]]:

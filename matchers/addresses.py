@@ -6,6 +6,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 import usaddress
+from rapidfuzz import process
+from rapidfuzz.distance import OSA
 
 from matchers.text import clean_words, digits
 
@@ -39,9 +41,26 @@ class AddressParts:
         return f"{self.postcode}|{self.street}" if self.postcode and self.street else ""
 
 
+#: A street word at least this long one edit from a long form (`lplace`, `stret`) is taken as that word.
+TYPO_WORD_LEN = 5
+_LONG_FORMS = tuple(w for w in STREET_ABBREVIATIONS if len(w) >= TYPO_WORD_LEN)
+
+
+@lru_cache(maxsize=200_000)
+def _street_word(word: str) -> str:
+    """A street word's short form; a long form typed with one edit (a transposition is one) counts too, when
+    it is near exactly one long form."""
+    if word in STREET_ABBREVIATIONS or len(word) < TYPO_WORD_LEN or any(c.isdigit() for c in word):
+        return STREET_ABBREVIATIONS.get(word, word)
+    near = process.extract(word, _LONG_FORMS, scorer=OSA.distance, score_cutoff=1, limit=2)
+    return STREET_ABBREVIATIONS[near[0][0]] if len(near) == 1 else word
+
+
 def _abbreviate(words: str) -> str:
-    """Fold street words to their short forms (`Main Street North` -> `main st n`)."""
-    return " ".join(STREET_ABBREVIATIONS.get(w, w) for w in words.split())
+    """Fold street words after the first to their short forms (`Main Street North` -> `main st n`,
+    `95 leahy lplace` -> `95 leahy pl`); the first word is kept as written (a number or a name)."""
+    head, *rest = words.split()
+    return " ".join([STREET_ABBREVIATIONS.get(head, head), *map(_street_word, rest)])
 
 
 @lru_cache(maxsize=200_000)

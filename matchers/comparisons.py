@@ -33,6 +33,10 @@ PARALLEL_PAIRS = 20_000
 #: Similarity (normalized optimal string alignment: Levenshtein with a transposition as one edit) for a
 #: fuzzy street or city agreement.
 PLACE_FUZZY = 0.85
+#: A place at least this long is also similar one edit away (`casino` / `casnio` is 0.83 normalized).
+PLACE_ONE_EDIT_LEN = 5
+#: One edit without spaces is at most this many with them (a space moved across a letter, and the edit).
+MAX_SPACED_EDITS = 3
 
 # How two records share an identifier of one kind (computed from postings by the resolver).
 SHARE_NONE, SHARE_PERSONAL, SHARE_HOUSEHOLD, SHARE_CROWD, SHARE_MENTIONED = 0, 1, 2, 3, 4
@@ -271,11 +275,27 @@ class PlaceComparison(Comparison):
             checks.append(similarity(a, b, OSA.distance) <= self.max_edits)
         elif self.fuzzy is not None:
             near = similarity(a, b, OSA.normalized_similarity) >= self.fuzzy
+            near |= one_edit(a, b, known & ~near)
             if self.extends:
                 rest = np.flatnonzero(known & ~near)
                 near[rest] = extends(a[rest], b[rest], self.fuzzy)
             checks.append(near)
         return _ladder(checks, known)
+
+
+def one_edit(a: StrArray, b: StrArray, rows: npt.NDArray[np.bool_]) -> npt.NDArray[np.bool_]:
+    """Of the given rows, those whose places are one edit apart once spaces are dropped (a transposition is
+    one edit, and so is a misplaced space: `shenton park` / `shento mpark`), both at least PLACE_ONE_EDIT_LEN
+    long: short names one edit apart are often two places (`york` / `cork`)."""
+    out = np.zeros(len(a), dtype=bool)
+    idx = np.flatnonzero(rows)
+    idx = idx[similarity(a[idx], b[idx], OSA.distance) <= MAX_SPACED_EDITS]  # cheap: most pairs are far apart
+    if idx.size:
+        sa = np.char.replace(a[idx].astype(str), " ", "")
+        sb = np.char.replace(b[idx].astype(str), " ", "")
+        long = np.minimum(np.char.str_len(sa), np.char.str_len(sb)) >= PLACE_ONE_EDIT_LEN
+        out[idx[long]] = similarity(sa[long].astype(object), sb[long].astype(object), OSA.distance) <= 1
+    return out
 
 
 @dataclass(frozen=True)

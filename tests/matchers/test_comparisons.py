@@ -101,6 +101,11 @@ def test_dob(left: str, right: str, expected: str) -> None:
         ("city", "springfield", "springfeld", "similar"),
         ("city", "whittingham", "whittinhgam", "similar"),  # two letters swapped: one edit
         ("city", "casino", "cairns", "else"),
+        ("city", "casino", "casnio", "similar"),  # a short name one transposition off (0.83 normalized)
+        ("city", "perth", "porth", "similar"),  # one edit in five letters
+        ("city", "york", "cork", "else"),  # shorter than PLACE_ONE_EDIT_LEN: often two places
+        ("city", "shenton park", "shento mpark", "similar"),  # a misplaced space and a typo: one edit without spaces
+        ("city", "shenton park", "shenton parade", "else"),
         ("postcode", "62704", "62704", "exact"),
         ("postcode", "62704", "62705", "one_edit"),
         ("postcode", "6302", "6320", "one_edit"),  # two digits swapped

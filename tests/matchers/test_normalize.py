@@ -234,6 +234,12 @@ def test_identifier_dispatch() -> None:
         ("123 North Main St., Apt 4", "US", "123 n main st apt 4"),
         ("8 Stanley Street", "AU", "8 stanley st"),
         ("Rue de Rivoli 12", "FR", "rue de rivoli 12"),
+        ("95 Leahy Lplace Crestkield", "AU", "95 leahy pl crestkield"),  # a street word typed with one edit
+        ("12 Main Stret", "AU", "12 main st"),
+        ("4 Circiut Rd", "AU", "4 cct rd"),  # a transposition is one edit
+        ("3 Crestfield Parade", "AU", "3 crestfield parade"),  # a name word is kept
+        ("9 Dirve Street", "AU", "9 dr st"),
+        ("7 Raod St", "AU", "7 raod st"),  # shorter than TYPO_WORD_LEN: not taken for `road`
         ("", "US", ""),
     ],
 )

@@ -22,7 +22,7 @@ from matchers.names import canonical_first
 #: Key passes stored for real-time lookups: name (phonetic) plus one more field.
 KEY_PASSES = (
     "name_dob", "name_postcode", "name_city", "first_dob", "full_name", "last_street", "dob_postcode", "dob_street",
-    "first_street", "first_postcode",
+    "first_street", "first_postcode", "last_number",
 )  # fmt: skip
 #: Keys of one shared namespace: a handle, an email user and a name written as a user name all meet there
 #: (`x:lanisandoval`, `lani.sandoval@...`, Lani Sandoval); blocked together as one pass.
@@ -82,6 +82,12 @@ def phonetic_canonical(value: str) -> str:
     return phonetic(canonical_first(value)) if value else ""
 
 
+def house_number(street: str) -> str:
+    """The house number a street line starts with (`95` of `95 leahy pl`), '' when it starts otherwise."""
+    first = street.split(" ", 1)[0]
+    return first if first[:1].isdigit() else ""
+
+
 def near_id_keys(ids: StrArray) -> dict[str, list[str]]:
     """Deletion keys of CRM/national ids (`kind:value`): the value with its k-th character removed."""
     out: dict[str, list[str]] = {name: [""] * len(ids) for name in NEAR_ID_KEYS}
@@ -120,6 +126,7 @@ def record_keys(table: FeatureTable) -> dict[str, list[str]]:
         "dob_street": key("ds", dob, street),
         "first_street": key("fs", p_first, street),
         "first_postcode": key("fp", p_first, post),
+        "last_number": key("ln", p_last, [house_number(x) for x in street]),
         "user_handle": [f"u:{u}" if len(u) >= MIN_USER_KEY else "" for u in table.col("user_handle")],
         "user_email": [f"u:{u}" if len(u) >= MIN_USER_KEY else "" for u in table.col("user_email")],
         "user_name": [

@@ -54,16 +54,34 @@ _CITY_STATE = re.compile(r"^\s*([A-Za-zÀ-ÿ .'\-]{2,40}),\s*([A-Z]{2})\s*$")
 _CITY_COUNTRY = re.compile(r"^\s*([A-Za-zÀ-ÿ .'\-]{2,40}),\s*([A-Za-z .]{2,30})\s*$")
 
 
+#: Anything but letters, spaces and the punctuation of place names (emoji, pins, slashes) is dropped first.
+_NOT_PLACE = re.compile(r"[^A-Za-zÀ-ÿ .,'\-]+")
+_STATE_CODE = re.compile(r"^[A-Z]{2}$")
+_SEPARATORS = re.compile(r"[/|;•·&]| and | or ")
+#: A bare place name: one to three words of letters (`Oakland`, `San Luis Obispo`).
+_BARE_PLACE = re.compile(r"^[A-Za-zÀ-ÿ][A-Za-zÀ-ÿ.'\-]*(?: [A-Za-zÀ-ÿ][A-Za-zÀ-ÿ.'\-]*){0,2}$")
+#: A bare place name needs at least this many letters (`NY` is a state, `LA` too short to tell).
+MIN_BARE_PLACE = 3
+
+
 def location_address(location: str | None) -> PostalAddress:
-    """A city (and state or country) when a free-text location clearly names one, else empty."""
+    """A city (and state or country) when a free-text location names one: `City, ST`, `City, Country`, a bare
+    state code (`CA`), or a bare place of one to three words taken as the city (`Hartford 🌎` -> Hartford);
+    emoji and symbols are dropped first. Else empty."""
     if not location:
         return PostalAddress()
-    m = _CITY_STATE.match(location)
+    text = " ".join(_NOT_PLACE.sub(" ", location).split()).strip(" ,.")
+    m = _CITY_STATE.match(text)
     if m:
         return PostalAddress(city=m.group(1).strip(), state=m.group(2))
-    m = _CITY_COUNTRY.match(location)
+    m = _CITY_COUNTRY.match(text)
     if m and m.group(2).strip().lower() in COUNTRY_WORDS:
         return PostalAddress(city=m.group(1).strip(), country=m.group(2).strip())
+    if _STATE_CODE.match(text):
+        return PostalAddress(state=text)
+    several = _SEPARATORS.search(location) is not None  # `NYC / Brooklyn`: two places, neither sure
+    if not several and len(text) >= MIN_BARE_PLACE and _BARE_PLACE.match(text) and text.lower() not in COUNTRY_WORDS:
+        return PostalAddress(city=text)
     return PostalAddress()
 
 

@@ -235,17 +235,19 @@ def _sorted_given() -> list[str]:
     return sorted(nickname_groups())
 
 
-def _is_given(word: str) -> bool:
-    """True when a word is a known given name, or (cut off by caller-ID) starts one."""
+def _is_given(word: str, prefix: bool = True) -> bool:
+    """True when a word is a known given name, or (cut off by caller-ID, when `prefix`) starts one."""
     if word in nickname_groups():
         return True
-    if len(word) < GIVEN_PREFIX_MIN:
+    if not prefix or len(word) < GIVEN_PREFIX_MIN:
         return False
     names = _sorted_given()
     i = bisect.bisect_left(names, word)
     return i < len(names) and names[i].startswith(word)
 
 
-def has_given_name(parts: NameParts) -> bool:
-    """True when the first or last part is a given name we know (a caller-ID name may be LAST FIRST)."""
-    return _is_given(parts.first) or _is_given(parts.last)
+def has_given_name(parts: NameParts, prefix: bool = True) -> bool:
+    """True when the first or last part is a given name we know (a caller-ID name may be LAST FIRST); with
+    `prefix`, also when it starts one (caller-ID cuts names at 15 characters: `KATHERI`). A profile name is
+    never cut, so `just browsing` holds no given name though `justin` starts with `just`."""
+    return _is_given(parts.first, prefix) or _is_given(parts.last, prefix)

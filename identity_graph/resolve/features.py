@@ -59,9 +59,11 @@ ROW_FIELDS = (
 _DECLARED = Strength.DECLARED
 
 
-def _no_given_name(name: NameParts, placeholders: frozenset[str]) -> bool:
-    """True when neither name part is a given name we know (checked again against learned names later)."""
-    return not (has_given_name(name) or _given(name.first, placeholders) or _given(name.last, placeholders))
+def _no_given_name(name: NameParts, placeholders: frozenset[str], cut: bool = False) -> bool:
+    """True when neither name part is a given name we know (checked again against learned names later); a
+    `cut` name (caller-ID) may hold the start of one."""
+    known = has_given_name(name, prefix=cut) or _given(name.first, placeholders) or _given(name.last, placeholders)
+    return not known
 
 
 def feature_values(record: StoredRecord, placeholders: frozenset[str] = frozenset()) -> tuple[Any, ...]:
@@ -76,7 +78,7 @@ def feature_values(record: StoredRecord, placeholders: frozenset[str] = frozense
         if business:
             name = parse_name()  # caller-ID of a business line: not a person's name
         else:
-            unknown_caller = _no_given_name(name, placeholders)
+            unknown_caller = _no_given_name(name, placeholders, cut=True)
     elif record.kind is RecordKind.SOCIAL_ACCOUNT and not name.empty:  # a profile name may be a pseudonym
         unknown_caller = _no_given_name(name, placeholders)
     elif name.empty and record.attributes.get(BODY_NAME):  # a bare or a family's address: the text names them

@@ -119,6 +119,19 @@ def test_has_given_name(parts: NameParts, expected: bool) -> None:
 
 
 @pytest.mark.parametrize(
+    ("parts", "cut", "expected"),
+    [
+        (NameParts("just", "", "browsing"), True, True),  # a caller-ID `JUST BROWSING` could be Justin, cut
+        (NameParts("just", "", "browsing"), False, False),  # a profile name is never cut: a pseudonym
+        (NameParts("johansson", "", "elean"), False, False),
+        (NameParts("hart", "", "antonia"), False, True),  # a whole given name needs no prefix
+    ],
+)
+def test_a_given_name_prefix_counts_only_where_names_are_cut(parts: NameParts, cut: bool, expected: bool) -> None:
+    assert has_given_name(parts, prefix=cut) is expected
+
+
+@pytest.mark.parametrize(
     ("text", "expected"),
     [
         ("GLOBEX CORPORAT", True),  # caller-ID cut at 15 characters

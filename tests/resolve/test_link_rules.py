@@ -134,7 +134,7 @@ def test_a_households_handle_does_not_give_a_nameless_account_to_one_member(
     assert not together(store, dan, account)
 
 
-@pytest.mark.parametrize("display", ["anon", "owl gadget", "gamerbyte"])
+@pytest.mark.parametrize("display", ["anon", "owl gadget", "gamerbyte", "just browsing"])  # `justin` starts `just`
 def test_a_profile_name_that_names_no_one_does_not_stop_the_handles_owner(
     store: SQLiteStore, settings: Settings, display: str
 ) -> None:

@@ -90,11 +90,16 @@ class MatchingSettings(BaseModel):
         "the other (a signature's number under the sender's own name), unless a veto holds it back",
     )
     sole_name_links: bool = Field(
-        False,
+        True,
         description="link two profiles that are the only ones bearing a full name when their cities and dates "
-        "of birth do not disagree (not a profile made only of social accounts and calls), unless a veto holds "
-        "the pair back; a third bearer of the name undoes it (off by default: about 1 in 10 of its links "
-        "joined two namesakes on our generated sets)",
+        "of birth do not disagree and one of them is small (`sole_name_max_records`), not a profile made only "
+        "of social accounts and calls, unless a veto holds the pair back; a third bearer of the name undoes it",
+    )
+    sole_name_max_records: int = Field(
+        2,
+        ge=0,
+        description="the smaller of the two profiles the sole-namesake rule joins holds at most this many records "
+        "(0: any): a name may attach a stray record or two to a person, never merge two established profiles",
     )
     sole_name_min_score: float = Field(
         0.6,

@@ -225,7 +225,7 @@ def _resolve_all(store: GraphStore, settings: Settings, progress: Progress | Non
     report("scoring", 0, 1)
     scored = score_pairs(table, st.postings, st.stats, li, ri, model, ms, computed)
     if ms.sole_name_links:
-        summary.sole_name_links = link_sole_namesakes(scored, ms.sole_name_min_score)
+        summary.sole_name_links = link_sole_namesakes(scored, ms.sole_name_min_score, ms.sole_name_max_records)
     lap("scoring")
     report("writing links", 0, 1)
     links = write_links(store, st, scored, ms, strong_conflicts(model, ms))  # the clustering too (beside the keys)

@@ -123,7 +123,7 @@ def given_names_of(table: FeatureTable) -> frozenset[str]:
     return frozenset(
         f"{GIVEN_PREFIX}{f}"
         for f in set(table.col("first")[contacts])
-        if len(f) > 1 and not has_given_name(NameParts(f))
+        if len(f) > 1 and not has_given_name(NameParts(f), prefix=False)  # `rafael` only starts `rafaela`
     )
 
 

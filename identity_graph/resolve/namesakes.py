@@ -59,6 +59,7 @@ class ProfileFacts:
     cities: set[str] = field(default_factory=set)
     dobs: set[str] = field(default_factory=set)
     name_only: bool = True  # every row a social account or a call
+    records: int = 0
 
 
 def profile_facts(table: FeatureTable, labels: IntArray, wanted: Iterable[int]) -> dict[int, ProfileFacts]:
@@ -73,12 +74,14 @@ def profile_facts(table: FeatureTable, labels: IntArray, wanted: Iterable[int]) 
         if dob[i]:
             f.dobs.add(str(dob[i]))
         f.name_only &= str(kind[i]) in NAME_ONLY_KINDS
+        f.records += 1
     return facts
 
 
-def disagree(a: ProfileFacts, b: ProfileFacts) -> bool:
-    """True when the two profiles cannot be joined by a name: a name-only side, or cities or dobs at odds."""
-    if a.name_only or b.name_only:
+def disagree(a: ProfileFacts, b: ProfileFacts, max_records: int = 0) -> bool:
+    """True when the two profiles cannot be joined by a name: a name-only side, both holding more than
+    `max_records` records (0: any size), or cities or dobs at odds."""
+    if a.name_only or b.name_only or (max_records and min(a.records, b.records) > max_records):
         return True
     if a.cities and b.cities and not any(OSA.distance(x, y) <= CITY_EDITS for x in a.cities for y in b.cities):
         return True
@@ -103,10 +106,10 @@ def components(n: int, li: IntArray, ri: IntArray) -> IntArray:
     return out
 
 
-def sole_name_rows(scored: Scored, labels: IntArray, min_score: float) -> IntArray:
+def sole_name_rows(scored: Scored, labels: IntArray, min_score: float, max_records: int = 0) -> IntArray:
     """Positions of the scored pairs the rule links: per name borne by exactly two profiles that do not
-    disagree, the most probable pair between two of its bearers that no veto or weak evidence holds back,
-    if its match probability reaches `min_score`."""
+    disagree (`disagree`, with `max_records`), the most probable pair between two of its bearers that no veto
+    or weak evidence holds back, if its match probability reaches `min_score`."""
     table = scored.ctx.table
     keys = name_keys(table)
     sole = sole_bearers(keys, labels)
@@ -127,16 +130,16 @@ def sole_name_rows(scored: Scored, labels: IntArray, min_score: float) -> IntArr
     if not best:
         return np.zeros(0, dtype=np.int64)
     facts = profile_facts(table, labels, {x for k in best for x in sole[k]})
-    picked = [i for k, i in sorted(best.items()) if not disagree(facts[sole[k][0]], facts[sole[k][1]])]
+    picked = [i for k, i in sorted(best.items()) if not disagree(facts[sole[k][0]], facts[sole[k][1]], max_records)]
     return np.array(picked, dtype=np.int64)
 
 
-def link_sole_namesakes(scored: Scored, min_score: float) -> int:
+def link_sole_namesakes(scored: Scored, min_score: float, max_records: int = 0) -> int:
     """Promote the rule's pairs to AUTO (flagged `by_name`), over the components of the AUTO pairs; returns
     how many."""
     auto = scored.status == STATUS_AUTO
     labels = components(len(scored.ctx.table), scored.li[auto], scored.ri[auto])
-    rows = sole_name_rows(scored, labels, min_score)
+    rows = sole_name_rows(scored, labels, min_score, max_records)
     scored.status[rows] = STATUS_AUTO
     scored.by_name[rows] = True
     return int(rows.size)

@@ -65,7 +65,7 @@ def _refresh_name(
     sides = sorted({int(labels[pos[b]]) for b in bearers})
     if len(sides) == 2:
         facts = profile_facts(table, labels, sides)
-        if not disagree(facts[sides[0]], facts[sides[1]]):
+        if not disagree(facts[sides[0]], facts[sides[1]], settings.matching.sole_name_max_records):
             if rule_edges:
                 return set()
             return _link(store, [b for b in bearers if labels[pos[b]] == sides[0]],

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import fields
 from pathlib import Path
 
-from identity_graph.model import StoredRecord
+from identity_graph.model import RecordKind, StoredRecord
 from identity_graph.resolve.features import ROW_FIELDS, build_features, feature_row, given_names_of
 from identity_graph.settings import Settings
 from identity_graph.store import SQLiteStore, open_store
@@ -90,3 +90,17 @@ def test_the_batch_table_is_the_table_of_feature_rows(resolved_sample: Path) -> 
             elif name != "unknown_caller":
                 assert table.col(name).tolist() == column.tolist(), name
         assert not table.col("unknown_caller").any()
+
+
+def test_a_crm_name_that_only_starts_a_known_one_is_learned(store: SQLiteStore, settings: Settings) -> None:
+    records = stored(
+        store,
+        settings,
+        person("c1", "Rafael", "McDonald", emails=["r@example.com"]),  # the tables know Rafaela, not Rafael
+        person("x1", source="x", kind=RecordKind.SOCIAL_ACCOUNT, full="Rafael McDonald", handles=["@rmcd"]),
+        person("x2", source="x", kind=RecordKind.SOCIAL_ACCOUNT, full="just browsing", handles=["@jb"]),
+    )
+    table, _ = build_features([records], learn=True)
+    assert "given:rafael" in given_names_of(table)
+    assert (table.col("first")[1], table.col("last")[1]) == ("rafael", "mcdonald")
+    assert (table.col("first")[2], table.col("last")[2]) == ("", "")  # `just` starts Justin: still a pseudonym

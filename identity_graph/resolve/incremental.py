@@ -217,7 +217,7 @@ def resolve_records(
         store.replace_edges(edges, record_ids=sorted(target_ids))
         store.replace_blocking_keys(keys_for_store(own, keys), sorted(target_ids))
         _recluster(store, sorted(target_ids), rows, model, ms, cause, summary)
-        named = refresh_sole_names(store, [rows.records[i] for i in sorted(target_ids)], settings, placeholders)
+        named = refresh_sole_names(store, rows.subset(sorted(target_ids))[0], settings, placeholders)
         if named:
             _recluster(store, sorted(named), rows, model, ms, cause, summary)
         summary.sole_name_links = len(named)

@@ -11,11 +11,9 @@ The caller re-clusters the records whose edges changed.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
 import numpy as np
 
-from identity_graph.model import MatchEdge, MatchStatus, StoredRecord, Verdict
+from identity_graph.model import MatchEdge, MatchStatus, Verdict
 from identity_graph.resolve.blocking import record_keys
 from identity_graph.resolve.edges import ANCHOR_NOTE, SOLE_NAME_NOTE, edge, is_sole_name_edge
 from identity_graph.resolve.explain import PairExplanation, explain_pair
@@ -31,12 +29,12 @@ NAME_PASS = "full_name"
 
 
 def refresh_sole_names(
-    store: GraphStore, targets: Sequence[StoredRecord], settings: Settings, placeholders: frozenset[str]
+    store: GraphStore, table: FeatureTable, settings: Settings, placeholders: frozenset[str]
 ) -> set[int]:
-    """Apply the rule to every full name the targets bear; returns the ids of records whose edges changed."""
-    if not settings.matching.sole_name_links or not targets:
+    """Apply the rule to every full name the targets (the rows of `table`, their features) bear; returns the
+    ids of records whose edges changed."""
+    if not settings.matching.sole_name_links or not len(table):
         return set()
-    table, _ = build_features([list(targets)], placeholders)
     keys, lookup = name_keys(table), record_keys(table)[NAME_PASS]
     wanted = {str(keys[i]): lookup[i] for i in range(len(table)) if keys[i] and lookup[i]}
     if not wanted:
@@ -44,7 +42,7 @@ def refresh_sole_names(
     by_key = store.records_with_blocking_keys(sorted(set(wanted.values())), settings.matching.max_block_size)
     changed: set[int] = set()
     for name, block in sorted(wanted.items()):
-        if by_key.get(block):
+        if len(by_key.get(block, ())) > 1:  # a name no other record shows has nothing to link or undo
             changed |= _refresh_name(store, name, by_key[block], settings, placeholders)
     return changed
 
@@ -54,6 +52,8 @@ def _refresh_name(
 ) -> set[int]:
     """Link or unlink the bearers of one name, as the batch rule would; returns the records touched."""
     bearers = _bearers(store, name, block, placeholders)
+    if len(bearers) < 2:
+        return set()
     persons = store.assignments(bearers)
     members = sorted({r for ids in store.person_record_ids(sorted(set(persons.values()))).values() for r in ids})
     scope = sorted(set(members) | set(bearers))

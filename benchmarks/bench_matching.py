@@ -23,6 +23,7 @@ from typing import Any
 import pandas as pd
 
 from benchmarks.ceiling import candidate_ceiling
+from benchmarks.evidence_ceiling import MIN_PRECISION, evidence_ceiling
 from benchmarks.splink_generated import splink_rows
 from identity_graph.evaluate import Scores, evaluate, score
 from identity_graph.ingest import IngestResult, ingest_items
@@ -271,9 +272,19 @@ def bench_generated(people: int, workdir: Path) -> list[dict[str, object]]:
     note = "a perfect judge of our candidate pairs; the rest has no candidate pair (see benchmarks/ceiling.py)"
     rows += [{"bench": f"matching {name}", "metric": f"ceiling {what}", "value": round(value, 4), "peer": "",
               "note": note} for what, value in (("recall", ceiling.recall), ("F1", ceiling.f1))]  # fmt: skip
+    rows += evidence_rows(db, out / "truth.csv", settings, name)
     rows += sole_name_rows(db, out / "truth.csv", settings, name)
     rows += splink_rows(db, out / "truth.csv", settings, name, _rows, ours=s)  # same records and items, by Splink
     return rows
+
+
+def evidence_rows(db: Path, truth: Path, settings: Settings, name: str) -> list[dict[str, object]]:
+    """What a judge knowing the truth reaches linking whole evidence kinds at the precision target."""
+    e = evidence_ceiling(db, truth, settings)
+    note = (f"an oracle linking whole evidence kinds ({e.linked_kinds} of {e.kinds}) at P>={MIN_PRECISION} "
+            "(see benchmarks/evidence_ceiling.py)")  # fmt: skip
+    return [{"bench": f"matching {name}", "metric": f"evidence ceiling {what}", "value": round(v, 4), "peer": "",
+             "note": note} for what, v in (("recall", e.recall), ("F1", e.f1))]  # fmt: skip
 
 
 def sole_name_rows(db: Path, truth: Path, settings: Settings, name: str) -> list[dict[str, object]]:

@@ -17,7 +17,7 @@ from pathlib import Path
 import networkx as nx
 
 from identity_graph.evaluate import Scores, read_truth, score
-from identity_graph.resolve.batch import batch_state
+from identity_graph.resolve.batch import BatchState, batch_state
 from identity_graph.resolve.summary import no_progress
 from identity_graph.resolve.training import load_model
 from identity_graph.settings import Settings
@@ -38,6 +38,26 @@ def record_items(db: Path) -> tuple[dict[int, tuple[str, str]], dict[tuple[str, 
     return own, party
 
 
+def record_labels(
+    truth: dict[tuple[str, str], str], own: dict[int, tuple[str, str]], party: dict[tuple[str, str], int]
+) -> dict[int, str]:
+    """Each record's true person: its own item's, else that of the first interaction it takes."""
+    label = {rid: truth[key] for rid, key in own.items() if truth.get(key)}
+    for key, rid in party.items():
+        if truth.get(key):
+            label.setdefault(rid, truth[key])
+    return label
+
+
+def store_state(db: Path, settings: Settings) -> BatchState:
+    """Batch resolution's features and candidate pairs of a resolved store (with its saved model)."""
+    store = open_store(db)
+    try:
+        return batch_state(store, settings.matching, load_model(store, settings.matching), no_progress)
+    finally:
+        store.close()
+
+
 def _true_links(pairs: Iterable[tuple[int, int]], label: dict[int, str]) -> nx.Graph:
     """The graph of candidate pairs whose two records have the same true person."""
     graph: nx.Graph = nx.Graph()
@@ -50,15 +70,8 @@ def candidate_ceiling(db: Path, truth_path: Path, settings: Settings) -> Scores:
     """Scores of the clustering that links exactly the true candidate pairs of the store's batch blocking."""
     truth = read_truth(truth_path)
     own, party = record_items(db)
-    label = {rid: truth[key] for rid, key in own.items() if truth.get(key)}
-    for key, rid in party.items():
-        if truth.get(key):
-            label.setdefault(rid, truth[key])
-    store = open_store(db)
-    try:
-        st = batch_state(store, settings.matching, load_model(store, settings.matching), no_progress)
-    finally:
-        store.close()
+    label = record_labels(truth, own, party)
+    st = store_state(db, settings)
     record_ids = st.table.record_id
     pairs = [
         (int(record_ids[a]), int(record_ids[b]))

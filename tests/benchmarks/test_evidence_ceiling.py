@@ -1,0 +1,106 @@
+"""The evidence-kind oracle: its pair counting agrees with the evaluator, and on the bundled sample (real loaders,
+a real SQLite store, a real resolve) it keeps the precision target and reports the clustering it scored."""
+
+from __future__ import annotations
+
+import random
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from benchmarks.bench_matching import evidence_rows
+from benchmarks.ceiling import record_items
+from benchmarks.evidence_ceiling import MIN_PRECISION, EvidenceCeiling, PairCounts, bucket, evidence_ceiling
+from identity_graph.evaluate import read_truth, score
+from identity_graph.generate import sample_dir
+from identity_graph.ingest_manifest import load_manifest
+from identity_graph.resolve import resolve_all
+from identity_graph.settings import Settings, load_settings
+from identity_graph.store import open_store
+
+
+def _scored(counts: PairCounts, item_record: dict[str, int], truth: dict[str, str]) -> tuple[float, float, float]:
+    """The evaluator's pairwise figures of the counter's clusters."""
+    keyed = {("t", k): v for k, v in truth.items()}
+    pred = {("t", k): str(counts.find(r)) for k, r in item_record.items()}
+    s = score(pred, keyed)
+    return s.precision, s.recall, s.f1
+
+
+def test_counts_follow_unions_and_rollbacks_as_the_evaluator_scores_them() -> None:
+    rng = random.Random(7)
+    truth = {f"i{n}": rng.choice(["A", "B", "C", "D", ""]) for n in range(60)}
+    item_record = {k: rng.randrange(25) for k in truth}
+    items: dict[int, Counter[str]] = {}
+    for n, (k, person) in enumerate(sorted(truth.items())):
+        items.setdefault(item_record[k], Counter())[person or f"\x00{n}"] += 1
+    sizes = Counter(p for p in truth.values() if p)
+    counts = PairCounts(items, sum(n * (n - 1) // 2 for n in sizes.values()))
+    assert counts.figures() == pytest.approx(_scored(counts, item_record, truth))
+    for _ in range(10):
+        counts.union(rng.randrange(25), rng.randrange(25))
+    kept = counts.figures()
+    assert kept == pytest.approx(_scored(counts, item_record, truth))
+    mark = counts.mark()
+    for _ in range(10):
+        counts.union(rng.randrange(25), rng.randrange(25))
+    assert counts.figures() == pytest.approx(_scored(counts, item_record, truth))
+    counts.rollback(mark)
+    assert counts.figures() == kept
+    assert counts.figures() == pytest.approx(_scored(counts, item_record, truth))
+
+
+def test_name_frequency_buckets() -> None:
+    assert [bucket(n) for n in (1, 2, 3, 5, 6, 12, 13, 400)] == [0, 0, 1, 1, 2, 2, 3, 3]
+
+
+@pytest.fixture(scope="module")
+def resolved(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Settings]:
+    """The shipped sample loaded through its manifest and resolved."""
+    db = tmp_path_factory.mktemp("evidence") / "sample.db"
+    settings = load_settings(sample_dir() / "idgraph.toml", db=db)
+    store = open_store(db)
+    try:
+        load_manifest(store, sample_dir() / "manifest.toml", settings)
+        resolve_all(store, settings)
+    finally:
+        store.close()
+    return db, settings
+
+
+def _item_scores(db: Path, ceiling: EvidenceCeiling) -> tuple[float, float, float]:
+    """The evaluator's figures of the oracle's clustering, items placed through their records."""
+    truth = read_truth(sample_dir() / "truth.csv")
+    own, party = record_items(db)
+    record_of = {key: r for r, key in own.items()} | party
+    pred = {k: f"c{ceiling.assignment.get(r, r)}" for k, r in record_of.items()}
+    s = score(pred, truth)
+    return s.precision, s.recall, s.f1
+
+
+def test_the_oracle_keeps_the_precision_target_and_its_figures_are_the_evaluators(
+    resolved: tuple[Path, Settings],
+) -> None:
+    db, settings = resolved
+    ceiling = evidence_ceiling(db, sample_dir() / "truth.csv", settings)
+    assert ceiling.precision >= MIN_PRECISION
+    assert 0 < ceiling.linked_kinds < ceiling.kinds  # some kinds are too unreliable to link
+    assert (ceiling.precision, ceiling.recall, ceiling.f1) == pytest.approx(_item_scores(db, ceiling))
+
+
+def test_an_unreachable_precision_links_nothing(resolved: tuple[Path, Settings]) -> None:
+    db, settings = resolved
+    ceiling = evidence_ceiling(db, sample_dir() / "truth.csv", settings, min_precision=1.01)
+    assert ceiling.linked_kinds == 0
+    assert all(root == r for r, root in ceiling.assignment.items())
+    assert (ceiling.precision, ceiling.recall, ceiling.f1) == pytest.approx(_item_scores(db, ceiling))
+
+
+def test_the_bench_rows_carry_the_oracles_figures(resolved: tuple[Path, Settings]) -> None:
+    db, settings = resolved
+    rows = {str(r["metric"]): r for r in evidence_rows(db, sample_dir() / "truth.csv", settings, "sample")}
+    ceiling = evidence_ceiling(db, sample_dir() / "truth.csv", settings)
+    assert rows["evidence ceiling F1"]["value"] == round(ceiling.f1, 4)
+    assert rows["evidence ceiling recall"]["value"] == round(ceiling.recall, 4)
+    assert f"({ceiling.linked_kinds} of {ceiling.kinds})" in str(rows["evidence ceiling F1"]["note"])

@@ -14,10 +14,8 @@ from benchmarks.ceiling import record_items
 from benchmarks.evidence_ceiling import MIN_PRECISION, EvidenceCeiling, PairCounts, bucket, evidence_ceiling
 from identity_graph.evaluate import read_truth, score
 from identity_graph.generate import sample_dir
-from identity_graph.ingest_manifest import load_manifest
-from identity_graph.resolve import resolve_all
-from identity_graph.settings import Settings, load_settings
-from identity_graph.store import open_store
+from identity_graph.settings import Settings
+from tests.benchmarks.sample import sample_store
 
 
 def _scored(counts: PairCounts, item_record: dict[str, int], truth: dict[str, str]) -> tuple[float, float, float]:
@@ -58,15 +56,7 @@ def test_name_frequency_buckets() -> None:
 @pytest.fixture(scope="module")
 def resolved(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Settings]:
     """The shipped sample loaded through its manifest and resolved."""
-    db = tmp_path_factory.mktemp("evidence") / "sample.db"
-    settings = load_settings(sample_dir() / "idgraph.toml", db=db)
-    store = open_store(db)
-    try:
-        load_manifest(store, sample_dir() / "manifest.toml", settings)
-        resolve_all(store, settings)
-    finally:
-        store.close()
-    return db, settings
+    return sample_store(tmp_path_factory.mktemp("evidence"), resolve=True)
 
 
 def _item_scores(db: Path, ceiling: EvidenceCeiling) -> tuple[float, float, float]:

@@ -13,10 +13,9 @@ import pytest
 from benchmarks.splink_generated import COLUMNS, Flattened, flatten_store, run_splink_generated
 from identity_graph.evaluate import read_truth
 from identity_graph.generate import sample_dir
-from identity_graph.ingest_manifest import load_manifest
-from identity_graph.settings import Settings, load_settings
-from identity_graph.store import open_store
+from identity_graph.settings import Settings
 from matchers.text import fold
+from tests.benchmarks.sample import sample_store
 
 E164 = re.compile(r"^\+[1-9][0-9]{6,14}$")
 ISO_DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
@@ -25,14 +24,7 @@ ISO_DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
 @pytest.fixture(scope="module")
 def loaded(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Settings]:
     """The shipped sample loaded (not resolved) into a fresh store through its manifest."""
-    db = tmp_path_factory.mktemp("splink") / "sample.db"
-    settings = load_settings(sample_dir() / "idgraph.toml", db=db)
-    store = open_store(db)
-    try:
-        load_manifest(store, sample_dir() / "manifest.toml", settings)
-    finally:
-        store.close()
-    return db, settings
+    return sample_store(tmp_path_factory.mktemp("splink"), resolve=False)
 
 
 @pytest.fixture(scope="module")

@@ -177,24 +177,34 @@ def evidence_ceiling(
     items, true_pairs = _item_counts(truth, {key: r for r, key in own.items()} | party)
     counts = PairCounts(items, true_pairs)
     useful = [t + f for t, f in groups.values() if t]
-    heap = [(_cost(counts, kind), n, 0) for n, kind in enumerate(useful)]
+    best, linked = link_greedily(counts, useful, min_precision)
+    assignment = {r: counts.find(r) for r in np.unique([r for p in pairs for r in p]).tolist()}
+    return EvidenceCeiling(*best, kinds=len(useful), linked_kinds=linked, assignment=assignment)
+
+
+def link_greedily(
+    counts: PairCounts, kinds: list[list[Pair]], min_precision: float
+) -> tuple[tuple[float, float, float], int]:
+    """Link kinds cheapest first (lazy greedy: a kind is priced again before it is taken, since its cost changes
+    as others link), keeping each that leaves precision at `min_precision` and raises F1; returns the figures
+    and how many kinds were kept. A kind that adds no right pair when its turn comes is dropped."""
+    heap = [(_cost(counts, kind), n, 0) for n, kind in enumerate(kinds)]
     heapq.heapify(heap)
     best, linked = counts.figures(), 0
-    while heap:  # lazy greedy: a kind's cost changes as others link, so it is priced again before it is taken
+    while heap:
         _, n, priced = heapq.heappop(heap)
-        cost = _cost(counts, useful[n])
+        cost = _cost(counts, kinds[n])
         if cost == float("inf"):
             continue
         if heap and cost > heap[0][0] and priced < REPRICE_MAX:
             heapq.heappush(heap, (cost, n, priced + 1))
             continue
         mark = counts.mark()
-        for a, b in useful[n]:
+        for a, b in kinds[n]:
             counts.union(a, b)
         now = counts.figures()
         if now[0] >= min_precision and now[2] > best[2]:
             best, linked = now, linked + 1
         else:
             counts.rollback(mark)
-    assignment = {r: counts.find(r) for r in np.unique([r for p in pairs for r in p]).tolist()}
-    return EvidenceCeiling(*best, kinds=len(useful), linked_kinds=linked, assignment=assignment)
+    return best, linked

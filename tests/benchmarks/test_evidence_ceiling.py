@@ -11,7 +11,14 @@ import pytest
 
 from benchmarks.bench_matching import evidence_rows
 from benchmarks.ceiling import record_items
-from benchmarks.evidence_ceiling import MIN_PRECISION, EvidenceCeiling, PairCounts, bucket, evidence_ceiling
+from benchmarks.evidence_ceiling import (
+    MIN_PRECISION,
+    EvidenceCeiling,
+    PairCounts,
+    bucket,
+    evidence_ceiling,
+    link_greedily,
+)
 from identity_graph.evaluate import read_truth, score
 from identity_graph.generate import sample_dir
 from identity_graph.settings import Settings
@@ -94,3 +101,15 @@ def test_the_bench_rows_carry_the_oracles_figures(resolved: tuple[Path, Settings
     assert rows["evidence ceiling F1"]["value"] == round(ceiling.f1, 4)
     assert rows["evidence ceiling recall"]["value"] == round(ceiling.recall, 4)
     assert f"({ceiling.linked_kinds} of {ceiling.kinds})" in str(rows["evidence ceiling F1"]["note"])
+
+
+def test_greedy_links_the_pure_kinds_and_leaves_the_one_that_breaks_precision() -> None:
+    # records 1-4 hold person A's items, 5-6 person B's, 7 person C's; one item per record
+    items = {r: Counter({p: 1}) for r, p in {1: "A", 2: "A", 3: "A", 4: "A", 5: "B", 6: "B", 7: "C"}.items()}
+    counts = PairCounts(items, true_pairs=6 + 1)
+    kinds = [[(1, 2), (3, 4)], [(2, 3), (5, 6)], [(4, 7), (1, 5)]]  # the last kind joins three people
+    best, linked = link_greedily(counts, kinds, min_precision=0.9)
+    assert linked == 2
+    assert best == (1.0, 1.0, 1.0)
+    assert counts.find(1) == counts.find(4) and counts.find(5) == counts.find(6)
+    assert counts.find(7) != counts.find(1) and counts.find(5) != counts.find(1)

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from identity_graph.model import MatchEdge, MatchStatus, Verdict
+from identity_graph.model import MatchEdge, MatchStatus, StoredRecord, Verdict
 from identity_graph.resolve.blocking import record_keys
 from identity_graph.resolve.edges import ANCHOR_NOTE, SOLE_NAME_NOTE, edge, is_sole_name_edge
 from identity_graph.resolve.explain import PairExplanation, explain_pair
@@ -51,7 +51,8 @@ def _refresh_name(
     store: GraphStore, name: str, block: list[int], settings: Settings, placeholders: frozenset[str]
 ) -> set[int]:
     """Link or unlink the bearers of one name, as the batch rule would; returns the records touched."""
-    bearers = _bearers(store, name, block, placeholders)
+    read = {r.id: r for r in store.get_records(block)}
+    bearers = _bearers(list(read.values()), name, placeholders)
     if len(bearers) < 2:
         return set()
     persons = store.assignments(bearers)
@@ -59,7 +60,8 @@ def _refresh_name(
     scope = sorted(set(members) | set(bearers))
     edges = store.edges(scope)
     rule_edges = [e for e in edges if is_sole_name_edge(e) and e.left in bearers and e.right in bearers]
-    table, _ = build_features([store.get_records(scope)], placeholders)
+    records = [read[r] for r in scope if r in read] + store.get_records([r for r in scope if r not in read])
+    table, _ = build_features([records], placeholders)
     labels = _labels(table, [e for e in edges if e.status is MatchStatus.AUTO and not is_sole_name_edge(e)], store)
     pos = {int(r): i for i, r in enumerate(table.record_id)}
     sides = sorted({int(labels[pos[b]]) for b in bearers})
@@ -73,9 +75,9 @@ def _refresh_name(
     return _unlink(store, rule_edges)
 
 
-def _bearers(store: GraphStore, name: str, block: list[int], placeholders: frozenset[str]) -> list[int]:
-    """The records under the name's blocking key that bear exactly this name."""
-    table, _ = build_features([store.get_records(block)], placeholders)
+def _bearers(block: list[StoredRecord], name: str, placeholders: frozenset[str]) -> list[int]:
+    """The ids of the records under the name's blocking key that bear exactly this name."""
+    table, _ = build_features([block], placeholders)
     keys = name_keys(table)
     return sorted(int(table.record_id[i]) for i in np.flatnonzero(keys == name))
 

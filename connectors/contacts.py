@@ -1,15 +1,23 @@
-"""Turning one CRM row (canonical field -> values, plus leftovers) into a CONTACT record."""
+"""Turning one CRM row (canonical field -> values, plus leftovers) into a CONTACT record.
+
+A date that cannot be read, or is out of range for its meaning (a birth in 1642 or next year), is dropped
+from the record and reported by the caller as a counted note; the record loads with every other field.
+"""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, tzinfo
+from typing import TypeVar
 
 from connectors.base import clean, cut, declared, handle_raw
-from connectors.dates import optional_date, optional_datetime, zone
+from connectors.birthdates import DATE_ORDERS, parse_birth_date
+from connectors.dates import DateError, parse_datetime, zone
 from connectors.mapping import Mapping
 from connectors.ownside import OwnSide
+from identity_graph.errors import ConfigError
 from identity_graph.model import IdentifierClaim, IdentifierKind, PostalAddress, Record, RecordKind
 
 #: Platform assumed for a handle column without one (mapping option `platform` overrides).
@@ -19,6 +27,9 @@ DEFAULT_PLATFORM = "x"
 _EMAIL_LIST_SEPARATORS = re.compile(r"[;,]")
 
 FieldValues = dict[str, list[tuple[str, str]]]
+#: (canonical field, reason) of each field dropped from a record.
+Dropped = list[tuple[str, str]]
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -29,6 +40,7 @@ class ContactSettings:
     platform: str = DEFAULT_PLATFORM
     date_format: str | None = None
     dob_format: str | None = None
+    date_order: str | None = None
     tz: tzinfo = UTC
 
     @classmethod
@@ -36,11 +48,15 @@ class ContactSettings:
         """Settings from a mapping's options."""
         if mapping is None:
             return cls(system=system)
+        order = mapping.option("date_order")
+        if order is not None and order.lower() not in DATE_ORDERS:
+            raise ConfigError(f'{mapping.path}: date_order must be "mdy" or "dmy", got {order!r}')
         return cls(
             system=system,
             platform=mapping.option("platform") or DEFAULT_PLATFORM,
             date_format=mapping.option("date_format"),
             dob_format=mapping.option("dob_format"),
+            date_order=order.lower() if order else None,
             tz=zone(mapping.option("timezone")),
         )
 
@@ -51,6 +67,20 @@ def _one(values: FieldValues, name: str) -> str | None:
         text = clean(raw)
         if text:
             return text
+    return None
+
+
+def _kept(values: FieldValues, name: str, parse: Callable[[str], T], dropped: Dropped) -> T | None:
+    """A field parsed, or None when empty; a value `parse` refuses is dropped and noted in `dropped`."""
+    text = _one(values, name)
+    if text is None:
+        return None
+    try:
+        return parse(text)
+    except DateError as exc:
+        dropped.append((name, exc.reason))
+    except ValueError:
+        dropped.append((name, "unparseable"))
     return None
 
 
@@ -72,15 +102,25 @@ def _claims(values: FieldValues, own: OwnSide, cfg: ContactSettings) -> list[Ide
 
 
 def build_contact(
-    source: str, values: FieldValues, attributes: dict[str, str], own: OwnSide, cfg: ContactSettings
+    source: str,
+    values: FieldValues,
+    attributes: dict[str, str],
+    own: OwnSide,
+    cfg: ContactSettings,
+    dropped: Dropped,
 ) -> Record:
-    """A CONTACT record; raises ValueError on an empty id or an unparseable date."""
+    """A CONTACT record; raises ValueError on an empty id. Unusable dates are left out, listed in `dropped`."""
     record_id = _one(values, "id")
     if record_id is None:
         raise ValueError("empty id")
     claims = _claims(values, own, cfg)
     id_field = values["id"][0][0]
     claims += declared(IdentifierKind.CRM_ID, [(id_field, f"{cfg.system}:{record_id}")])
+    dob_format = cfg.dob_format or cfg.date_format
+    seen: Dropped = []
+    dob = _kept(values, "dob", lambda t: parse_birth_date(t, cfg.date_order, dob_format), seen)
+    created_at = _kept(values, "created_at", lambda t: parse_datetime(t, cfg.date_format, cfg.tz), seen)
+    updated_at = _kept(values, "updated_at", lambda t: parse_datetime(t, cfg.date_format, cfg.tz), seen)
     address = PostalAddress(
         street=_one(values, "street"),
         city=_one(values, "city"),
@@ -89,7 +129,7 @@ def build_contact(
         country=_one(values, "country"),
         full=_one(values, "address_full"),
     )
-    return Record(
+    record = Record(
         source=source,
         source_id=record_id,
         kind=RecordKind.CONTACT,
@@ -97,11 +137,13 @@ def build_contact(
         middle_name=_one(values, "middle_name"),
         last_name=_one(values, "last_name"),
         full_name=_one(values, "full_name"),
-        dob=optional_date(_one(values, "dob"), cfg.dob_format or cfg.date_format),
+        dob=dob,
         address=address,
         company=_one(values, "company"),
         identifiers=tuple(claims),
         attributes={k: cut(v) for k, v in attributes.items()},
-        created_at=optional_datetime(_one(values, "created_at"), cfg.date_format, cfg.tz),
-        updated_at=optional_datetime(_one(values, "updated_at"), cfg.date_format, cfg.tz),
+        created_at=created_at,
+        updated_at=updated_at,
     )
+    dropped.extend(seen)  # only once the record stands (a row rejected for another reason drops nothing)
+    return record

@@ -8,8 +8,9 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 from connectors.base import ROW_ERRORS, Connector, ConnectorOptions, row_reason
-from connectors.contacts import ContactSettings, FieldValues, build_contact
+from connectors.contacts import ContactSettings, Dropped, FieldValues, build_contact
 from connectors.csvrows import CsvDialect, MappedRow, mapped_rows, read_header
+from connectors.dropped import DroppedFields
 from connectors.jsonlines import json_lines
 from connectors.mapping import (
     RECORD_FIELDS,
@@ -22,8 +23,8 @@ from connectors.mapping import (
 from identity_graph.errors import ConfigError
 from identity_graph.model import SourceItem
 
-#: Options the CRM formats understand besides the common ones.
-CRM_OPTIONS = frozenset({"platform"})
+#: Options the CRM formats understand besides the common ones (`date_order`: "mdy" or "dmy" for dates of birth).
+CRM_OPTIONS = frozenset({"platform", "date_order"})
 
 SALESFORCE_MAPPING = Mapping(
     fields={
@@ -91,6 +92,7 @@ class CsvContactsConnector(Connector):
         self.user_mapping = user
         self.dialect = CsvDialect.from_mapping(user)
         self.contact = ContactSettings.from_mapping(self.system, user)
+        self.dropped = DroppedFields()
 
     @property
     def system(self) -> str:
@@ -118,6 +120,11 @@ class CsvContactsConnector(Connector):
         for path in paths:
             self.mapping_for(read_header(path, self.dialect), path)
 
+    def read(self, paths: Sequence[Path]) -> Iterator[SourceItem]:
+        """Every item of every file, then a notice per field dropped from records that loaded."""
+        yield from super().read(paths)
+        yield from self.dropped.notices()
+
     def read_file(self, path: Path) -> Iterator[SourceItem]:
         """One CONTACT record per row."""
         for item in mapped_rows(path, self.counter, self.dialect, self.mapping_for):
@@ -129,10 +136,14 @@ class CsvContactsConnector(Connector):
             name: [(row.header[i], row.values[i]) for i in cols] for name, cols in row.positions.items()
         }
         attributes = row.unmapped()
+        dropped: Dropped = []
         try:
-            return build_contact(self.source, values, attributes, self.own, self.contact)
+            record = build_contact(self.source, values, attributes, self.own, self.contact, dropped)
         except ROW_ERRORS as exc:
             return self.reject(path, row.line, row_reason(exc), row.raw)
+        for name, reason in dropped:
+            self.dropped.add(name, reason, path, row.line)
+        return record
 
 
 class SalesforceConnector(CsvContactsConnector):
@@ -206,6 +217,12 @@ class JsonlContactsConnector(Connector):
         self.mapping = options.mapping
         self.contact = ContactSettings.from_mapping(self.source, options.mapping)
         self.top_keys = {k.split(".")[0] for cols in options.mapping.fields.values() for k in cols}
+        self.dropped = DroppedFields()
+
+    def read(self, paths: Sequence[Path]) -> Iterator[SourceItem]:
+        """Every item of every file, then a notice per field dropped from records that loaded."""
+        yield from super().read(paths)
+        yield from self.dropped.notices()
 
     def read_file(self, path: Path) -> Iterator[SourceItem]:
         """One CONTACT record per line; a broken line is Rejected."""
@@ -218,7 +235,13 @@ class JsonlContactsConnector(Connector):
                 yield self.reject(path, line, "line is not a JSON object", raw)
                 continue
             attributes = {k: as_text(v) for k, v in obj.items() if k not in self.top_keys and as_text(v).strip()}
+            dropped: Dropped = []
             try:
-                yield build_contact(self.source, mapped_values(obj, self.mapping), attributes, self.own, self.contact)
+                values = mapped_values(obj, self.mapping)
+                record = build_contact(self.source, values, attributes, self.own, self.contact, dropped)
             except ROW_ERRORS as exc:
                 yield self.reject(path, line, row_reason(exc), raw)
+                continue
+            for name, reason in dropped:
+                self.dropped.add(name, reason, path, line)
+            yield record

@@ -1,9 +1,10 @@
 """Strict date and time parsing for connectors: ISO 8601 first, then a mapping's format, then a few
-common export formats. An unparseable value raises ValueError (the row is quarantined), never guesses."""
+common export formats. An unparseable value raises DateError, never guesses: an event without its time is
+quarantined, a record loads without the field (dates of birth have their own forms: connectors.birthdates)."""
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, tzinfo
+from datetime import UTC, datetime, tzinfo
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from identity_graph.errors import ConfigError
@@ -25,6 +26,14 @@ MIN_YEAR, MAX_YEAR = 1880, 2200
 MIN_EPOCH, MAX_EPOCH = 631_152_000, 4_102_444_800
 
 
+class DateError(ValueError):
+    """A value that is not a usable date; `reason` says why without quoting it ("unparseable", "before 1880")."""
+
+    def __init__(self, message: str, reason: str) -> None:
+        super().__init__(message)
+        self.reason = reason
+
+
 def zone(name: str | None) -> tzinfo:
     """The time zone named in a mapping's options (UTC when unset)."""
     if not name or name.upper() == "UTC":
@@ -39,12 +48,18 @@ def parse_datetime(text: str, fmt: str | None = None, tz: tzinfo = UTC) -> datet
     """A timezone-aware UTC datetime; naive values are taken to be in `tz`. Raises ValueError."""
     value = text.strip()
     if not value:
-        raise ValueError("empty date")
-    parsed = datetime.strptime(value, fmt) if fmt else _iso_or_common(value)
+        raise DateError("empty date", "empty")
+    if fmt:
+        try:
+            parsed: datetime | None = datetime.strptime(value, fmt)
+        except ValueError as exc:
+            raise DateError(str(exc), "not in the mapping's date_format") from exc
+    else:
+        parsed = _iso_or_common(value)
     if parsed is None:
-        raise ValueError(f"unparseable date {value[:40]!r}")
+        raise DateError(f"unparseable date {value[:40]!r}", "unparseable")
     if not MIN_YEAR <= parsed.year <= MAX_YEAR:
-        raise ValueError(f"implausible year {parsed.year}")
+        raise DateError(f"implausible year {parsed.year}", f"year outside {MIN_YEAR}-{MAX_YEAR}")
     if parsed.tzinfo is None:
         parsed = parsed.replace(tzinfo=tz)
     return parsed.astimezone(UTC)
@@ -66,32 +81,8 @@ def _iso_or_common(value: str) -> datetime | None:
     return None
 
 
-def parse_date(text: str, fmt: str | None = None) -> date:
-    """A calendar date (a datetime's time part is dropped). Raises ValueError."""
-    value = text.strip()
-    if not value:
-        raise ValueError("empty date")
-    if fmt:
-        parsed = datetime.strptime(value, fmt)
-    else:
-        found = _iso_or_common(value)
-        if found is None:
-            raise ValueError(f"unparseable date {value[:40]!r}")
-        parsed = found
-    if not MIN_YEAR <= parsed.year <= MAX_YEAR:
-        raise ValueError(f"implausible year {parsed.year}")
-    return parsed.date()
-
-
 def optional_datetime(text: str | None, fmt: str | None = None, tz: tzinfo = UTC) -> datetime | None:
     """Like parse_datetime, but an empty value is None."""
     if text is None or not text.strip():
         return None
     return parse_datetime(text, fmt, tz)
-
-
-def optional_date(text: str | None, fmt: str | None = None) -> date | None:
-    """Like parse_date, but an empty value is None."""
-    if text is None or not text.strip():
-        return None
-    return parse_date(text, fmt)

@@ -4,7 +4,7 @@
     [fields]                         # canonical field = source column, or a list where a field repeats
     first_name = "First"
     email = ["Email", "Work Email"]
-    [options]                        # delimiter, encoding, date_format, timezone, platform, ...
+    [options]                        # delimiter, encoding, date_format, date_order, timezone, platform, ...
 
 Every error (unknown canonical field, wrong shape, a mapped column missing from the header) is a
 `ConfigError`, raised before any row is read.

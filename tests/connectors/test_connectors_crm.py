@@ -77,7 +77,7 @@ def _write(tmp_path: Path, name: str, text: str, encoding: str = "utf-8") -> Pat
     return path
 
 
-def test_wrong_column_count_and_bad_date_are_quarantined_and_the_rest_loads(tmp_path: Path) -> None:
+def test_wrong_column_count_is_quarantined_and_a_bad_date_costs_only_the_field(tmp_path: Path) -> None:
     path = _write(
         tmp_path,
         "c.csv",
@@ -88,13 +88,13 @@ def test_wrong_column_count_and_bad_date_are_quarantined_and_the_rest_loads(tmp_
         + "003D,Cy,Day,cy@example.com,,,,,,\n",
     )
     items = run_connector("salesforce", [path])
-    assert [r.source_id for r in records(items)] == ["003A", "003D"]
+    recs = records(items)
+    assert [r.source_id for r in recs] == ["003A", "003C", "003D"]
+    assert (recs[1].first_name, recs[1].dob) == ("Bo", None)
     bad = rejected(items)
-    assert [(b.line, b.reason.split(":")[0]) for b in bad] == [
-        (3, "expected 10 columns, found 3"),
-        (4, "unparseable date '31/31/1990'"),
-    ]
+    assert [(b.line, b.reason.split(":")[0]) for b in bad] == [(3, "expected 10 columns, found 3")]
     assert bad[0].raw == "003B,too,few\n"
+    assert notices(items) == ["dob dropped on 1 record: unparseable (line 4)"]
 
 
 def test_cp1252_file_is_read_with_a_notice_not_garbled(tmp_path: Path) -> None:

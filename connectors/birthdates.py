@@ -49,6 +49,7 @@ _MONTHS = {
 }
 
 _SEP = r"[\s\-/.,]*"
+_GAP = r"[\s\-/.,]+"  # between two numbers (`May 2011` is not 20 May 2011)
 _ORD = r"(?:st|nd|rd|th)?"
 #: A trailing time of day (and zone), dropped before the date is read.
 _TIME = re.compile(
@@ -59,7 +60,7 @@ _COMPACT = re.compile(r"^(\d{4})(\d{2})(\d{2})$", re.ASCII)
 _YEAR_FIRST = re.compile(r"^(\d{4})([/.\-])(\d{1,2})\2(\d{1,2})$", re.ASCII)
 _NUMERIC = re.compile(r"^(\d{1,2})([/.\-])(\d{1,2})\2(\d{2}|\d{4})$", re.ASCII)
 _DAY_MONTH_YEAR = re.compile(rf"^(\d{{1,2}}){_ORD}{_SEP}([a-z]{{3,9}})\.?{_SEP}(\d{{2}}|\d{{4}})$", re.ASCII | re.I)
-_MONTH_DAY_YEAR = re.compile(rf"^([a-z]{{3,9}})\.?{_SEP}(\d{{1,2}}){_ORD}{_SEP}(\d{{2}}|\d{{4}})$", re.ASCII | re.I)
+_MONTH_DAY_YEAR = re.compile(rf"^([a-z]{{3,9}})\.?{_SEP}(\d{{1,2}}){_ORD}{_GAP}(\d{{2}}|\d{{4}})$", re.ASCII | re.I)
 _YEAR_MONTH_DAY = re.compile(rf"^(\d{{4}}){_SEP}([a-z]{{3,9}})\.?{_SEP}(\d{{1,2}})$", re.ASCII | re.I)
 
 

@@ -119,8 +119,9 @@ def build_contact(
     dob_format = cfg.dob_format or cfg.date_format
     seen: Dropped = []
     dob = _kept(values, "dob", lambda t: parse_birth_date(t, cfg.date_order, dob_format), seen)
-    created_at = _kept(values, "created_at", lambda t: parse_datetime(t, cfg.date_format, cfg.tz), seen)
-    updated_at = _kept(values, "updated_at", lambda t: parse_datetime(t, cfg.date_format, cfg.tz), seen)
+    dayfirst = cfg.date_order == "dmy"
+    created_at = _kept(values, "created_at", lambda t: parse_datetime(t, cfg.date_format, cfg.tz, dayfirst), seen)
+    updated_at = _kept(values, "updated_at", lambda t: parse_datetime(t, cfg.date_format, cfg.tz, dayfirst), seen)
     address = PostalAddress(
         street=_one(values, "street"),
         city=_one(values, "city"),

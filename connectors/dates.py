@@ -20,6 +20,8 @@ COMMON_DATETIME_FORMATS = (
     "%Y/%m/%d %H:%M",
 )
 COMMON_DATE_FORMATS = ("%m/%d/%Y", "%Y/%m/%d", "%d.%m.%Y", "%Y%m%d")
+#: The same, day first (a contacts mapping's `date_order = "dmy"`).
+DAY_FIRST_FORMATS = tuple(f.replace("%m/%d", "%d/%m") for f in COMMON_DATETIME_FORMATS + COMMON_DATE_FORMATS)
 #: Dates outside these years are treated as typos or placeholders (1/1/0001, 9999-12-31).
 MIN_YEAR, MAX_YEAR = 1880, 2200
 #: Unix timestamps (seconds) are accepted between these bounds (1990 .. 2100).
@@ -44,8 +46,8 @@ def zone(name: str | None) -> tzinfo:
         raise ConfigError(f"unknown time zone {name!r}") from exc
 
 
-def parse_datetime(text: str, fmt: str | None = None, tz: tzinfo = UTC) -> datetime:
-    """A timezone-aware UTC datetime; naive values are taken to be in `tz`. Raises ValueError."""
+def parse_datetime(text: str, fmt: str | None = None, tz: tzinfo = UTC, dayfirst: bool = False) -> datetime:
+    """A timezone-aware UTC datetime; naive values are taken to be in `tz`. Raises DateError (a ValueError)."""
     value = text.strip()
     if not value:
         raise DateError("empty date", "empty")
@@ -55,7 +57,7 @@ def parse_datetime(text: str, fmt: str | None = None, tz: tzinfo = UTC) -> datet
         except ValueError as exc:
             raise DateError(str(exc), "not in the mapping's date_format") from exc
     else:
-        parsed = _iso_or_common(value)
+        parsed = _iso_or_common(value, dayfirst)
     if parsed is None:
         raise DateError(f"unparseable date {value[:40]!r}", "unparseable")
     if not MIN_YEAR <= parsed.year <= MAX_YEAR:
@@ -65,13 +67,13 @@ def parse_datetime(text: str, fmt: str | None = None, tz: tzinfo = UTC) -> datet
     return parsed.astimezone(UTC)
 
 
-def _iso_or_common(value: str) -> datetime | None:
-    """ISO 8601, then the common formats, then a Unix timestamp; None when none fits."""
+def _iso_or_common(value: str, dayfirst: bool = False) -> datetime | None:
+    """ISO 8601, then the common formats (day first if asked), then a Unix timestamp; None when none fits."""
     try:
         return datetime.fromisoformat(value)
     except ValueError:
         pass
-    for candidate in COMMON_DATETIME_FORMATS + COMMON_DATE_FORMATS:
+    for candidate in DAY_FIRST_FORMATS if dayfirst else COMMON_DATETIME_FORMATS + COMMON_DATE_FORMATS:
         try:
             return datetime.strptime(value, candidate)
         except ValueError:

@@ -74,15 +74,9 @@ class MatchingSettings(BaseModel):
     dob_conflict_needs_id: bool = Field(
         True,
         description="records whose dates of birth conflict link automatically only through a shared CRM or "
-        "national id (keeps a father and son of one name apart; costs recall on data with replaced dobs)",
-    )
-    conflict_veto_max_m: float = Field(
-        0.02,
-        ge=0.0,
-        le=1.0,
-        description="a conflicting first name or dob vetoes links only while EM finds it in fewer than this "
-        "share of true matches (about how often relatives look alike: twins are 3 in 100 births); a source "
-        "that garbles more of its values gets the conflict as a negative weight, not a veto",
+        "national id (keeps a father and son of one name apart; costs recall on data with replaced dobs); off, "
+        "the link must still rest on person-level evidence (names, dob, ids, one person's own identifiers), "
+        "never on what a household shares",
     )
     named_mention_links: bool = Field(
         True,
@@ -112,12 +106,6 @@ class MatchingSettings(BaseModel):
         True,
         description="link a pair sharing a phone, email or handle that one person uses (every name behind it "
         "is one person's), unless a veto holds it back, whatever EM weighs the share",
-    )
-    conflict_veto_min_matches: int = Field(
-        50,
-        ge=0,
-        description="the veto is lifted only when EM's estimate rests on at least this many true matches with "
-        "the conflict (m x share of matches x training pairs): on a small store the estimate is noise",
     )
 
 

@@ -18,6 +18,7 @@ import numpy.typing as npt
 from matchers.comparisons import NULL, Comparison, Levels
 from matchers.features import StrArray
 from matchers.model import ComparisonParams, LevelParams, MatchModel, exact_u, level_counts, tf_tables
+from matchers.priors import PRIOR_PAIRS, prior_shares
 
 #: EM stops after this many rounds, or earlier when no m moves by more than EM_TOLERANCE.
 EM_MAX_ITERATIONS = 60
@@ -34,6 +35,8 @@ PRIOR_START = 0.1
 LABEL_PRIOR_STRENGTH = 20.0
 
 Float = npt.NDArray[np.float64]
+#: Prior shares per comparison and the number of pseudo-pairs they are worth.
+Priors = tuple[list[Float], float]
 
 
 def _normalize(counts: Float) -> Float:
@@ -42,9 +45,16 @@ def _normalize(counts: Float) -> Float:
     return smoothed / float(smoothed.sum())
 
 
-def level_shares(levels: Levels, n_levels: Sequence[int], weights: Float | None = None) -> list[Float]:
-    """Smoothed share of each level per comparison (NULL pairs left out)."""
-    return [_normalize(c) for c in level_counts(levels, n_levels, weights)]
+def level_shares(
+    levels: Levels, n_levels: Sequence[int], weights: Float | None = None, priors: Priors | None = None
+) -> list[Float]:
+    """Smoothed share of each level per comparison (NULL pairs left out); with `priors` (shares and their
+    pseudo-count per comparison), the prior's pseudo-pairs are added to the counts first."""
+    counts = level_counts(levels, n_levels, weights)
+    if priors is None:
+        return [_normalize(c) for c in counts]
+    shares, strength = priors
+    return [_normalize(c + strength * p) for c, p in zip(counts, shares, strict=True)]
 
 
 def initial_m(n_levels: Sequence[int]) -> list[Float]:
@@ -90,27 +100,44 @@ def agreement_start(patterns: Levels, n_levels: Sequence[int]) -> Float:
     return out
 
 
-def expectation_maximisation(levels: Levels, n_levels: Sequence[int]) -> tuple[list[Float], list[Float], float, int]:
-    """Estimate m, u and the prior on candidate pairs; returns (m, u, prior, iterations run)."""
+def expectation_maximisation(
+    levels: Levels, n_levels: Sequence[int], priors: tuple[list[Float], list[Float]] | None = None
+) -> tuple[list[Float], list[Float], float, int]:
+    """Estimate m, u and the prior on candidate pairs; returns (m, u, prior, iterations run). With `priors`
+    (m and u shares per comparison, from domain knowledge), every M-step adds PRIOR_PAIRS pseudo-pairs of them,
+    as many on the side of matches as on the side of non-matches."""
     patterns, counts = unique_patterns(levels)
     if counts.size == 0:
+        if priors is not None:
+            return priors[0], priors[1], PRIOR_START, 0
         return initial_m(n_levels), [_normalize(np.ones(n)) for n in n_levels], PRIOR_START, 0
     p = agreement_start(patterns, n_levels)
-    m = level_shares(patterns, n_levels, p * counts)
-    u = level_shares(patterns, n_levels, (1.0 - p) * counts)
     prior = _prior(p, counts)
+    m = level_shares(patterns, n_levels, p * counts, _pseudo(priors, 0))
+    u = level_shares(patterns, n_levels, (1.0 - p) * counts, _pseudo(priors, 1))
     rounds = 0
     for rounds in range(1, EM_MAX_ITERATIONS + 1):  # noqa: B007
         z = _log_ratio(patterns, m, u) + np.log(prior / (1.0 - prior))
         p = 1.0 / (1.0 + np.exp(-np.clip(z, -700, 700)))
         prior = _prior(p, counts)
-        new_m = level_shares(patterns, n_levels, p * counts)
-        u = level_shares(patterns, n_levels, (1.0 - p) * counts)
+        new_m = level_shares(patterns, n_levels, p * counts, _pseudo(priors, 0))
+        u = level_shares(patterns, n_levels, (1.0 - p) * counts, _pseudo(priors, 1))
         moved = max(float(np.abs(a - b).max()) for a, b in zip(new_m, m, strict=True))
         m = new_m
         if moved < EM_TOLERANCE:
             break
     return m, u, prior, rounds
+
+
+def _pseudo(priors: tuple[list[Float], list[Float]] | None, side: int) -> Priors | None:
+    """The m (`side` 0) or u (1) priors with their pseudo-count, PRIOR_PAIRS on each side."""
+    return None if priors is None else (priors[side], PRIOR_PAIRS)
+
+
+def domain_priors(comparisons: Sequence[Comparison]) -> tuple[list[Float], list[Float]]:
+    """The domain priors (`matchers.priors`) of every comparison's levels, as m and u arrays."""
+    pairs = [prior_shares(c.name, c.levels) for c in comparisons]
+    return [np.array(m) for m, _ in pairs], [np.array(u) for _, u in pairs]
 
 
 def _prior(p: Float, counts: Float) -> float:
@@ -146,7 +173,7 @@ def train_em(
     """Train a model: m, u and the prior by EM on candidate pairs; term-frequency tables (and each exact level's
     average u over random pairs, their baseline) from the given columns."""
     n_levels = [len(c.levels) for c in comparisons]
-    m, u, prior, _ = expectation_maximisation(candidate_levels, n_levels)
+    m, u, prior, _ = expectation_maximisation(candidate_levels, n_levels, domain_priors(comparisons))
     model = build_model(comparisons, m, u, prior, int(candidate_levels.shape[0]), "em")
     if not tf_columns:
         return model

@@ -18,6 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from matchers.comparisons import NULL, Comparison, FloatArray, Levels
 from matchers.features import StrArray
+from matchers.priors import weight_bounds
 
 #: Version of the JSON layout; a file with another version is refused with a readable message.
 MODEL_FORMAT = 1
@@ -102,12 +103,18 @@ class MatchModel(BaseModel):
             raise ModelFormatError("the model's comparisons differ from this program's; retrain")
 
     def level_weights(self) -> list[FloatArray]:
-        """log2(m/u) per level of each comparison, clipped to +-MAX_LEVEL_WEIGHT."""
+        """log2(m/u) per level of each comparison, clipped to +-MAX_LEVEL_WEIGHT and held within the domain's
+        bounds (`matchers.priors.WEIGHT_BOUNDS`: a household's share or a conflict never weighs like a person's
+        own evidence, whatever was estimated)."""
         out = []
         for comp in self.comparisons:
             m = np.array([max(lv.m, PROB_FLOOR) for lv in comp.levels])
             u = np.array([max(lv.u, PROB_FLOOR) for lv in comp.levels])
-            out.append(np.clip(np.log2(m / u), -MAX_LEVEL_WEIGHT, MAX_LEVEL_WEIGHT).astype(np.float32))
+            weight = np.clip(np.log2(m / u), -MAX_LEVEL_WEIGHT, MAX_LEVEL_WEIGHT)
+            for k, (low, high) in enumerate(weight_bounds(comp.name, [lv.name for lv in comp.levels])):
+                weight[k] = max(weight[k], low) if low is not None else weight[k]
+                weight[k] = min(weight[k], high) if high is not None else weight[k]
+            out.append(weight.astype(np.float32))
         return out
 
     def m_of(self, comparison: str, level: str) -> float | None:

@@ -228,7 +228,7 @@ def _resolve_all(store: GraphStore, settings: Settings, progress: Progress | Non
         summary.sole_name_links = link_sole_namesakes(scored, ms.sole_name_min_score, ms.sole_name_max_records)
     lap("scoring")
     report("writing links", 0, 1)
-    links = write_links(store, st, scored, ms, strong_conflicts(model, ms))  # the clustering too (beside the keys)
+    links = write_links(store, st, scored, ms, strong_conflicts())  # the clustering too (beside the keys)
     summary.edges_auto, summary.edges_review = len(links.autos), links.review
     result = links.result
     lap("writing links")

@@ -344,7 +344,7 @@ def _recluster(
     """Cluster the closed scope of the seeds again and apply it with stable person ids."""
     scope, edges, judgements = _scope(store, seeds)
     facts = _facts(store, scope, rows, _placeholders(model))
-    result = cluster(scope, edges, judgements, ms, facts=facts, strong=strong_conflicts(model, ms))
+    result = cluster(scope, edges, judgements, ms, facts=facts, strong=strong_conflicts())
     changes = apply_clustering(store, result.clusters, cause=cause)
     summary.guard_reports = store_guard_reports(store, result.guard_reports)
     summary.persons = len(result.clusters)

@@ -33,10 +33,18 @@ from matchers.comparisons import (
 )
 from matchers.features import FeatureTable, IntArray
 from matchers.model import MatchModel
+from matchers.priors import ADDRESS_COMPARISONS, ADDRESS_MAX_BITS
 
 STATUS_NONE, STATUS_REVIEW, STATUS_AUTO = 0, 1, 2
 #: Comparisons whose worst level is a strong conflict (two different people), and that level's name.
 CONFLICT_LEVELS = {"first_name": "else", "dob": "else"}
+#: The conflicts that are strong whatever the data: domain knowledge, not an estimate.
+STRONG_CONFLICTS = ("first_name", "dob")
+#: A surname that differs is a conflict for the person-level rule too (a given name and a place never
+#: outweigh a different surname and date of birth), but not a veto: people change surnames when they marry.
+SOFT_CONFLICT_LEVELS = {"last_name": "else"}
+#: Identifier levels that are one person's evidence (not a household's): they count as person-level.
+PERSONAL_SHARE_LEVELS = ("personal", "household_named")
 #: Levels that anchor a link in something beyond names (a mentioned identifier anchors, but the rest of the
 #: evidence must still reach auto-link without it): without one of them (names alone, or names with a
 #: city) two namesakes would be linked, so such a pair goes to review at most. The same postcode and city
@@ -119,19 +127,12 @@ def at_level(levels: Levels, comparisons: tuple[Comparison, ...], name: str, lev
     return np.zeros(levels.shape[0], dtype=bool)
 
 
-def strong_conflicts(model: MatchModel, settings: MatchingSettings) -> tuple[str, ...]:
-    """The comparisons of CONFLICT_LEVELS whose conflict is rare among true matches, by the trained m: only
-    these veto. Where EM finds a tenth of true matches with another first name (febrl's replaced values),
-    a veto would drop them all, and twins are rarer than that; the conflict's weight still counts. A small
-    store's estimate is noise, so the veto stays unless enough matches stand behind it."""
-    out = []
-    for name, bad in CONFLICT_LEVELS.items():
-        m = model.m_of(name, bad)
-        if m is None or m < settings.conflict_veto_max_m:
-            out.append(name)
-        elif m * model.prior * model.pairs < settings.conflict_veto_min_matches:
-            out.append(name)  # too few matches behind the estimate to lift a veto on
-    return tuple(out)
+def strong_conflicts() -> tuple[str, ...]:
+    """The comparisons of CONFLICT_LEVELS that veto and stop the over-merge guard: always both. Twins differ
+    only by first name, a father and son of one name only by date of birth; how often a data set garbles
+    those fields changes their weight (EM), never whether two people that differ there may be merged on
+    what a household shares."""
+    return STRONG_CONFLICTS
 
 
 def conflicts(levels: Levels, comparisons: tuple[Comparison, ...], names: tuple[str, ...]) -> npt.NDArray[np.bool_]:
@@ -225,6 +226,35 @@ def anchored(levels: Levels, comparisons: tuple[Comparison, ...]) -> npt.NDArray
     return out | same_place | handle_here
 
 
+def cap_address(weights: FloatArray, comparisons: tuple[Comparison, ...]) -> None:
+    """Scale the address comparisons' positive weights down, in place, so together they add at most
+    ADDRESS_MAX_BITS: street, city, postcode and state are four views of one fact a household shares."""
+    cols = [k for k, c in enumerate(comparisons) if c.name in ADDRESS_COMPARISONS]
+    if not cols or weights.shape[0] == 0:
+        return
+    part = weights[:, cols]
+    positive = np.maximum(part, 0.0)
+    total = positive.sum(axis=1)
+    over = total > ADDRESS_MAX_BITS
+    if over.any():
+        scale = ADDRESS_MAX_BITS / total[over]
+        part[over] = np.where(part[over] > 0, part[over] * scale[:, None], part[over])
+        weights[:, cols] = part
+
+
+def person_level_weight(weights: FloatArray, levels: Levels, comparisons: tuple[Comparison, ...]) -> FloatArray:
+    """The weight of what only one person has: names, dob, a CRM or national id, and an identifier that one
+    person uses (or that a household member gave under their own name); never an address or a household's
+    shared line or mailbox."""
+    person = weights[:, [k for k, c in enumerate(comparisons) if c.name in PERSON_LEVEL]].sum(axis=1)
+    for k, comp in enumerate(comparisons):
+        if isinstance(comp, IdentifierComparison) and comp.name not in PERSON_LEVEL:
+            own = np.isin(levels[:, k], [comp.levels.index(lv) for lv in PERSONAL_SHARE_LEVELS])
+            person = person + np.where(own, np.maximum(weights[:, k], 0.0), 0.0)
+    out: FloatArray = person.astype(np.float32)
+    return out
+
+
 def score_pairs(
     table: FeatureTable,
     postings: Postings,
@@ -240,25 +270,28 @@ def score_pairs(
     ctx, shared, levels = computed or compute_levels(table, postings, stats, li, ri, comparisons, settings)
     tf_values = {c.name: c.values(ctx) for c in comparisons if c.tf_column}
     weights = model.weights(levels, tf_values)
+    cap_address(weights, comparisons)
     total = weights.sum(axis=1) if len(li) else np.zeros(0, dtype=np.float32)
     prob = model.probability(total)
-    strong = strong_conflicts(model, settings)
+    strong = strong_conflicts()
     conflict = conflicts(levels, comparisons, strong)
+    for name, level in SOFT_CONFLICT_LEVELS.items():
+        conflict = conflict | at_level(levels, comparisons, name, level)
     mentioned = np.zeros(len(li), dtype=np.float32)
     for k, comp in enumerate(comparisons):
         if isinstance(comp, IdentifierComparison):
             at = levels[:, k] == comp.levels.index(MENTIONED)
             mentioned[at] += np.maximum(weights[at, k], 0.0)
-    person = weights[:, [k for k, c in enumerate(comparisons) if c.name in PERSON_LEVEL]].sum(axis=1)
+    person = person_level_weight(weights, levels, comparisons)
     auto_weight = logit2(settings.auto_link) - model.prior_weight()
     # a mentioned identifier is never enough alone: the names must agree, or the rest must reach auto-link
     weak_only = (mentioned > 0) & (total - mentioned < auto_weight) & ~named(levels, comparisons)
     own_id = at_level(levels, comparisons, "crm", "personal") | at_level(levels, comparisons, "crm", "near")
     # different first names: twins share surname, dob, address and phone; only a personal id outweighs that
-    first_conflict = conflicts(levels, comparisons, ("first_name",) if "first_name" in strong else ())
+    first_conflict = conflicts(levels, comparisons, ("first_name",))
     twins = first_conflict & ~own_id if settings.first_name_conflict_needs_id else np.zeros(len(li), dtype=bool)
     # different birthdays: a father and son of one name share surname, address and phone
-    dob_conflict = conflicts(levels, comparisons, ("dob",) if "dob" in strong else ())
+    dob_conflict = conflicts(levels, comparisons, ("dob",))
     elders = dob_conflict & ~own_id if settings.dob_conflict_needs_id else np.zeros(len(li), dtype=bool)
     # a strong conflict with no personal id: the person-level evidence alone must reach auto-link
     weak_person = conflict & (person < auto_weight) & ~own_id

@@ -15,7 +15,6 @@ from identity_graph.model import ChangeEvent, MatchStatus, Verdict
 from identity_graph.persons import apply_clustering
 from identity_graph.resolve import cluster
 from identity_graph.resolve.batch import store_guard_reports
-from identity_graph.resolve.clustering import GUARD_FACTS
 from identity_graph.resolve.features import build_features
 from identity_graph.resolve.pipeline import record_facts
 from identity_graph.resolve.scoring import strong_conflicts
@@ -85,7 +84,7 @@ def recluster(store: GraphStore, record_ids: Sequence[int], settings: Settings, 
             store.judgements(scope, active_only=True),
             settings.matching,
             facts=record_facts(table),
-            strong=strong_conflicts(model, settings.matching) if model is not None else GUARD_FACTS,
+            strong=strong_conflicts(),
         )
         apply_clustering(store, result.clusters, cause)
         store_guard_reports(store, result.guard_reports)

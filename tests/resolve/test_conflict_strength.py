@@ -1,5 +1,6 @@
-"""How hard a conflict is comes from the data: a conflicting first name or dob vetoes a link only while EM
-finds such conflicts rare among true matches, and only an estimate with enough matches behind it lifts it."""
+"""No estimate switches a safeguard off: a conflicting first name or date of birth vetoes a link (and stops
+the over-merge guard's chains) whatever share of true matches EM finds with such a conflict, on a small store
+as on a large one. EM may weigh the conflict, within bounds that never let it count for a match."""
 
 from __future__ import annotations
 
@@ -10,14 +11,18 @@ import pytest
 from identity_graph.prepare import prepare_record
 from identity_graph.resolve import resolve_all, resolve_records, save_model
 from identity_graph.resolve.scoring import strong_conflicts
-from identity_graph.settings import MatchingSettings, Settings
+from identity_graph.settings import Settings
 from identity_graph.store import SQLiteStore
 from matchers.model import MatchModel
+from matchers.priors import CONFLICT_MAX_BITS
 from tests.resolve.conftest import fixed_model, load, person, together
 
 HOME = "(775) 555-0190"
 #: Enough training pairs that the conflicts' estimates below rest on hundreds of matches.
 MANY_PAIRS = 20_000
+#: Conflict rates EM estimated on data we did not write (0.025-0.033 on a multi-channel set, 0.44 on a
+#: hand-made truth set), beside a rate as rare as twins.
+RATES = [0.001, 0.03, 0.12, 0.44]
 
 
 def with_conflict_rate(model: MatchModel, comparison: str, m: float, pairs: int) -> MatchModel:
@@ -33,32 +38,17 @@ def with_conflict_rate(model: MatchModel, comparison: str, m: float, pairs: int)
     return model.model_copy(update={"comparisons": comps, "pairs": pairs})
 
 
-def test_a_conflict_rare_among_matches_vetoes(settings: Settings) -> None:
-    model = with_conflict_rate(fixed_model(settings), "first_name", 0.001, MANY_PAIRS)
-    model = with_conflict_rate(model, "dob", 0.01, MANY_PAIRS)
-    assert strong_conflicts(model, settings.matching) == ("first_name", "dob")
+def test_both_conflicts_are_always_strong() -> None:
+    assert strong_conflicts() == ("first_name", "dob")
 
 
-def test_a_conflict_common_among_matches_is_only_a_weight(settings: Settings) -> None:
-    model = with_conflict_rate(fixed_model(settings), "first_name", 0.10, MANY_PAIRS)
-    model = with_conflict_rate(model, "dob", 0.01, MANY_PAIRS)
-    assert strong_conflicts(model, settings.matching) == ("dob",)
-    model = with_conflict_rate(model, "dob", 0.05, MANY_PAIRS)
-    assert strong_conflicts(model, settings.matching) == ()
-
-
-def test_a_small_stores_estimate_does_not_lift_a_veto(settings: Settings) -> None:
-    model = with_conflict_rate(fixed_model(settings), "first_name", 0.10, 100)
-    model = with_conflict_rate(model, "dob", 0.05, 100)
-    assert strong_conflicts(model, settings.matching) == ("first_name", "dob")
-
-
-def test_the_thresholds_are_settings(settings: Settings) -> None:
-    model = with_conflict_rate(fixed_model(settings), "first_name", 0.10, MANY_PAIRS)
-    strict = MatchingSettings(conflict_veto_max_m=0.5)
-    assert "first_name" in strong_conflicts(model, strict)
-    needy = MatchingSettings(conflict_veto_min_matches=10**6)
-    assert "first_name" in strong_conflicts(model, needy)
+@pytest.mark.parametrize("rate", RATES)
+def test_a_conflict_never_weighs_for_a_match(settings: Settings, rate: float) -> None:
+    model = with_conflict_rate(fixed_model(settings), "first_name", rate, MANY_PAIRS)
+    model = with_conflict_rate(model, "dob", rate, MANY_PAIRS)
+    for comp, weights in zip(model.comparisons, model.level_weights(), strict=True):
+        if comp.name in ("first_name", "dob"):
+            assert float(weights[-1]) <= CONFLICT_MAX_BITS
 
 
 TWINS = [
@@ -67,10 +57,8 @@ TWINS = [
 ]
 
 
-@pytest.mark.parametrize(("rate", "linked"), [(0.001, False), (0.12, True)])
-def test_same_birthday_different_first_names_follow_the_learned_rate(
-    store: SQLiteStore, settings: Settings, rate: float, linked: bool
-) -> None:
+@pytest.mark.parametrize("rate", RATES)
+def test_twins_stay_apart_whatever_the_learned_rate(store: SQLiteStore, settings: Settings, rate: float) -> None:
     born = date(1990, 1, 1)
     twins = [
         person(sid, first, last, dob=born, phones=[HOME], street="1 Oak St", city="Reno", postcode="89501")
@@ -79,12 +67,12 @@ def test_same_birthday_different_first_names_follow_the_learned_rate(
     ids = load(store, twins, settings)
     save_model(store, with_conflict_rate(fixed_model(settings), "first_name", rate, MANY_PAIRS))
     resolve_all(store, settings)
-    assert together(store, *ids) is linked
+    assert not together(store, *ids)
 
 
-@pytest.mark.parametrize(("rate", "linked"), [(0.001, False), (0.08, True)])
-def test_same_name_different_birthdays_follow_the_learned_rate(
-    store: SQLiteStore, settings: Settings, rate: float, linked: bool
+@pytest.mark.parametrize("rate", RATES)
+def test_a_father_and_son_stay_apart_whatever_the_learned_rate(
+    store: SQLiteStore, settings: Settings, rate: float
 ) -> None:
     ids = load(
         store,
@@ -96,11 +84,11 @@ def test_same_name_different_birthdays_follow_the_learned_rate(
     )
     save_model(store, with_conflict_rate(fixed_model(settings), "dob", rate, MANY_PAIRS))
     resolve_all(store, settings)
-    assert together(store, *ids) is linked
+    assert not together(store, *ids)
 
 
-@pytest.mark.parametrize(("rate", "linked"), [(0.001, False), (0.12, True)])
-def test_a_real_time_add_gives_batchs_answer(store: SQLiteStore, settings: Settings, rate: float, linked: bool) -> None:
+@pytest.mark.parametrize("rate", RATES)
+def test_a_real_time_add_gives_batchs_answer(store: SQLiteStore, settings: Settings, rate: float) -> None:
     born = date(1990, 1, 1)
     first, second = (
         person(sid, given, last, dob=born, phones=[HOME], street="1 Oak St", city="Reno") for sid, given, last in TWINS
@@ -112,4 +100,4 @@ def test_a_real_time_add_gives_batchs_answer(store: SQLiteStore, settings: Setti
     added = store.find_record(second.source, second.source_id)
     assert added is not None
     resolve_records(store, [added.id], settings)
-    assert together(store, first_id, added.id) is linked
+    assert not together(store, first_id, added.id)

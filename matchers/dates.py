@@ -1,24 +1,38 @@
-"""Dates of birth: parsing many written formats, and recognizing a day/month swap."""
+"""Dates of birth: parsing many written formats, and recognizing a day/month swap.
+
+`normalize_date` reads what the connectors' date-of-birth parser (connectors.birthdates) reads the same way:
+dotted dates day first, a year-first date always year-month-day, a two-digit year never put after today, and
+nothing before MIN_YEAR or in the future. It reads more besides (`May 1980` as 1 May), for matching only.
+"""
 
 from __future__ import annotations
 
 import re
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from functools import lru_cache
 
 from dateutil import parser as dateparser
 
-#: Years outside this range are taken as typing errors, not birth dates.
-MIN_YEAR, MAX_YEAR = 1880, 2100
+#: Earlier years are taken as typing errors, not birth dates (the oldest person on record was born in 1875);
+#: connectors.birthdates.MIN_BIRTH_YEAR is the same bound. A date of birth after today is never one either.
+MIN_YEAR = 1880
 _COMPACT = re.compile(r"^\d{8}$")
+_DOTTED = re.compile(r"^\d{1,2}\.\d{1,2}\.\d{2,4}$")
+_YEAR_FIRST = re.compile(r"^\d{4}\D")
 
 
-@lru_cache(maxsize=100_000)
 def normalize_date(raw: str, dayfirst: bool = False) -> date | None:
     """A date from `1980-03-04`, `19800304`, `03/04/1980`, `4 March 1980`, `Mar 4, 80`...; None if unreadable.
 
-    Ambiguous `03/04/1980` is month first unless `dayfirst` (set it for sources that write day first).
+    Ambiguous `03/04/1980` is month first unless `dayfirst` (set it for sources that write day first);
+    dotted `03.04.1980` is day first.
     """
+    return _normalize(raw, dayfirst, datetime.now(UTC).date())
+
+
+@lru_cache(maxsize=100_000)
+def _normalize(raw: str, dayfirst: bool, today: date) -> date | None:
+    """normalize_date's answer on a given day (today is part of the key: it bounds births and two-digit years)."""
     text = raw.strip()
     if not text:
         return None
@@ -29,10 +43,13 @@ def normalize_date(raw: str, dayfirst: bool = False) -> date | None:
         elif compact:
             value = datetime.strptime(text, "%Y%m%d").date()
         else:
-            value = dateparser.parse(text, dayfirst=dayfirst, default=datetime(1900, 1, 1)).date()
+            first = (dayfirst or _DOTTED.match(text) is not None) and _YEAR_FIRST.match(text) is None
+            value = dateparser.parse(text, dayfirst=first, default=datetime(1900, 1, 1)).date()
+            if value > today and str(value.year) not in text:  # a two-digit year: last century, not the next
+                value = value.replace(year=value.year - 100)
     except (ValueError, OverflowError):
         return None
-    return value if MIN_YEAR <= value.year <= MAX_YEAR else None
+    return value if value.year >= MIN_YEAR and value <= today else None
 
 
 @lru_cache(maxsize=100_000)

@@ -14,18 +14,19 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Mapping
-from dataclasses import dataclass, field
+from collections import Counter
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import pandas as pd
 
 from benchmarks.ceiling import candidate_ceiling
 from benchmarks.evidence_ceiling import MIN_PRECISION, evidence_ceiling
-from benchmarks.splink_generated import splink_rows
-from identity_graph.evaluate import Scores, evaluate, score
+from benchmarks.splink_generated import SWEEP, run_splink_generated, splink_rows
+from identity_graph.evaluate import Scores, evaluate, read_truth, score
 from identity_graph.ingest import IngestResult, ingest_items
 from identity_graph.model import IdentifierClaim, IdentifierKind, PostalAddress, Record, RecordKind
 from identity_graph.resolve import resolve_all
@@ -35,6 +36,8 @@ from matchers.dates import normalize_date
 from matchers.names import company_words, nickname_groups
 
 SOURCE = "febrl"
+#: How Splink treats its input: two frames are linked, one is deduplicated.
+LinkType = Literal["link_only", "dedupe_only"]
 #: People in the generated multi-channel set (a new seed each run, so nothing is tuned to one draw).
 GENERATED_PEOPLE = 2000
 GENERATED_PEOPLE_QUICK = 300
@@ -92,26 +95,63 @@ class Timing:
     phases: dict[str, float] = field(default_factory=dict)
 
 
-def run_ours(frame: pd.DataFrame, workdir: Path, **matching: Any) -> tuple[Scores, Timing]:
-    """Load febrl rows into a fresh store, resolve; returns scores and the time of loading and of each resolve
-    stage."""
+@dataclass(frozen=True)
+class Measured:
+    """Us and Splink on one data set in this process: scores and wall seconds (Splink's None, with a note, when it
+    did not run)."""
+
+    ours: Scores
+    ours_s: float
+    splink: Scores | None = None
+    splink_s: float | None = None
+    note: str = ""
+    pairs: int = 0  # true pairs among the scored items
+
+
+#: What this process measured, by data set name: the generalization table reuses these runs instead of
+#: running febrl and the generated set a second time (`benchmarks/bench_generalization.py`).
+MEASURED: dict[str, Measured] = {}
+
+
+def true_pairs(truth: Mapping[tuple[str, str], str]) -> int:
+    """Pairs of items the truth puts in one customer (an empty person id is no customer)."""
+    sizes = Counter(person for person in truth.values() if person)
+    return sum(n * (n - 1) // 2 for n in sizes.values())
+
+
+def frame_records(frame: pd.DataFrame, to_record: Callable[[str, Mapping[Any, Any]], Record]) -> Iterable[Record]:
+    """A frame's rows as records, read lazily as a connector yields them (plain dicts: iterrows builds a Series
+    a row)."""
+    rows = zip(frame.index, frame.to_dict("records"), strict=True)
+    return (to_record(str(i), row) for i, row in rows)
+
+
+def run_records(
+    records: Iterable[Record], truth: dict[tuple[str, str], str], workdir: Path, source: str, **matching: Any
+) -> tuple[Scores, Timing]:
+    """Ingest records into a fresh store, resolve, score against the truth; returns the scores and the time of
+    loading and of each resolve stage."""
     workdir.mkdir(parents=True, exist_ok=True)
     start = time.perf_counter()
-    settings = Settings(db=workdir / f"febrl{len(list(workdir.iterdir()))}.db", matching=matching)
+    settings = Settings(db=workdir / f"{source}{len(list(workdir.iterdir()))}.db", matching=matching)
     store = open_store(settings.db)
     try:
-        rows = zip(frame.index, frame.to_dict("records"), strict=True)  # plain dicts: iterrows builds a Series a row
-        records = (febrl_record(str(i), row) for i, row in rows)  # read lazily, as a connector yields them
-        ingest_items(records, store, settings, IngestResult(source=SOURCE, format="febrl", paths=[]))
+        ingest_items(records, store, settings, IngestResult(source=source, format=source, paths=[]))
         loaded = time.perf_counter()
         summary = resolve_all(store, settings)
         done = time.perf_counter()
         pred = {(r.source, r.source_id): str(r.person_id or "") for r in store.iter_export()}
         phases = {"load": loaded - start, "resolve": done - loaded}
         phases.update({f"resolve: {stage}": float(s) for stage, s in summary.seconds.items()})
-        return score(pred, febrl_truth(frame)), Timing(done - start, phases)
+        return score(pred, truth), Timing(done - start, phases)
     finally:
         store.close()
+
+
+def run_ours(frame: pd.DataFrame, workdir: Path, **matching: Any) -> tuple[Scores, Timing]:
+    """Load febrl rows into a fresh store, resolve; returns scores and the time of loading and of each resolve
+    stage."""
+    return run_records(frame_records(frame, febrl_record), febrl_truth(frame), workdir, SOURCE, **matching)
 
 
 def warm_up() -> None:
@@ -133,19 +173,45 @@ def splink_frame(frame: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def run_splink(
-    frames: list[pd.DataFrame], truth: dict[tuple[str, str], str], threshold: float
+def splink_link(
+    frames: list[pd.DataFrame],
+    truth: dict[tuple[str, str], str],
+    threshold: float,
+    model: Callable[[LinkType], tuple[Any, Callable[[Any], None]]],
+    prepare: Callable[[pd.DataFrame], pd.DataFrame],
+    source: str = SOURCE,
 ) -> tuple[Scores, Timing]:
-    """Splink 4+/DuckDB on the same rows, trained and clustered the way its febrl tutorials do."""
-    import splink.comparison_library as cl
-    from splink import DuckDBAPI, Linker, SettingsCreator, block_on
+    """Splink/DuckDB on frames (two are linked, one deduplicated), each put in its columns by `prepare` (a
+    `unique_id`, None for missing). `model(link_type)` gives the settings and the training to run on the linker;
+    predict at half the threshold, cluster at it, score the clusters."""
+    from splink import DuckDBAPI, Linker
 
     start = time.perf_counter()
     db_api = DuckDBAPI()
-    tables = [db_api.register(splink_frame(f)) for f in frames]
+    tables = [db_api.register(prepare(f)) for f in frames]
     loaded = time.perf_counter()
+    settings, train = model("link_only" if len(frames) == 2 else "dedupe_only")
+    linker = Linker(tables if len(tables) == 2 else tables[0], settings, log_level=None)
+    begun = time.perf_counter()
+    train(linker)
+    trained = time.perf_counter()
+    predictions = linker.inference.predict(threshold_match_probability=threshold / 2)
+    predicted = time.perf_counter()
+    clusters = linker.clustering.cluster_pairwise_predictions_at_threshold(predictions, threshold).as_pandas_dataframe()  # type: ignore[no-untyped-call, unused-ignore]  # typed only when splink is installed
+    done = time.perf_counter()
+    pred = {(source, str(u)): str(c) for u, c in zip(clusters["unique_id"], clusters["cluster_id"], strict=True)}
+    phases = {"load": loaded - start, "settings": begun - loaded, "training": trained - begun,
+              "predict": predicted - trained, "clustering": done - predicted}  # fmt: skip
+    return score(pred, truth), Timing(done - start, phases)
+
+
+def febrl_splink_model(link_type: LinkType) -> tuple[Any, Callable[[Any], None]]:
+    """Splink's settings and training for febrl, the way its febrl tutorials have them."""
+    import splink.comparison_library as cl
+    from splink import SettingsCreator, block_on
+
     settings = SettingsCreator(
-        link_type="link_only" if len(frames) == 2 else "dedupe_only",
+        link_type=link_type,
         comparisons=[
             cl.NameComparison("given_name"),
             cl.NameComparison("surname"),
@@ -165,23 +231,24 @@ def run_splink(
         ],
         retain_intermediate_calculation_columns=False,
     )
-    linker = Linker(tables if len(tables) == 2 else tables[0], settings, log_level=None)
-    begun = time.perf_counter()
-    linker.training.estimate_probability_two_random_records_match(
-        [block_on("soc_sec_id", "date_of_birth"), block_on("given_name", "surname", "postcode")], recall=0.8
-    )
-    linker.training.estimate_u_using_random_sampling(max_pairs=1e6, seed=1)
-    linker.training.estimate_parameters_using_expectation_maximisation(block_on("date_of_birth"))
-    linker.training.estimate_parameters_using_expectation_maximisation(block_on("given_name", "surname"))
-    trained = time.perf_counter()
-    predictions = linker.inference.predict(threshold_match_probability=threshold / 2)
-    predicted = time.perf_counter()
-    clusters = linker.clustering.cluster_pairwise_predictions_at_threshold(predictions, threshold).as_pandas_dataframe()  # type: ignore[no-untyped-call, unused-ignore]  # typed only when splink is installed
-    done = time.perf_counter()
-    pred = {(SOURCE, str(u)): str(c) for u, c in zip(clusters["unique_id"], clusters["cluster_id"], strict=True)}
-    phases = {"load": loaded - start, "settings": begun - loaded, "training": trained - begun,
-              "predict": predicted - trained, "clustering": done - predicted}  # fmt: skip
-    return score(pred, truth), Timing(done - start, phases)
+
+    def train(linker: Any) -> None:
+        """The prior from deterministic rules, u by random sampling, m by EM on dob and on the full name."""
+        linker.training.estimate_probability_two_random_records_match(
+            [block_on("soc_sec_id", "date_of_birth"), block_on("given_name", "surname", "postcode")], recall=0.8
+        )
+        linker.training.estimate_u_using_random_sampling(max_pairs=1e6, seed=1)
+        linker.training.estimate_parameters_using_expectation_maximisation(block_on("date_of_birth"))
+        linker.training.estimate_parameters_using_expectation_maximisation(block_on("given_name", "surname"))
+
+    return settings, train
+
+
+def run_splink(
+    frames: list[pd.DataFrame], truth: dict[tuple[str, str], str], threshold: float
+) -> tuple[Scores, Timing]:
+    """Splink 4+/DuckDB on the same rows, trained and clustered the way its febrl tutorials do."""
+    return splink_link(frames, truth, threshold, febrl_splink_model, splink_frame)
 
 
 def _rows(name: str, who: str, s: Scores, seconds: float, peer: str = "", note: str = "") -> list[dict[str, object]]:
@@ -224,9 +291,11 @@ def bench_febrl(name: str, frames: list[pd.DataFrame], workdir: Path) -> list[di
     try:
         theirs, splink_timing = run_splink(frames, truth, Settings().matching.auto_link)
     except ImportError:
+        MEASURED[name] = Measured(ours, total_s, note="splink not installed", pairs=true_pairs(truth))
         return [*rows, {"bench": f"matching {name}", "metric": "splink", "value": "not installed",
                         "peer": "", "note": "pip install splink duckdb"}]  # fmt: skip
     splink_s = splink_timing.total
+    MEASURED[name] = Measured(ours, total_s, theirs, splink_s, pairs=true_pairs(truth))
     rows += _rows(name, "splink", theirs, splink_s, peer="splink")
     rows += _phase_rows(name, "splink", splink_timing, peer="splink")
     rows.append({"bench": f"matching {name}", "metric": "F1 ours - splink", "value": round(ours.f1 - theirs.f1, 4),
@@ -239,42 +308,78 @@ def bench_febrl(name: str, frames: list[pd.DataFrame], workdir: Path) -> list[di
     return rows
 
 
-def bench_generated(people: int, workdir: Path) -> list[dict[str, object]]:
-    """A fresh multi-channel set (new seed each run): generate, load, resolve, evaluate with the CLI; Splink on
-    the same store (benchmarks/splink_generated.py)."""
+@dataclass(frozen=True)
+class Generated:
+    """A generated set resolved through the CLI: where it lies, its seed, and the seconds of each step (`error`,
+    the last line of a failed resolve)."""
+
+    people: int
+    seed: int
+    out: Path
+    db: Path
+    settings: Settings
+    generate_s: float
+    load_s: float
+    resolve_s: float
+    error: str = ""
+
+    @property
+    def truth(self) -> Path:
+        """The generated truth file."""
+        return self.out / "truth.csv"
+
+
+def resolve_generated(people: int, workdir: Path) -> Generated:
+    """Generate a fresh multi-channel set (a new seed each run), load and resolve it with the CLI."""
     seed = int(time.time()) % 100_000
-    out, db = workdir / "generated", workdir / "generated.db"
+    out, db = workdir / f"generated{people}", workdir / f"generated{people}.db"
     exe = [sys.executable, "-m", "identity_graph.cli.main", "--db", str(db)]
     start = time.perf_counter()
     subprocess.run([*exe, "generate", str(out), "--people", str(people), "--seed", str(seed)], check=True,
                    capture_output=True)  # fmt: skip
+    generated = time.perf_counter()
     config = ["--config", str(out / "idgraph.toml")] if (out / "idgraph.toml").exists() else []
     subprocess.run([*exe, *config, "load", str(out / "manifest.toml")], check=True, capture_output=True)
     loaded = time.perf_counter()
     resolved = subprocess.run([*exe, *config, "resolve"], capture_output=True, text=True)
     done = time.perf_counter()
-    if resolved.returncode != 0:  # report the failing seed instead of losing the whole table
-        last = (resolved.stderr.strip().splitlines() or ["?"])[-1]
+    settings = load_settings(out / "idgraph.toml" if config else None, db=db)
+    error = "" if resolved.returncode == 0 else (resolved.stderr.strip().splitlines() or ["?"])[-1][:200]
+    return Generated(people, seed, out, db, settings, generated - start, loaded - generated, done - loaded, error)
+
+
+def bench_generated(people: int, workdir: Path) -> list[dict[str, object]]:
+    """A fresh multi-channel set (new seed each run): generate, load, resolve, evaluate with the CLI; Splink on
+    the same store (benchmarks/splink_generated.py)."""
+    g = resolve_generated(people, workdir)
+    out, db, seed, settings = g.out, g.db, g.seed, g.settings
+    if g.error:  # report the failing seed instead of losing the whole table
         return [{"bench": f"matching generated {people} people", "metric": "resolve failed", "value": seed,
-                 "peer": "", "note": last[:200]}]  # fmt: skip
+                 "peer": "", "note": g.error}]  # fmt: skip
     store = open_store(db)
     try:
-        s = evaluate(store, out / "truth.csv")
+        s = evaluate(store, g.truth)
     finally:
         store.close()
     name = f"generated {people} people"
-    note = f"seed {seed}; resolve {done - loaded:.2f}s; targets P>=0.995, F1>=0.93"
-    rows = _rows(name, "ours", s, done - start, note=note)
+    note = f"seed {seed}; resolve {g.resolve_s:.2f}s; targets P>=0.995, F1>=0.93"
+    rows = _rows(name, "ours", s, g.generate_s + g.load_s + g.resolve_s, note=note)
     rows.append({"bench": f"matching {name}", "metric": "non-customer items joined", "value": s.non_customer_joined,
                  "peer": "", "note": "target 0"})  # fmt: skip
-    settings = load_settings(out / "idgraph.toml" if config else None, db=db)
     ceiling = candidate_ceiling(db, out / "truth.csv", settings)
     note = "a perfect judge of our candidate pairs; the rest has no candidate pair (see benchmarks/ceiling.py)"
     rows += [{"bench": f"matching {name}", "metric": f"ceiling {what}", "value": round(value, 4), "peer": "",
               "note": note} for what, value in (("recall", ceiling.recall), ("F1", ceiling.f1))]  # fmt: skip
     rows += evidence_rows(db, out / "truth.csv", settings, name)
     rows += sole_name_rows(db, out / "truth.csv", settings, name)
-    rows += splink_rows(db, out / "truth.csv", settings, name, _rows, ours=s)  # same records and items, by Splink
+    try:  # same records and items, by Splink
+        run = run_splink_generated(db, g.truth, settings, sweep=SWEEP)
+    except ImportError:
+        run = None
+    ours_s = g.load_s + g.resolve_s
+    found = Measured(s, ours_s, note=f"seed {seed}; splink not installed", pairs=true_pairs(read_truth(g.truth)))
+    MEASURED[name] = replace(found, splink=run.scores, splink_s=run.seconds, note=f"seed {seed}") if run else found
+    rows += splink_rows(run, name, _rows, ours=s)
     return rows
 
 

@@ -246,19 +246,15 @@ def run_splink_generated(
 
 
 def splink_rows(
-    db: Path,
-    truth_path: Path,
-    settings: Settings,
+    run: SplinkRun | None,
     name: str,
     rows_of: Callable[..., list[dict[str, object]]],
     ours: Scores | None = None,
 ) -> list[dict[str, object]]:
-    """Bench rows for Splink on a loaded generated set (`rows_of` formats P/R/F1 rows as the bench does), and
-    our F1 against Splink's when `ours` is given."""
+    """Bench rows for Splink's run on a loaded generated set (None: Splink is not installed; `rows_of` formats
+    P/R/F1 rows as the bench does), and our F1 against Splink's when `ours` is given."""
     bench = f"matching {name}"
-    try:
-        run = run_splink_generated(db, truth_path, settings, sweep=SWEEP)
-    except ImportError:
+    if run is None:
         return [{"bench": bench, "metric": "splink", "value": "not installed", "peer": "",
                  "note": "pip install splink duckdb"}]  # fmt: skip
     note = f"config {BEST!r} of benchmarks/splink_generated.py on our normalized records; wall from the loaded store"

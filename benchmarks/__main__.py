@@ -21,11 +21,14 @@ from rich.table import Table
 import benchmarks
 
 COLUMNS = ("bench", "metric", "value", "peer", "note")
+#: Modules that run after the others: the generalization table reuses what bench_matching measured.
+LAST = ("bench_generalization",)
 
 
 def _modules(only: list[str]) -> list[str]:
-    """Names of the bench modules to run, in alphabetical order."""
-    names = sorted(m.name for m in pkgutil.iter_modules(benchmarks.__path__) if m.name.startswith("bench_"))
+    """Names of the bench modules to run, in alphabetical order (those of LAST at the end)."""
+    found = (m.name for m in pkgutil.iter_modules(benchmarks.__path__) if m.name.startswith("bench_"))
+    names = sorted(found, key=lambda n: (n in LAST, n))
     return [n for n in names if not only or any(o in n for o in only)]
 
 
@@ -44,14 +47,21 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", type=Path, default=Path("bench-output/results.json"), help="where to write rows")
     args = parser.parse_args(argv)
     console = Console()
-    rows: list[dict[str, Any]] = []
+    rows: list[dict[str, Any]] = []  # every row, for the JSON file
+    listed: list[dict[str, Any]] = []  # the rows of the main table
+    tables: list[Any] = []  # a module's own table, built by its `table(rows)` from its rows
     failed = []
     for name in _modules(args.only):
         console.print(f"[bold]running {name}[/] ...")
         start = time.perf_counter()
         try:
             module = importlib.import_module(f"benchmarks.{name}")
-            rows.extend(module.run(args.quick))
+            found = module.run(args.quick)
+            rows.extend(found)
+            if hasattr(module, "table"):  # its rows print as their own table, not in the main one
+                tables.append(module.table(found))
+            else:
+                listed.extend(found)
         except Exception:
             failed.append(name)
             console.print(f"[red]{name} failed[/]\n{traceback.format_exc()}")
@@ -59,9 +69,11 @@ def main(argv: list[str] | None = None) -> int:
     table = Table(title="identity-graph benchmarks" + (" (quick)" if args.quick else ""))
     for col in COLUMNS:
         table.add_column(col, justify="right" if col == "value" else "left", overflow="fold")
-    for row in rows:
+    for row in listed:
         table.add_row(*(_fmt(row.get(c)) for c in COLUMNS))
     console.print(table)
+    for extra in tables:
+        console.print(extra)
     args.json.parent.mkdir(parents=True, exist_ok=True)
     args.json.write_text(json.dumps(rows, indent=2, default=str), encoding="utf-8")
     if failed:

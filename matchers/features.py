@@ -16,6 +16,7 @@ import numpy.typing as npt
 TEXT_COLUMNS = (
     "first", "middle", "last", "dob", "street", "city", "postcode", "state",
     "email", "phone", "handle", "crm", "signature", "business", "user_handle", "user_email", "unknown_caller",
+    "generation",
 )  # fmt: skip
 #: Identifier kinds compared as evidence (values of `IdentifierKind`).
 IDENTIFIER_KINDS = ("email", "phone", "handle", "crm")
@@ -47,6 +48,7 @@ class FeatureRow:
     user_handle: str = ""  # the handle's letters (`x:Lani_Sandoval` -> `lanisandoval`)
     user_email: str = ""  # the email's local part's letters (`lani.sandoval2@..` -> `lanisandoval`)
     unknown_caller: str = ""  # "1" while a caller-ID or profile name waits to be checked against learned given names
+    generation: str = ""  # the name's generational suffix, normalized (`jr`, `sr`, `ii`, `iii`; `names.GENERATIONS`)
 
 
 @dataclass

@@ -9,13 +9,17 @@ from __future__ import annotations
 
 import bisect
 import csv
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from importlib import resources
 
+import numpy as np
+import numpy.typing as npt
 from nameparser import HumanName
 from rapidfuzz.distance import JaroWinkler
 
+from matchers.features import StrArray
 from matchers.text import clean_name, clean_words
 
 #: A package nickname pair is kept when the two names share a substring of this many letters.
@@ -31,6 +35,7 @@ class NameParts:
     first: str = ""
     middle: str = ""
     last: str = ""
+    generation: str = ""  # `jr`, `sr`, `ii`, `iii`, ... (see `normalize_generation`), never part of `last`
 
     @property
     def empty(self) -> bool:
@@ -110,6 +115,63 @@ def is_placeholder(full: str) -> bool:
     return is_family_name(full) or folded in placeholder_names() or any(c.isdigit() for c in folded)
 
 
+#: Written generational suffixes -> the normalized generation (`Junior` -> `jr`, `2nd` -> `ii`). Numerals stop at
+#: V: a trailing `VI` is more often a given name (`NGUYEN THI VI`) than a sixth of a line.
+GENERATIONS = {
+    "jr": "jr", "jnr": "jr", "junior": "jr", "sr": "sr", "snr": "sr", "senior": "sr",
+    "i": "i", "ii": "ii", "iii": "iii", "iv": "iv", "v": "v",
+    "1st": "i", "2nd": "ii", "3rd": "iii", "4th": "iv", "5th": "v",
+}  # fmt: skip
+#: One-letter generations (`I`, `V`) are read only from a suffix column: written in a name they are a middle
+#: initial (`SMITH JOHN I` is caller-ID's John I. Smith).
+ONE_LETTER_GENERATIONS = frozenset({"i", "v"})
+#: Which father-to-son step a generation names: an elder `Sr` is a `I`, a `Jr` a `II` (people write either),
+#: so only different steps conflict (`jr`/`sr`, `ii`/`iii`, `i`/`ii`, `jr`/`iii`).
+GENERATION_STEP = {"sr": 1, "i": 1, "jr": 2, "ii": 2, "iii": 3, "iv": 4, "v": 5}
+_GENERATION_TAIL = re.compile(
+    r"^(?P<rest>.*?\S)[\s,]+(?P<gen>"
+    + "|".join(sorted((g for g in GENERATIONS if len(g) > 1), key=len, reverse=True))
+    + r")\.?[\s,]*$",
+    re.IGNORECASE,
+)
+_SUFFIX_WORDS = re.compile(r"[\s,.]+")
+
+
+def normalize_generation(text: str | None) -> str:
+    """The generation a suffix column or nameparser suffix holds (`Jr.` -> `jr`, `Junior` -> `jr`, `III` ->
+    `iii`, `2nd` -> `ii`, `Jr., MD` -> `jr`); empty when it holds none (`MD`, `PhD`)."""
+    if not text:
+        return ""
+    for word in _SUFFIX_WORDS.split(text.lower()):
+        if word in GENERATIONS:
+            return GENERATIONS[word]
+    return ""
+
+
+def split_generation(text: str, keep: int = 1) -> tuple[str, str]:
+    """A name without its trailing generational suffix, and that suffix normalized: `Smith Jr` -> (`Smith`,
+    `jr`), `John Smith, III` -> (`John Smith`, `iii`). The suffix is taken only when `keep` words stay (so
+    the full name `John Senior` keeps its surname); one-letter numerals are left as middle initials."""
+    match = _GENERATION_TAIL.match(text)
+    if match is None or len(match["rest"].split()) < keep:
+        return text, ""
+    return match["rest"], GENERATIONS[match["gen"].lower()]
+
+
+def generation_conflict(left: StrArray, right: StrArray) -> npt.NDArray[np.bool_]:
+    """Element-wise: True where both sides carry a generation and they name different steps (`jr`/`sr`,
+    `ii`/`iii`, `i`/`ii`); `sr`/`i` and `jr`/`ii` are taken as one step (see `GENERATION_STEP`), and an
+    unknown or missing generation never conflicts."""
+    out = np.zeros(len(left), dtype=bool)
+    both = np.flatnonzero((left != "") & (right != "") & (left != right))
+    if both.size:
+        out[both] = [
+            GENERATION_STEP.get(str(a), 0) != GENERATION_STEP.get(str(b), 0)
+            for a, b in zip(left[both], right[both], strict=True)
+        ]
+    return out
+
+
 #: Words that start a surname of several words (`Van Dijk`, `De Vries`, `St John`, `O Connor`).
 SURNAME_PARTICLES = frozenset(
     {"van", "von", "der", "den", "de", "da", "di", "del", "della", "du", "la", "le", "st", "saint", "o", "ter", "ten"}
@@ -134,7 +196,8 @@ def _particle_surname_first(full: str) -> NameParts | None:
 @lru_cache(maxsize=200_000)
 def _parse_full(full: str) -> NameParts:
     """Split a full name with nameparser (`Smith, John` and `Dr. John A. Smith Jr.` both work); a surname
-    of several words written first (`VAN DIJK SIOBHA`) is kept whole."""
+    of several words written first (`VAN DIJK SIOBHA`) is kept whole. A generation nameparser finds among
+    the suffixes (`Smith Jr, John`) is kept apart from the surname."""
     particle = _particle_surname_first(full)
     if particle is not None:
         return particle
@@ -142,20 +205,34 @@ def _parse_full(full: str) -> NameParts:
     first, last = clean_name(human.first), clean_name(human.last)
     if not last and not first:
         return NameParts()
-    return NameParts(first=first, middle=clean_name(human.middle)[:1], last=last)
+    generation = normalize_generation(human.suffix)
+    generation = "" if generation in ONE_LETTER_GENERATIONS else generation
+    return NameParts(first=first, middle=clean_name(human.middle)[:1], last=last, generation=generation)
 
 
 @lru_cache(maxsize=200_000)
 def parse_name(
     first: str | None = None, middle: str | None = None, last: str | None = None, full: str | None = None
 ) -> NameParts:
-    """Folded name parts from whatever a record has: separate fields win, else the full name is parsed."""
+    """Folded name parts from whatever a record has: separate fields win, else the full name is parsed. A
+    generational suffix (`Smith Jr`, `John Smith III`, `Robert Jones 2nd`) goes to `generation`, never into
+    the surname."""
+    separate = bool(first or last)
     text = " ".join(p for p in (first, middle, last) if p) or (full or "")
+    if separate:
+        last, generation = split_generation(last or "")
+        text = " ".join(p for p in (first, middle, last) if p)
+    else:
+        text, generation = split_generation(text, keep=2)
     if not text.strip() or is_placeholder(text):
         return NameParts()
-    if first or last:
-        return NameParts(first=clean_name(first), middle=clean_name(middle)[:1], last=clean_name(last))
-    return _parse_full(" ".join(text.split()))
+    if separate:
+        parts = NameParts(first=clean_name(first), middle=clean_name(middle)[:1], last=clean_name(last))
+    else:
+        parts = _parse_full(" ".join(text.split()))
+    if parts.empty:
+        return NameParts()
+    return replace(parts, generation=generation) if generation else parts
 
 
 def canonical_first(name: str) -> str:
@@ -223,6 +300,32 @@ def is_company_name(full: str) -> bool:
         return True
     last = words[-1]
     return len(last) >= COMPANY_PREFIX_MIN and len(words) > 1 and any(c.startswith(last) for c in words_set)
+
+
+PLACE_PREFIXES = "place_prefixes.txt"
+REGION_CODES = "region_codes.txt"
+#: A place label has at least this many words: the prefix, the (cut) city, the region code; `WEST AL` is Al West.
+PLACE_LABEL_MIN_WORDS = 3
+
+
+@lru_cache(maxsize=1)
+def place_prefixes() -> frozenset[str]:
+    """First words of place names (`new`, `port`, `fort`, `san`, `st`)."""
+    return frozenset(_data_lines(PLACE_PREFIXES))
+
+
+@lru_cache(maxsize=1)
+def region_codes() -> frozenset[str]:
+    """US state and territory, and Canadian province, codes (`tx`, `pa`, `qc`)."""
+    return frozenset(_data_lines(REGION_CODES))
+
+
+def is_place_label(full: str) -> bool:
+    """True when a caller-ID is a carrier's `CITY ST` label, not a name (`NEW PATRIC MT`, `PORT JACOB PA`,
+    `FORT WORTH TX`): three words or more, the first one that starts place names, the last a state or province
+    code. `SMITH AL` and `WEST AL` stay Al Smith and Al West (a person's caller-ID is `LAST FIRST`)."""
+    words = clean_words(full).split()
+    return len(words) >= PLACE_LABEL_MIN_WORDS and words[0] in place_prefixes() and words[-1] in region_codes()
 
 
 #: A caller-ID word this long that starts a known given name counts as one (`ELEAN` of a cut-off Eleanor).

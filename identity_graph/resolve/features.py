@@ -16,7 +16,16 @@ from identity_graph.model import BODY_NAME, RecordKind, StoredRecord, Strength
 from matchers.addresses import normalize_address
 from matchers.dates import date_key
 from matchers.features import IDENTIFIER_KINDS, FeatureRow, FeatureTable, IntArray, StrArray
-from matchers.names import GIVEN_PREFIX_MIN, NameParts, has_given_name, is_company_name, is_family_name, parse_name
+from matchers.names import (
+    GIVEN_PREFIX_MIN,
+    NameParts,
+    has_given_name,
+    is_company_name,
+    is_family_name,
+    is_place_label,
+    normalize_generation,
+    parse_name,
+)
 from matchers.text import fold
 
 #: A phone claimed from a field with one of these words is a person's own mobile, not a line at an address.
@@ -28,6 +37,9 @@ GIVEN_PREFIX = "given:"
 #: Shorter handles or email users (`jd`, `info`) say too little to compare.
 MIN_USERNAME = 5
 KIND_CODES = {k: i for i, k in enumerate(IDENTIFIER_KINDS)}
+#: A CRM column (kept among a record's attributes) with one of these names, folded to letters, holds the name's
+#: generational suffix (Salesforce's `Suffix`; `Name Suffix`, `name_suffix` in other exports).
+SUFFIX_ATTRIBUTES = frozenset({"suffix", "namesuffix"})
 #: Distinct handles and email users whose letters are remembered (`username` is a pure function of its text).
 USERNAME_CACHE_SIZE = 200_000
 
@@ -54,7 +66,7 @@ def feature_row(record: StoredRecord, placeholders: frozenset[str] = frozenset()
 #: FeatureRow's fields in order: what `feature_values` returns (a test holds them to FeatureRow's own).
 ROW_FIELDS = (
     "record_id", "kind", "first", "middle", "last", "dob", "street", "city", "postcode", "state", *IDENTIFIER_KINDS,
-    "signature", "business", "user_handle", "user_email", "unknown_caller",
+    "signature", "business", "user_handle", "user_email", "unknown_caller", "generation",
 )  # fmt: skip
 _DECLARED = Strength.DECLARED
 
@@ -75,8 +87,8 @@ def feature_values(record: StoredRecord, placeholders: frozenset[str] = frozense
     unknown_caller = False
     if record.kind is RecordKind.CALL_PARTY and not name.empty:
         business = is_company_name(display)
-        if business:
-            name = parse_name()  # caller-ID of a business line: not a person's name
+        if business or is_place_label(display):
+            name = parse_name()  # caller-ID of a business line, or a carrier's `CITY ST`: not a person's name
         else:
             unknown_caller = _no_given_name(name, placeholders, cut=True)
     elif record.kind is RecordKind.SOCIAL_ACCOUNT and not name.empty:  # a profile name may be a pseudonym
@@ -96,14 +108,25 @@ def feature_values(record: StoredRecord, placeholders: frozenset[str] = frozense
         if c.strength is _DECLARED:
             primary.setdefault(ident.kind._value_, ident.value)
     first, middle, last, dob = name.first, name.middle, name.last, date_key(record.dob)
+    generation = (_suffix_column(record.attributes) or name.generation) if not name.empty else ""
     handle, email = primary.get("handle", ""), primary.get("email", "")
     idents.sort()
-    signature = "|".join([first, middle, last, dob, addr.street, addr.city, addr.postcode, addr.state, *idents])
+    signature = "|".join([first, middle, last, generation, dob, addr.street, addr.city, addr.postcode, addr.state])
+    signature = "|".join([signature, *idents])
     return (
         record.id, record.kind._value_, first, middle, last, dob, addr.street, addr.city, addr.postcode, addr.state,
         *[primary.get(k, "") for k in IDENTIFIER_KINDS], signature, "1" if business else "",
         username(handle.partition(":")[2]), username(email.partition("@")[0]), "1" if unknown_caller else "",
+        generation,
     )  # fmt: skip
+
+
+def _suffix_column(attributes: dict[str, str]) -> str:
+    """The generation a CRM suffix column gives (`Suffix`: `Jr.` -> `jr`, `III` -> `iii`), empty if none."""
+    for key, value in attributes.items():
+        if "".join(c for c in key.lower() if c.isalpha()) in SUFFIX_ATTRIBUTES:
+            return normalize_generation(value)
+    return ""
 
 
 def _home_field(field: str) -> bool:
@@ -150,6 +173,7 @@ def forget_unknown_callers(table: FeatureTable, placeholders: frozenset[str]) ->
         return
     learned = _learned_given_names(placeholders)
     first, middle, last, signature = (table.col(c) for c in ("first", "middle", "last", "signature"))
+    generation = table.col("generation")
     for i in flagged:
         f, x = str(first[i]), str(last[i])
         known = _given(f, placeholders) or _given(x, placeholders)
@@ -157,8 +181,8 @@ def forget_unknown_callers(table: FeatureTable, placeholders: frozenset[str]) ->
             _learned_prefix(f, learned) or _learned_prefix(x, learned)
         )
         if not (known or cut):
-            first[i] = middle[i] = last[i] = ""
-            signature[i] = "|".join(["", "", "", *str(signature[i]).split("|")[3:]])
+            first[i] = middle[i] = last[i] = generation[i] = ""
+            signature[i] = "|".join(["", "", "", "", *str(signature[i]).split("|")[4:]])
     table.col("unknown_caller")[flagged] = ""
 
 
@@ -267,3 +291,4 @@ def blank_placeholders(table: FeatureTable, placeholders: frozenset[str]) -> Non
     first[hit] = ""
     last[hit] = ""
     table.col("middle")[hit] = ""
+    table.col("generation")[hit] = ""

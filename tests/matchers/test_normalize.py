@@ -45,7 +45,7 @@ def test_fold(raw: str, expected: str) -> None:
         ("Robert", "Smith", None, NameParts("robert", "", "smith")),
         (None, None, "Smith, John", NameParts("john", "", "smith")),
         (None, None, "SMITH JOHN", NameParts("smith", "", "john")),  # caller-ID order kept; comparisons cross it
-        (None, None, "Dr. Robert J. Smith Jr.", NameParts("robert", "j", "smith")),
+        (None, None, "Dr. Robert J. Smith Jr.", NameParts("robert", "j", "smith", "jr")),
         ("José", "Núñez", None, NameParts("jose", "", "nunez")),
         (None, None, "O'Brien, Mary-Ann", NameParts("maryann", "", "obrien")),
         (None, None, "VAN DIJK SIOBHA", NameParts("siobha", "", "vandijk")),  # caller-ID cut at 15 characters

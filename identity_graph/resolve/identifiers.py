@@ -25,8 +25,6 @@ from matchers.names import NameParts, same_person_name
 IDENT_SAMPLE = 500
 #: Persons assumed at least behind an identifier seen with a company's caller-ID name.
 BUSINESS_LINE_PERSONS = 2
-#: Persons assumed at least behind a contact's home line listed beside their own mobile.
-HOME_LINE_PERSONS = 2
 #: Identifier kinds that belong to one person by nature (their holders' names never make them shared).
 PERSONAL_KINDS = ("crm:",)
 #: Share codes from best to worst, for picking a pair's best shared identifier of a kind.
@@ -52,15 +50,24 @@ class IdentifierStats:
         return SHARE_HOUSEHOLD if n >= 2 else SHARE_PERSONAL
 
 
-def count_persons(names: list[NameParts], fuzzy: float) -> int:
-    """Greedy count of distinct people among names (nameless holders do not count; at least 1)."""
-    groups: list[NameParts] = []
-    for name in names:
+def count_persons(names: list[NameParts], fuzzy: float, dobs: list[str] | None = None) -> int:
+    """Greedy count of distinct people among names (nameless holders do not count; at least 1). With `dobs`
+    (one per name, '' when unknown), one name under two dates of birth that are no typo of each other is two
+    people: a father and son of one name on the family's mailbox."""
+    groups: list[tuple[NameParts, str]] = []
+    for name, dob in zip(names, dobs if dobs is not None else [""] * len(names), strict=True):
         if name.empty:
             continue
-        if not any(same_person_name(name, g, fuzzy) for g in groups):
-            groups.append(name)
+        if not any(same_person_name(name, g, fuzzy) and same_birth(dob, d) for g, d in groups):
+            groups.append((name, dob))
     return max(len(groups), 1)
+
+
+def same_birth(a: str, b: str) -> bool:
+    """Two dates of birth (YYYYMMDD text, '' unknown) that may be one person's: equal, unknown, or one digit off."""
+    if not a or not b or a == b:
+        return True
+    return len(a) == len(b) and sum(x != y for x, y in zip(a, b, strict=True)) <= 1
 
 
 def identifier_stats(table: FeatureTable, postings: Postings, fuzzy: float) -> IdentifierStats:
@@ -72,6 +79,7 @@ def identifier_stats(table: FeatureTable, postings: Postings, fuzzy: float) -> I
             "rid": table.record_id[postings.pos],
             "first": table.col("first")[postings.pos],
             "last": table.col("last")[postings.pos],
+            "dob": table.col("dob")[postings.pos],
             "declared": postings.declared,
             "business": table.col("business")[postings.pos] != "",
         }
@@ -80,22 +88,22 @@ def identifier_stats(table: FeatureTable, postings: Postings, fuzzy: float) -> I
     frame = frame[frame["declared"]].sort_values(["ident", "rid"], kind="stable")
     frame = frame[frame.groupby("ident", sort=False).cumcount() < IDENT_SAMPLE]
     business = set(frame.loc[frame["business"], "ident"].unique())
-    named = frame[(frame["first"] != "") | (frame["last"] != "")].drop_duplicates(["ident", "first", "last"])
+    named = frame[(frame["first"] != "") | (frame["last"] != "")].drop_duplicates(["ident", "first", "last", "dob"])
     distinct = named.groupby("ident", sort=False).size()
     persons = {str(k): 1 for k in holders}
     shared = [k for k in distinct[distinct > 1].index if not str(k).startswith(PERSONAL_KINDS)]
     multi = named[named["ident"].isin(shared)]
-    by_ident: dict[str, list[NameParts]] = {}
-    for key, first, last in zip(multi["ident"], multi["first"], multi["last"], strict=True):
-        by_ident.setdefault(str(key), []).append(NameParts(first=first, last=last))
-    for key, names in by_ident.items():
-        persons[key] = count_persons(names, fuzzy)
+    by_ident: dict[str, tuple[list[NameParts], list[str]]] = {}
+    for key, first, last, dob in zip(multi["ident"], multi["first"], multi["last"], multi["dob"], strict=True):
+        names, dobs = by_ident.setdefault(str(key), ([], []))
+        names.append(NameParts(first=first, last=last))
+        dobs.append(str(dob))
+    for key, (names, dobs) in by_ident.items():
+        persons[key] = count_persons(names, fuzzy, dobs)
     for key in business:  # a business line: several people call from it whatever names we saw
         persons[str(key)] = max(persons[str(key)], BUSINESS_LINE_PERSONS)
     for key, residents in home_lines(table, postings, fuzzy).items():
         persons[key] = max(persons.get(key, 1), residents)
-    for key in beside_a_mobile(table, postings):
-        persons[key] = max(persons.get(key, 1), HOME_LINE_PERSONS)
     calls = named[table.kind[named["pos"].to_numpy()] == RecordKind.CALL_PARTY.value] if len(named) else named
     caller_ids = calls.groupby("ident", sort=False).size()
     return IdentifierStats(persons=persons, holders={str(k): int(v) for k, v in holders.items()},
@@ -153,18 +161,6 @@ def mobile_phones(postings: Postings) -> set[str]:
     they are written under a plain `Phone`."""
     phone = postings.kind == KIND_CODES["phone"]
     return {str(k) for k in postings.ident[phone & postings.declared & ~postings.home]}
-
-
-def beside_a_mobile(table: FeatureTable, postings: Postings) -> set[str]:
-    """Phones a contact lists beside their own mobile: the home (or desk) line, which others at home (or at
-    work) call from too, with the subscriber's caller-ID whoever calls."""
-    phone = postings.kind == KIND_CODES["phone"]
-    contact = table.kind[postings.pos] == RecordKind.CONTACT.value
-    mobile = phone & postings.declared & ~postings.home & contact
-    with_mobile = np.zeros(len(table), dtype=bool)
-    with_mobile[postings.pos[mobile]] = True
-    lines = postings.home & contact & with_mobile[postings.pos]
-    return {str(k) for k in postings.ident[lines]} - mobile_phones(postings)
 
 
 @dataclass

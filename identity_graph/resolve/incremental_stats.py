@@ -15,12 +15,10 @@ from identity_graph.resolve.identifiers import (
     _BY_RANK,
     _RANK,
     BUSINESS_LINE_PERSONS,
-    HOME_LINE_PERSONS,
     IDENT_SAMPLE,
     PERSONAL_KINDS,
     IdentifierStats,
     Shared,
-    beside_a_mobile,
     count_persons,
     mobile_phones,
     residence_keys,
@@ -36,6 +34,7 @@ def small_identifier_stats(table: FeatureTable, postings: Postings, fuzzy: float
     """`identifier_stats` of a small table (same result), with dictionaries instead of frames."""
     rid = table.record_id
     first, last, business, kind = table.col("first"), table.col("last"), table.col("business"), table.kind
+    dob = table.col("dob")
     holders: dict[str, int] = {}
     declared_rows: dict[str, list[tuple[int, int]]] = {}
     pos_of = postings.pos.tolist()
@@ -47,30 +46,30 @@ def small_identifier_stats(table: FeatureTable, postings: Postings, fuzzy: float
     caller_ids: dict[str, int] = {}
     for key, rows in declared_rows.items():
         rows.sort()  # by record id, ties in postings order (the batch's stable sort)
-        seen: set[tuple[str, str]] = set()
+        seen: set[tuple[str, str, str]] = set()
         names: list[NameParts] = []
+        dobs: list[str] = []
         calls = 0
         for _, n in rows[:IDENT_SAMPLE]:
             pos = pos_of[n]
             if business[pos] != "":
                 persons[key] = -1  # marks a business line; resolved below
-            f, x = str(first[pos]), str(last[pos])
-            if (f or x) and (f, x) not in seen:
-                seen.add((f, x))
-                names.append(NameParts(first=f, last=x))
+            f, x, d = str(first[pos]), str(last[pos]), str(dob[pos])
+            if (f or x) and (f, x, d) not in seen:
                 calls += int(kind[pos] == _CALL_PARTY)
+                seen.add((f, x, d))
+                names.append(NameParts(first=f, last=x))
+                dobs.append(d)
         is_business = persons[key] == -1
         persons[key] = 1
         if len(names) > 1 and not key.startswith(PERSONAL_KINDS):
-            persons[key] = count_persons(names, fuzzy)
+            persons[key] = count_persons(names, fuzzy, dobs)
         if is_business:
             persons[key] = max(persons[key], BUSINESS_LINE_PERSONS)
         if calls:
             caller_ids[key] = calls
     for key, residents in small_home_lines(table, postings, fuzzy).items():
         persons[key] = max(persons.get(key, 1), residents)
-    for key in beside_a_mobile(table, postings):
-        persons[key] = max(persons.get(key, 1), HOME_LINE_PERSONS)
     return IdentifierStats(persons=persons, holders=holders, caller_ids=caller_ids)
 
 

@@ -33,6 +33,7 @@ from matchers.comparisons import (
 )
 from matchers.features import FeatureTable, IntArray
 from matchers.model import MatchModel
+from matchers.names import generation_conflict
 from matchers.priors import ADDRESS_COMPARISONS, ADDRESS_MAX_BITS
 
 STATUS_NONE, STATUS_REVIEW, STATUS_AUTO = 0, 1, 2
@@ -289,6 +290,8 @@ def score_pairs(
     own_id = at_level(levels, comparisons, "crm", "personal") | at_level(levels, comparisons, "crm", "near")
     # different first names: twins share surname, dob, address and phone; only a personal id outweighs that
     first_conflict = conflicts(levels, comparisons, ("first_name",))
+    # a father and son: `John Smith Jr.` and `John Smith Sr.` (or II and III) name two steps of a family
+    first_conflict |= generation_conflict(ctx.left("generation"), ctx.right("generation"))
     twins = first_conflict & ~own_id if settings.first_name_conflict_needs_id else np.zeros(len(li), dtype=bool)
     # different birthdays: a father and son of one name share surname, address and phone
     dob_conflict = conflicts(levels, comparisons, ("dob",))

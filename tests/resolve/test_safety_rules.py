@@ -136,3 +136,24 @@ def test_one_person_at_home_is_still_found(store: SQLiteStore, settings: Setting
         fixed,
     )
     assert together(store, *ids)
+
+
+@pytest.mark.parametrize("fixed", FIXED_OR_EM)
+@pytest.mark.parametrize(("elder", "younger"), [("Jr", "Sr"), ("II", "III"), ("Junior", "Senior")])
+def test_generational_suffixes_keep_father_and_son_apart(
+    store: SQLiteStore, settings: Settings, fixed: str, elder: str, younger: str
+) -> None:
+    home = {"street": "31 Quarry Rd", "city": "Dayton", "postcode": "45402"}
+    ids = _resolve(
+        store,
+        [
+            person("g1", full=f"Walter Briggs {elder}", phones=["(937) 555-0144"], **home),
+            person("g2", full=f"Walter Briggs {younger}", phones=["(937) 555-0144"], **home),
+            person("g3", full=f"Walter Briggs {younger}", emails=["wbriggs@example.com"], **home),
+        ],
+        settings,
+        fixed,
+    )
+    one, other, other_again = ids
+    assert not together(store, one, other)
+    assert not together(store, one, other_again)

@@ -50,6 +50,13 @@ class IdentifierKind(StrEnum):
     CRM_ID = "crm"  # a CRM's own id seen in another source, value `system:id`
     ADDRESS = "address"  # a normalized postal address key
     URL = "url"
+    # Identifiers a bank or telco holds (`matchers/official_ids.py`); shown masked to every role but admin.
+    NATIONAL_ID = "national_id"  # value `scheme:number`: `ssn:123456789`, `nino:AB123456C`
+    PASSPORT = "passport"  # value `COUNTRY:NUMBER`, or `NUMBER` when the country is not known
+    DRIVERS_LICENCE = "dl"  # value `STATE:NUMBER` (the issuing state), or `NUMBER`
+    TAX_ID = "tax_id"  # value `scheme:NUMBER` (`ein:123456789`), or `NUMBER`
+    ACCOUNT = "account"  # a customer account number, value `system:NUMBER`
+    CARD_LAST4 = "card4"  # the last four digits of a payment card, value `1234`
 
 
 class Strength(StrEnum):

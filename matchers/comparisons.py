@@ -466,18 +466,28 @@ def _cut_off(a: StrArray, b: StrArray) -> npt.NDArray[np.bool_]:
 
 
 IDENTIFIER_LEVELS = ("personal", "household_named", "household", "mentioned", "near", "different")
-IDENTIFIER_LABELS = {"email": "email", "phone": "phone", "handle": "handle", "crm": "id"}
+IDENTIFIER_LABELS = {"email": "email", "phone": "phone", "handle": "handle", "crm": "id", "account": "account number"}
 
 
 @lru_cache(maxsize=8)
 def default_comparisons(name_similarity: float) -> tuple[Comparison, ...]:
     """The comparisons of the product's model, in explanation order (frozen, so built once per threshold)."""
+    from matchers.official_comparisons import (  # imported here: they build on this module
+        CARD_LEVELS,
+        NATIONAL_ID_LEVELS,
+        CardLast4Comparison,
+        NationalIdComparison,
+    )
+
     names = ("exact", "nickname", "initial", "very_similar", "similar", "else")
     return (
         *(
             IdentifierComparison(k, IDENTIFIER_LABELS[k], IDENTIFIER_LEVELS, kind=k)
             for k in ("phone", "email", "handle", "crm")
         ),
+        NationalIdComparison("national_id", "national id", NATIONAL_ID_LEVELS),
+        IdentifierComparison("account", IDENTIFIER_LABELS["account"], IDENTIFIER_LEVELS, kind="account"),
+        CardLast4Comparison("card_last4", "card", CARD_LEVELS),
         FirstNameComparison("first_name", "first name", names, tf_column="first", fuzzy=name_similarity),
         LastNameComparison(
             "last_name", "last name", ("exact", "very_similar", "similar", "initial", "else"), "last",

@@ -7,10 +7,14 @@ from collections.abc import Sequence
 import phonenumbers
 
 from identity_graph.model import Evidence
+from matchers.official_ids import OFFICIAL_KINDS, mask_official
 
 
 def display_identifier(kind: str, value: str) -> str:
-    """An identifier as people write it: phones in international format, others as stored."""
+    """An identifier as people write it: phones in international format, a bank's or telco's ids masked (the
+    last four shown: `ssn:•••-••-6789`), others as stored."""
+    if kind in OFFICIAL_KINDS:
+        return mask_official(kind, value)
     if kind == "phone" and value.startswith("+"):
         try:
             number = phonenumbers.parse(value, None)

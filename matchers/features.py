@@ -15,11 +15,13 @@ import numpy.typing as npt
 #: Text columns of the feature table, in order.
 TEXT_COLUMNS = (
     "first", "middle", "last", "dob", "street", "city", "postcode", "state",
-    "email", "phone", "handle", "crm", "signature", "business", "user_handle", "user_email", "unknown_caller",
-    "generation",
+    "email", "phone", "handle", "crm",
+    "national_id", "passport", "dl", "tax_id", "account",
+    "signature", "business", "user_handle", "user_email", "unknown_caller",
+    "generation", "card4",
 )  # fmt: skip
 #: Identifier kinds compared as evidence (values of `IdentifierKind`).
-IDENTIFIER_KINDS = ("email", "phone", "handle", "crm")
+IDENTIFIER_KINDS = ("email", "phone", "handle", "crm", "national_id", "passport", "dl", "tax_id", "account")
 
 StrArray = npt.NDArray[np.object_]
 IntArray = npt.NDArray[np.int64]
@@ -43,12 +45,18 @@ class FeatureRow:
     phone: str = ""
     handle: str = ""
     crm: str = ""
+    national_id: str = ""  # a bank's or telco's ids (`matchers/official_ids.py`), the first declared of each kind
+    passport: str = ""
+    dl: str = ""
+    tax_id: str = ""
+    account: str = ""
     signature: str = ""  # every field and identifier: equal signatures mean identical records
     business: str = ""  # "1" when the record's name was a company's or a family's (a shared line or mailbox)
     user_handle: str = ""  # the handle's letters (`x:Lani_Sandoval` -> `lanisandoval`)
     user_email: str = ""  # the email's local part's letters (`lani.sandoval2@..` -> `lanisandoval`)
     unknown_caller: str = ""  # "1" while a caller-ID or profile name waits to be checked against learned given names
     generation: str = ""  # the name's generational suffix, normalized (`jr`, `sr`, `ii`, `iii`; `names.GENERATIONS`)
+    card4: str = ""  # every declared card's last four digits, sorted and `|`-separated (a person may have several)
 
 
 @dataclass

@@ -8,6 +8,7 @@ import phonenumbers
 from email_validator import EmailNotValidError, validate_email
 
 from identity_graph.model import IdentifierKind
+from matchers.official_ids import is_official, normalize_official
 
 #: Mail providers where dots in the local part are ignored and `+tag` suffixes deliver to the same box.
 DOTLESS_DOMAINS = frozenset({"gmail.com", "googlemail.com"})
@@ -81,6 +82,8 @@ def normalize_identifier(kind: IdentifierKind, raw: str, default_region: str = "
         return normalize_email(raw)
     if kind is IdentifierKind.HANDLE:
         return normalize_handle(raw)
+    if is_official(kind):
+        return normalize_official(kind, raw)
     text = " ".join(raw.split()).lower()
     return text or None
 

@@ -32,8 +32,15 @@ USER_KEYS = ("user_handle", "user_email", "user_name")
 #: their first MAX_NEAR_ID characters' deletions only. The whole value is a key too (one character missing).
 MAX_NEAR_ID = 12
 NEAR_ID_KEYS = (*(f"near_id_{k}" for k in range(MAX_NEAR_ID)), "near_id_whole")
+#: The same deletion keys of a record's first national id, passport, licence, tax id or account number (in
+#: that order: one of them, so that a bank's contacts, which all carry a CRM id too, meet on a mistyped SSN).
+#: Blocked with the CRM ids' keys as one pass (`near_id`); the key names the kind and scheme, so only ids of
+#: one scheme meet.
+NEAR_OFFICIAL_KEYS = (*(f"near_official_{k}" for k in range(MAX_NEAR_ID)), "near_official_whole")
+#: The columns NEAR_OFFICIAL_KEYS come from, first non-empty first.
+NEAR_OFFICIAL_COLUMNS = ("national_id", "passport", "dl", "tax_id", "account")
 #: Keys the real-time path looks candidates up by.
-LOOKUP_KEYS = (*KEY_PASSES, *USER_KEYS, *NEAR_ID_KEYS)
+LOOKUP_KEYS = (*KEY_PASSES, *USER_KEYS, *NEAR_ID_KEYS, *NEAR_OFFICIAL_KEYS)
 #: Keys read only for context, never a blocking pass: the home a record is at (street without flat words,
 #: and postcode or city), so a real-time add or `explain` counts the housemates behind a home line as batch
 #: does, whatever their surnames.
@@ -88,17 +95,37 @@ def house_number(street: str) -> str:
     return first if first[:1].isdigit() else ""
 
 
-def near_id_keys(ids: StrArray) -> dict[str, list[str]]:
+def near_id_keys(ids: StrArray | list[str], names: tuple[str, ...] = NEAR_ID_KEYS) -> dict[str, list[str]]:
     """Deletion keys of CRM/national ids (`kind:value`): the value with its k-th character removed."""
-    out: dict[str, list[str]] = {name: [""] * len(ids) for name in NEAR_ID_KEYS}
+    out: dict[str, list[str]] = {name: [""] * len(ids) for name in names}
     for i, value in enumerate(ids):
         if not value:
             continue
         prefix, _, tail = str(value).rpartition(":")
         for k in range(min(len(tail), MAX_NEAR_ID)):
-            out[NEAR_ID_KEYS[k]][i] = f"i:{prefix}:{tail[:k]}{tail[k + 1 :]}"
-        out[NEAR_ID_KEYS[-1]][i] = f"i:{prefix}:{tail}"
+            out[names[k]][i] = f"i:{prefix}:{tail[:k]}{tail[k + 1 :]}"
+        out[names[-1]][i] = f"i:{prefix}:{tail}"
     return out
+
+
+def near_official_keys(table: FeatureTable) -> dict[str, list[str]]:
+    """NEAR_OFFICIAL_KEYS of every row, from its first official id (`national_id:ssn:123456789`); a table with
+    none shares one empty list among the names (no memory per name for the data sets that have none)."""
+    columns = [(kind, table.col(kind)) for kind in NEAR_OFFICIAL_COLUMNS]
+    if not any((values != "").any() for _, values in columns):
+        empty = [""] * len(table)
+        return dict.fromkeys(NEAR_OFFICIAL_KEYS, empty)
+    first = [next((f"{kind}:{v}" for kind, v in zip(NEAR_OFFICIAL_COLUMNS, row, strict=True) if v), "")
+             for row in zip(*(values for _, values in columns), strict=True)]  # fmt: skip
+    return near_id_keys(first, NEAR_OFFICIAL_KEYS)
+
+
+def near_key_lists(keys: dict[str, list[str]]) -> list[list[str]]:
+    """The `near_id` pass's key lists: the CRM ids', and the official ids' when any row has one."""
+    lists = [keys[name] for name in NEAR_ID_KEYS]
+    if any(keys[NEAR_OFFICIAL_KEYS[-1]]):
+        lists += [keys[name] for name in NEAR_OFFICIAL_KEYS]
+    return lists
 
 
 def record_keys(table: FeatureTable) -> dict[str, list[str]]:
@@ -134,6 +161,7 @@ def record_keys(table: FeatureTable) -> dict[str, list[str]]:
             for f, x in zip(table.col("first"), table.col("last"), strict=True)
         ],
         **near_id_keys(table.col("crm")),
+        **near_official_keys(table),
         "residence": [f"r:{home}" if home else "" for home in residence_keys(table)],
     }
 

@@ -40,6 +40,9 @@ KIND_CODES = {k: i for i, k in enumerate(IDENTIFIER_KINDS)}
 #: A CRM column (kept among a record's attributes) with one of these names, folded to letters, holds the name's
 #: generational suffix (Salesforce's `Suffix`; `Name Suffix`, `name_suffix` in other exports).
 SUFFIX_ATTRIBUTES = frozenset({"suffix", "namesuffix"})
+#: The identifier kind of a card's last four digits: a feature column of its own (every card of the record), never
+#: a posting (1 in 10,000 share one: as a blocking key it would pair strangers by the thousand).
+CARD_KIND = "card4"
 #: Distinct handles and email users whose letters are remembered (`username` is a pure function of its text).
 USERNAME_CACHE_SIZE = 200_000
 
@@ -66,7 +69,7 @@ def feature_row(record: StoredRecord, placeholders: frozenset[str] = frozenset()
 #: FeatureRow's fields in order: what `feature_values` returns (a test holds them to FeatureRow's own).
 ROW_FIELDS = (
     "record_id", "kind", "first", "middle", "last", "dob", "street", "city", "postcode", "state", *IDENTIFIER_KINDS,
-    "signature", "business", "user_handle", "user_email", "unknown_caller", "generation",
+    "signature", "business", "user_handle", "user_email", "unknown_caller", "generation", "card4",
 )  # fmt: skip
 _DECLARED = Strength.DECLARED
 
@@ -102,11 +105,14 @@ def feature_values(record: StoredRecord, placeholders: frozenset[str] = frozense
     addr = normalize_address(a.street or a.full, a.city, a.postal_code, a.state, a.country)
     primary: dict[str, str] = {}
     idents: list[str] = []
+    cards: set[str] = set()
     for c in record.claimed:
         ident = c.identifier
         idents.append(f"{ident.key}/{c.strength._value_}")
         if c.strength is _DECLARED:
             primary.setdefault(ident.kind._value_, ident.value)
+            if ident.kind._value_ == CARD_KIND:
+                cards.add(ident.value)
     first, middle, last, dob = name.first, name.middle, name.last, date_key(record.dob)
     generation = (_suffix_column(record.attributes) or name.generation) if not name.empty else ""
     handle, email = primary.get("handle", ""), primary.get("email", "")
@@ -117,7 +123,7 @@ def feature_values(record: StoredRecord, placeholders: frozenset[str] = frozense
         record.id, record.kind._value_, first, middle, last, dob, addr.street, addr.city, addr.postcode, addr.state,
         *[primary.get(k, "") for k in IDENTIFIER_KINDS], signature, "1" if business else "",
         username(handle.partition(":")[2]), username(email.partition("@")[0]), "1" if unknown_caller else "",
-        generation,
+        generation, "|".join(sorted(cards)),
     )  # fmt: skip
 
 

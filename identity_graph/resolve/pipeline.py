@@ -12,7 +12,6 @@ import pandas as pd
 from identity_graph.model import MatchEdge, StoredRecord
 from identity_graph.resolve.blocking import (
     KEY_PASSES,
-    NEAR_ID_KEYS,
     STORED_KEYS,
     USER_KEYS,
     Candidates,
@@ -21,6 +20,7 @@ from identity_graph.resolve.blocking import (
     dedupe_pairs,
     key_pairs,
     multi_key_pairs,
+    near_key_lists,
     sorted_neighbourhood,
 )
 from identity_graph.resolve.clustering import RecordFacts
@@ -93,7 +93,7 @@ def candidate_pairs(
     near = PassStats("near_id")
     # deletion keys also meet for ids two edits apart; those pairs stay: as negatives they measured better
     # for EM than filtering them out (febrl4 F1 0.9974 vs 0.9967)
-    li, ri = multi_key_pairs([keys[name] for name in NEAR_ID_KEYS], rows, settings.max_block_size, near)
+    li, ri = multi_key_pairs(near_key_lists(keys), rows, settings.max_block_size, near)
     lefts.append(li)
     rights.append(ri)
     all_stats.append(near)

@@ -20,7 +20,7 @@ from nameparser import HumanName
 from rapidfuzz.distance import JaroWinkler
 
 from matchers.features import StrArray
-from matchers.text import clean_name, clean_words
+from matchers.text import clean_name, clean_words, romanize
 
 #: A package nickname pair is kept when the two names share a substring of this many letters.
 NICKNAME_SHARED_LETTERS = 2
@@ -223,7 +223,7 @@ def parse_name(
         last, generation = split_generation(last or "")
         text = " ".join(p for p in (first, middle, last) if p)
     else:
-        text, generation = split_generation(text, keep=2)
+        text, generation = split_generation(romanize(text), keep=2)  # `王小明`: family name, then given name
     if not text.strip() or is_placeholder(text):
         return NameParts()
     if separate:

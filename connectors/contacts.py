@@ -16,6 +16,7 @@ from connectors.base import clean, cut, declared, handle_raw
 from connectors.birthdates import DATE_ORDERS, parse_birth_date
 from connectors.dates import DateError, parse_datetime, zone
 from connectors.mapping import Mapping
+from connectors.official import official_claims
 from connectors.ownside import OwnSide
 from identity_graph.errors import ConfigError
 from identity_graph.model import IdentifierClaim, IdentifierKind, PostalAddress, Record, RecordKind
@@ -116,6 +117,7 @@ def build_contact(
     claims = _claims(values, own, cfg)
     id_field = values["id"][0][0]
     claims += declared(IdentifierKind.CRM_ID, [(id_field, f"{cfg.system}:{record_id}")])
+    claims += official_claims(values, cfg.system)
     dob_format = cfg.dob_format or cfg.date_format
     seen: Dropped = []
     dob = _kept(values, "dob", lambda t: parse_birth_date(t, cfg.date_order, dob_format), seen)

@@ -45,6 +45,16 @@ SALESFORCE_MAPPING = Mapping(
         "company": ("Account.Name",),
         "created_at": ("CreatedDate",),
         "updated_at": ("LastModifiedDate",),
+        # a bank's or telco's custom fields, when the export has them
+        "ssn": ("SSN__c", "Social_Security_Number__c"),
+        "national_id": ("National_ID__c", "National_Id__c"),
+        "passport": ("Passport__c", "Passport_Number__c"),
+        "passport_country": ("Passport_Country__c",),
+        "drivers_license": ("Drivers_License__c", "Driver_License__c", "Drivers_License_Number__c"),
+        "drivers_license_state": ("Drivers_License_State__c", "Driver_License_State__c"),
+        "tax_id": ("Tax_ID__c", "Tax_Id__c"),
+        "account_number": ("AccountNumber", "Account.AccountNumber", "Account_Number__c"),
+        "card_last4": ("Card_Last4__c", "Card_Last_4__c"),
     },
     path="<salesforce built-in>",
 )
@@ -66,6 +76,16 @@ HUBSPOT_MAPPING = Mapping(
         "company": ("Company Name",),
         "created_at": ("Create Date",),
         "updated_at": ("Last Modified Date",),
+        # a bank's or telco's custom properties, when the export has them
+        "ssn": ("SSN", "Social Security Number"),
+        "national_id": ("National ID",),
+        "passport": ("Passport Number",),
+        "passport_country": ("Passport Country",),
+        "drivers_license": ("Driver's License Number", "Drivers License Number"),
+        "drivers_license_state": ("Driver's License State", "Drivers License State"),
+        "tax_id": ("Tax ID",),
+        "account_number": ("Account Number",),
+        "card_last4": ("Card Last 4",),
     },
     path="<hubspot built-in>",
 )

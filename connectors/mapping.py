@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from connectors.official import OFFICIAL_FIELDS, OFFICIAL_REPEATABLE
 from identity_graph.errors import ConfigError
 
 #: Canonical fields of an identity record (CRM `csv` and `jsonl`).
@@ -41,10 +42,11 @@ RECORD_FIELDS = frozenset(
         "company",
         "created_at",
         "updated_at",
+        *OFFICIAL_FIELDS,  # national ids, passport, driver's licence, tax id, account numbers, cards
     }
 )
 #: Fields that may name several columns (every other field takes one column).
-REPEATABLE_FIELDS = frozenset({"email", "phone", "handle"})
+REPEATABLE_FIELDS = frozenset({"email", "phone", "handle", *OFFICIAL_REPEATABLE})
 #: Options every mapped format understands.
 COMMON_OPTIONS = frozenset({"delimiter", "quotechar", "encoding", "date_format", "dob_format", "timezone"})
 

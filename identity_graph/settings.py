@@ -10,7 +10,7 @@ import tomllib
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, Field, SecretStr
+from pydantic import BaseModel, Field, SecretStr, model_validator
 from pydantic_settings import (
     BaseSettings,
     PydanticBaseSettingsSource,
@@ -45,8 +45,26 @@ class IngestSettings(BaseModel):
     snippet_chars: int = Field(240, ge=0, description="length of an email's stored snippet")
 
 
+#: Matching settings that no longer exist, with what to do instead (a config naming one is refused, not ignored).
+REMOVED_MATCHING_SETTINGS = {
+    "conflict_veto_max_m": "no estimate lifts a veto any more (docs/matching.md, 'No estimate switches a "
+    "safeguard off'); remove it, or turn a veto off with first_name_conflict_needs_id / dob_conflict_needs_id",
+    "conflict_veto_min_matches": "no estimate lifts a veto any more; remove it",
+}
+
+
 class MatchingSettings(BaseModel):
     """Thresholds and limits of the matcher; see docs/matching.md."""
+
+    @model_validator(mode="before")
+    @classmethod
+    def _refuse_removed(cls, data: Any) -> Any:
+        """A removed setting is an error that says what replaced it, never silently ignored."""
+        if isinstance(data, dict):
+            for name, advice in REMOVED_MATCHING_SETTINGS.items():
+                if name in data:
+                    raise ValueError(f"matching.{name} was removed: {advice}")
+        return data
 
     default_region: str = Field("US", description="region for phone numbers written without a country code")
     auto_link: float = Field(0.95, ge=0.0, le=1.0, description="match probability at or above which we link")

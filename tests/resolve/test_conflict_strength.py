@@ -7,11 +7,12 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from pydantic import ValidationError
 
 from identity_graph.prepare import prepare_record
 from identity_graph.resolve import resolve_all, resolve_records, save_model
 from identity_graph.resolve.scoring import strong_conflicts
-from identity_graph.settings import Settings
+from identity_graph.settings import MatchingSettings, Settings
 from identity_graph.store import SQLiteStore
 from matchers.model import MatchModel
 from matchers.priors import CONFLICT_MAX_BITS
@@ -101,3 +102,9 @@ def test_a_real_time_add_gives_batchs_answer(store: SQLiteStore, settings: Setti
     assert added is not None
     resolve_records(store, [added.id], settings)
     assert not together(store, first_id, added.id)
+
+
+@pytest.mark.parametrize("name", ["conflict_veto_max_m", "conflict_veto_min_matches"])
+def test_a_removed_setting_is_refused_with_what_replaced_it(name: str) -> None:
+    with pytest.raises(ValidationError, match=f"{name} was removed"):
+        MatchingSettings.model_validate({name: 0.5})

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from identity_graph.model import Record
 from identity_graph.resolve.features import build_features, feature_row
 from identity_graph.settings import Settings
 from identity_graph.store import SQLiteStore
+from tests.connectors.helpers import records, run_connector
 from tests.resolve.conftest import call, load, person
 
 
@@ -64,3 +67,24 @@ def test_a_place_label_is_no_ones_name_but_the_phone_stays(
     assert (table.col("first")[0], table.col("last")[0], table.col("business")[0]) == (*name, "")
     assert table.col("phone")[0] == "+15045550183"
     assert len(postings) == 1
+
+
+def test_a_salesforce_suffix_column_reaches_the_feature_table(
+    store: SQLiteStore, settings: Settings, tmp_path: Path
+) -> None:
+    export = tmp_path / "contacts.csv"
+    export.write_text(
+        "Id,FirstName,LastName,Suffix,Email\n"
+        "0035g00000A1bCdAAJ,John,Smith,Jr.,john.smith@example.com\n"
+        "0035g00000A1bCeAAJ,John,Smith,Sr.,jsmith.sr@example.com\n"
+        "0035g00000A1bCfAAJ,Ann,Lee,,ann.lee@example.com\n",
+        encoding="utf-8",
+    )
+    contacts = records(run_connector("salesforce", [export]))
+    assert [r.attributes.get("Suffix") for r in contacts] == ["Jr.", "Sr.", None]
+    out = _stored_table(store, settings, *contacts)
+    assert [out[r.source_id] for r in contacts] == [
+        ("john", "smith", "jr"),
+        ("john", "smith", "sr"),
+        ("ann", "lee", ""),
+    ]

@@ -71,7 +71,8 @@ def main(argv: list[str] | None = None) -> int:
         table.add_column(col, justify="right" if col == "value" else "left", overflow="fold")
     for row in listed:
         table.add_row(*(_fmt(row.get(c)) for c in COLUMNS))
-    console.print(table)
+    if listed or not tables:
+        console.print(table)
     for extra in tables:
         console.print(extra)
     args.json.parent.mkdir(parents=True, exist_ok=True)

@@ -177,13 +177,13 @@ MASK_CHAR = "•"
 VISIBLE_CHARS = 4
 
 
-def mask_number(number: str) -> str:
-    """A number with all but its last VISIBLE_CHARS characters hidden (all hidden when it is that short); a
-    9-digit SSN keeps its dashes (`•••-••-6789`)."""
+def mask_number(number: str, *, ssn: bool = False) -> str:
+    """A number with all but its last VISIBLE_CHARS characters hidden (all hidden when it is that short); an
+    SSN is shown with its dashes (`•••-••-6789`)."""
     if len(number) <= VISIBLE_CHARS:
         return MASK_CHAR * len(number)
     shown = number[-VISIBLE_CHARS:]
-    if len(number) == SSN_DIGITS and number.isdigit():
+    if ssn and len(number) == SSN_DIGITS:
         return f"{MASK_CHAR * 3}-{MASK_CHAR * 2}-{shown}"
     return MASK_CHAR * (len(number) - VISIBLE_CHARS) + shown
 
@@ -194,5 +194,5 @@ def mask_official(kind: str, value: str) -> str:
     if kind not in OFFICIAL_KINDS or kind == "card4":
         return value
     scheme = scheme_of(value)
-    masked = mask_number(number_of(value))
+    masked = mask_number(number_of(value), ssn=scheme == "ssn")
     return f"{scheme}:{masked}" if scheme else masked

@@ -15,6 +15,7 @@ from identity_graph.errors import ConfigError, NotFound
 from identity_graph.evaluate import evaluate as evaluate_store
 from identity_graph.evaluate import write_clusters
 from identity_graph.lookup import LookupKind, lookup, whois
+from identity_graph.masking import mask_profile
 from identity_graph.model import Channel
 from identity_graph.profile import build_profile
 from identity_graph.store.protocol import TimelineQuery
@@ -69,6 +70,9 @@ def profile(
     since: Annotated[datetime | None, typer.Option(help="Only interactions at or after this time.")] = None,
     limit: Annotated[int, typer.Option(min=1, help="Timeline items to show.")] = 20,
     why: Annotated[bool, typer.Option("--why", help="Say why each timeline item is on the profile.")] = False,
+    unmasked: Annotated[
+        bool, typer.Option("--unmasked", help="Show national ids, passports, licences, tax ids, accounts whole.")
+    ] = False,
 ) -> None:
     """Show one person: who, every identifier with its sources, and the cross-channel timeline."""
     st = state(ctx)
@@ -88,7 +92,8 @@ def profile(
         person = hits[0].person_id
     query = TimelineQuery(limit=limit, channels=tuple(channel or ()), since=since)
     shown = build_profile(store, person, st.settings, query)
-    audit(ctx, "profile.read", f"person:{shown.person_id}")
+    audit(ctx, "profile.read", f"person:{shown.person_id}", "unmasked" if unmasked else "")
+    shown = shown if unmasked else mask_profile(shown, None)
     console.print(profile_panel(shown, why=why))
 
 

@@ -10,6 +10,7 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
+from identity_graph.masking import mask_field_row
 from identity_graph.model import ChangeEvent, Evidence, StoredRecord
 from identity_graph.steward.compare import Agreement, field_rows
 from identity_graph.steward.quality import QualityEstimate
@@ -56,7 +57,7 @@ def sides_table(left: StoredRecord, right: StoredRecord, item: ReviewItem) -> Ta
     table.add_column(f"record {left.id} (person {item.left_person or '-'})", overflow="fold")
     table.add_column("", justify="center")
     table.add_column(f"record {right.id} (person {item.right_person or '-'})", overflow="fold")
-    for row in field_rows(left, right):
+    for row in map(mask_field_row, field_rows(left, right)):
         table.add_row(row.field, Text(row.left), AGREEMENT_MARKS[row.agreement], Text(row.right))
     return table
 

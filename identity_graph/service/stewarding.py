@@ -5,6 +5,7 @@ from __future__ import annotations
 from pydantic import BaseModel
 
 from identity_graph.errors import NotFound
+from identity_graph.masking import mask_pair_view
 from identity_graph.model import Judgement, StoredRecord, Verdict
 from identity_graph.service import audit
 from identity_graph.service.auth import Caller
@@ -44,9 +45,10 @@ def pair_view(store: GraphStore, settings: Settings, caller: Caller, left: int, 
         raise NotFound(f"no records {left} and {right}")
     a, b = records[item.left], records[item.right]
     audit.record(store, caller, "pair.read", pair_target(a.id, b.id))
-    return PairView(
+    view = PairView(
         item=item, left=a, right=b, fields=field_rows(a, b), history=pair_history(store, item.left, item.right)
     )
+    return mask_pair_view(view, caller)
 
 
 def decide(

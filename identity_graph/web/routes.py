@@ -12,6 +12,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from identity_graph.errors import NotFound
 from identity_graph.lookup import classify, lookup, whois
+from identity_graph.masking import mask_profile
 from identity_graph.model import Channel
 from identity_graph.profile import build_profile, why_linked
 from identity_graph.service import audit
@@ -139,7 +140,7 @@ def profile_page(
 ) -> Response:
     """Who the person is, their identifiers, the filtered timeline, recent campaign touches and records."""
     query = timeline_query(settings, channel, since, until, page)
-    profile = build_profile(store, person_id, settings, query)
+    profile = mask_profile(build_profile(store, person_id, settings, query), caller)
     if profile.person_id != person_id:
         return _redirect(f"/persons/{profile.person_id}")
     campaigns, _ = store.timeline(profile.person_id, TimelineQuery(limit=RECENT_CAMPAIGNS, channels=[Channel.CAMPAIGN]))

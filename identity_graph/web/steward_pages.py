@@ -7,6 +7,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from identity_graph.errors import InputError
+from identity_graph.masking import mask_graph, mask_records, mask_review_items
 from identity_graph.model import Verdict
 from identity_graph.service import audit
 from identity_graph.service.deps import SettingsDep, StoreDep
@@ -34,7 +35,7 @@ def queue_page(
     request: Request, caller: ReviewUser, store: StoreDep, settings: SettingsDep, undo: int | None = None
 ) -> Response:
     """The review queue, highest impact first."""
-    items = build_queue(store, settings.steward, limit=QUEUE_PAGE)
+    items = mask_review_items(build_queue(store, settings.steward, limit=QUEUE_PAGE), caller)
     return render(request, "queue.html", items=items, undo=undo, page_size=QUEUE_PAGE)
 
 
@@ -82,10 +83,10 @@ def undo_decision(
 @router.get("/persons/{person_id}/graph", response_class=HTMLResponse)
 def graph_page(request: Request, person_id: int, caller: ReviewUser, store: StoreDep) -> Response:
     """The person's records, identifiers and links drawn as a graph, with records to select for a split."""
-    graph = person_graph(store, person_id)
+    graph = mask_graph(person_graph(store, person_id), caller)
     if graph.person_id != person_id:
         return _redirect(f"/persons/{graph.person_id}/graph")
-    records = store.get_records([n.record_id for n in graph.nodes if n.record_id is not None])
+    records = mask_records(store.get_records([n.record_id for n in graph.nodes if n.record_id is not None]), caller)
     audit.record(store, caller, "graph.read", audit.person_target(graph.person_id))
     return render(request, "graph.html", graph=graph, drawing=graph_drawing(graph), records=records)
 

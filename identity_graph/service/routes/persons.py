@@ -9,6 +9,7 @@ from pydantic import BaseModel
 
 from identity_graph.erasure import erase_person
 from identity_graph.errors import NotFound
+from identity_graph.masking import mask_profile
 from identity_graph.model import MatchEdge, Profile, TimelineItem
 from identity_graph.profile import build_profile, why_linked
 from identity_graph.service import audit
@@ -65,7 +66,7 @@ def get_profile(
     query = timeline_query(settings, channel, since, until, page, limit)
     profile = build_profile(store, person_id, settings, query)
     audit.record(store, caller, "profile.read", audit.person_target(profile.person_id))
-    return profile
+    return mask_profile(profile, caller)
 
 
 @router.get("/{person_id}/timeline", response_model=TimelinePage, summary="A page of a person's timeline")

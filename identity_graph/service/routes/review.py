@@ -7,6 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 from pydantic import BaseModel, Field
 
+from identity_graph.masking import mask_graph, mask_review_items
 from identity_graph.model import ChangeEvent, Judgement, Verdict
 from identity_graph.service import audit
 from identity_graph.service.deps import DecideCaller, ReviewCaller, SettingsDep, StoreDep
@@ -64,7 +65,7 @@ def get_queue(
     limit: Annotated[int, Query(ge=1, le=MAX_QUEUE)] = DEFAULT_QUEUE,
 ) -> list[ReviewItem]:
     """Undecided review-band pairs and chain-guard reports, ranked by impact."""
-    return build_queue(store, settings.steward, limit=limit)
+    return mask_review_items(build_queue(store, settings.steward, limit=limit), caller)
 
 
 @router.get("/review/{left}/{right}", response_model=PairView, summary="One pair, field by field")
@@ -110,7 +111,7 @@ def get_graph(person_id: int, caller: ReviewCaller, store: StoreDep) -> PersonGr
     """Records, identifiers and links with a layout, coloured by status in the web UI."""
     graph = person_graph(store, person_id)
     audit.record(store, caller, "graph.read", audit.person_target(graph.person_id))
-    return graph
+    return mask_graph(graph, caller)
 
 
 @router.get("/changes", response_model=list[ChangeEvent], summary="The change feed")

@@ -126,8 +126,8 @@ def test_each_load_is_in_the_history_with_what_it_did(gs: GraphStore, settings: 
 def test_a_stopped_load_is_recorded_without_the_row_it_stopped_at(
     gs: GraphStore, settings: Settings, tmp_path: Path
 ) -> None:
-    path = _crm(tmp_path, ["003A,Tessa,Defren,tessa@example.com,Tessa Defren 1985"])
-    with pytest.raises(InputError, match="Tessa Defren 1985"):  # the terminal is told the reason in full
+    path = _crm(tmp_path, [",Tessa,Defren,tessa@example.com,1985-02-03"])  # a contact with no id is malformed
+    with pytest.raises(InputError, match=r"contacts.csv:2: empty id"):  # the terminal is told where and why
         ingest(gs, "salesforce", "crm", [path], settings, strict=True)
     (run,) = gs.ingest_runs()
     assert "stopped: InputError" in run.notes and run.quarantined == 1

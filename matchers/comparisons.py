@@ -16,7 +16,7 @@ import pandas as pd
 from rapidfuzz import process
 from rapidfuzz.distance import OSA, JaroWinkler
 
-from matchers.dates import is_day_month_swap
+from matchers.dates import is_day_month_swap, is_near_birth
 from matchers.features import FeatureTable, IntArray, StrArray
 from matchers.names import are_nicknames, is_initial_of
 
@@ -195,7 +195,8 @@ class LastNameComparison(Comparison):
 
 @dataclass(frozen=True)
 class DateComparison(Comparison):
-    """Dates of birth (`YYYYMMDD`): exact, day/month swapped, one digit off, else."""
+    """Dates of birth (`YYYYMMDD`): exact, day/month swapped, one digit off, near (a month or a year off, two
+    digits), else (a different birth: a father and son of one name)."""
 
     column: str = "dob"
 
@@ -210,7 +211,8 @@ class DateComparison(Comparison):
         exact = known & (a == b)
         swap = _pairwise_flags(a, b, known & ~exact, is_day_month_swap)
         typo = similarity(a, b, OSA.distance) <= 1  # one digit off, or two adjacent digits swapped
-        return _ladder([exact, swap, known & typo], known)
+        near = _pairwise_flags(a, b, known & ~exact & ~swap & ~typo, is_near_birth)
+        return _ladder([exact, swap, known & typo, near], known)
 
     def describe(self, level: int, left: str, right: str) -> str:
         """Dates read as `dob matches` / `dob day and month swapped` ..."""
@@ -219,6 +221,7 @@ class DateComparison(Comparison):
             "exact": f"{self.label} matches",
             "swapped": f"{self.label} day and month swapped ({left} / {right})",
             "one_digit": f"{self.label} differs by one digit or two swapped ({left} / {right})",
+            "near": f"{self.label} is close, maybe mistyped ({left} / {right})",
         }.get(name, f"{self.label} differs ({left} / {right})")
 
 
@@ -493,7 +496,7 @@ def default_comparisons(name_similarity: float) -> tuple[Comparison, ...]:
             "last_name", "last name", ("exact", "very_similar", "similar", "initial", "else"), "last",
             fuzzy=name_similarity,
         ),
-        DateComparison("dob", "dob", ("exact", "swapped", "one_digit", "else")),
+        DateComparison("dob", "dob", ("exact", "swapped", "one_digit", "near", "else")),
         PlaceComparison("street", "street", ("exact", "similar", "else"), column="street", extends=True),
         PlaceComparison("city", "city", ("exact", "similar", "else"), "city", column="city"),
         PlaceComparison("postcode", "postcode", ("exact", "one_edit", "else"), "postcode", column="postcode",

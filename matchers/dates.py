@@ -63,3 +63,24 @@ def is_day_month_swap(a: str, b: str) -> bool:
     if len(a) != 8 or len(b) != 8 or a == b:
         return False
     return a[:4] == b[:4] and a[4:6] == b[6:8] and a[6:8] == b[4:6]
+
+
+#: Two dates of birth this many days apart or fewer may be one person's mistyped (a month or a year off).
+NEAR_BIRTH_DAYS = 366
+#: ... and so may two that differ in at most this many digits (`19771013` / `19761015`).
+NEAR_BIRTH_DIGITS = 2
+
+
+def is_near_birth(a: str, b: str) -> bool:
+    """True when two `YYYYMMDD` keys are close enough to be one birth mistyped: within NEAR_BIRTH_DAYS, or at
+    most NEAR_BIRTH_DIGITS digits apart. A father and son of one name (a generation apart) never are."""
+    if len(a) != 8 or len(b) != 8:
+        return False
+    if sum(x != y for x, y in zip(a, b, strict=True)) <= NEAR_BIRTH_DIGITS:
+        return True
+    try:
+        first = date(int(a[:4]), int(a[4:6]), int(a[6:8]))
+        second = date(int(b[:4]), int(b[4:6]), int(b[6:8]))
+    except ValueError:
+        return False
+    return abs((first - second).days) <= NEAR_BIRTH_DAYS

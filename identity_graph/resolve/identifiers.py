@@ -17,6 +17,7 @@ import pandas as pd
 from identity_graph.model import RecordKind
 from identity_graph.resolve.features import KIND_CODES, Postings
 from matchers.comparisons import SHARE_CROWD, SHARE_HOUSEHOLD, SHARE_MENTIONED, SHARE_NONE, SHARE_PERSONAL, Levels
+from matchers.dates import is_near_birth
 from matchers.features import IDENTIFIER_KINDS, FeatureTable, IntArray
 from matchers.names import NameParts, same_person_name
 
@@ -26,7 +27,7 @@ IDENT_SAMPLE = 500
 #: Persons assumed at least behind an identifier seen with a company's caller-ID name.
 BUSINESS_LINE_PERSONS = 2
 #: Identifier kinds that belong to one person by nature (their holders' names never make them shared).
-PERSONAL_KINDS = ("crm:",)
+PERSONAL_KINDS = ("crm:", "national_id:", "passport:", "dl:", "tax_id:")
 #: Share codes from best to worst, for picking a pair's best shared identifier of a kind.
 _RANK = {SHARE_PERSONAL: 0, SHARE_HOUSEHOLD: 1, SHARE_MENTIONED: 2, SHARE_CROWD: 3}
 _BY_RANK = np.array([SHARE_PERSONAL, SHARE_HOUSEHOLD, SHARE_MENTIONED, SHARE_CROWD], dtype=np.int8)
@@ -64,10 +65,9 @@ def count_persons(names: list[NameParts], fuzzy: float, dobs: list[str] | None =
 
 
 def same_birth(a: str, b: str) -> bool:
-    """Two dates of birth (YYYYMMDD text, '' unknown) that may be one person's: equal, unknown, or one digit off."""
-    if not a or not b or a == b:
-        return True
-    return len(a) == len(b) and sum(x != y for x, y in zip(a, b, strict=True)) <= 1
+    """Two dates of birth (YYYYMMDD text, '' unknown) that may be one person's: equal, unknown, or near enough to
+    be one birth mistyped (`matchers.dates.is_near_birth`)."""
+    return not a or not b or a == b or is_near_birth(a, b)
 
 
 def identifier_stats(table: FeatureTable, postings: Postings, fuzzy: float) -> IdentifierStats:

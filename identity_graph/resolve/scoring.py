@@ -56,6 +56,7 @@ ANCHOR_LEVELS = {
     "email": ("personal", "household_named", "household", "mentioned"),
     "handle": ("personal", "household_named", "household", "mentioned"),
     "crm": ("personal", "household_named", "household", "near"),
+    "national_id": ("exact", "near"),
     "dob": ("exact", "swapped", "one_digit"),
     "street": ("exact", "similar"),
     "username": ("exact",),
@@ -64,7 +65,10 @@ ANCHOR_LEVELS = {
 NAMED_LEVELS = {"first_name": ("exact", "nickname", "very_similar"), "last_name": ("exact", "very_similar")}
 #: Person-level comparisons: what is left when evidence a household can share (phone, email, handle,
 #: address) is set aside. A CRM or national id belongs to one person, so it stays.
-PERSON_LEVEL = ("first_name", "last_name", "dob", "crm")
+PERSON_LEVEL = ("first_name", "last_name", "dob", "crm", "national_id")
+#: A shared personal id (exact or one typo): a CRM's id, or an official one (SSN, passport, licence, tax id).
+#: It alone lifts the vetoes: one id under two first names is one person's, not twins'.
+OWN_ID_LEVELS = {"crm": ("personal", "near"), "national_id": ("exact", "near")}
 MENTIONED = "mentioned"
 #: Identifiers whose `personal` share links a pair whatever EM weighs it (a CRM id already outweighs it all).
 PERSONAL_RULE_KINDS = ("phone", "email", "handle")
@@ -223,6 +227,7 @@ def anchored(levels: Levels, comparisons: tuple[Comparison, ...]) -> npt.NDArray
             out |= levels[:, k] == comp.levels.index(name)
     city = at_level(levels, comparisons, "city", "exact") | at_level(levels, comparisons, "city", "similar")
     same_place = at_level(levels, comparisons, "postcode", "exact") & city
+    same_place |= at_level(levels, comparisons, "dob", "near") & city  # a birth a month or a year off, one town
     handle_here = at_level(levels, comparisons, "username", "name") & city  # `x:lhicks` in Austin: Linda Hicks
     return out | same_place | handle_here
 
@@ -287,7 +292,12 @@ def score_pairs(
     auto_weight = logit2(settings.auto_link) - model.prior_weight()
     # a mentioned identifier is never enough alone: the names must agree, or the rest must reach auto-link
     weak_only = (mentioned > 0) & (total - mentioned < auto_weight) & ~named(levels, comparisons)
-    own_id = at_level(levels, comparisons, "crm", "personal") | at_level(levels, comparisons, "crm", "near")
+    own_id = np.zeros(len(li), dtype=bool)
+    for name, own_levels in OWN_ID_LEVELS.items():
+        for level in own_levels:
+            own_id |= at_level(levels, comparisons, name, level)
+    # two different SSNs (passports of one country, licences of one state...) are two people
+    official = at_level(levels, comparisons, "national_id", "different")
     # different first names: twins share surname, dob, address and phone; only a personal id outweighs that
     first_conflict = conflicts(levels, comparisons, ("first_name",))
     # a father and son: `John Smith Jr.` and `John Smith Sr.` (or II and III) name two steps of a family
@@ -299,6 +309,7 @@ def score_pairs(
     # a strong conflict with no personal id: the person-level evidence alone must reach auto-link
     weak_person = conflict & (person < auto_weight) & ~own_id
     vetoed = twins | elders | weak_person | unknown_household_member(ctx, levels, comparisons, shared, stats)
+    vetoed |= official
     status = np.full(len(li), STATUS_NONE, dtype=np.int8)
     status[prob >= settings.review] = STATUS_REVIEW
     anchorless = ~anchored(levels, comparisons)

@@ -12,7 +12,7 @@ from datetime import date
 
 import pytest
 
-from identity_graph.model import Record
+from identity_graph.model import IdentifierClaim, IdentifierKind, Record
 from identity_graph.resolve import resolve_all, save_model
 from identity_graph.settings import Settings
 from identity_graph.store import SQLiteStore
@@ -157,3 +157,27 @@ def test_generational_suffixes_keep_father_and_son_apart(
     one, other, other_again = ids
     assert not together(store, one, other)
     assert not together(store, one, other_again)
+
+
+def _with_ssn(record: Record, ssn: str) -> Record:
+    claim = IdentifierClaim(kind=IdentifierKind.NATIONAL_ID, raw=f"ssn:{ssn}", field="SSN")
+    return record.model_copy(update={"identifiers": (*record.identifiers, claim)})
+
+
+@pytest.mark.parametrize("fixed", FIXED_OR_EM)
+def test_different_ssns_are_two_people_and_one_ssn_is_one(store: SQLiteStore, settings: Settings, fixed: str) -> None:
+    """Equal full national ids are one person's even under another first name; different ones never link."""
+    home = {"street": "88 Mill Pond Rd", "city": "Lowell", "postcode": "01852"}
+    ids = _resolve(
+        store,
+        [
+            _with_ssn(person("s1", "Grace", "Tran", dob=date(1990, 4, 2), **home), "219-09-9999"),
+            _with_ssn(person("s2", "Grace", "Tran", dob=date(1990, 4, 2), **home), "078-05-1120"),
+            _with_ssn(person("s3", "Gracie-Mae", "Tran", dob=date(1990, 4, 2)), "219-09-9999"),
+        ],
+        settings,
+        fixed,
+    )
+    first, namesake, renamed = ids
+    assert not together(store, first, namesake)
+    assert together(store, first, renamed)

@@ -16,7 +16,7 @@ import pandas as pd
 from rapidfuzz import process
 from rapidfuzz.distance import OSA, JaroWinkler
 
-from matchers.dates import is_day_month_swap, is_near_birth
+from matchers.dates import is_day_month_swap, is_generation_apart, is_near_birth
 from matchers.features import FeatureTable, IntArray, StrArray
 from matchers.names import are_nicknames, is_initial_of
 
@@ -196,7 +196,8 @@ class LastNameComparison(Comparison):
 @dataclass(frozen=True)
 class DateComparison(Comparison):
     """Dates of birth (`YYYYMMDD`): exact, day/month swapped, one digit off, near (a month or a year off, two
-    digits), else (a different birth: a father and son of one name)."""
+    digits), apart (another birth, under a generation away: a date copied from someone else, or a namesake),
+    else (a generation apart or more: a father and son of one name)."""
 
     column: str = "dob"
 
@@ -212,7 +213,9 @@ class DateComparison(Comparison):
         swap = _pairwise_flags(a, b, known & ~exact, is_day_month_swap)
         typo = similarity(a, b, OSA.distance) <= 1  # one digit off, or two adjacent digits swapped
         near = _pairwise_flags(a, b, known & ~exact & ~swap & ~typo, is_near_birth)
-        return _ladder([exact, swap, known & typo, near], known)
+        rest = known & ~exact & ~swap & ~typo & ~near
+        apart = rest & ~_pairwise_flags(a, b, rest, is_generation_apart)
+        return _ladder([exact, swap, known & typo, near, apart], known)
 
     def describe(self, level: int, left: str, right: str) -> str:
         """Dates read as `dob matches` / `dob day and month swapped` ..."""
@@ -222,6 +225,8 @@ class DateComparison(Comparison):
             "swapped": f"{self.label} day and month swapped ({left} / {right})",
             "one_digit": f"{self.label} differs by one digit or two swapped ({left} / {right})",
             "near": f"{self.label} is close, maybe mistyped ({left} / {right})",
+            "apart": f"{self.label} differs by years ({left} / {right})",
+            "else": f"{self.label} differs by a generation or more ({left} / {right})",
         }.get(name, f"{self.label} differs ({left} / {right})")
 
 
@@ -496,7 +501,7 @@ def default_comparisons(name_similarity: float) -> tuple[Comparison, ...]:
             "last_name", "last name", ("exact", "very_similar", "similar", "initial", "else"), "last",
             fuzzy=name_similarity,
         ),
-        DateComparison("dob", "dob", ("exact", "swapped", "one_digit", "near", "else")),
+        DateComparison("dob", "dob", ("exact", "swapped", "one_digit", "near", "apart", "else")),
         PlaceComparison("street", "street", ("exact", "similar", "else"), column="street", extends=True),
         PlaceComparison("city", "city", ("exact", "similar", "else"), "city", column="city"),
         PlaceComparison("postcode", "postcode", ("exact", "one_edit", "else"), "postcode", column="postcode",

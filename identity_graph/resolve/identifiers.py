@@ -17,7 +17,7 @@ import pandas as pd
 from identity_graph.model import RecordKind
 from identity_graph.resolve.features import KIND_CODES, Postings
 from matchers.comparisons import SHARE_CROWD, SHARE_HOUSEHOLD, SHARE_MENTIONED, SHARE_NONE, SHARE_PERSONAL, Levels
-from matchers.dates import is_near_birth
+from matchers.dates import is_generation_apart
 from matchers.features import IDENTIFIER_KINDS, FeatureTable, IntArray
 from matchers.names import NameParts, same_person_name
 
@@ -65,9 +65,9 @@ def count_persons(names: list[NameParts], fuzzy: float, dobs: list[str] | None =
 
 
 def same_birth(a: str, b: str) -> bool:
-    """Two dates of birth (YYYYMMDD text, '' unknown) that may be one person's: equal, unknown, or near enough to
-    be one birth mistyped (`matchers.dates.is_near_birth`)."""
-    return not a or not b or a == b or is_near_birth(a, b)
+    """Two dates of birth (YYYYMMDD text, '' unknown) that may be one person's: unknown, or less than a generation
+    apart (`matchers.dates.is_generation_apart`): a father and son of one name are two people."""
+    return not a or not b or a == b or not is_generation_apart(a, b)
 
 
 def identifier_stats(table: FeatureTable, postings: Postings, fuzzy: float) -> IdentifierStats:

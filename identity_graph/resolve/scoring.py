@@ -43,7 +43,7 @@ CONFLICT_LEVELS = {"first_name": "else", "dob": "else"}
 STRONG_CONFLICTS = ("first_name", "dob")
 #: A surname that differs is a conflict for the person-level rule too (a given name and a place never
 #: outweigh a different surname and date of birth), but not a veto: people change surnames when they marry.
-SOFT_CONFLICT_LEVELS = {"last_name": "else"}
+SOFT_CONFLICT_LEVELS = {"last_name": "else", "dob": "apart"}
 #: Identifier levels that are one person's evidence (not a household's): they count as person-level.
 PERSONAL_SHARE_LEVELS = ("personal", "household_named")
 #: Levels that anchor a link in something beyond names (a mentioned identifier anchors, but the rest of the

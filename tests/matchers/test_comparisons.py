@@ -78,10 +78,10 @@ def test_last_name(left: str, right: str, expected: str) -> None:
         ("19800304", "19800305", "one_digit"),
         ("19571024", "19571204", "one_digit"),  # two adjacent digits swapped
         ("19800304", "19800340", "one_digit"),
-        ("19800304", "19810403", "else"),  # 395 days and three digits apart
+        ("19800304", "19810403", "apart"),  # 395 days and three digits apart
         ("19770913", "19760915", "near"),  # two digits off
         ("19920101", "19921231", "near"),  # the same year
-        ("19921120", "20030117", "else"),
+        ("19921120", "20030117", "apart"),  # ten years: a date copied from someone else, or a namesake
         ("19610314", "19891102", "else"),  # a father and son of one name
         ("19800304", "19551120", "else"),
         ("", "19551120", "null"),

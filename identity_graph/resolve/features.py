@@ -106,10 +106,11 @@ def feature_values(record: StoredRecord, placeholders: frozenset[str] = frozense
     primary: dict[str, str] = {}
     idents: list[str] = []
     cards: set[str] = set()
+    own_id = record.source_id.lower()
     for c in record.claimed:
         ident = c.identifier
         idents.append(f"{ident.key}/{c.strength._value_}")
-        if c.strength is _DECLARED:
+        if c.strength is _DECLARED and not _own_record_id(ident.kind._value_, ident.value, own_id):
             primary.setdefault(ident.kind._value_, ident.value)
             if ident.kind._value_ == CARD_KIND:
                 cards.add(ident.value)
@@ -133,6 +134,13 @@ def _suffix_column(attributes: dict[str, str]) -> str:
         if "".join(c for c in key.lower() if c.isalpha()) in SUFFIX_ATTRIBUTES:
             return normalize_generation(value)
     return ""
+
+
+def _own_record_id(kind: str, value: str, own_id: str) -> bool:
+    """True for a CRM id that is the record's own row id (`salesforce:003a01` on row `003A01`): shared, it is one
+    person; one typo away from another row's, it says nothing (a CRM numbers its rows one after another, and two
+    rows of one export are two rows), so it is no value for the near and different levels nor for near keys."""
+    return kind == "crm" and value.partition(":")[2] == own_id
 
 
 def _home_field(field: str) -> bool:

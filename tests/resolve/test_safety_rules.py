@@ -181,3 +181,20 @@ def test_different_ssns_are_two_people_and_one_ssn_is_one(store: SQLiteStore, se
     first, namesake, renamed = ids
     assert not together(store, first, namesake)
     assert together(store, first, renamed)
+
+
+@pytest.mark.parametrize("fixed", FIXED_OR_EM)
+def test_a_crms_row_ids_one_typo_apart_are_no_shared_id(store: SQLiteStore, settings: Settings, fixed: str) -> None:
+    """A CRM numbers its rows one after another: `003A01` and `003A03` are two rows, not one id mistyped, and
+    must not lift the housemates' veto as a shared personal id would."""
+    home = {"street": "12 Elm St", "city": "Detroit", "postcode": "48201"}
+    ids = _resolve(
+        store,
+        [
+            person("003A01", "Dagny", "Okafor", crm_ids=["salesforce:003A01"], phones=["(313) 555-0112"], **home),
+            person("003A03", "Tunde", "Okafor", crm_ids=["salesforce:003A03"], phones=["(313) 555-0112"], **home),
+        ],
+        settings,
+        fixed,
+    )
+    assert not together(store, *ids)

@@ -162,7 +162,7 @@ def write_links(
     store: GraphStore, st: BatchState, scored: Scored, ms: MatchingSettings, strong: tuple[str, ...]
 ) -> LinksAndClusters:
     """Replace every edge and blocking key, and cluster the AUTO edges (under the stored judgements and the
-    model's `strong` conflicts).
+    `strong` conflicts).
 
     The keys go first: the embedded store inserts them, then builds their index on a worker (190k entries on
     febrl4, one SQLite statement, run without the interpreter lock) while this thread clusters and builds the

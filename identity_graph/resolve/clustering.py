@@ -14,25 +14,29 @@ from __future__ import annotations
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 
+import numpy as np
+
 from identity_graph.model import Judgement, MatchEdge, MatchStatus, Verdict
 from identity_graph.settings import MatchingSettings
 from matchers.dates import is_day_month_swap
-from matchers.names import NameParts, names_conflict
+from matchers.names import NameParts, generation_conflict, names_conflict
 
 #: A cluster keeps at most this many distinct name/dob facts for the guard (enough to see conflicts).
 MAX_FACTS = 64
-#: The facts the guard can see in conflict; the model may find one of them too common among true matches
-#: to count (`scoring.strong_conflicts`), and the guard then leaves it out as the vetoes do.
+#: The facts the guard can see in conflict (`scoring.strong_conflicts`: always both; a caller may pass fewer,
+#: as a steward's re-cluster under a setting that turns a veto off).
 GUARD_FACTS = ("first_name", "dob")
 
 
 @dataclass(frozen=True)
 class RecordFacts:
-    """What the guard compares: folded first and last name and dob (`YYYYMMDD`), empty when unknown."""
+    """What the guard compares: folded first and last name, dob (`YYYYMMDD`) and generational suffix (`jr`,
+    `sr`, `ii`...), empty when unknown."""
 
     first: str = ""
     last: str = ""
     dob: str = ""
+    generation: str = ""
 
 
 @dataclass(frozen=True)
@@ -72,6 +76,8 @@ def facts_conflict(a: RecordFacts, b: RecordFacts, fuzzy: float, strong: Collect
     same_first = bool(a.first) and bool(b.first) and not names
     if names and not same_dob and "first_name" in strong:
         return f"first names {a.first.title()} / {b.first.title()} conflict"
+    if generation_conflict(np.array([a.generation]), np.array([b.generation]))[0] and "first_name" in strong:
+        return f"{a.generation.title()} and {b.generation.title()} are two generations"
     if dobs and not same_first and "dob" in strong:
         return "dates of birth differ"
     return None
@@ -137,7 +143,7 @@ def cluster(
     strong: Collection[str] = GUARD_FACTS,
 ) -> ClusterResult:
     """Persons as clusters of record ids, under judgements and the over-merge guard (a pure function);
-    `strong` names the facts that can conflict (the model's strong conflicts)."""
+    `strong` names the facts that can conflict (`scoring.strong_conflicts`)."""
     ids = sorted(set(record_ids))
     scope = set(ids)
     state = _Clusters(ids, facts or {})

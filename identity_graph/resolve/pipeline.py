@@ -122,8 +122,11 @@ def keys_for_store(
 
 def record_facts(table: FeatureTable) -> dict[int, RecordFacts]:
     """The guard's facts of every row, by record id."""
-    first, last, dob = table.col("first"), table.col("last"), table.col("dob")
-    return {int(r): RecordFacts(str(first[i]), str(last[i]), str(dob[i])) for i, r in enumerate(table.record_id)}
+    first, last, dob, generation = table.col("first"), table.col("last"), table.col("dob"), table.col("generation")
+    return {
+        int(r): RecordFacts(str(first[i]), str(last[i]), str(dob[i]), str(generation[i]))
+        for i, r in enumerate(table.record_id)
+    }
 
 
 def positions_of(table: FeatureTable, record_ids: Sequence[int]) -> IntArray:

@@ -99,6 +99,9 @@ def test_edges_outside_the_scope_are_ignored() -> None:
         (RecordFacts("anna", "lee", "19800101"), RecordFacts("mark", "lee", "19800101"), False),  # same dob
         (RecordFacts("anna", "lee", "19800101"), RecordFacts("mark", "lee", "19800102"), False),  # dob one digit off
         (RecordFacts("anna", "lee", ""), RecordFacts("mark", "lee", "19750505"), True),
+        (RecordFacts("walter", "briggs", "", "sr"), RecordFacts("walter", "briggs", "", "jr"), True),  # two generations
+        (RecordFacts("walter", "briggs", "", "jr"), RecordFacts("walter", "briggs", "", "ii"), False),  # one step
+        (RecordFacts("walter", "briggs", "", "jr"), RecordFacts("walter", "briggs", "", ""), False),
     ],
 )
 def test_facts_conflict(a: RecordFacts, b: RecordFacts, conflict: bool) -> None:
@@ -118,3 +121,10 @@ def test_only_the_models_strong_conflicts_stop_a_chain(strong: tuple[str, ...], 
     assert len(result.guard_reports) == int(conflict)
     twins = (RecordFacts("anna", "lee", "19800101"), RecordFacts("mark", "lee", ""))  # no dob: the name decides
     assert (facts_conflict(*twins, MatchingSettings().name_similarity, strong) is not None) is ("first_name" in strong)
+
+
+def test_a_chain_through_a_suffixless_record_does_not_join_father_and_son() -> None:
+    facts = {1: RecordFacts("walter", "briggs", "", "sr"), 2: RecordFacts("walter", "briggs"),
+             3: RecordFacts("walter", "briggs", "", "jr")}  # fmt: skip
+    result = cluster([1, 2, 3], [edge(1, 2, 0.99), edge(2, 3, 0.98)], [], SETTINGS, facts=facts)
+    assert [1, 2, 3] not in result.clusters and len(result.guard_reports) == 1

@@ -21,6 +21,8 @@ from rich.table import Table
 import benchmarks
 
 COLUMNS = ("bench", "metric", "value", "peer", "note")
+#: Columns of the printed tables when the output is a file or a CI log (rich would fold them into 80).
+PIPED_WIDTH = 220
 #: Modules that run after the others: the generalization table reuses what bench_matching measured.
 LAST = ("bench_generalization",)
 
@@ -46,7 +48,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--only", nargs="*", default=[], help="run modules whose name contains one of these")
     parser.add_argument("--json", type=Path, default=Path("bench-output/results.json"), help="where to write rows")
     args = parser.parse_args(argv)
-    console = Console()
+    console = Console(width=None if sys.stdout.isatty() else PIPED_WIDTH)
     rows: list[dict[str, Any]] = []  # every row, for the JSON file
     listed: list[dict[str, Any]] = []  # the rows of the main table
     tables: list[Any] = []  # a module's own table, built by its `table(rows)` from its rows

@@ -41,9 +41,11 @@ STATUS_NONE, STATUS_REVIEW, STATUS_AUTO = 0, 1, 2
 CONFLICT_LEVELS = {"first_name": "else", "dob": "else"}
 #: The conflicts that are strong whatever the data: domain knowledge, not an estimate.
 STRONG_CONFLICTS = ("first_name", "dob")
-#: A surname that differs is a conflict for the person-level rule too (a given name and a place never
-#: outweigh a different surname and date of birth), but not a veto: people change surnames when they marry.
-SOFT_CONFLICT_LEVELS = {"last_name": "else", "dob": "apart"}
+#: Conflicts for the person-level rule only, not vetoes: a date of birth years apart (under a generation), and
+#: a different surname beside a date of birth that differs (a given name and a place never outweigh both).
+#: A different surname alone is not one: people change surnames when they marry, and a typo can make one.
+SOFT_CONFLICT_LEVELS = {"dob": "apart"}
+SURNAME_CONFLICT_WITH = {"dob": ("apart", "else")}
 #: Identifier levels that are one person's evidence (not a household's): they count as person-level.
 PERSONAL_SHARE_LEVELS = ("personal", "household_named")
 #: Levels that anchor a link in something beyond names (a mentioned identifier anchors, but the rest of the
@@ -62,6 +64,8 @@ ANCHOR_LEVELS = {
     "username": ("exact",),
 }
 #: Name levels at which two records give the same person's name (a mentioned identifier may then count).
+#: Surname levels at which the same postcode and city anchor a pair (not a missing or different surname).
+SURNAME_AGREES = ("exact", "very_similar", "similar")
 NAMED_LEVELS = {"first_name": ("exact", "nickname", "very_similar"), "last_name": ("exact", "very_similar")}
 #: Person-level comparisons: what is left when evidence a household can share (phone, email, handle,
 #: address) is set aside. A CRM or national id belongs to one person, so it stays.
@@ -226,7 +230,11 @@ def anchored(levels: Levels, comparisons: tuple[Comparison, ...]) -> npt.NDArray
         for name in ANCHOR_LEVELS.get(comp.name, ()):
             out |= levels[:, k] == comp.levels.index(name)
     city = at_level(levels, comparisons, "city", "exact") | at_level(levels, comparisons, "city", "similar")
-    same_place = at_level(levels, comparisons, "postcode", "exact") & city
+    surname = np.zeros(levels.shape[0], dtype=bool)
+    for level in SURNAME_AGREES:
+        surname |= at_level(levels, comparisons, "last_name", level)
+    # a postcode holds thousands of people: with a given name alone it anchors namesakes as data grows
+    same_place = at_level(levels, comparisons, "postcode", "exact") & city & surname
     same_place |= at_level(levels, comparisons, "dob", "near") & city  # a birth a month or a year off, one town
     handle_here = at_level(levels, comparisons, "username", "name") & city  # `x:lhicks` in Austin: Linda Hicks
     return out | same_place | handle_here
@@ -283,6 +291,10 @@ def score_pairs(
     conflict = conflicts(levels, comparisons, strong)
     for name, level in SOFT_CONFLICT_LEVELS.items():
         conflict = conflict | at_level(levels, comparisons, name, level)
+    surname_differs = at_level(levels, comparisons, "last_name", "else")
+    for name, with_levels in SURNAME_CONFLICT_WITH.items():
+        for level in with_levels:
+            conflict = conflict | (surname_differs & at_level(levels, comparisons, name, level))
     mentioned = np.zeros(len(li), dtype=np.float32)
     for k, comp in enumerate(comparisons):
         if isinstance(comp, IdentifierComparison):

@@ -198,3 +198,34 @@ def test_a_crms_row_ids_one_typo_apart_are_no_shared_id(store: SQLiteStore, sett
         fixed,
     )
     assert not together(store, *ids)
+
+
+@pytest.mark.parametrize("fixed", FIXED_OR_EM)
+def test_a_given_name_in_one_postcode_is_no_anchor(store: SQLiteStore, settings: Settings, fixed: str) -> None:
+    """A postcode holds thousands of people: two Aidens there, one without a surname, are not linked on it."""
+    ids = _resolve(
+        store,
+        [
+            person("x", "Aiden", "Rossi", city="Rockingham", postcode="6168"),
+            person("y", "Aiden", None, city="Rockingham", postcode="6168"),
+        ],
+        settings,
+        fixed,
+    )
+    assert not together(store, *ids)
+
+
+@pytest.mark.parametrize("fixed", FIXED_OR_EM)
+def test_a_new_surname_alone_does_not_split_a_person(store: SQLiteStore, settings: Settings, fixed: str) -> None:
+    """Married: the same first name, birth date, street and own mailbox under another surname is one person."""
+    home = {"street": "88 Mill Pond Rd", "city": "Lowell", "postcode": "01852"}
+    ids = _resolve(
+        store,
+        [
+            person("m1", "Grace", "Tran", dob=date(1990, 4, 2), emails=["grace.w@example.com"], **home),
+            person("m2", "Grace", "Whitfield", dob=date(1990, 4, 2), emails=["grace.w@example.com"], **home),
+        ],
+        settings,
+        fixed,
+    )
+    assert together(store, *ids)

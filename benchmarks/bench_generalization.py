@@ -1,17 +1,19 @@
 """The generalization table (issue #14): us and Splink on every data set, one row a set, full and small.
 
 Sets: febrl4 (two files to link), febrl3 (one file to deduplicate), Splink's fake_1000 (`benchmarks/datasets.py`),
-a freshly generated multi-channel set, and a small version of each so small-data behaviour shows: the first
-200 rows of each file (febrl4: of each of its two files), and for the generated set, which is many files, a
-60-person population. Every set runs with the same default `Settings()`: nothing is tuned per set. Splink runs
-in the same process on the same rows, set up as its tutorials do for that data, and clusters at our auto-link
-probability. Speed is the ratio of our wall time to Splink's in the same run (ours includes loading the SQLite
-store; on the generated set, loading its files through the connectors, while Splink starts from the loaded
-store).
+customers drawn from febrl's value pools at 10k and 100k records (`benchmarks/febrl_pool.py`: does precision
+hold as the data grows?), a freshly generated multi-channel set, and a small version of each so small-data
+behaviour shows: the first 200 rows of each file (febrl4: of each of its two files), and for the generated set,
+which is many files, a 60-person population. Every set runs with the same default `Settings()`: nothing is
+tuned per set. Splink runs in the same process on the same rows, set up as its tutorials do for that data, and
+clusters at our auto-link probability. Speed is the ratio of our wall time to Splink's in the same run (ours
+includes loading the SQLite store; on the generated set, loading its files through the connectors, while
+Splink starts from the loaded store).
 
 When `bench_matching` ran first in the same process (`make bench`), its febrl and generated runs are reused
 rather than run again (`bench_matching.MEASURED`). `IDGRAPH_BENCH_SETS=febrl4,fake_1000` selects sets (a small
-set follows its full one); `--quick` leaves out the big generated set unless `bench_matching` measured it.
+set follows its full one); `--quick` leaves out the big generated set unless `bench_matching` measured it, and
+the 100k febrl-pool set.
 """
 
 from __future__ import annotations
@@ -56,11 +58,15 @@ from benchmarks.datasets import (
     fake_truth,
     load_fake_1000,
 )
+from benchmarks.febrl_pool import febrl_pool
 from identity_graph.evaluate import evaluate, read_truth
 from identity_graph.model import Record
 from identity_graph.settings import Settings
 from identity_graph.store import open_store
 
+#: Sizes of the febrl-pool customer sets (`benchmarks/febrl_pool.py`): does precision hold as data grows?
+POOL_SIZES = (10_000, 100_000)
+POOL_SIZES_QUICK = (10_000,)
 #: Rows kept from each file of a set for its small version.
 SMALL_ROWS = 200
 #: People in the small generated set (the generated set is many files: a small population, not a head).
@@ -104,13 +110,16 @@ class Line:
     note: str = ""
 
 
-def file_sets() -> list[FileSet]:
-    """febrl4, febrl3 and fake_1000."""
+def file_sets(quick: bool = False) -> list[FileSet]:
+    """febrl4, febrl3, fake_1000, and febrl-pool customers at each of POOL_SIZES."""
     febrl = [FileSet(name, frames, SOURCE, febrl_record, febrl_truth, febrl_splink_model, splink_frame)
              for name, frames in febrl_sets()]  # fmt: skip
     fake = FileSet("fake_1000", [load_fake_1000()], FAKE_SOURCE, fake_record, fake_truth, fake_splink_model,
                    fake_splink_frame)  # fmt: skip
-    return [*febrl, fake]
+    sizes = POOL_SIZES_QUICK if quick else POOL_SIZES
+    pools = [FileSet(f"febrl-pool {size // 1000}k", [febrl_pool(size)], SOURCE, febrl_record, febrl_truth,
+                     febrl_splink_model, splink_frame) for size in sizes]  # fmt: skip
+    return [*febrl, fake, *pools]
 
 
 def _splink_failed(exc: Exception) -> str:
@@ -164,7 +173,7 @@ def measure_generated(people: int, workdir: Path, splink: bool = True) -> Line:
 def lines(quick: bool, workdir: Path, only: set[str] | None = None, splink: bool = True) -> list[Line]:
     """Each selected set in full then small, reusing what `bench_matching` measured in this process."""
     out: list[Line] = []
-    for fs in file_sets():
+    for fs in file_sets(quick):
         if only and fs.name not in only:
             continue
         full = MEASURED.get(fs.name) if splink else None

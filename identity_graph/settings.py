@@ -91,8 +91,9 @@ class MatchingSettings(BaseModel):
     )
     dob_conflict_needs_id: bool = Field(
         True,
-        description="records whose dates of birth conflict link automatically only through a shared CRM or "
-        "national id (keeps a father and son of one name apart; costs recall on data with replaced dobs); off, "
+        description="records whose dates of birth are a generation apart link automatically only through a "
+        "shared CRM or national id (keeps a father and son of one name apart; costs recall on data with "
+        "replaced dobs); off, "
         "the link must still rest on person-level evidence (names, dob, ids, one person's own identifiers), "
         "never on what a household shares",
     )

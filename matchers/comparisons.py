@@ -18,7 +18,7 @@ from rapidfuzz.distance import OSA, JaroWinkler
 
 from matchers.dates import is_day_month_swap, is_generation_apart, is_near_birth
 from matchers.features import FeatureTable, IntArray, StrArray
-from matchers.names import are_nicknames, is_initial_of
+from matchers.names import are_nicknames, is_initial_of, is_name_typo
 
 NULL = -1
 Levels = npt.NDArray[np.int8]
@@ -169,7 +169,9 @@ class FirstNameComparison(Comparison):
         nick = _pairwise_flags(a, b, known & ~exact, are_nicknames)
         short = (_lengths(a) == 1) | (_lengths(b) == 1)
         initial = _pairwise_flags(a, b, known & ~exact & short, is_initial_of)
-        return _ladder([exact, nick, initial, sim >= NAME_FUZZY_HIGH, sim >= self.fuzzy], known)
+        similar = sim >= self.fuzzy
+        similar |= _pairwise_flags(a, b, known & ~exact & ~nick & ~similar, is_name_typo)  # `caltlin` / `caitlin`
+        return _ladder([exact, nick, initial, sim >= NAME_FUZZY_HIGH, similar], known)
 
 
 @dataclass(frozen=True)

@@ -46,6 +46,12 @@ def row(**fields: str) -> FeatureRow:
         (("micheal", "smith"), ("michael", "smith"), "very_similar"),
         (("katherine", "smith"), ("catherine", "smith"), "similar"),
         (("anna", "smith"), ("mark", "smith"), "else"),
+        (("caltlin", "smith"), ("caitlin", "smith"), "similar"),  # one typo, and `caltlin` is no name
+        (("jyck", "smith"), ("jack", "smith"), "similar"),
+        (("dndrew", "smith"), ("andrew", "smith"), "similar"),
+        (("jon", "smith"), ("jan", "smith"), "else"),  # one edit, but two names: two people
+        (("max", "smith"), ("mix", "smith"), "similar"),
+        (("li", "smith"), ("lu", "smith"), "else"),  # too short to call a typo
         (("smith", "john"), ("john", "smith"), "exact"),  # caller-ID LAST FIRST crossed back
         (("", "smith"), ("john", "smith"), "null"),
     ],

@@ -46,6 +46,8 @@ def row(**fields: str) -> FeatureRow:
         (("micheal", "smith"), ("michael", "smith"), "very_similar"),
         (("katherine", "smith"), ("catherine", "smith"), "similar"),
         (("anna", "smith"), ("mark", "smith"), "else"),
+        (("thos", "smith"), ("thomas", "smith"), "nickname"),  # an old record's abbreviation
+        (("wm", "smith"), ("william", "smith"), "nickname"),
         (("caltlin", "smith"), ("caitlin", "smith"), "similar"),  # one typo, and `caltlin` is no name
         (("jyck", "smith"), ("jack", "smith"), "similar"),
         (("dndrew", "smith"), ("andrew", "smith"), "similar"),

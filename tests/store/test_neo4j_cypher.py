@@ -31,7 +31,9 @@ from identity_graph.store.neo4j import cypher, schema
 PACKAGE = Path(cypher.__file__).parent
 CONSTANTS = {n: v for n, v in vars(cypher).items() if n.isupper() and not n.startswith("_") and isinstance(v, str)}
 DDL = {n: v for n, v in CONSTANTS.items() if n.startswith("DDL_")}
-QUERIES = {n: v for n, v in CONSTANTS.items() if not n.startswith("DDL_")}
+#: `SHOW ...` commands: the grammar has none, so they are matched against the Neo4j 5 form (ArcadeDB runs it too).
+SHOW = {n: v for n, v in CONSTANTS.items() if n.startswith("SHOW_")}
+QUERIES = {n: v for n, v in CONSTANTS.items() if not n.startswith(("DDL_", "SHOW_"))}
 PARAM = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)")
 #: Helpers of `base.py` that run a statement, and the parameter each supplies itself.
 RUNNERS = {"run": None, "run_rows": "rows", "run_ids": "ids", "run_keys": "keys", "_query": None, "_execute": None}
@@ -72,6 +74,19 @@ _FULLTEXT = re.compile(
     rf"CREATE FULLTEXT INDEX (?P<name>{_NAME}) IF NOT EXISTS FOR {_NODE} ON EACH \[(?P<props>[^\]]+)\] "
     r"OPTIONS (?P<options>\{.+\})"
 )
+
+
+_SHOW = re.compile(rf"SHOW (?:INDEXES|CONSTRAINTS) YIELD (?P<cols>{_NAME}(?:, {_NAME})*) RETURN (?P<ret>.+)")
+
+
+def show_errors(statement: str) -> list[str]:
+    """What is wrong with a `SHOW INDEXES|CONSTRAINTS YIELD ... RETURN ...` command: its frame, and its RETURN
+    under the Cypher parser (over the yielded columns)."""
+    match = _SHOW.fullmatch(statement)
+    if match is None:
+        return ["not a SHOW INDEXES|CONSTRAINTS YIELD ... RETURN ... form"]
+    cols = match["cols"].split(", ")
+    return parse_errors(f"UNWIND $rows AS row WITH {', '.join(f'row.{c} AS {c}' for c in cols)} RETURN {match['ret']}")
 
 
 def ddl_errors(statement: str) -> list[str]:
@@ -119,6 +134,18 @@ def test_parser_rejects_broken_statements(broken: str) -> None:
 )
 def test_ddl_check_rejects_broken_schema_statements(broken: str) -> None:
     assert ddl_errors(broken)
+
+
+@pytest.mark.parametrize(
+    "broken", ["SHOW INDEXES", "SHOW INDEXES YIELD name state RETURN name", "SHOW INDEXES YIELD name RETURN name,"]
+)
+def test_show_check_rejects_broken_commands(broken: str) -> None:
+    assert show_errors(broken)
+
+
+@pytest.mark.parametrize("name", sorted(SHOW))
+def test_show_command_is_well_formed(name: str) -> None:
+    assert show_errors(SHOW[name]) == [], SHOW[name]
 
 
 def test_parser_accepts_what_the_store_relies_on() -> None:
@@ -199,7 +226,7 @@ def test_every_statement_run_is_a_named_constant_with_exactly_its_parameters() -
             given.add(str(RUNNERS[runner]))
         wanted = set(PARAM.findall(CONSTANTS[arg.attr]))
         assert given == wanted, f"{file}:{call.lineno} {arg.attr}: passes {sorted(given)}, needs {sorted(wanted)}"
-    unused = set(QUERIES) - used
+    unused = (set(QUERIES) | set(SHOW)) - used
     assert unused == set(), f"statements nothing runs: {sorted(unused)}"
 
 

@@ -53,10 +53,7 @@ DDL_INGEST_RUN_SOURCE: Final = "CREATE INDEX ingest_run_source IF NOT EXISTS FOR
 DDL_MATCH_STATUS: Final = "CREATE INDEX match_status IF NOT EXISTS FOR ()-[m:`MATCH`]-() ON (m.status)"
 DDL_JUDGED_ID: Final = "CREATE INDEX judged_id IF NOT EXISTS FOR ()-[j:JUDGED]-() ON (j.id)"
 DDL_JUDGED_ACTIVE: Final = "CREATE INDEX judged_superseded IF NOT EXISTS FOR ()-[j:JUDGED]-() ON (j.superseded_at)"
-DDL_RECORD_NAMES: Final = (
-    "CREATE FULLTEXT INDEX record_names IF NOT EXISTS FOR (r:Record) ON EACH [r.name] "
-    "OPTIONS {indexConfig: {`fulltext.analyzer`: 'standard-folding'}}"
-)
+DDL_NAME_WORD: Final = "CREATE CONSTRAINT name_word IF NOT EXISTS FOR (w:NameWord) REQUIRE w.word IS UNIQUE"
 
 # ---------------------------------------------------------------- housekeeping: meta, counters, wiping
 META_GET: Final = "MATCH (m:Meta {key: $key}) RETURN m.value AS value"
@@ -65,7 +62,9 @@ COUNTER_ADVANCE: Final = (
     "MERGE (c:Counter {name: $name}) ON CREATE SET c.value = 0 SET c.value = c.value + $n RETURN c.value AS last"
 )
 ANY_NODE: Final = "MATCH (n) RETURN 1 AS found LIMIT 1"
-AWAIT_INDEXES: Final = "CALL db.awaitIndexes($seconds)"
+#: Neo4j 5 and ArcadeDB both answer this form (`CALL db.awaitIndexes` is Neo4j's alone); checked by its own
+#: pattern in the tests, as the parser has no SHOW commands.
+SHOW_INDEX_STATES: Final = "SHOW INDEXES YIELD name, state RETURN name, state"
 WIPE_BATCH: Final = "MATCH (n) WITH n LIMIT $batch_size DETACH DELETE n RETURN count(*) AS deleted"
 
 # ---------------------------------------------------------------- ingest
@@ -159,9 +158,37 @@ RECORDS_WITH_IDENTIFIERS: Final = (
     "UNWIND $keys AS key MATCH (i:Identifier {kind: key.kind, value: key.value})<-[:HAS]-(r:Record) "
     "RETURN i.kind AS kind, i.value AS value, r.id AS record_id ORDER BY record_id"
 )
-SEARCH_NAMES: Final = (
-    "CALL db.index.fulltext.queryNodes($index_name, $terms) YIELD node, score "
-    "RETURN node.id AS id, score ORDER BY score DESC, id LIMIT $max_hits"
+# Name search: each record links to the folded words of its name, `(:Record)-[:NAMED]->(:NameWord {word})`, a
+# portable stand-in for a full-text index (ArcadeDB's Bolt server has none). Every word is required, the last as a
+# prefix; a record whose word equals the prefix comes before one where it only starts a longer word.
+_NAME_PREFIX_RANK: Final = (
+    "WITH r, min(CASE WHEN q.word = $prefix THEN 0 ELSE 1 END) AS rank "
+    "RETURN r.id AS id, rank ORDER BY rank, id LIMIT $max_hits"
+)
+SEARCH_NAME_PREFIX: Final = (
+    "MATCH (q:NameWord)<-[:NAMED]-(r:Record) WHERE q.word STARTS WITH $prefix " + _NAME_PREFIX_RANK
+)
+SEARCH_NAME_WORDS: Final = (
+    "MATCH (:NameWord {word: $first})<-[:NAMED]-(r:Record) MATCH (r)-[:NAMED]->(q:NameWord) "
+    "WHERE q.word STARTS WITH $prefix AND all(w IN $others WHERE EXISTS { (r)-[:NAMED]->(:NameWord {word: w}) }) "
+    + _NAME_PREFIX_RANK
+)
+UNLINK_NAME_WORDS: Final = (
+    "UNWIND $ids AS rid MATCH (:Record {id: rid})-[n:NAMED]->(w:NameWord) DELETE n RETURN DISTINCT w.word AS word"
+)
+LINK_NAME_WORDS: Final = (
+    "UNWIND $rows AS row MATCH (r:Record {source: row.source, source_id: row.source_id}) "
+    "MERGE (w:NameWord {word: row.word}) MERGE (r)-[:NAMED]->(w)"
+)
+NAME_WORDS_OF: Final = (
+    "UNWIND $ids AS rid MATCH (:Record {id: rid})-[:NAMED]->(w:NameWord) RETURN DISTINCT w.word AS word"
+)
+DELETE_ORPHAN_NAME_WORDS: Final = (
+    "UNWIND $words AS word MATCH (w:NameWord {word: word}) WHERE NOT EXISTS { (w)<-[:NAMED]-() } DELETE w"
+)
+NAMES_PAGE: Final = (
+    "MATCH (r:Record) WHERE r.id > $after WITH r ORDER BY r.id LIMIT $page_size "
+    "RETURN r.id AS id, r.source AS source, r.source_id AS source_id, r.name AS name ORDER BY id"
 )
 
 # ---------------------------------------------------------------- blocking keys

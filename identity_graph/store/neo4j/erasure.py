@@ -15,6 +15,7 @@ from identity_graph.model import Strength
 from identity_graph.store.neo4j import cypher
 from identity_graph.store.neo4j.base import Neo4jBase, Tx, count_of, now, run, run_ids, run_rows
 from identity_graph.store.neo4j.graph import event_rows
+from identity_graph.store.neo4j.ingest import drop_orphan_name_words
 from identity_graph.store.protocol import NewEvent
 from identity_graph.store.service_types import ErasureCounts
 from identity_graph.store.sqlite_base import to_json
@@ -88,7 +89,9 @@ class Neo4jErasureMixin(Neo4jBase):
             run_ids(tx, cypher.DELETE_BLOCKING_KEYS_OF, ids)
             counts.events = count_of(run(tx, cypher.ERASE_EVENTS, person_id=person_id, ids=ids))
             counts.other["guard_reports"] = self._prune_guard_reports(tx, ids)
+            words = [str(r["word"]) for r in run_ids(tx, cypher.NAME_WORDS_OF, ids)]
             counts.records = count_of(run_ids(tx, cypher.ERASE_RECORDS, ids))
+            drop_orphan_name_words(tx, words)
             run_ids(tx, cypher.DROP_UNDECLARED_MENTIONS, ident_ids, declared=Strength.DECLARED.value)
             counts.identifiers = count_of(run_ids(tx, cypher.ERASE_ORPHAN_IDENTIFIERS, ident_ids))
             counts.audit_scrubbed = self._scrub_audit(tx, lowered, pattern)

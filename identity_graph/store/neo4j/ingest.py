@@ -8,11 +8,12 @@ from typing import Any, TypeVar
 from identity_graph.errors import StoreError
 from identity_graph.model import Interaction
 from identity_graph.store.neo4j import cypher
-from identity_graph.store.neo4j.base import Neo4jBase, Tx, now, run, run_ids, run_keys, run_rows
+from identity_graph.store.neo4j.base import Neo4jBase, Tx, batches, now, run, run_ids, run_keys, run_rows
 from identity_graph.store.neo4j.rows import (
     claim_rows,
     interaction_row,
     interaction_version_data,
+    name_word_rows,
     participant_rows,
     record_from_props,
     record_row,
@@ -54,6 +55,12 @@ def _drop_tombstoned(tx: Tx, items: list[T], kind: str, key: Callable[[T], Key])
     erased = {(r["source"], r["hash"]) for r in run_rows(tx, cypher.TOMBSTONED, rows, item_kind=kind)}
     keep = [it for it in items if (key(it)[0], source_id_hash(*key(it))) not in erased]
     return keep, len(items) - len(keep)
+
+
+def drop_orphan_name_words(tx: Tx, words: Sequence[str]) -> None:
+    """Delete the `NameWord` nodes among `words` that no record links to any more (a changed or erased name)."""
+    for part in batches(sorted(set(words))):
+        run(tx, cypher.DELETE_ORPHAN_NAME_WORDS, words=list(part))
 
 
 def _record_key(p: PreparedRecord) -> Key:
@@ -119,11 +126,17 @@ class Neo4jIngestMixin(Neo4jBase):
         rows = [{**row, "id": i} for (_, row), i in zip(new, ids, strict=True)]
         run_rows(tx, cypher.CREATE_RECORDS, rows, now=stamp)
         stats.records_loaded += len(new)
+        old_words: list[str] = []
         if changed:
-            self._version_records(tx, [row["id"] for _, row in changed], stamp)
+            changed_ids = [row["id"] for _, row in changed]
+            self._version_records(tx, changed_ids, stamp)
             run_rows(tx, cypher.UPDATE_RECORDS, [row for _, row in changed], now=stamp)
+            old_words = [str(r["word"]) for r in run_ids(tx, cypher.UNLINK_NAME_WORDS, changed_ids)]
             stats.records_updated += len(changed)
         run_rows(tx, cypher.LINK_IDENTIFIERS, [c for p in touched for c in claim_rows(p)])
+        words = [w for p in touched for w in name_word_rows(*_record_key(p), p.record.display_name())]
+        run_rows(tx, cypher.LINK_NAME_WORDS, words)
+        drop_orphan_name_words(tx, old_words)
 
     def _merge_identifiers(self, tx: Tx, recs: Sequence[PreparedRecord]) -> None:
         """Create the identifiers these records claim that do not exist yet, each with a new integer id."""

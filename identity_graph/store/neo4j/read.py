@@ -12,11 +12,10 @@ from identity_graph.store.neo4j.rows import (
     epoch_us,
     export_person,
     interaction_from_props,
-    lucene_name_query,
+    name_query,
     record_from_props,
     timeline_item,
 )
-from identity_graph.store.neo4j.schema import NAME_INDEX
 from identity_graph.store.protocol import ExportRow, Posting, TimelineQuery
 
 
@@ -108,10 +107,15 @@ class Neo4jReadMixin(Neo4jBase):
 
     def search_names(self, text: str, limit: int = 50) -> list[int]:
         """Ids of records whose name holds every word of `text` (accent-folded full-text, prefix on the last)."""
-        terms = lucene_name_query(text)
-        if terms is None:
+        query = name_query(text)
+        if query is None:
             return []
-        rows = self._query(cypher.SEARCH_NAMES, index_name=NAME_INDEX, terms=terms, max_hits=limit)
+        words, prefix = query
+        if words:
+            first, others = words[0], words[1:]
+            rows = self._query(cypher.SEARCH_NAME_WORDS, first=first, others=others, prefix=prefix, max_hits=limit)
+        else:
+            rows = self._query(cypher.SEARCH_NAME_PREFIX, prefix=prefix, max_hits=limit)
         return [int(r["id"]) for r in rows]
 
     def replace_blocking_keys(

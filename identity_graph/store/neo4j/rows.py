@@ -330,14 +330,26 @@ def judgement_from_row(row: Mapping[str, Any]) -> Judgement:
 
 # ---------------------------------------------------------------- name search
 def fold(text: str) -> str:
-    """Lower-case and strip accents, as the `standard-folding` analyzer does to indexed names."""
+    """Lower-case and strip accents (what SQLite's `remove_diacritics` tokenizer does to indexed names)."""
     decomposed = unicodedata.normalize("NFKD", text.lower())
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 
-def lucene_name_query(text: str) -> str | None:
-    """A Lucene query requiring every word of `text`, the last as a prefix (None when there are no words)."""
+def name_words(name: str | None) -> list[str]:
+    """The distinct folded words of a name, in order: what a record's `NAMED` links point at."""
+    return list(dict.fromkeys(_WORD.findall(fold(name or ""))))
+
+
+def name_word_rows(source: str, source_id: str, name: str | None) -> list[Row]:
+    """`LINK_NAME_WORDS` rows for one record: its natural key and each word of its name."""
+    return [{"source": source, "source_id": source_id, "word": w} for w in name_words(name)]
+
+
+def name_query(text: str) -> tuple[list[str], str] | None:
+    """The words a name search requires exactly and the prefix its last word gives (None when there are no words).
+
+    The folded words of `text` only: no syntax from the input reaches a query (they are parameters)."""
     words = _WORD.findall(fold(text))
     if not words:
         return None
-    return " ".join([f"+{w}" for w in words[:-1]] + [f"+{words[-1]}*"])
+    return list(dict.fromkeys(words[:-1])), words[-1]

@@ -1,8 +1,8 @@
-"""The GraphStore contract every store must pass: the embedded SQLite store always, Neo4j when NEO4J_URI is set."""
+"""The GraphStore contract every store must pass: the embedded SQLite store, and the Neo4j store on a live Bolt
+server (NEO4J_URI's Neo4j, else ArcadeDB's Bolt server started for the run: see tests/bolt.py)."""
 
 from __future__ import annotations
 
-import os
 import sqlite3
 from collections.abc import Iterator
 from datetime import timedelta
@@ -23,28 +23,22 @@ from identity_graph.model import (
 )
 from identity_graph.store import GraphStore, NewEvent, SQLiteStore, TimelineQuery, open_store
 from identity_graph.store.schema import SCHEMA_VERSION
+from tests.bolt import BoltTarget
 from tests.factories import T0, interaction, prepared, record
 
 BACKENDS = ["sqlite", "neo4j"]
 
 
-def _neo4j_store() -> GraphStore:
-    """The Neo4j store on its test database, emptied; skipped unless NEO4J_URI names a server."""
-    uri = os.environ.get("NEO4J_URI")
-    if not uri:
-        pytest.skip("Neo4j store: NEO4J_URI is not set (also NEO4J_USER, NEO4J_PASSWORD, NEO4J_DATABASE)")
-    from identity_graph.store.neo4j import open_neo4j
-
-    env = os.environ.get
-    s = open_neo4j(uri, env("NEO4J_USER", "neo4j"), env("NEO4J_PASSWORD", ""), env("NEO4J_DATABASE") or None)
-    s.clear()  # MATCH (n) DETACH DELETE n, in batches; refuses (at open) a database that is not ours
-    return s
+def _neo4j_store(request: pytest.FixtureRequest) -> GraphStore:
+    """The Neo4j store on this module's Bolt database, emptied: NEO4J_URI's server, else ArcadeDB's (conftest)."""
+    target: BoltTarget = request.getfixturevalue("bolt_target")
+    return target.open()
 
 
 @pytest.fixture(params=BACKENDS)
 def gs(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[GraphStore]:
     """Each store implementation, fresh."""
-    s = _neo4j_store() if request.param == "neo4j" else open_store(tmp_path / "contract.db")
+    s = _neo4j_store(request) if request.param == "neo4j" else open_store(tmp_path / "contract.db")
     yield s
     s.close()
 

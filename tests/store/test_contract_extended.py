@@ -1,8 +1,8 @@
 """More of the GraphStore contract, run on every store: steward, service and erasure methods, transactions, paging.
 
-The same `gs` fixture as `test_contract.py`: the SQLite store always, the Neo4j store when NEO4J_URI is set
-(reported as skipped otherwise). Every expectation here holds for the embedded store, so a Neo4j run that passes
-means the two stores agree on it.
+The same `gs` fixture as `test_contract.py`: the SQLite store always, the Neo4j store on a live Bolt server
+(NEO4J_URI's Neo4j, else ArcadeDB's started for the run). Every expectation here holds for the embedded store, so
+a run on a Bolt server that passes means the two stores agree on it.
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ from tests.store.test_contract import BACKENDS, _neo4j_store
 @pytest.fixture(params=BACKENDS)
 def gs(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[GraphStore]:
     """Each store implementation, fresh (as in test_contract.py)."""
-    s = _neo4j_store() if request.param == "neo4j" else open_store(tmp_path / "contract.db")
+    s = _neo4j_store(request) if request.param == "neo4j" else open_store(tmp_path / "contract.db")
     yield s
     s.close()
 

@@ -1,7 +1,7 @@
 """The load history on every store: record, list newest first, filter by source, limit; loads record themselves.
 
-The same `gs` fixture as `test_contract.py`: the SQLite store always, the Neo4j store when NEO4J_URI is set
-(reported as skipped otherwise).
+The same `gs` fixture as `test_contract.py`: the SQLite store always, the Neo4j store on a live Bolt
+server (NEO4J_URI's Neo4j, else ArcadeDB's started for the run).
 """
 
 from __future__ import annotations
@@ -28,7 +28,7 @@ T0 = datetime(2026, 3, 1, 9, 30, tzinfo=UTC)
 @pytest.fixture(params=BACKENDS)
 def gs(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[GraphStore]:
     """Each store implementation, fresh (as in test_contract.py)."""
-    s = _neo4j_store() if request.param == "neo4j" else open_store(tmp_path / "contract.db")
+    s = _neo4j_store(request) if request.param == "neo4j" else open_store(tmp_path / "contract.db")
     yield s
     s.close()
 

@@ -17,9 +17,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-#: Pseudo-pairs the priors are worth in each EM step, split between matches and non-matches in proportion to
-#: what EM estimates. On febrl's 36k candidate pairs they move no weight by more than a tenth of a bit; on a
-#: 159-record file (a few hundred pairs) they keep a level seen twice from deciding its own weight.
+#: Pseudo-pairs the priors are worth in each EM step, as many on the side of matches (m) as on the side of
+#: non-matches (u). Against febrl's thousands of matches they move little; on a 159-record file (a few hundred
+#: pairs) they keep a level seen twice from deciding its own weight.
 PRIOR_PAIRS = 40.0
 
 #: Identifier levels: a person's own identifier is strong evidence, a household's weak, a crowd's none.

@@ -1,4 +1,4 @@
-"""Commands of the service: `serve`, `token create|list|revoke`, `erase --person N` and `audit`."""
+"""Commands of the service: `serve`, `token create|list|revoke`, `erase --person N`, `audit` and `push --to`."""
 
 from __future__ import annotations
 
@@ -8,8 +8,11 @@ import typer
 from rich.table import Table
 
 from identity_graph.cli.app import app, console, err_console, state
+from identity_graph.errors import ConfigError
 from identity_graph.service import audit
 from identity_graph.service.auth import Role, create_token, parse_role, revoke
+from identity_graph.store import SQLiteStore, open_configured
+from identity_graph.store.uri import describe, with_store
 
 #: The audit log's actor for actions taken at the command line (whoever has the store file).
 CLI_ACTOR = "cli"
@@ -25,15 +28,19 @@ def serve(
     ctx: typer.Context,
     host: Annotated[str | None, typer.Option(help="Address to bind [default: service.host, 127.0.0.1].")] = None,
     port: Annotated[int | None, typer.Option(help="Port [default: service.port, 8765].")] = None,
+    store: Annotated[
+        str | None,
+        typer.Option("--store", help="Serve this store: bolt://host:7687/database (a Neo4j server), or a file."),
+    ] = None,
 ) -> None:
     """Serve the HTTP API (/api/v1) and the web UI until interrupted."""
     from identity_graph.service import serve as run
 
     st = state(ctx)
-    settings = st.settings
+    settings = with_store(st.settings, store) if store else st.settings
     where = f"http://{host or settings.service.host}:{port or settings.service.port}/"
-    err_console.print(f"serving {settings.db} at {where} (Ctrl-C stops)")
-    run(settings, settings.db, host, port)
+    err_console.print(f"serving {describe(settings)} at {where} (Ctrl-C stops)")
+    run(settings, None, host, port)
 
 
 @token_app.command("create")
@@ -107,3 +114,37 @@ def audit_log(
     for e in state(ctx).store().audit_entries(limit, None, target):
         table.add_row(str(e.id), e.at.isoformat(timespec="seconds"), e.actor, e.action, e.target, e.detail)
     console.print(table)
+
+
+@app.command()
+def push(
+    ctx: typer.Context,
+    to: Annotated[str, typer.Option("--to", help="The target store: bolt://host:7687/database, or a file.")],
+    resolve: Annotated[bool, typer.Option("--resolve/--no-resolve", help="Resolve on the target after.")] = True,
+) -> None:
+    """Copy this store's records, interactions, steward decisions and match model to another store (e.g. a
+    Neo4j server: password in IDGRAPH_STORE__NEO4J_PASSWORD), then resolve there."""
+    from identity_graph.push import push as copy
+    from identity_graph.resolve import resolve_all
+
+    st = state(ctx)
+    source = st.store()
+    if not isinstance(source, SQLiteStore):
+        raise ConfigError("push copies from the embedded store: give its file with --db")
+    target_settings = with_store(st.settings, to)
+    target = open_configured(target_settings)
+    try:
+        with console.status(f"pushing to {describe(target_settings)}…"):
+            result = copy(source, target)
+        s = result.stats
+        console.print(
+            f"pushed to {describe(target_settings)}: records {s.records_loaded} new, {s.records_updated} updated, "
+            f"{s.records_unchanged} unchanged; interactions {s.interactions_loaded} new, "
+            f"{s.interactions_updated} updated, {s.interactions_unchanged} unchanged; decisions {result.judgements}"
+        )
+        if resolve:
+            with console.status("resolving on the target…"):
+                resolve_all(target, target_settings)
+            console.print(f"resolved on the target: {target.counts()['persons']} persons")
+    finally:
+        target.close()

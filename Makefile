@@ -28,7 +28,7 @@ browser:  ## make sure Debian's chromium is there for the browser tests
 demo: install  ## load the bundled sample, resolve, show a profile, serve the UI (SERVE=0 to stop after printing)
 	$(BIN)/idgraph --db demo.db demo $(if $(filter 0,$(SERVE)),--no-serve,--serve)
 
-test: install browser  ## run the whole test suite
+test: install browser  ## run the whole test suite (the Neo4j store's on ArcadeDB's Bolt server, from the dev extra)
 	$(BIN)/python -m pytest
 
 lint: install  ## ruff
@@ -42,9 +42,10 @@ format: install  ## ruff format
 typecheck: install  ## mypy --strict
 	$(BIN)/mypy
 
-bench: install  ## speed and accuracy benchmarks, printed as a table
+bench: install  ## speed and accuracy benchmarks, then the Bolt store beside SQLite, printed as tables
 	$(BIN)/python -m pip install -q -e ".[bench]"
 	$(BIN)/python -m benchmarks $(if $(filter 1,$(QUICK)),--quick,)
+	$(BIN)/python -m identity_graph.store.neo4j.bench $(if $(filter 1,$(QUICK)),--quick,)
 
 clean:  ## remove the virtual environment and generated files
 	rm -rf $(VENV) demo.db demo.db-wal demo.db-shm .pytest_cache .mypy_cache .ruff_cache

@@ -359,6 +359,14 @@ class GraphStore(Protocol):
         """Remove these records and everything only they hold; scrub `terms` from what must stay."""
         ...
 
+    def add_tombstones(self, kind: str, keys: Sequence[tuple[str, str]]) -> int:
+        """Keep a tombstone (keyed hash) of this kind for each `(source, id)` key, idempotently; returns how many."""
+        ...
+
+    def erased_keys(self, kind: str, keys: Sequence[tuple[str, str]]) -> set[tuple[str, str]]:
+        """The keys among these with a tombstone of this kind (keyed, or of the old plain SHA-256 form)."""
+        ...
+
     def compact(self, *, vacuum: bool) -> None:
         """Drop deleted index terms and fold the write-ahead log into the file (optionally VACUUM)."""
         ...

@@ -25,6 +25,7 @@ from identity_graph.store.sqlite_checkpoint import (
     WalMode,
     exclusive_checkpoint,
 )
+from identity_graph.store.tombstones import ensure_secret
 
 T = TypeVar("T")
 
@@ -96,6 +97,14 @@ class SQLiteBase:
             migrate(conn)
         except sqlite3.DatabaseError as exc:
             raise StoreError(f"cannot open store {self.path}: {exc}") from exc
+        self._tombstone_secret: bytes | None = None
+        self.tombstone_secret()  # created with the store (or on the first open of an older one)
+
+    def tombstone_secret(self) -> bytes:
+        """The store's secret for keyed tombstone hashes (kept in `meta`; never logged)."""
+        if self._tombstone_secret is None:
+            self._tombstone_secret = ensure_secret(self)
+        return self._tombstone_secret
 
     def _conn(self) -> sqlite3.Connection:
         """This thread's connection, opened on first use."""

@@ -15,7 +15,13 @@ from identity_graph.model import IdentifierClaim, Interaction, PostalAddress, Re
 from identity_graph.store.protocol import PreparedRecord, UpsertStats
 from identity_graph.store.sqlite_base import SQLiteBase, chunks, identifier_ids_of, placeholders, utcnow
 from identity_graph.store.sqlite_bulk import insert_rows
-from identity_graph.store.tombstones import Key, participant_keys, without_erased_parties
+from identity_graph.store.tombstones import (
+    Key,
+    hash_index,
+    keyed_hash,
+    participant_keys,
+    without_erased_parties,
+)
 
 _RECORD_COLUMNS = (
     "kind", "first_name", "middle_name", "last_name", "full_name", "dob", "street", "city", "state",
@@ -45,9 +51,12 @@ def content_hash(data: Any) -> str:
     return hashlib.blake2b(_json(data).encode("utf-8"), digest_size=16).hexdigest()
 
 
-def source_id_hash(source: str, source_id: str) -> str:
-    """The hash a tombstone keeps instead of the erased item's source id."""
-    return hashlib.sha256(f"{source}\x00{source_id}".encode()).hexdigest()
+def write_tombstones(conn: sqlite3.Connection, secret: bytes, kind: str, keys: Sequence[Key], now: str) -> None:
+    """Insert a keyed tombstone of this kind for each natural key (existing ones stay)."""
+    conn.executemany(
+        "INSERT OR IGNORE INTO tombstones(source, source_id_hash, item_kind, erased_at) VALUES (?, ?, ?, ?)",
+        [(source, keyed_hash(secret, source, source_id), kind, now) for source, source_id in keys],
+    )
 
 
 def _record_values(prepared: PreparedRecord) -> tuple[Any, ...]:
@@ -164,10 +173,10 @@ class SQLiteIngestMixin(SQLiteBase):
         return keep, len(items) - len(keep)
 
     def _tombstoned(self, conn: sqlite3.Connection, keys: Sequence[Key], kind: str) -> set[Key]:
-        """The natural keys among `keys` whose item was erased (looked up by hash, in chunks)."""
+        """The natural keys among `keys` whose item was erased (looked up by keyed and old hash, in chunks)."""
         if not keys or conn.execute("SELECT 1 FROM tombstones LIMIT 1").fetchone() is None:
             return set()
-        by_hash = {(source, source_id_hash(source, source_id)): (source, source_id) for source, source_id in keys}
+        by_hash = hash_index(self.tombstone_secret(), keys)
         found: set[Key] = set()
         for part in chunks(sorted(by_hash)):
             marks = ",".join("(?, ?)" for _ in part)
@@ -178,6 +187,17 @@ class SQLiteIngestMixin(SQLiteBase):
             )
             found.update(by_hash[(source, digest)] for source, digest in rows)
         return found
+
+    def add_tombstones(self, kind: str, keys: Sequence[Key]) -> int:
+        """Keep a keyed tombstone of this kind for each natural key (idempotent); returns how many keys."""
+        unique = sorted(set(keys))
+        with self.transaction() as tx:
+            write_tombstones(tx, self.tombstone_secret(), kind, unique, utcnow())
+        return len(unique)
+
+    def erased_keys(self, kind: str, keys: Sequence[Key]) -> set[Key]:
+        """The natural keys among these that have a tombstone of this kind (keyed, or of the old plain form)."""
+        return self._tombstoned(self._conn(), sorted(set(keys)), kind)
 
     def _existing(
         self, conn: sqlite3.Connection, table: str, keys: Sequence[tuple[str, str]]

@@ -13,7 +13,7 @@ from identity_graph.model import Judgement
 from identity_graph.store.service_types import ApiToken, AuditEntry, ErasureCounts
 from identity_graph.store.sqlite_base import SQLiteBase, chunks, placeholders, to_json, utcnow
 from identity_graph.store.sqlite_graph import _judgement_from_row
-from identity_graph.store.sqlite_ingest import source_id_hash
+from identity_graph.store.sqlite_ingest import write_tombstones
 
 #: What erased text is replaced with where a shared item must stay (an email to two customers).
 ERASED_MARK = "[erased]"
@@ -237,18 +237,20 @@ class SQLiteServiceMixin(SQLiteBase):
     def _write_tombstones(
         self, conn: sqlite3.Connection, record_ids: Sequence[int], interaction_ids: Sequence[int], now: str
     ) -> int:
-        """A tombstone (hashed source id) for each erased record and each interaction it took part in."""
-        rows: list[tuple[str, str, str, str]] = []
+        """A tombstone (keyed hash of the source id) for each erased record and each interaction it took part in."""
+        written = 0
         for table, kind, ids in (("records", "record", record_ids), ("interactions", "interaction", interaction_ids)):
+            keys: list[tuple[str, str]] = []
             for part in chunks(list(ids)):
-                for source, source_id in conn.execute(
-                    f"SELECT source, source_id FROM {table} WHERE id IN ({placeholders(len(part))})", part
-                ):
-                    rows.append((source, source_id_hash(source, source_id), kind, now))
-        conn.executemany(
-            "INSERT OR IGNORE INTO tombstones(source, source_id_hash, item_kind, erased_at) VALUES (?, ?, ?, ?)", rows
-        )
-        return len(rows)
+                keys += [
+                    (str(source), str(source_id))
+                    for source, source_id in conn.execute(
+                        f"SELECT source, source_id FROM {table} WHERE id IN ({placeholders(len(part))})", part
+                    )
+                ]
+            write_tombstones(conn, self.tombstone_secret(), kind, keys, now)
+            written += len(keys)
+        return written
 
     def _identifiers_of(self, conn: sqlite3.Connection, ids: Sequence[int]) -> list[int]:
         """Identifier ids linked to these records."""

@@ -19,6 +19,7 @@ from neo4j.exceptions import DriverError, Neo4jError
 from identity_graph.errors import StoreError
 from identity_graph.store.neo4j import cypher
 from identity_graph.store.sqlite_base import utcnow
+from identity_graph.store.tombstones import ensure_secret
 
 R = TypeVar("R")
 T = TypeVar("T")
@@ -92,6 +93,13 @@ class Neo4jBase:
         self._driver = driver
         self._database = database
         self._local = threading.local()
+        self._tombstone_secret: bytes | None = None
+
+    def tombstone_secret(self) -> bytes:
+        """The store's secret for keyed tombstone hashes (kept in its metadata; never logged)."""
+        if self._tombstone_secret is None:
+            self._tombstone_secret = ensure_secret(self)
+        return self._tombstone_secret
 
     def _explicit(self) -> _Explicit | None:
         """This thread's open explicit transaction, if any."""

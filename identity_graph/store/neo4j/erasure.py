@@ -15,11 +15,10 @@ from identity_graph.model import Strength
 from identity_graph.store.neo4j import cypher
 from identity_graph.store.neo4j.base import Neo4jBase, Tx, count_of, now, run, run_ids, run_rows
 from identity_graph.store.neo4j.graph import event_rows
-from identity_graph.store.neo4j.ingest import drop_orphan_name_words
+from identity_graph.store.neo4j.ingest import drop_orphan_name_words, tombstone_rows
 from identity_graph.store.protocol import NewEvent
 from identity_graph.store.service_types import ErasureCounts
 from identity_graph.store.sqlite_base import to_json
-from identity_graph.store.sqlite_ingest import source_id_hash
 from identity_graph.store.sqlite_service import scrub_text, terms_pattern
 
 #: Free-text properties of an interaction that may mention a person taking part in it.
@@ -107,17 +106,12 @@ class Neo4jErasureMixin(Neo4jBase):
         """Drop blocking-key nodes nothing points at; Neo4j reuses freed store space itself (see docs/neo4j.md)."""
         self._execute(cypher.DELETE_ORPHAN_BLOCKING_KEYS)
 
-    @staticmethod
-    def _tombstone(tx: Tx, ids: Sequence[int], interactions: Sequence[Mapping[str, Any]], stamp: str) -> int:
-        """A tombstone (hashed source id) for each erased record and each interaction it took part in."""
-        rows = [
-            {"source": r["source"], "hash": source_id_hash(r["source"], r["source_id"]), "item_kind": "record"}
-            for r in run_ids(tx, cypher.ERASE_RECORD_KEYS, ids)
-        ]
-        rows += [
-            {"source": r["source"], "hash": source_id_hash(r["source"], r["source_id"]), "item_kind": "interaction"}
-            for r in interactions
-        ]
+    def _tombstone(self, tx: Tx, ids: Sequence[int], interactions: Sequence[Mapping[str, Any]], stamp: str) -> int:
+        """A tombstone (keyed hash of the source id) for each erased record and each interaction it took part in."""
+        secret = self.tombstone_secret()
+        records = [(str(r["source"]), str(r["source_id"])) for r in run_ids(tx, cypher.ERASE_RECORD_KEYS, ids)]
+        rows = tombstone_rows(secret, "record", records)
+        rows += tombstone_rows(secret, "interaction", [(str(r["source"]), str(r["source_id"])) for r in interactions])
         run_rows(tx, cypher.MERGE_TOMBSTONES, rows, now=stamp)
         return len(rows)
 

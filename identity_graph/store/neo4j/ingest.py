@@ -20,8 +20,8 @@ from identity_graph.store.neo4j.rows import (
     record_version_data,
 )
 from identity_graph.store.protocol import PreparedRecord, UpsertStats
-from identity_graph.store.sqlite_ingest import _last_wins, source_id_hash
-from identity_graph.store.tombstones import participant_keys, without_erased_parties
+from identity_graph.store.sqlite_ingest import _last_wins
+from identity_graph.store.tombstones import hash_index, keyed_hash, participant_keys, without_erased_parties
 
 T = TypeVar("T")
 Key = tuple[str, str]
@@ -47,13 +47,26 @@ def _interaction_hashes(tx: Tx, keys: Sequence[Key]) -> dict[Key, tuple[int, str
     return _by_key(run_keys(tx, cypher.INTERACTION_HASHES, _key_maps(keys)))
 
 
-def _drop_tombstoned(tx: Tx, items: list[T], kind: str, key: Callable[[T], Key]) -> tuple[list[T], int]:
+def tombstoned(tx: Tx, secret: bytes, keys: Sequence[Key], kind: str) -> set[Key]:
+    """The natural keys among `keys` with a tombstone of this kind (keyed, or of the old plain form)."""
+    if not keys or not run(tx, cypher.ANY_TOMBSTONE):
+        return set()
+    by_hash = hash_index(secret, keys)
+    rows = [{"source": source, "hash": digest} for source, digest in by_hash]
+    return {by_hash[(r["source"], r["hash"])] for r in run_rows(tx, cypher.TOMBSTONED, rows, item_kind=kind)}
+
+
+def tombstone_rows(secret: bytes, kind: str, keys: Sequence[Key]) -> list[dict[str, str]]:
+    """MERGE_TOMBSTONES rows: a keyed hash of each natural key."""
+    return [{"source": s, "hash": keyed_hash(secret, s, sid), "item_kind": kind} for s, sid in keys]
+
+
+def _drop_tombstoned(tx: Tx, secret: bytes, items: list[T], kind: str, key: Callable[[T], Key]) -> tuple[list[T], int]:
     """Remove items whose natural key was erased; returns the rest and how many were dropped."""
-    if not items or not run(tx, cypher.ANY_TOMBSTONE):
+    if not items:
         return items, 0
-    rows = [{"source": key(it)[0], "hash": source_id_hash(*key(it))} for it in items]
-    erased = {(r["source"], r["hash"]) for r in run_rows(tx, cypher.TOMBSTONED, rows, item_kind=kind)}
-    keep = [it for it in items if (key(it)[0], source_id_hash(*key(it))) not in erased]
+    erased = tombstoned(tx, secret, [key(it) for it in items], kind)
+    keep = [it for it in items if key(it) not in erased]
     return keep, len(items) - len(keep)
 
 
@@ -92,10 +105,11 @@ class Neo4jIngestMixin(Neo4jBase):
             stamp = now()
             todo_r, todo_i = recs, acts
             if respect_tombstones:
-                todo_r, skipped_r = _drop_tombstoned(tx, recs, "record", _record_key)
-                todo_i, skipped_i = _drop_tombstoned(tx, acts, "interaction", _interaction_key)
+                secret = self.tombstone_secret()
+                todo_r, skipped_r = _drop_tombstoned(tx, secret, recs, "record", _record_key)
+                todo_i, skipped_i = _drop_tombstoned(tx, secret, acts, "interaction", _interaction_key)
                 refs = participant_keys(todo_i)
-                live, _ = _drop_tombstoned(tx, refs, "record", lambda k: k)
+                live, _ = _drop_tombstoned(tx, secret, refs, "record", lambda k: k)
                 todo_i, skipped_p = without_erased_parties(todo_i, set(refs) - set(live))
                 stats.erased_skipped += skipped_r + skipped_i + skipped_p
             self._upsert_records(tx, todo_r, stamp, stats)
@@ -217,3 +231,15 @@ class Neo4jIngestMixin(Neo4jBase):
     def item_versions(self, item_kind: str, item_id: int) -> list[dict[str, Any]]:
         """Previous versions kept of one record or interaction, oldest first (version, content_hash, data)."""
         return self._query(cypher.VERSIONS_OF, item_kind=item_kind, item_id=item_id)
+
+    def add_tombstones(self, kind: str, keys: Sequence[Key]) -> int:
+        """Keep a keyed tombstone of this kind for each natural key (idempotent); returns how many keys."""
+        rows = tombstone_rows(self.tombstone_secret(), kind, sorted(set(keys)))
+        stamp = now()
+        self._write(lambda tx: run_rows(tx, cypher.MERGE_TOMBSTONES, rows, now=stamp))
+        return len(rows)
+
+    def erased_keys(self, kind: str, keys: Sequence[Key]) -> set[Key]:
+        """The natural keys among these that have a tombstone of this kind (keyed, or of the old plain form)."""
+        secret = self.tombstone_secret()
+        return self._read(lambda tx: tombstoned(tx, secret, sorted(set(keys)), kind))

@@ -38,11 +38,14 @@ class Neo4jStore(
     def __init__(self, driver: neo4j.Driver, database: str | None = None) -> None:
         super().__init__(driver, database)
         ensure_schema(driver, database)
+        self.tombstone_secret()  # created with the store (or on the first open of an older one)
 
     def clear(self) -> None:
         """Delete every node and relationship of this database, keeping constraints and indexes (tests, demos)."""
         wipe_database(self._driver, self._database)
         ensure_schema(self._driver, self._database)
+        self._tombstone_secret = None
+        self.tombstone_secret()
 
 
 def wipe_database(driver: neo4j.Driver, database: str | None = None) -> int:

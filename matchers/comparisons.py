@@ -95,6 +95,16 @@ class PairContext:
         """A column's values on the right side of every pair."""
         return self.table.col(column)[self.ri]
 
+    def _cross_right(self) -> npt.NDArray[np.bool_]:
+        """Where both sides have both name parts: whether the right side is the one to cross (a caller-ID if one
+        side is one, else the side whose `first last` sorts after the other's): the same answer either way round."""
+        kind_l, kind_r = self.table.kind[self.li], self.table.kind[self.ri]
+        call_l, call_r = kind_l == CALLER_ID_KIND, kind_r == CALLER_ID_KIND
+        name_l = self.left("first").astype(str) + " " + self.left("last").astype(str)
+        name_r = self.right("first").astype(str) + " " + self.right("last").astype(str)
+        out: npt.NDArray[np.bool_] = np.where(call_l != call_r, call_r, name_r > name_l)
+        return out
+
     def names(self) -> tuple[StrArray, StrArray, StrArray, StrArray, npt.NDArray[np.bool_]]:
         """(first_l, first_r, last_l, last_r, swapped): the right side's names crossed where that fits better."""
         if self._names is None:
@@ -103,8 +113,11 @@ class PairContext:
             straight = _known_similarity(fl, fr) + _known_similarity(ll, lr)
             crossed = _known_similarity(fl, lr) + _known_similarity(ll, fr)
             swapped = known & (crossed > straight + SWAP_MARGIN)
-            # cross the side that has both parts (`CARROLL BRIDGET` against `Bridget`): prefer the right
-            right = swapped & (lr != "")
+            # cross the side that has both parts (`CARROLL BRIDGET` against `Bridget`); when both have, the
+            # caller-ID (written LAST FIRST), else the side whose name sorts last: never the side that happens to
+            # be on the right (a row's position is its load order, and the levels must not depend on it)
+            both = (ll != "") & (lr != "")
+            right = swapped & (lr != "") & (~both | self._cross_right())
             left = swapped & ~right
             fr2, lr2 = np.where(right, lr, fr), np.where(right, fr, lr)
             fl2, ll2 = np.where(left, ll, fl), np.where(left, fl, ll)
@@ -400,6 +413,8 @@ class UsernameComparison(Comparison):
         return _ladder([agree["email"] & ~from_name, agree["name"] | agree["email"], best >= self.fuzzy], known)
 
 
+#: The record kind whose name is a caller-ID (written LAST FIRST by carriers).
+CALLER_ID_KIND = "call_party"
 #: Record kinds whose name the person gave themselves when writing (a mail's sender, a social profile).
 SELF_NAMED_KINDS = ("email_party", "social_account")
 #: Record kinds whose name belongs to a line rather than to whoever used it (caller-ID).

@@ -256,9 +256,10 @@ def sorted_neighbourhood(
     """Pairs of rows within `window` of each other when sorted by last name then first name."""
     if window < 2 or rows.size < 2:
         return np.zeros(0, np.int64), np.zeros(0, np.int64)
-    last, first = table.col("last")[rows], table.col("first")[rows]
+    last, first, content = table.col("last")[rows], table.col("first")[rows], table.col("signature")[rows]
     named = np.flatnonzero(last != "")
-    order = named[np.lexsort((first[named].astype(str), last[named].astype(str)))]
+    # ties broken by the record's content, never by its row (load order): any load order gives the same pairs
+    order = named[np.lexsort((content[named].astype(str), first[named].astype(str), last[named].astype(str)))]
     sorted_rows = rows[order]
     lefts, rights = [], []
     for step in range(1, window):

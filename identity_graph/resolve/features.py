@@ -118,7 +118,10 @@ def feature_values(record: StoredRecord, placeholders: frozenset[str] = frozense
     generation = (_suffix_column(record.attributes) or name.generation) if not name.empty else ""
     handle, email = primary.get("handle", ""), primary.get("email", "")
     idents.sort()
-    signature = "|".join([first, middle, last, generation, dob, addr.street, addr.city, addr.postcode, addr.state])
+    # the kind too: a record stands for identical ones of its kind only (kinds weigh differently: a caller-ID
+    # names a line, a sender names themselves), so which one represents them never depends on load order
+    signature = "|".join([record.kind._value_, first, middle, last, generation, dob, addr.street, addr.city,
+                          addr.postcode, addr.state])  # fmt: skip
     signature = "|".join([signature, *idents])
     return (
         record.id, record.kind._value_, first, middle, last, dob, addr.street, addr.city, addr.postcode, addr.state,

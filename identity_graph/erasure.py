@@ -4,8 +4,12 @@ What goes: the person's records; identifiers nobody else declares; interactions 
 ones stay for the others, with the person's names and identifiers replaced by `[erased]`); participations,
 match edges, judgements, blocking keys, name-index entries, kept old versions and change-feed events about them.
 What stays: a retired person id (so it is never reused), one `person.erased` event (ids only), one tombstone per
-erased source item (a hash of its source id, so reloading the same source does not silently bring it back,
-unless `privacy.tombstones` is off), and the audit log (which holds ids, never personal data).
+erased source item (a keyed hash of its source id, so reloading the same source does not silently bring it back,
+unless `privacy.tombstones` is off) and per email and phone number of theirs (so a later load does not
+quarantine their rejected rows), and the audit log (which holds ids, never personal data).
+
+Outside the store: the quarantine files the tool wrote lose the person's rejected rows (`erasure_files`), and
+the result says which files lost how many rows.
 
 The trained match model kept in the store holds term-frequency tables of names; a name only the erased person
 had is taken out of them (names other people share stay: they are those people's data).
@@ -15,10 +19,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import phonenumbers
 
+from identity_graph.erasure_files import PersonKeys, redact_quarantine
 from identity_graph.errors import NotFound
 from identity_graph.model import IdentifierKind, StoredRecord
 from identity_graph.resolve.features import GIVEN_PREFIX, feature_row
@@ -27,6 +32,7 @@ from identity_graph.resolve.training import save_model
 from identity_graph.settings import Settings
 from identity_graph.store.protocol import GraphStore
 from identity_graph.store.service_types import ErasureCounts
+from identity_graph.store.tombstones import IDENTIFIER_KIND
 from matchers.model import MatchModel, ModelFormatError
 
 #: Name columns of the match model's term-frequency tables that erasure cleans.
@@ -46,6 +52,8 @@ class ErasureResult:
     person_id: int
     record_ids: tuple[int, ...]
     counts: ErasureCounts
+    #: Rows removed per quarantine file (only files that held some).
+    files: dict[str, int] = field(default_factory=dict)
 
 
 def _phone_forms(value: str) -> list[str]:
@@ -107,8 +115,14 @@ def erase_person(store: GraphStore, person_id: int, settings: Settings) -> Erasu
     records = store.get_records(record_ids)
     counts = store.erase_records(live, record_ids, personal_terms(records), tombstones=settings.privacy.tombstones)
     counts.other["model_names"] = forget_names_in_model(store, records)
+    keys = PersonKeys.of(records)
+    if settings.privacy.tombstones:
+        counts.other["identifier_tombstones"] = store.add_tombstones(IDENTIFIER_KIND, sorted(keys.identifiers))
+    files = redact_quarantine(store, settings.ingest.quarantine_dir, keys, settings.matching.default_region)
+    counts.other["quarantine_rows"] = sum(files.values())
+    counts.other["quarantine_files"] = len(files)
     store.compact(vacuum=settings.privacy.vacuum_after_erase)
-    return ErasureResult(person_id=live, record_ids=tuple(record_ids), counts=counts)
+    return ErasureResult(person_id=live, record_ids=tuple(record_ids), counts=counts, files=files)
 
 
 def _still_used(store: GraphStore, column: str, value: str) -> bool:

@@ -31,6 +31,13 @@ SENSITIVE_ATTRIBUTE_WORDS = (
 )  # fmt: skip
 #: How a value is marked as only mentioned in the steward's field rows.
 MENTIONED_SUFFIX = " (mentioned)"
+#: The role that sees only the public, social side of a profile (`social_view`).
+SOCIAL_ROLE = "social"
+#: What the social role sees of a profile: identifiers of these kinds, records of these kinds, items of these
+#: channels (no date of birth, no address, no mail, call or campaign item, no email or phone).
+SOCIAL_IDENTIFIER_KINDS = frozenset({"handle", "url"})
+SOCIAL_RECORD_KINDS = frozenset({"social_account"})
+SOCIAL_CHANNELS = frozenset({"social"})
 
 
 def sees_whole(caller: Caller) -> bool:
@@ -83,10 +90,52 @@ def _value(v: ProfileValue) -> ProfileValue:
     return v.model_copy(update={"value": mask_official(v.kind, v.value)}) if v.kind in OFFICIAL_KINDS else v
 
 
+def _public_record(record: StoredRecord) -> StoredRecord:
+    """A social account record without a date of birth, an address or identifiers other than handles and URLs."""
+    return record.model_copy(
+        update={
+            "dob": None,
+            "address": type(record.address)(),
+            "claimed": tuple(c for c in record.claimed if c.identifier.kind.value in SOCIAL_IDENTIFIER_KINDS),
+            "identifiers": tuple(c for c in record.identifiers if c.kind.value in SOCIAL_IDENTIFIER_KINDS),
+        }
+    )
+
+
+def social_view(profile: Profile) -> Profile:
+    """What the social team sees of a profile: the names, handles and URLs, the social account records and the
+    social items of the timeline page (no date of birth, address, email, phone, mail body or snippet, call or
+    campaign item); provenance only where it points at one of those records. The total counts the items shown
+    (ask for `channel=social` to page through all of them)."""
+    records = tuple(_public_record(r) for r in profile.records if r.kind.value in SOCIAL_RECORD_KINDS)
+    shown = {r.id for r in records}
+
+    def public(v: ProfileValue) -> ProfileValue:
+        """The value with its provenance cut to the records shown."""
+        return v.model_copy(update={"sources": tuple(s for s in v.sources if s.record_id in shown)})
+
+    timeline = tuple(i for i in profile.timeline if i.channel.value in SOCIAL_CHANNELS)
+    return profile.model_copy(
+        update={
+            "name": public(profile.name) if profile.name is not None else None,
+            "names": tuple(public(v) for v in profile.names),
+            "identifiers": tuple(public(v) for v in profile.identifiers if v.kind in SOCIAL_IDENTIFIER_KINDS),
+            "addresses": (),
+            "dobs": (),
+            "records": records,
+            "timeline": timeline,
+            "timeline_total": len(timeline),
+        }
+    )
+
+
 def mask_profile(profile: Profile, caller: Caller | None) -> Profile:
-    """The profile as this caller may see it (unchanged for an admin; masked at the command line, None)."""
+    """The profile as this caller may see it (unchanged for an admin; the social team's view for the social
+    role; masked at the command line, None)."""
     if caller is not None and sees_whole(caller):
         return profile
+    if caller is not None and caller.role.value == SOCIAL_ROLE:
+        profile = social_view(profile)
     return profile.model_copy(
         update={
             "identifiers": tuple(_value(v) for v in profile.identifiers),

@@ -146,6 +146,18 @@ class ServiceSettings(BaseModel):
     secure_cookies: bool = Field(False, description="mark cookies Secure (set when served behind HTTPS)")
     lookup_limit: int = Field(20, ge=1, le=500, description="most persons a lookup returns")
     audit_page_size: int = Field(100, ge=1, le=10_000, description="audit entries per page")
+    reads_per_minute: int = Field(
+        120,
+        ge=0,
+        description="most lookups, who-is questions and profile reads one token of an agent, the social team or a "
+        "steward makes in any 60 seconds over the API; more are answered 429 with Retry-After (0: no limit)",
+    )
+    daily_read_alert: int = Field(
+        2_000,
+        ge=0,
+        description="reads by one token in one UTC day past which the audit log gets a `reads.volume` entry, "
+        "once a day per token (0: never)",
+    )
 
 
 class StoreSettings(BaseModel):

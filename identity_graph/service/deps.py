@@ -13,6 +13,7 @@ from fastapi import Depends, HTTPException, Request, status
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from identity_graph.service.auth import Caller, Permission, authenticate
+from identity_graph.service.read_quota import READ_PERMISSIONS, ReadQuota, admit_read
 from identity_graph.settings import Settings
 from identity_graph.store.protocol import GraphStore
 
@@ -53,17 +54,34 @@ async def api_caller(store: StoreDep, credentials: Credentials) -> Caller:
     return caller
 
 
+def read_quota(request: Request) -> ReadQuota:
+    """The app's read quota (made from its settings on first use)."""
+    quota: ReadQuota | None = getattr(request.app.state, "read_quota", None)
+    if quota is None:
+        quota = request.app.state.read_quota = ReadQuota.from_settings(request.app.state.settings)
+    return quota
+
+
 class Need:
-    """A dependency that admits callers whose role holds one permission (403 otherwise)."""
+    """A dependency that admits callers whose role holds one permission (403 otherwise); a read over the
+    caller's rate limit is 429 with Retry-After (`service/read_quota.py`)."""
 
     def __init__(self, permission: Permission) -> None:
         self.permission = permission
 
-    async def __call__(self, caller: Annotated[Caller, Depends(api_caller)]) -> Caller:
+    async def __call__(self, request: Request, caller: Annotated[Caller, Depends(api_caller)]) -> Caller:
         if not caller.can(self.permission):
             raise HTTPException(
                 status.HTTP_403_FORBIDDEN, detail=f"role {caller.role.value} may not {self.permission.value}"
             )
+        if self.permission in READ_PERMISSIONS:
+            wait = admit_read(read_quota(request), request.app.state.store, caller)
+            if wait is not None:
+                raise HTTPException(
+                    status.HTTP_429_TOO_MANY_REQUESTS,
+                    detail=f"too many reads: at most {read_quota(request).per_minute} a minute; retry in {wait} s",
+                    headers={"Retry-After": str(wait)},
+                )
         return caller
 
     def __repr__(self) -> str:

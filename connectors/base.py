@@ -15,6 +15,7 @@ from typing import ClassVar
 
 from connectors.mapping import Mapping
 from connectors.ownside import OwnSide
+from connectors.packed import probe
 from connectors.textio import ByteCounter
 from identity_graph.model import IdentifierClaim, IdentifierKind, Notice, Rejected, SourceItem, Strength
 from identity_graph.settings import OwnSideSettings
@@ -52,8 +53,12 @@ class Connector(ABC):
         self.own = OwnSide(options.own_side, options.region)
         self.counter = ByteCounter()
 
-    def check(self, paths: Sequence[Path]) -> None:  # noqa: B027 (optional hook)
-        """Validate the mapping against the files (headers) before any row is read; raise ConfigError."""
+    def check(self, paths: Sequence[Path]) -> None:
+        """Validate the inputs before any row is read: an archive or document no format reads is an InputError
+        (`connectors.packed`); subclasses also check the mapping against headers (ConfigError), calling this."""
+        for path in paths:
+            if path.is_file():
+                probe(path)
 
     def prescan(self, paths: Sequence[Path]) -> Iterator[Notice]:
         """A bounded look at the start of the input (own-side inference); yields notices."""

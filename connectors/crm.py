@@ -137,6 +137,7 @@ class CsvContactsConnector(Connector):
 
     def check(self, paths: Sequence[Path]) -> None:
         """Every file's header must hold the mapped columns."""
+        super().check(paths)
         for path in paths:
             self.mapping_for(read_header(path, self.dialect), path)
 

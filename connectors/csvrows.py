@@ -1,4 +1,8 @@
-"""Streaming CSV rows with their line numbers and raw text, for every CSV-based connector."""
+"""Streaming CSV rows with their line numbers and raw text, for every CSV-based connector.
+
+A header row must parse on its own line: a quote left open in it (which would swallow the rows after it), a
+field over the CSV limit, or a column named twice is an `InputError` naming the file, before any row loads.
+"""
 
 from __future__ import annotations
 
@@ -9,6 +13,7 @@ from pathlib import Path
 
 from connectors.mapping import Mapping
 from connectors.textio import ByteCounter, TextLines
+from identity_graph.errors import InputError
 from identity_graph.model import Notice, Rejected
 
 #: Largest field the CSV reader accepts, in characters (a runaway quote stops here instead of eating the file).
@@ -69,6 +74,26 @@ def csv_rows(path: Path, counter: ByteCounter, dialect: CsvDialect) -> Iterator[
         yield CsvRow(line=start, values=values, raw=raw)
 
 
+def checked_header(values: list[str], path: Path) -> list[str]:
+    """A header row's stripped column names; a name spanning lines or a column named twice is an InputError."""
+    header = [v.strip() for v in values]
+    if any("\n" in name or "\r" in name for name in header):
+        raise InputError(
+            f"{path}: the header row does not parse: a quote opened in it is not closed on its line, "
+            "so it would swallow the rows after it"
+        )
+    seen: set[str] = set()
+    twice: list[str] = []
+    for name in header:
+        if name and name in seen:
+            twice.append(name)
+        seen.add(name)
+    if twice:
+        names = ", ".join(repr(n) for n in dict.fromkeys(twice))
+        raise InputError(f"{path}: column(s) named twice in the header: {names}; rename or drop the copies")
+    return header
+
+
 @dataclass(frozen=True)
 class MappedRow:
     """A data row with its file's header and the columns of each canonical field."""
@@ -105,10 +130,12 @@ def mapped_rows(
     positions: dict[str, tuple[int, ...]] = {}
     mapped: frozenset[int] = frozenset()
     for row in csv_rows(path, counter, dialect):
+        if isinstance(row, Rejected) and header is None:
+            raise InputError(f"{path}: the header row does not parse: {row.reason}")
         if not isinstance(row, CsvRow):
             yield row
         elif header is None:
-            header = [v.strip() for v in row.values]
+            header = checked_header(row.values, path)
             positions = locate(header, path)
             mapped = frozenset(i for cols in positions.values() for i in cols)
         elif len(row.values) != len(header):
@@ -119,10 +146,14 @@ def mapped_rows(
 
 
 def read_header(path: Path, dialect: CsvDialect) -> list[str]:
-    """The first row of a CSV file (without reading further), BOM stripped."""
+    """The first row of a CSV file (without reading further), BOM stripped; one that does not parse (read
+    strictly: a stray quote is an error), or names a column twice, is an InputError."""
     lines = TextLines(path, ByteCounter(), dialect.encoding)
-    reader = csv.reader(iter(lines), delimiter=dialect.delimiter, quotechar=dialect.quotechar)
-    for values in reader:
-        if values and any(v.strip() for v in values):
-            return [v.strip() for v in values]
+    reader = csv.reader(iter(lines), delimiter=dialect.delimiter, quotechar=dialect.quotechar, strict=True)
+    try:
+        for values in reader:
+            if values and any(v.strip() for v in values):
+                return checked_header(values, path)
+    except csv.Error as exc:
+        raise InputError(f"{path}: the header row does not parse: {exc}") from exc
     return []

@@ -58,9 +58,14 @@ def header_text(value: object) -> str:
         return text
 
 
-def addresses(msg: Message, header: str) -> list[tuple[str, str]]:
-    """(display name, lower-cased address) pairs of one header; entries without `@` left out."""
+def addresses(msg: Message, header: str, dropped: list[tuple[str, str]] | None = None) -> list[tuple[str, str]]:
+    """(display name, lower-cased address) pairs of one header; entries without `@` left out. Only the first
+    `From:` header is read (a message has one); a second one is told in `dropped`."""
     values = [str(v) for v in msg.get_all(header, [])]
+    if header == "From" and len(values) > 1:
+        values = values[:1]
+        if dropped is not None:
+            dropped.append(("From", "a second From: header (the first is kept)"))
     out = []
     for name, addr in getaddresses(values):
         address = addr.strip().lower()
@@ -160,15 +165,21 @@ def header_addresses(data: bytes) -> list[str]:
 
 
 def message_items(
-    source: str, data: bytes, own: OwnSide, snippet_chars: int, envelope: datetime | None = None
+    source: str,
+    data: bytes,
+    own: OwnSide,
+    snippet_chars: int,
+    envelope: datetime | None = None,
+    dropped: list[tuple[str, str]] | None = None,
 ) -> list[SourceItem]:
-    """Party records then the interaction; raises ValueError for a message without Message-ID or date."""
+    """Party records then the interaction; raises ValueError for a message without Message-ID or date. Headers
+    ignored (a second From:) are told in `dropped` as (field, reason)."""
     msg = _parser.parsebytes(data)
     mid = message_id(msg)
     if mid is None:
         raise ValueError("message has no Message-ID")
     occurred = message_date(msg, envelope)
-    parties = [(name, addr, role) for header, role in ADDRESS_HEADERS for name, addr in addresses(msg, header)]
+    parties = [(name, addr, role) for header, role in ADDRESS_HEADERS for name, addr in addresses(msg, header, dropped)]
     direction = direction_of(parties, own)
     text = body_text(msg)
     everyone = frozenset(a for _, a, _ in parties)

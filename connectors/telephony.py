@@ -177,6 +177,7 @@ class CallsCsvConnector(CallConnector):
 
     def check(self, paths: Sequence[Path]) -> None:
         """Every file's header must hold the mapped columns."""
+        super().check(paths)
         for path in paths:
             resolve_columns(self.mapping, read_header(path, self.dialect), str(path))
 

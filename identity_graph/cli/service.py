@@ -9,6 +9,7 @@ from rich.table import Table
 
 from identity_graph.cli.app import app, console, err_console, state
 from identity_graph.errors import ConfigError
+from identity_graph.limits import MAX_ID
 from identity_graph.service import audit
 from identity_graph.service.auth import Role, create_token, parse_role, revoke
 from identity_graph.store import SQLiteStore, open_configured
@@ -71,7 +72,9 @@ def token_list(ctx: typer.Context) -> None:
 
 
 @token_app.command("revoke")
-def token_revoke(ctx: typer.Context, token_id: Annotated[int, typer.Argument(help="The token's id.")]) -> None:
+def token_revoke(
+    ctx: typer.Context, token_id: Annotated[int, typer.Argument(min=1, max=MAX_ID, help="The token's id.")]
+) -> None:
     """Revoke a token at once (its web sessions end too)."""
     store = state(ctx).store()
     revoke(store, token_id)
@@ -82,7 +85,7 @@ def token_revoke(ctx: typer.Context, token_id: Annotated[int, typer.Argument(hel
 @app.command()
 def erase(
     ctx: typer.Context,
-    person: Annotated[int, typer.Option("--person", help="The person id to erase.")],
+    person: Annotated[int, typer.Option("--person", min=1, max=MAX_ID, help="The person id to erase.")],
     yes: Annotated[bool, typer.Option("--yes", help="Do not ask for confirmation.")] = False,
 ) -> None:
     """Erase a person everywhere (records, identifiers, interactions, decisions), leaving tombstones."""
@@ -99,6 +102,8 @@ def erase(
     )
     counts = ", ".join(f"{k.replace('_', ' ')} {v}" for k, v in result.counts.as_dict().items() if v)
     console.print(f"person {result.person_id} erased: {counts}")
+    for path, rows in sorted(result.files.items()):  # where their rejected rows were removed
+        console.print(f"  {rows} row(s) removed from quarantine file {path}", markup=False, highlight=False)
 
 
 @app.command("audit")

@@ -270,7 +270,14 @@ BEGIN
 END;
 """
 
-MIGRATIONS: list[str] = [V1, V2, V3, V4]
+#: Version 5: the secret of keyed tombstone hashes (`store/tombstones.py`: TOMBSTONE_SECRET_META_KEY), 256
+#: random bits made by SQLite, in a new store and in an older one on its first open. Older tombstones (plain
+#: SHA-256) cannot be re-keyed: they stay, and lookups check their form too.
+V5 = """
+INSERT OR IGNORE INTO meta (key, value) VALUES ('privacy.tombstone_secret', lower(hex(randomblob(32))));
+"""
+
+MIGRATIONS: list[str] = [V1, V2, V3, V4, V5]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

@@ -97,8 +97,7 @@ class SQLiteBase:
             migrate(conn)
         except sqlite3.DatabaseError as exc:
             raise StoreError(f"cannot open store {self.path}: {exc}") from exc
-        self._tombstone_secret: bytes | None = None
-        self.tombstone_secret()  # created with the store (or on the first open of an older one)
+        self._tombstone_secret: bytes | None = None  # made by the schema (version 5), read on first use
 
     def tombstone_secret(self) -> bytes:
         """The store's secret for keyed tombstone hashes (kept in `meta`; never logged)."""

@@ -108,3 +108,10 @@ def test_the_secret_and_the_tombstones_survive_reopening(tmp_path: Path) -> None
     with open_store(tmp_path / "s.db") as again:
         assert again.get_meta(TOMBSTONE_SECRET_META_KEY) == secret
         assert again.erased_keys("record", [("esp", "ana@x.org")]) == {("esp", "ana@x.org")}
+
+
+def test_the_schema_makes_the_secret_under_the_key_the_stores_read(tmp_path: Path) -> None:
+    with open_store(tmp_path / "s.db") as store:
+        assert isinstance(store, SQLiteStore)
+        made = store.scalar("SELECT value FROM meta WHERE key = ?", (TOMBSTONE_SECRET_META_KEY,))
+        assert made is not None and store.tombstone_secret() == bytes.fromhex(made)

@@ -10,7 +10,8 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
-from identity_graph.errors import NotFound
+from identity_graph.errors import ConfigError, NotFound
+from identity_graph.limits import MAX_ID
 from identity_graph.settings import Settings, load_settings
 from identity_graph.store import GraphStore, open_configured
 
@@ -69,14 +70,21 @@ def audit(ctx: typer.Context, action: str, target: str = "", detail: str = "") -
 
 
 def record_id(store: GraphStore, ref: str) -> int:
-    """A record id from `123` or `source/source_id`."""
-    if ref.isdigit():
-        return int(ref)
+    """A record id from `123` or `source/source_id` (an id out of 1..2^63-1 is a ConfigError, not an overflow)."""
+    if ref.isascii() and ref.isdigit():
+        return checked_id(int(ref), "record id")
     source, sep, source_id = ref.partition("/")
     found = store.find_record(source, source_id) if sep else None
     if found is None:
         raise NotFound(f"no record {ref!r} (give a record id or source/source_id)")
     return found.id
+
+
+def checked_id(value: int, what: str = "id") -> int:
+    """An id within the store's range (identity_graph.limits.MAX_ID), or a ConfigError saying so."""
+    if not 1 <= value <= MAX_ID:
+        raise ConfigError(f"{what} {value} is out of range (1 to {MAX_ID})")
+    return value
 
 
 def state(ctx: typer.Context) -> AppState:

@@ -14,6 +14,7 @@ from identity_graph.cli.render import hits_table, print_whois, profile_panel
 from identity_graph.errors import ConfigError, NotFound
 from identity_graph.evaluate import evaluate as evaluate_store
 from identity_graph.evaluate import write_clusters
+from identity_graph.limits import MAX_ID
 from identity_graph.lookup import LookupKind, lookup, whois
 from identity_graph.masking import mask_profile
 from identity_graph.model import Channel
@@ -65,7 +66,7 @@ def profile(
     email: Annotated[str | None, typer.Option(help="An email address.")] = None,
     handle: Annotated[str | None, typer.Option(help="A social handle (@name, x:name or a profile URL).")] = None,
     name: Annotated[str | None, typer.Option(help="A person's name (words may be partial).")] = None,
-    person: Annotated[int | None, typer.Option(help="A person id.")] = None,
+    person: Annotated[int | None, typer.Option(min=1, max=MAX_ID, help="A person id.")] = None,
     channel: Annotated[list[Channel] | None, typer.Option(help="Only these channels on the timeline.")] = None,
     since: Annotated[datetime | None, typer.Option(help="Only interactions at or after this time.")] = None,
     limit: Annotated[int, typer.Option(min=1, help="Timeline items to show.")] = 20,

@@ -19,11 +19,11 @@ from rich.progress import Progress, SpinnerColumn, TextColumn
 from identity_graph.cli.app import app, console, err_console, record_id, state
 from identity_graph.cli.steward_view import KEYS_HELP, events_table, quality_table, review_panel
 from identity_graph.errors import ConfigError
+from identity_graph.limits import MAX_ID, checked_since
 from identity_graph.model import Interaction, MatchStatus, Record, Verdict
 from identity_graph.settings import Settings
 from identity_graph.steward.decisions import pair_history, record_judgement, steward_cause
 from identity_graph.steward.effect import Outcome, take_effect
-from identity_graph.steward.feed import parse_since
 from identity_graph.steward.quality import estimate_precision, sample_links
 from identity_graph.steward.queue import ReviewItem, build_queue, item_for_pair
 from identity_graph.steward.realtime import add_interaction, add_record
@@ -213,7 +213,7 @@ def _parse_group(text: str, store: GraphStore) -> list[int]:
 @app.command()
 def split(
     ctx: typer.Context,
-    person: Annotated[int, typer.Argument(help="The person to split.")],
+    person: Annotated[int, typer.Argument(min=1, max=MAX_ID, help="The person to split.")],
     group: Annotated[
         list[str], typer.Option("--group", "-g", help="Records of one group, comma-separated; repeat per group.")
     ],
@@ -252,7 +252,7 @@ def changes(
     as_json: Annotated[bool, typer.Option("--json", help="One JSON object per line.")] = False,
 ) -> None:
     """Print the change feed: persons created, merged and split, records attached and detached, with causes."""
-    start = parse_since(since)
+    start = checked_since(since)
     events = state(ctx).store().events(since_id=start.event_id, since=start.time, limit=limit)
     if as_json:
         for e in events:

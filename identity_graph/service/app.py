@@ -7,8 +7,11 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass
 
 from fastapi import APIRouter, FastAPI, Request
-from fastapi.responses import JSONResponse, Response
+from fastapi.exception_handlers import http_exception_handler
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import Response
 from fastapi.routing import APIRoute
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from identity_graph import __version__
 from identity_graph.errors import (
@@ -20,6 +23,7 @@ from identity_graph.errors import (
     NotFound,
 )
 from identity_graph.service.auth import Permission
+from identity_graph.service.contract import api_invalid, declare_rate_limits, json_response, route_permission
 from identity_graph.settings import Settings
 from identity_graph.store import open_configured
 from identity_graph.store.protocol import GraphStore
@@ -67,14 +71,7 @@ def _routers() -> list[tuple[str, str, APIRouter]]:
 
 def _permission(route: APIRoute) -> Permission | None:
     """The permission a route's `Need`/`WebNeed` dependency asks for, searched through its dependency tree."""
-    stack = list(route.dependant.dependencies)
-    while stack:
-        dep = stack.pop()
-        permission = getattr(dep.call, "permission", None)
-        if isinstance(permission, Permission):
-            return permission
-        stack.extend(dep.dependencies)
-    return None
+    return route_permission(route)
 
 
 def route_table() -> list[RouteRule]:
@@ -94,6 +91,7 @@ def _include_routes(app: FastAPI) -> None:
 
     for face, prefix, router in _routers():
         if face == "api":
+            declare_rate_limits(router.routes)
             app.include_router(router, prefix=prefix)
     mount_web(app)
 
@@ -125,10 +123,28 @@ def create_app(settings: Settings, store: GraphStore | None = None) -> FastAPI:
     async def _our_error(request: Request, exc: IdentityGraphError) -> Response:
         code = status_of(exc)
         if request.url.path.startswith(API_PREFIX):
-            return JSONResponse({"detail": str(exc)}, status_code=code)
+            # a request's bad options (two equal records, a split of one group) are invalid input: 422, as declared
+            return json_response({"detail": str(exc)}, 422 if code == 400 else code)
         from identity_graph.web.render import error_page
 
         return error_page(request, code, str(exc))
+
+    @app.exception_handler(RequestValidationError)
+    async def _invalid(request: Request, exc: RequestValidationError) -> Response:
+        """Invalid input: the API answers 401 / 403 before 422; a page signs in first, then shows the error."""
+        if request.url.path.startswith(API_PREFIX):
+            return api_invalid(request, exc)
+        from identity_graph.web.deps import invalid_page
+
+        return invalid_page(request)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        """A body that is not even text (FastAPI's 400) is invalid input, answered after the caller is known."""
+        if exc.status_code == 400 and request.url.path.startswith(API_PREFIX):
+            issue = {"loc": ["body"], "msg": "the body is not JSON in UTF-8", "type": "body_unreadable"}
+            return api_invalid(request, RequestValidationError([issue]))
+        return await http_exception_handler(request, exc)
 
     @app.get("/healthz", include_in_schema=False)
     def healthz() -> dict[str, str]:

@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from datetime import UTC, date, datetime, time
 
 from identity_graph.errors import InputError
+from identity_graph.limits import MAX_SINCE_CHARS, MAX_TIME_YEAR, MIN_TIME_YEAR, time_in_range
 from identity_graph.model import Channel
 from identity_graph.settings import Settings
 from identity_graph.store.protocol import TimelineQuery
@@ -25,7 +26,9 @@ def parse_day(text: str | None, *, end: bool = False) -> datetime | None:
         else:
             moment = datetime.fromisoformat(text)
     except ValueError:
-        raise InputError(f"not a date: {text!r} (use YYYY-MM-DD)") from None
+        raise InputError(f"not a date: {text[:MAX_SINCE_CHARS]!r} (use YYYY-MM-DD)") from None
+    if not time_in_range(moment):
+        raise InputError(f"a date from {MIN_TIME_YEAR} to {MAX_TIME_YEAR}, please (got year {moment.year})")
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 

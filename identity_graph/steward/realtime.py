@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 from identity_graph.errors import StoreError
 from identity_graph.model import ChangeEvent, Interaction, MatchEdge, MatchStatus, Record
-from identity_graph.prepare import PrepareReport, prepare_record
+from identity_graph.prepare import PrepareReport, prepare_interaction, prepare_record
 from identity_graph.resolve import resolve_records
 from identity_graph.settings import Settings
 from identity_graph.steward.effect import OUTCOME_EVENT_LIMIT
@@ -28,6 +28,7 @@ class AddOutcome:
     proposals: list[MatchEdge] = field(default_factory=list)  # review-band links, for a steward
     events: list[ChangeEvent] = field(default_factory=list)
     unusable_identifiers: dict[str, int] = field(default_factory=dict)
+    notes: dict[str, int] = field(default_factory=dict)  # input-policy notes (identity_graph.limits), counted
 
     def describe(self) -> str:
         """One readable paragraph for the terminal."""
@@ -87,6 +88,7 @@ def add_record(store: GraphStore, record: Record, settings: Settings, *, cause: 
         proposals=[e for e in by_score if e.status == MatchStatus.REVIEW],
         events=events,
         unusable_identifiers=dict(report.unusable),
+        notes=dict(report.notes),
     )
 
 
@@ -96,6 +98,7 @@ class InteractionOutcome:
 
     stats: UpsertStats
     persons: dict[int, int | None]  # record id -> person id
+    notes: dict[str, int] = field(default_factory=dict)  # input-policy notes (identity_graph.limits), counted
 
     def describe(self) -> str:
         """One readable line."""
@@ -112,6 +115,8 @@ class InteractionOutcome:
 
 def add_interaction(store: GraphStore, interaction: Interaction, settings: Settings) -> InteractionOutcome:
     """Store one interaction between records already loaded; it shows on their persons' timelines at once."""
+    report = PrepareReport()
+    interaction = prepare_interaction(interaction, report)
     stats = store.upsert_batch([], [interaction], respect_tombstones=settings.privacy.tombstones)
     ids: list[int] = []
     for p in interaction.participants:
@@ -119,4 +124,4 @@ def add_interaction(store: GraphStore, interaction: Interaction, settings: Setti
         if found is not None:
             ids.append(found.id)
     persons = store.assignments(ids)
-    return InteractionOutcome(stats=stats, persons={r: persons.get(r) for r in ids})
+    return InteractionOutcome(stats=stats, persons={r: persons.get(r) for r in ids}, notes=dict(report.notes))

@@ -9,6 +9,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from identity_graph.service import audit
 from identity_graph.service.auth import Caller, Permission, create_token, parse_role, revoke
+from identity_graph.service.contract import IdPath
 from identity_graph.service.deps import SettingsDep, StoreDep
 from identity_graph.web.deps import FormDep, ReviewUser, WebNeed, form_text
 from identity_graph.web.render import render
@@ -49,7 +50,7 @@ def create_token_page(
 
 
 @router.post("/admin/tokens/{token_id}/revoke")
-def revoke_token_page(token_id: int, form: FormDep, caller: AdminUser, store: StoreDep) -> Response:
+def revoke_token_page(token_id: IdPath, form: FormDep, caller: AdminUser, store: StoreDep) -> Response:
     """Revoke a token at once."""
     revoke(store, token_id)
     audit.record(store, caller, "token.revoke", f"token:{token_id}")

@@ -5,9 +5,12 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import Depends, Request
+from fastapi.responses import RedirectResponse
 from starlette.datastructures import FormData
+from starlette.responses import Response
 
 from identity_graph.errors import AccessDenied
+from identity_graph.limits import MAX_ID, MAX_KEY_CHARS
 from identity_graph.service.auth import Caller, Permission
 from identity_graph.web.session import CSRF_FIELD, CSRF_HEADER, SESSION_COOKIE, Session, csrf_ok, read_cookie
 
@@ -66,7 +69,26 @@ ReviewUser = Annotated[Caller, Depends(WebNeed(Permission.REVIEW))]
 DecideUser = Annotated[Caller, Depends(WebNeed(Permission.DECIDE))]
 
 
+def invalid_page(request: Request) -> Response:
+    """A page asked for with invalid input (an id out of range, a bad page number): sign in first, then a 422 page."""
+    from identity_graph.web.render import error_page
+
+    session = read_cookie(
+        request.app.state.store, request.app.state.session_secret, request.cookies.get(SESSION_COOKIE)
+    )
+    if session is None:
+        return RedirectResponse("/login", status_code=303, headers={"Cache-Control": "no-store"})
+    request.state.session = session
+    return error_page(request, 422, "the address or the form holds a value out of range; check it and try again")
+
+
 def form_text(form: FormData, name: str) -> str:
-    """A text field of a form ('' when absent)."""
+    """A text field of a form ('' when absent), without NUL bytes and cut to the longest text a form takes."""
     value = form.get(name)
-    return value.strip() if isinstance(value, str) else ""
+    return value.replace("\x00", "").strip()[:MAX_KEY_CHARS] if isinstance(value, str) else ""
+
+
+def form_ids(form: FormData, name: str) -> list[int]:
+    """The ids a form's repeated field names, sorted (values that are not ids, 1 to 2^63-1, are left out)."""
+    values = (v for v in form.getlist(name) if isinstance(v, str) and v.isascii() and v.isdigit())
+    return sorted({n for n in map(int, values) if 1 <= n <= MAX_ID})

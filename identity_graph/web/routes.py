@@ -11,12 +11,14 @@ from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from identity_graph.errors import NotFound
+from identity_graph.limits import MAX_SINCE_CHARS
 from identity_graph.lookup import classify, lookup, whois
 from identity_graph.masking import mask_profile
 from identity_graph.model import Channel
 from identity_graph.profile import build_profile, why_linked
 from identity_graph.service import audit
 from identity_graph.service.auth import authenticate
+from identity_graph.service.contract import IdPath, PageQuery
 from identity_graph.service.deps import SettingsDep, StoreDep
 from identity_graph.service.queries import timeline_query
 from identity_graph.store.protocol import TimelineQuery
@@ -66,7 +68,7 @@ def _set_cookie(request: Request, response: Response, name: str, value: str, max
 
 
 @router.get("/login", response_class=HTMLResponse)
-def login_form(request: Request, failed: int = 0) -> Response:
+def login_form(request: Request, failed: Annotated[int, Query(ge=0, le=1)] = 0) -> Response:
     """The sign-in form (paste an API token)."""
     nonce = login_nonce()
     response = render(request, "login.html", login_csrf=nonce, failed=bool(failed))
@@ -129,14 +131,14 @@ def search(request: Request, form: FormDep, caller: LookupUser, store: StoreDep,
 @router.get("/persons/{person_id}", response_class=HTMLResponse)
 def profile_page(
     request: Request,
-    person_id: int,
+    person_id: IdPath,
     caller: ReadUser,
     store: StoreDep,
     settings: SettingsDep,
-    channel: Annotated[list[str], Query()] = [],  # noqa: B006 (FastAPI copies defaults)
-    since: str | None = None,
-    until: str | None = None,
-    page: Annotated[int, Query(ge=1)] = 1,
+    channel: Annotated[list[Channel], Query()] = [],  # noqa: B006 (FastAPI copies defaults)
+    since: Annotated[str | None, Query(max_length=MAX_SINCE_CHARS)] = None,
+    until: Annotated[str | None, Query(max_length=MAX_SINCE_CHARS)] = None,
+    page: PageQuery = 1,
 ) -> Response:
     """Who the person is, their identifiers, the filtered timeline, recent campaign touches and records."""
     query = timeline_query(settings, channel, since, until, page)
@@ -161,7 +163,7 @@ def profile_page(
 
 
 @router.get("/persons/{person_id}/why/{record_id}", response_class=HTMLResponse)
-def why_fragment(request: Request, person_id: int, record_id: int, caller: ReadUser, store: StoreDep) -> Response:
+def why_fragment(request: Request, person_id: IdPath, record_id: IdPath, caller: ReadUser, store: StoreDep) -> Response:
     """Why one record is linked: the sentence and the stored evidence (loaded on demand into the profile)."""
     members = set(store.person_record_ids([person_id]).get(person_id, []))
     if record_id not in members:

@@ -3,19 +3,23 @@ records drawn as a graph with a split form."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Request
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from identity_graph.errors import InputError
+from identity_graph.limits import MAX_ID
 from identity_graph.masking import mask_graph, mask_records, mask_review_items
 from identity_graph.model import Verdict
 from identity_graph.service import audit
+from identity_graph.service.contract import IdPath
 from identity_graph.service.deps import SettingsDep, StoreDep
 from identity_graph.service.graph import person_graph
 from identity_graph.service.stewarding import decide, pair_view, steward_name, undo
 from identity_graph.steward.queue import build_queue
 from identity_graph.steward.split import split_person
-from identity_graph.web.deps import DecideUser, FormDep, ReviewUser, form_text
+from identity_graph.web.deps import DecideUser, FormDep, ReviewUser, form_ids, form_text
 from identity_graph.web.render import render
 from identity_graph.web.svg import graph_drawing
 
@@ -32,7 +36,11 @@ def _redirect(url: str) -> RedirectResponse:
 
 @router.get("/review", response_class=HTMLResponse)
 def queue_page(
-    request: Request, caller: ReviewUser, store: StoreDep, settings: SettingsDep, undo: int | None = None
+    request: Request,
+    caller: ReviewUser,
+    store: StoreDep,
+    settings: SettingsDep,
+    undo: Annotated[int | None, Query(ge=1, le=MAX_ID)] = None,
 ) -> Response:
     """The review queue, highest impact first."""
     items = mask_review_items(build_queue(store, settings.steward, limit=QUEUE_PAGE), caller)
@@ -42,12 +50,12 @@ def queue_page(
 @router.get("/review/{left}/{right}", response_class=HTMLResponse)
 def pair_page(
     request: Request,
-    left: int,
-    right: int,
+    left: IdPath,
+    right: IdPath,
     caller: ReviewUser,
     store: StoreDep,
     settings: SettingsDep,
-    undo: int | None = None,
+    undo: Annotated[int | None, Query(ge=1, le=MAX_ID)] = None,
 ) -> Response:
     """Both sides field by field, evidence and weights, and the s / d / u buttons."""
     view = pair_view(store, settings, caller, left, right)
@@ -56,7 +64,7 @@ def pair_page(
 
 @router.post("/review/{left}/{right}/decide")
 def decide_pair(
-    left: int, right: int, form: FormDep, caller: DecideUser, store: StoreDep, settings: SettingsDep
+    left: IdPath, right: IdPath, form: FormDep, caller: DecideUser, store: StoreDep, settings: SettingsDep
 ) -> Response:
     """Store the decision and go on to the next pair in the queue (with an undo offer)."""
     try:
@@ -73,7 +81,7 @@ def decide_pair(
 
 @router.post("/review/undo/{judgement_id}")
 def undo_decision(
-    judgement_id: int, form: FormDep, caller: DecideUser, store: StoreDep, settings: SettingsDep
+    judgement_id: IdPath, form: FormDep, caller: DecideUser, store: StoreDep, settings: SettingsDep
 ) -> Response:
     """Withdraw a decision (kept, marked superseded) and show its pair again."""
     j = undo(store, settings, caller, judgement_id)
@@ -81,7 +89,7 @@ def undo_decision(
 
 
 @router.get("/persons/{person_id}/graph", response_class=HTMLResponse)
-def graph_page(request: Request, person_id: int, caller: ReviewUser, store: StoreDep) -> Response:
+def graph_page(request: Request, person_id: IdPath, caller: ReviewUser, store: StoreDep) -> Response:
     """The person's records, identifiers and links drawn as a graph, with records to select for a split."""
     graph = mask_graph(person_graph(store, person_id), caller)
     if graph.person_id != person_id:
@@ -93,10 +101,10 @@ def graph_page(request: Request, person_id: int, caller: ReviewUser, store: Stor
 
 @router.post("/persons/{person_id}/split", response_class=HTMLResponse)
 def split(
-    request: Request, person_id: int, form: FormDep, caller: DecideUser, store: StoreDep, settings: SettingsDep
+    request: Request, person_id: IdPath, form: FormDep, caller: DecideUser, store: StoreDep, settings: SettingsDep
 ) -> Response:
     """Move the selected records to a person of their own (their interactions go with them)."""
-    chosen = sorted({int(v) for v in form.getlist("records") if isinstance(v, str) and v.isdigit()})
+    chosen = form_ids(form, "records")
     if not chosen:
         raise InputError("select the records that are a different person")
     reason = form_text(form, "reason") or None

@@ -9,9 +9,10 @@ from pydantic import BaseModel
 
 from identity_graph.lookup import LookupKind, PersonHit, classify, lookup
 from identity_graph.service import audit
+from identity_graph.service.contract import COMMON_ERRORS
 from identity_graph.service.deps import LookupCaller, SettingsDep, StoreDep
 
-router = APIRouter(tags=["lookup"])
+router = APIRouter(tags=["lookup"], responses=COMMON_ERRORS)
 
 
 class LookupResult(BaseModel):

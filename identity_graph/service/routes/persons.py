@@ -9,18 +9,20 @@ from pydantic import BaseModel
 
 from identity_graph.erasure import erase_person
 from identity_graph.errors import NotFound
+from identity_graph.limits import MAX_SINCE_CHARS
 from identity_graph.masking import mask_profile
-from identity_graph.model import MatchEdge, Profile, TimelineItem
+from identity_graph.model import Channel, MatchEdge, Profile, TimelineItem
 from identity_graph.profile import build_profile, why_linked
 from identity_graph.service import audit
+from identity_graph.service.contract import COMMON_ERRORS, IdPath, PageQuery, errors
 from identity_graph.service.deps import EraseCaller, ReadCaller, SettingsDep, StoreDep
 from identity_graph.service.queries import MAX_PAGE, timeline_query
 
-router = APIRouter(prefix="/persons", tags=["persons"])
+router = APIRouter(prefix="/persons", tags=["persons"], responses=COMMON_ERRORS)
 
-Channels = Annotated[list[str], Query(description="only these channels (repeat the parameter)")]
-Day = Annotated[str | None, Query(description="YYYY-MM-DD")]
-Page = Annotated[int, Query(ge=1, description="page number, from 1")]
+Channels = Annotated[list[Channel], Query(description="only these channels (repeat the parameter)")]
+Day = Annotated[str | None, Query(max_length=MAX_SINCE_CHARS, description="YYYY-MM-DD")]
+Page = PageQuery
 Limit = Annotated[int | None, Query(ge=1, le=MAX_PAGE, description="items per page")]
 
 
@@ -50,9 +52,14 @@ class Erased(BaseModel):
     counts: dict[str, int]
 
 
-@router.get("/{person_id}", response_model=Profile, summary="A person's profile with a timeline page")
+@router.get(
+    "/{person_id}",
+    response_model=Profile,
+    summary="A person's profile with a timeline page",
+    responses=errors(404),
+)
 def get_profile(
-    person_id: int,
+    person_id: IdPath,
     caller: ReadCaller,
     store: StoreDep,
     settings: SettingsDep,
@@ -69,9 +76,11 @@ def get_profile(
     return mask_profile(profile, caller)
 
 
-@router.get("/{person_id}/timeline", response_model=TimelinePage, summary="A page of a person's timeline")
+@router.get(
+    "/{person_id}/timeline", response_model=TimelinePage, summary="A page of a person's timeline", responses=errors(404)
+)
 def get_timeline(
-    person_id: int,
+    person_id: IdPath,
     caller: ReadCaller,
     store: StoreDep,
     settings: SettingsDep,
@@ -83,15 +92,20 @@ def get_timeline(
 ) -> TimelinePage:
     """Interactions newest first, each saying which record put it there and why that record is linked."""
     query = timeline_query(settings, channel, since, until, page, limit)
-    profile = build_profile(store, person_id, settings, query)
+    profile = mask_profile(build_profile(store, person_id, settings, query), caller)  # the social team's view
     audit.record(store, caller, "timeline.read", audit.person_target(profile.person_id), f"page={page}")
     return TimelinePage(
         person_id=profile.person_id, total=profile.timeline_total, page=page, items=list(profile.timeline)
     )
 
 
-@router.get("/{person_id}/records/{record_id}/why", response_model=WhyLinked, summary="Why a record is linked")
-def get_why(person_id: int, record_id: int, caller: ReadCaller, store: StoreDep) -> WhyLinked:
+@router.get(
+    "/{person_id}/records/{record_id}/why",
+    response_model=WhyLinked,
+    summary="Why a record is linked",
+    responses=errors(404),
+)
+def get_why(person_id: IdPath, record_id: IdPath, caller: ReadCaller, store: StoreDep) -> WhyLinked:
     """The reason a record belongs to the person, with the stored edges and their evidence."""
     live = store.resolve_person_id(person_id)
     members = set(store.person_record_ids([live]).get(live, [])) if live is not None else set()
@@ -103,8 +117,8 @@ def get_why(person_id: int, record_id: int, caller: ReadCaller, store: StoreDep)
     return WhyLinked(person_id=live, record_id=record_id, why=why, edges=edges)
 
 
-@router.delete("/{person_id}", response_model=Erased, summary="Erase a person everywhere")
-def delete_person(person_id: int, caller: EraseCaller, store: StoreDep, settings: SettingsDep) -> Erased:
+@router.delete("/{person_id}", response_model=Erased, summary="Erase a person everywhere", responses=errors(404, 409))
+def delete_person(person_id: IdPath, caller: EraseCaller, store: StoreDep, settings: SettingsDep) -> Erased:
     """Remove the person's records, identifiers, interactions and judgements; tombstone their source items."""
     result = erase_person(store, person_id, settings)
     audit.record(

@@ -11,10 +11,11 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 
 from identity_graph.service import audit
+from identity_graph.service.contract import COMMON_ERRORS
 from identity_graph.service.deps import ReviewCaller, StoreDep
 from identity_graph.store.runs import DEFAULT_RUNS_LIMIT, IngestRun
 
-router = APIRouter(tags=["ingest"])
+router = APIRouter(tags=["ingest"], responses=COMMON_ERRORS)
 
 #: Most loads one request returns.
 MAX_RUNS = 1000

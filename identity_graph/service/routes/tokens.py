@@ -8,14 +8,16 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 from pydantic import BaseModel, Field
 
+from identity_graph.limits import MAX_ID
 from identity_graph.service import audit
 from identity_graph.service.auth import Role, create_token, revoke
+from identity_graph.service.contract import COMMON_ERRORS, IdPath, RequestBody, errors
 from identity_graph.service.deps import AdminCaller, SettingsDep, StoreDep
 
-router = APIRouter(tags=["admin"])
+router = APIRouter(tags=["admin"], responses=COMMON_ERRORS)
 
 
-class TokenIn(BaseModel):
+class TokenIn(RequestBody):
     """A token to create."""
 
     role: Role
@@ -63,8 +65,8 @@ def post_token(body: TokenIn, caller: AdminCaller, store: StoreDep) -> TokenCrea
     return TokenCreated(token=secret, **stored.__dict__)
 
 
-@router.delete("/tokens/{token_id}", status_code=204, summary="Revoke a token")
-def delete_token(token_id: int, caller: AdminCaller, store: StoreDep) -> None:
+@router.delete("/tokens/{token_id}", status_code=204, summary="Revoke a token", responses=errors(404))
+def delete_token(token_id: IdPath, caller: AdminCaller, store: StoreDep) -> None:
     """Revoke a token at once (its web sessions end too)."""
     revoke(store, token_id)
     audit.record(store, caller, "token.revoke", f"token:{token_id}")
@@ -75,7 +77,7 @@ def get_audit(
     caller: AdminCaller,
     store: StoreDep,
     settings: SettingsDep,
-    before_id: Annotated[int | None, Query(ge=1)] = None,
+    before_id: Annotated[int | None, Query(ge=1, le=MAX_ID)] = None,
     target: Annotated[str | None, Query(max_length=100, description="e.g. person:12")] = None,
 ) -> list[AuditOut]:
     """Audit entries, newest first (who, what, when; ids only)."""

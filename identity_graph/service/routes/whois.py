@@ -8,9 +8,10 @@ from fastapi import APIRouter, Query
 
 from identity_graph.lookup import WhoIs, whois
 from identity_graph.service import audit
+from identity_graph.service.contract import COMMON_ERRORS
 from identity_graph.service.deps import SettingsDep, StoreDep, WhoisCaller
 
-router = APIRouter(tags=["whois"])
+router = APIRouter(tags=["whois"], responses=COMMON_ERRORS)
 
 
 @router.get("/whois", response_model=WhoIs, summary="Who is this handle?")

@@ -23,9 +23,10 @@ from connectors.base import ConnectorOptions
 from connectors.registry import FOLDER_FORMATS, make_connector
 from identity_graph.errors import ConfigError, InputError
 from identity_graph.gc_pause import paused_gc
-from identity_graph.ingest_quarantine import QuarantineWriter
+from identity_graph.ingest_quarantine import QUARANTINE_NOTE, WITHHELD_NOTE, QuarantineWriter
+from identity_graph.ingest_signals import sigterm_as_interrupt
 from identity_graph.model import Interaction, Notice, Record, Rejected, SourceItem
-from identity_graph.prepare import PrepareReport, prepare_record
+from identity_graph.prepare import PrepareReport, prepare_interaction, prepare_record
 from identity_graph.settings import Settings
 from identity_graph.store.protocol import GraphStore, PreparedRecord, UpsertStats
 from identity_graph.store.runs import IngestRun
@@ -147,8 +148,11 @@ def ingest_items(
     writing = store is not None and not result.dry_run
     batcher = _Batcher(store if writing else None, settings.ingest.batch_size, result)
     report = PrepareReport()
-    quarantine = QuarantineWriter(settings.ingest.quarantine_dir, result.source, result.format) if writing else None
     region = settings.matching.default_region
+    quarantine = None
+    if writing:
+        erased = store if settings.privacy.tombstones else None  # an erased person's rows are not quarantined
+        quarantine = QuarantineWriter(settings.ingest.quarantine_dir, result.source, result.format, erased, region)
     seen = 0
     try:
         for item in items:
@@ -158,7 +162,7 @@ def ingest_items(
                 wrote = batcher.add(prepare_record(item, region, report))
             elif isinstance(item, Interaction):
                 result.interactions_seen += 1
-                wrote = batcher.add(item)
+                wrote = batcher.add(prepare_interaction(item, report))
             elif isinstance(item, Rejected):
                 wrote = False
                 _reject(item, result, quarantine, strict)
@@ -171,9 +175,13 @@ def ingest_items(
     finally:
         batcher.release()
         result.unusable = dict(report.unusable)
+        for message, n in report.notes.items():  # input-policy notes: a field cut, a date left out
+            result.notices[message] = result.notices.get(message, 0) + n
         if quarantine is not None:
             quarantine.close()
             result.quarantine_file = quarantine.written
+            if quarantine.withheld:
+                result.notices[WITHHELD_NOTE] = quarantine.withheld
     if progress is not None:
         progress()
     return result
@@ -231,7 +239,8 @@ def ingest(
             progress(connector.counter.done)
 
     try:
-        ingest_items(connector.read(inputs), store, settings, result, strict=strict, progress=tick)
+        with sigterm_as_interrupt():  # a stop by SIGTERM is recorded as one by Ctrl-C
+            ingest_items(connector.read(inputs), store, settings, result, strict=strict, progress=tick)
     except BaseException as exc:
         result.error = type(exc).__name__  # the kind only: a message may quote a row (the caller gets it raised)
         if store is not None and not dry_run:
@@ -246,7 +255,7 @@ def record_run(store: GraphStore, result: IngestResult, started: datetime) -> in
     """Add the load to the store's load history (counts and notes, never a row's content); returns its id."""
     notes = result.notes()
     if result.quarantine_file is not None:
-        notes.append(f"quarantine: {result.quarantine_file}")
+        notes.append(f"{QUARANTINE_NOTE}{result.quarantine_file}")
     if result.error:
         notes.append(f"stopped: {result.error}")
     run = IngestRun(

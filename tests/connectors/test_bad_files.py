@@ -24,7 +24,8 @@ from identity_graph.store import SQLiteStore
 from tests.connectors.badfiles import CASES, FORMATS, HEADER_CSV, HUGE_FIELD, Case, run_all, try_case
 from tests.connectors.helpers import FIXTURES, interactions, notices, records, rejected, run_connector
 
-FUZZ = settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+#: Bounded so the suite stays fast: a dozen damaged files per format, each read well within 5 s.
+FUZZ = settings(max_examples=12, deadline=5_000, suppress_health_check=[HealthCheck.too_slow])
 ROWS = 40
 MBOX = (FIXTURES / "mbox/support.mbox").read_bytes()
 CONTACTS = (FIXTURES / "salesforce/contacts.csv").read_bytes()

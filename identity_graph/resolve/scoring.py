@@ -1,11 +1,14 @@
 """Score candidate pairs with the model, then apply the thresholds and the vetoes.
 
-Vetoes (the privacy side of matching): when first names cannot be one person's, only a shared CRM or
-national id can still link the pair automatically (twins share surname, dob, address and phone). When dates
-of birth differ, a link may not rest on what a household shares (phones, emails, handles, the address): the
-person-level evidence alone (names, dob, a CRM or national id) must reach the auto-link threshold. Else the
-pair goes to review at most. Twins on a home phone, a family mailbox, two callers on a switchboard stay apart,
-and a nameless record that shares only a household's identifier is not given to one of its members.
+Vetoes (the privacy side of matching), from domain knowledge and never lifted by an estimate: when first names
+(or generational suffixes, Jr / Sr) cannot be one person's, or dates of birth are a generation apart, only a
+shared CRM or national id can still link the pair automatically (twins share surname, dob, address and phone;
+a father and son share name, address and phone); two different national ids never link. A pair with a lesser
+conflict (dates of birth years apart, a different surname beside a different dob) may not rest on what a
+household shares (phones, emails, handles, the address): the person-level evidence alone (names, dob, ids,
+one person's own identifiers) must reach the auto-link threshold. Else the pair goes to review at most.
+Twins on a home phone, a family mailbox, two callers on a switchboard stay apart, and a nameless record that
+shares only a household's identifier is not given to one of its members.
 A pair whose evidence rests on an identifier only mentioned in a message body or bio is never linked on
 that alone, and names alone (no shared identifier, dob or street) never link namesakes automatically.
 """
@@ -63,9 +66,9 @@ ANCHOR_LEVELS = {
     "street": ("exact", "similar"),
     "username": ("exact",),
 }
-#: Name levels at which two records give the same person's name (a mentioned identifier may then count).
 #: Surname levels at which the same postcode and city anchor a pair (not a missing or different surname).
 SURNAME_AGREES = ("exact", "very_similar", "similar")
+#: Name levels at which two records give the same person's name (a mentioned identifier may then count).
 NAMED_LEVELS = {"first_name": ("exact", "nickname", "very_similar"), "last_name": ("exact", "very_similar")}
 #: Person-level comparisons: what is left when evidence a household can share (phone, email, handle,
 #: address) is set aside. A CRM or national id belongs to one person, so it stays.

@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 import phonenumbers
 
 from identity_graph.erasure_files import PersonKeys, redact_quarantine
-from identity_graph.errors import NotFound
+from identity_graph.gone import live_records
 from identity_graph.model import IdentifierKind, StoredRecord
 from identity_graph.resolve.features import GIVEN_PREFIX, feature_row
 from identity_graph.resolve.training import META_KEY as MODEL_META_KEY
@@ -108,10 +108,7 @@ def personal_terms(records: Iterable[StoredRecord]) -> list[str]:
 
 def erase_person(store: GraphStore, person_id: int, settings: Settings) -> ErasureResult:
     """Erase one person (an id merged away leads to the person it became); NotFound when there is none."""
-    live = store.resolve_person_id(person_id)
-    record_ids = store.person_record_ids([live]).get(live, []) if live is not None else []
-    if live is None or not record_ids:
-        raise NotFound(f"no person {person_id}")
+    live, record_ids = live_records(store, person_id)
     records = store.get_records(record_ids)
     counts = store.erase_records(live, record_ids, personal_terms(records), tombstones=settings.privacy.tombstones)
     counts.other["model_names"] = forget_names_in_model(store, records)

@@ -6,6 +6,7 @@ IdentityGraphError
  ├── StoreError           the store cannot do what was asked
  │    ├── SchemaError     the database was written by a newer version, or is not ours
  │    └── NotFound        no such record, person, interaction or token
+ │         └── PersonGone  the person id was retired: its records went to other persons, or were erased
  ├── ConflictError        a request contradicts a steward's decision or a concurrent change
  └── AccessDenied         the caller's role may not do this
 """
@@ -35,6 +36,26 @@ class SchemaError(StoreError):
 
 class NotFound(StoreError):
     """No such record, person, interaction or token."""
+
+
+class PersonGone(NotFound):
+    """A person id that was retired without heir: the live persons its records went to, or erased (ids only)."""
+
+    def __init__(self, person_id: int, heirs: tuple[int, ...] = (), *, erased: bool = False) -> None:
+        self.person_id = person_id
+        self.heirs = heirs
+        self.erased = erased
+        super().__init__(self.sentence())
+
+    def sentence(self) -> str:
+        """What became of the person, in one sentence (ids only)."""
+        if self.erased:
+            return f"person {self.person_id} was erased"
+        if not self.heirs:
+            return f"person {self.person_id} was retired; its records are no longer held by any person"
+        ids = ", ".join(str(p) for p in self.heirs)
+        plural = "s" if len(self.heirs) > 1 else ""
+        return f"person {self.person_id} was retired; its records went to person{plural} {ids}"
 
 
 class ConflictError(IdentityGraphError):

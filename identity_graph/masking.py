@@ -15,7 +15,14 @@ from typing import TYPE_CHECKING
 from matchers.official_ids import OFFICIAL_KINDS, compact, mask_number, mask_official
 
 if TYPE_CHECKING:  # the service and steward layers import this module
-    from identity_graph.model import ClaimedIdentifier, IdentifierClaim, Profile, ProfileValue, StoredRecord
+    from identity_graph.model import (
+        ClaimedIdentifier,
+        IdentifierClaim,
+        MatchEdge,
+        Profile,
+        ProfileValue,
+        StoredRecord,
+    )
     from identity_graph.service.auth import Caller
     from identity_graph.service.graph import PersonGraph
     from identity_graph.service.stewarding import PairView
@@ -38,6 +45,8 @@ SOCIAL_ROLE = "social"
 SOCIAL_IDENTIFIER_KINDS = frozenset({"handle", "url"})
 SOCIAL_RECORD_KINDS = frozenset({"social_account"})
 SOCIAL_CHANNELS = frozenset({"social"})
+#: The match evidence the social role sees in why-linked: names and handles (no dob, address, email, phone).
+SOCIAL_COMPARISONS = frozenset({"first_name", "last_name", "handle"})
 
 
 def sees_whole(caller: Caller) -> bool:
@@ -127,6 +136,15 @@ def social_view(profile: Profile) -> Profile:
             "timeline_total": len(timeline),
         }
     )
+
+
+def social_edge(edge: MatchEdge) -> MatchEdge:
+    """A match edge as the social team sees it: only the evidence of names and handles, and the sentence made of
+    that evidence alone (no date of birth, address, email, phone or mail evidence)."""
+    from matchers.explain import sentence
+
+    evidence = tuple(e for e in edge.evidence if e.comparison in SOCIAL_COMPARISONS)
+    return edge.model_copy(update={"evidence": evidence, "explanation": sentence(evidence)})
 
 
 def mask_profile(profile: Profile, caller: Caller | None) -> Profile:

@@ -7,7 +7,7 @@ from collections import defaultdict
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 
-from identity_graph.errors import NotFound
+from identity_graph.gone import live_records
 from identity_graph.model import (
     MatchEdge,
     MatchStatus,
@@ -181,10 +181,7 @@ def _timeline(
 
 def build_profile(store: GraphStore, person_id: int, settings: Settings, query: TimelineQuery | None = None) -> Profile:
     """Everything about one person (an id that was merged away leads to the person it became)."""
-    live = store.resolve_person_id(person_id)
-    record_ids = store.person_record_ids([live]).get(live, []) if live is not None else []
-    if live is None or not record_ids:
-        raise NotFound(f"no person {person_id}")
+    live, record_ids = live_records(store, person_id)
     records = store.get_records(record_ids)
     by_id = {r.id: r for r in records}
     priority = settings.profile.source_priority

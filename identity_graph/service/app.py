@@ -21,9 +21,16 @@ from identity_graph.errors import (
     IdentityGraphError,
     InputError,
     NotFound,
+    PersonGone,
 )
 from identity_graph.service.auth import Permission
-from identity_graph.service.contract import api_invalid, declare_rate_limits, json_response, route_permission
+from identity_graph.service.contract import (
+    api_invalid,
+    declare_rate_limits,
+    gone_body,
+    json_response,
+    route_permission,
+)
 from identity_graph.settings import Settings
 from identity_graph.store import open_configured
 from identity_graph.store.protocol import GraphStore
@@ -32,6 +39,7 @@ API_PREFIX = "/api/v1"
 
 #: HTTP status of each expected error; anything else of ours is a 500 with its one-line message.
 ERROR_STATUS: dict[type[IdentityGraphError], int] = {
+    PersonGone: 410,
     NotFound: 404,
     AccessDenied: 403,
     ConflictError: 409,
@@ -122,12 +130,14 @@ def create_app(settings: Settings, store: GraphStore | None = None) -> FastAPI:
     @app.exception_handler(IdentityGraphError)
     async def _our_error(request: Request, exc: IdentityGraphError) -> Response:
         code = status_of(exc)
+        if request.url.path.startswith(API_PREFIX) and isinstance(exc, PersonGone):
+            return json_response(gone_body(exc), 410)
         if request.url.path.startswith(API_PREFIX):
             # a request's bad options (two equal records, a split of one group) are invalid input: 422, as declared
             return json_response({"detail": str(exc)}, 422 if code == 400 else code)
-        from identity_graph.web.render import error_page
+        from identity_graph.web.render import error_page, gone_page
 
-        return error_page(request, code, str(exc))
+        return gone_page(request, exc) if isinstance(exc, PersonGone) else error_page(request, code, str(exc))
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(request: Request, exc: RequestValidationError) -> Response:

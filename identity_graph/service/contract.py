@@ -1,7 +1,7 @@
 """The API's contract beyond its happy path: typed ids, the error bodies every route declares, request bodies
 that refuse text no character can be made of, and invalid requests answered only after the caller is known.
 
-Every `/api/v1` route declares 401, 403 and 422 (and 404 / 409 where it can answer them); an error body is
+Every `/api/v1` route declares 401, 403 and 422 (and 404 / 409 / 410 where it can answer them); an error body is
 `{"detail": "…"}`, and a 422's detail is either that sentence or pydantic's list of issues. The ids, pages and
 text limits come from `identity_graph.limits`, the one input policy of the API, the web pages and the CLI.
 """
@@ -18,6 +18,7 @@ from fastapi.routing import APIRoute
 from pydantic import BaseModel, ConfigDict, model_validator
 from starlette.responses import Response
 
+from identity_graph.errors import PersonGone
 from identity_graph.limits import MAX_ID, MAX_PAGE_NUMBER, refuse_bad_text
 from identity_graph.service.auth import Permission, authenticate
 
@@ -31,6 +32,19 @@ class ErrorOut(BaseModel):
     """An error: one sentence saying what went wrong."""
 
     detail: str
+
+
+class GoneOut(ErrorOut):
+    """A retired person id: the live persons now holding its records (ids only), or that it was erased."""
+
+    person_id: int
+    erased: bool
+    person_ids: list[int]
+
+
+def gone_body(exc: PersonGone) -> dict[str, Any]:
+    """The 410 body of a retired person id (a sentence and ids, never personal data)."""
+    return GoneOut(detail=str(exc), person_id=exc.person_id, erased=exc.erased, person_ids=list(exc.heirs)).model_dump()
 
 
 class ValidationIssue(BaseModel):
@@ -54,17 +68,20 @@ _DESCRIPTIONS = {
     401: "Missing, unknown or revoked token",
     403: "The token's role may not do this",
     404: "No such person, record, decision or token",
+    410: "The person id was retired: its records went to the live persons named (ids only), or it was erased",
     409: "Conflicts with a steward's decision or the current state",
     422: "Invalid input (an id out of range, a bad date, text with a NUL byte or a lone surrogate...)",
     429: "Over the token's read limit (`service.reads_per_minute`); retry after `Retry-After` seconds",
 }
 
 
+#: Error bodies other than `ErrorOut`, by status.
+_MODELS: dict[int, type[BaseModel]] = {422: InvalidOut, 410: GoneOut}
+
+
 def errors(*codes: int) -> dict[int | str, dict[str, Any]]:
     """The `responses` entries declaring error statuses with their body schema."""
-    return {
-        code: {"model": InvalidOut if code == 422 else ErrorOut, "description": _DESCRIPTIONS[code]} for code in codes
-    }
+    return {code: {"model": _MODELS.get(code, ErrorOut), "description": _DESCRIPTIONS[code]} for code in codes}
 
 
 def declare_rate_limits(routes: Iterable[object]) -> None:

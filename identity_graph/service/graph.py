@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 import networkx as nx
 
-from identity_graph.errors import NotFound
+from identity_graph.gone import live_records
 from identity_graph.store.protocol import GraphStore
 
 #: Seed of the spring layout (a stable picture for the same person).
@@ -63,10 +63,7 @@ def _record_key(record_id: int) -> str:
 
 def person_graph(store: GraphStore, person_id: int) -> PersonGraph:
     """Build and lay out the graph of a person's records."""
-    live = store.resolve_person_id(person_id)
-    all_ids = store.person_record_ids([live]).get(live, []) if live is not None else []
-    if live is None or not all_ids:
-        raise NotFound(f"no person {person_id}")
+    live, all_ids = live_records(store, person_id)
     ids = all_ids[:MAX_RECORDS]
     members = set(ids)
     out = PersonGraph(person_id=live, truncated=len(all_ids) > len(ids))

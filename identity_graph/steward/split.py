@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from itertools import combinations, product
 
 from identity_graph.errors import ConfigError, ConflictError, NotFound
+from identity_graph.gone import missing_person
 from identity_graph.model import Verdict
 from identity_graph.persons import PersonChanges, apply_clustering
 from identity_graph.settings import StewardSettings
@@ -97,7 +98,7 @@ def split_person(
     """Split a person into the given groups of its records (records not named form one more group)."""
     members = store.person_record_ids([person_id]).get(person_id)
     if not members:
-        raise NotFound(f"no live person with id {person_id}")
+        raise missing_person(store, person_id)
     full = complete_groups(members, groups)
     with store.transaction():
         different, same = split_judgements(store, full, settings.split_pairwise_limit)

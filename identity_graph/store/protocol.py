@@ -142,6 +142,16 @@ class PersonStats:
     interactions: int
 
 
+@dataclass(frozen=True)
+class RetiredPerson:
+    """A person id that holds no records any more and was not merged into a live person: where its records went
+    (the live persons now holding the records detached from it, ids only), or that it was erased."""
+
+    person_id: int
+    erased: bool = False
+    heirs: tuple[int, ...] = ()
+
+
 @runtime_checkable
 class GraphStore(Protocol):
     """What the resolver, profiles and faces need from a store."""
@@ -281,6 +291,12 @@ class GraphStore(Protocol):
 
     def resolve_person_id(self, person_id: int) -> int | None:
         """Follow merges: the live person an old id now lives on as (None if retired without heir)."""
+        ...
+
+    def retired_person(self, person_id: int) -> RetiredPerson | None:
+        """What became of an id that was a person and is retired without heir (its merges followed): erased (a
+        `person.erased` event), or the live persons now holding the records of its `record.detached` events.
+        None when the id never named a person, or leads to a live one."""
         ...
 
     # -- interactions

@@ -9,7 +9,8 @@ from collections.abc import Callable, Sequence
 from datetime import datetime
 
 from identity_graph.model import ChangeEvent, Evidence, Judgement, MatchEdge, MatchStatus, Verdict
-from identity_graph.store.protocol import NewEvent
+from identity_graph.store.protocol import NewEvent, RetiredPerson
+from identity_graph.store.retired import PersonQueries, trace_retired
 from identity_graph.store.sqlite_base import SQLiteBase, chunks, placeholders, utcnow
 from identity_graph.store.sqlite_bulk import insert_rows
 
@@ -285,3 +286,24 @@ class SQLiteGraphMixin(SQLiteBase):
                 return current
             current = None if row[0] is None else int(row[0])
         return None
+
+    def retired_person(self, person_id: int) -> RetiredPerson | None:
+        """What became of a person id retired without heir: erased, or the live persons holding its records."""
+        conn = self._conn()
+
+        def state(pid: int) -> tuple[bool, int | None] | None:
+            row = conn.execute("SELECT retired_at, merged_into FROM persons WHERE id = ?", (pid,)).fetchone()
+            return None if row is None else (row[0] is not None, None if row[1] is None else int(row[1]))
+
+        def erased(pid: int) -> bool:
+            sql = "SELECT 1 FROM change_events WHERE person_id = ? AND type = 'person.erased' LIMIT 1"
+            return conn.execute(sql, (pid,)).fetchone() is not None
+
+        def detached(pids: Sequence[int]) -> list[int]:
+            sql = (
+                "SELECT DISTINCT record_id FROM change_events WHERE type = 'record.detached' "
+                f"AND record_id IS NOT NULL AND person_id IN ({placeholders(len(pids))}) ORDER BY 1"
+            )
+            return [int(r[0]) for r in conn.execute(sql, list(pids))]
+
+        return trace_retired(person_id, PersonQueries(state, erased, detached, self.assignments))

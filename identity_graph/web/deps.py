@@ -1,4 +1,10 @@
-"""Dependencies of the web pages: the signed-in session, a permission check, and CSRF-checked forms."""
+"""Dependencies of the web pages: the signed-in session, a permission check with the API's read limit, and
+CSRF-checked forms.
+
+A page that reads people (a search, a profile, why-linked, who-is) counts against the signed-in token's read
+limit exactly as the API's reads do, in the same count (`service.reads_per_minute`, `service/read_quota.py`):
+over it, the page is a readable 429 with `Retry-After`. The empty search and who-is forms read nothing and do
+not count."""
 
 from __future__ import annotations
 
@@ -12,11 +18,21 @@ from starlette.responses import Response
 from identity_graph.errors import AccessDenied
 from identity_graph.limits import MAX_ID, MAX_KEY_CHARS
 from identity_graph.service.auth import Caller, Permission
+from identity_graph.service.deps import read_quota
+from identity_graph.service.read_quota import READ_PERMISSIONS, admit_read
 from identity_graph.web.session import CSRF_FIELD, CSRF_HEADER, SESSION_COOKIE, Session, csrf_ok, read_cookie
 
 
 class LoginRequired(Exception):
     """No valid session: the page redirects to the sign-in form."""
+
+
+class ReadLimited(Exception):
+    """A page read over the token's per-minute read limit: a 429 page with Retry-After."""
+
+    def __init__(self, retry_after: int, per_minute: int) -> None:
+        super().__init__(f"too many reads: at most {per_minute} a minute; retry in {retry_after} s")
+        self.retry_after = retry_after
 
 
 class CsrfFailed(AccessDenied):
@@ -38,13 +54,20 @@ SessionDep = Annotated[Session, Depends(web_session)]
 
 
 class WebNeed:
-    """A page dependency that admits sessions whose role holds one permission (a 403 page otherwise)."""
+    """A page dependency that admits sessions whose role holds one permission (a 403 page otherwise); a read over
+    the token's limit is a 429 page (`ReadLimited`), unless the page reads nothing (`counts=False`)."""
 
-    def __init__(self, permission: Permission) -> None:
+    def __init__(self, permission: Permission, *, counts: bool = True) -> None:
         self.permission = permission
+        self.counts = counts
 
-    async def __call__(self, session: SessionDep) -> Caller:
+    async def __call__(self, request: Request, session: SessionDep) -> Caller:
         session.caller.require(self.permission)
+        if self.counts and self.permission in READ_PERMISSIONS:
+            quota = read_quota(request)
+            wait = admit_read(quota, request.app.state.store, session.caller)
+            if wait is not None:
+                raise ReadLimited(wait, quota.per_minute)
         return session.caller
 
     def __repr__(self) -> str:
@@ -63,6 +86,8 @@ async def checked_form(request: Request, session: SessionDep) -> FormData:
 
 FormDep = Annotated[FormData, Depends(checked_form)]
 LookupUser = Annotated[Caller, Depends(WebNeed(Permission.LOOKUP))]
+LookupForm = Annotated[Caller, Depends(WebNeed(Permission.LOOKUP, counts=False))]
+WhoisForm = Annotated[Caller, Depends(WebNeed(Permission.WHOIS, counts=False))]
 ReadUser = Annotated[Caller, Depends(WebNeed(Permission.READ))]
 WhoisUser = Annotated[Caller, Depends(WebNeed(Permission.WHOIS))]
 ReviewUser = Annotated[Caller, Depends(WebNeed(Permission.REVIEW))]

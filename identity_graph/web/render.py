@@ -9,6 +9,7 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
+from identity_graph.errors import PersonGone
 from identity_graph.model import Channel
 from identity_graph.service.auth import ROLE_PERMISSIONS, Permission
 
@@ -69,9 +70,17 @@ def render(request: Request, template: str, status_code: int = 200, **context: A
     return HTMLResponse(html, status_code=status_code, headers=SECURITY_HEADERS)
 
 
+def gone_page(request: Request, exc: PersonGone) -> HTMLResponse:
+    """A retired person's page (410): a sentence with links to the persons now holding its records."""
+    return render(request, "gone.html", 410, gone=exc)
+
+
 def error_page(request: Request, status_code: int, message: str) -> HTMLResponse:
     """A readable error page (the message is escaped like everything else)."""
-    titles = {400: "Bad request", 403: "Not allowed", 404: "Not found", 409: "Conflict", 422: "Check your input"}
+    titles = {
+        400: "Bad request", 403: "Not allowed", 404: "Not found", 409: "Conflict", 422: "Check your input",
+        429: "Too many reads",
+    }  # fmt: skip
     return render(
         request, "error.html", status_code, title=titles.get(status_code, "Something went wrong"), message=message
     )

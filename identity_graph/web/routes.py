@@ -10,12 +10,11 @@ from fastapi.staticfiles import StaticFiles
 from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from identity_graph.errors import NotFound
 from identity_graph.limits import MAX_SINCE_CHARS
 from identity_graph.lookup import classify, lookup, whois
 from identity_graph.masking import mask_profile
 from identity_graph.model import Channel
-from identity_graph.profile import build_profile, why_linked
+from identity_graph.profile import build_profile
 from identity_graph.service import audit
 from identity_graph.service.auth import authenticate
 from identity_graph.service.contract import IdPath, PageQuery
@@ -26,13 +25,16 @@ from identity_graph.web import admin_pages, runs_pages, steward_pages
 from identity_graph.web.deps import (
     FormDep,
     LoginRequired,
+    LookupForm,
     LookupUser,
+    ReadLimited,
     ReadUser,
     SessionDep,
+    WhoisForm,
     WhoisUser,
     form_text,
 )
-from identity_graph.web.render import SECURITY_HEADERS, STATIC, render
+from identity_graph.web.render import SECURITY_HEADERS, STATIC, error_page, render
 from identity_graph.web.session import (
     CSRF_FIELD,
     LOGIN_COOKIE,
@@ -42,6 +44,7 @@ from identity_graph.web.session import (
     new_cookie,
     session_secret,
 )
+from identity_graph.why import why_view
 
 router = APIRouter(include_in_schema=False)
 
@@ -111,7 +114,7 @@ def home(request: Request, session: SessionDep) -> Response:
 
 
 @router.get("/search", response_class=HTMLResponse)
-def search_form(request: Request, caller: LookupUser) -> Response:
+def search_form(request: Request, caller: LookupForm) -> Response:
     """The agent's search box."""
     return render(request, "search.html", q="", hits=None)
 
@@ -165,17 +168,13 @@ def profile_page(
 @router.get("/persons/{person_id}/why/{record_id}", response_class=HTMLResponse)
 def why_fragment(request: Request, person_id: IdPath, record_id: IdPath, caller: ReadUser, store: StoreDep) -> Response:
     """Why one record is linked: the sentence and the stored evidence (loaded on demand into the profile)."""
-    members = set(store.person_record_ids([person_id]).get(person_id, []))
-    if record_id not in members:
-        raise NotFound(f"record {record_id} is not part of person {person_id}")
-    why = why_linked(store, [record_id], members)[record_id]
-    edges = [e for e in store.edges([record_id]) if {e.left, e.right} <= members]
-    audit.record(store, caller, "why.read", audit.person_target(person_id), f"record={record_id}")
-    return render(request, "_why.html", why=why, edges=edges, record_id=record_id)
+    view = why_view(store, person_id, record_id, caller)  # the social team's view for the social role
+    audit.record(store, caller, "why.read", audit.person_target(view.person_id), f"record={record_id}")
+    return render(request, "_why.html", why=view.why, edges=view.edges, record_id=record_id)
 
 
 @router.get("/whois", response_class=HTMLResponse)
-def whois_form(request: Request, caller: WhoisUser) -> Response:
+def whois_form(request: Request, caller: WhoisForm) -> Response:
     """The social team's box: paste a handle or profile URL."""
     return render(request, "whois.html", handle="", answer=None)
 
@@ -227,5 +226,11 @@ def mount_web(app: FastAPI) -> None:
     @app.exception_handler(LoginRequired)
     async def _to_login(request: Request, exc: LoginRequired) -> Response:
         return _redirect("/login")
+
+    @app.exception_handler(ReadLimited)
+    async def _too_many(request: Request, exc: ReadLimited) -> Response:
+        response = error_page(request, 429, str(exc))
+        response.headers["Retry-After"] = str(exc.retry_after)
+        return response
 
     app.add_middleware(SecurityHeaders)

@@ -119,7 +119,8 @@ def test_delete_over_http_erases_and_audits_without_pii(client: TestClient, worl
     response = client.delete(f"/api/v1/persons/{world.ana}", headers=admin)
     assert response.status_code == 200
     assert response.json()["records"] == 4
-    assert client.get(f"/api/v1/persons/{world.ana}", headers=admin).status_code == 404
+    gone = client.get(f"/api/v1/persons/{world.ana}", headers=admin)  # erased: gone, with no pointer
+    assert gone.status_code == 410 and gone.json()["erased"] is True and gone.json()["person_ids"] == []
     actions = [(e.action, e.target) for e in wstore.audit_entries()]
     assert ("person.erase", f"person:{world.ana}") in actions
     assert ("profile.read", f"person:{world.ana}") in actions

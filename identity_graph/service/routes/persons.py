@@ -8,15 +8,15 @@ from fastapi import APIRouter, Query
 from pydantic import BaseModel
 
 from identity_graph.erasure import erase_person
-from identity_graph.errors import NotFound
 from identity_graph.limits import MAX_SINCE_CHARS
 from identity_graph.masking import mask_profile
 from identity_graph.model import Channel, MatchEdge, Profile, TimelineItem
-from identity_graph.profile import build_profile, why_linked
+from identity_graph.profile import build_profile
 from identity_graph.service import audit
 from identity_graph.service.contract import COMMON_ERRORS, IdPath, PageQuery, errors
 from identity_graph.service.deps import EraseCaller, ReadCaller, SettingsDep, StoreDep
 from identity_graph.service.queries import MAX_PAGE, timeline_query
+from identity_graph.why import why_view
 
 router = APIRouter(prefix="/persons", tags=["persons"], responses=COMMON_ERRORS)
 
@@ -56,7 +56,7 @@ class Erased(BaseModel):
     "/{person_id}",
     response_model=Profile,
     summary="A person's profile with a timeline page",
-    responses=errors(404),
+    responses=errors(404, 410),
 )
 def get_profile(
     person_id: IdPath,
@@ -77,7 +77,10 @@ def get_profile(
 
 
 @router.get(
-    "/{person_id}/timeline", response_model=TimelinePage, summary="A page of a person's timeline", responses=errors(404)
+    "/{person_id}/timeline",
+    response_model=TimelinePage,
+    summary="A page of a person's timeline",
+    responses=errors(404, 410),
 )
 def get_timeline(
     person_id: IdPath,
@@ -103,21 +106,19 @@ def get_timeline(
     "/{person_id}/records/{record_id}/why",
     response_model=WhyLinked,
     summary="Why a record is linked",
-    responses=errors(404),
+    responses=errors(404, 410),
 )
 def get_why(person_id: IdPath, record_id: IdPath, caller: ReadCaller, store: StoreDep) -> WhyLinked:
-    """The reason a record belongs to the person, with the stored edges and their evidence."""
-    live = store.resolve_person_id(person_id)
-    members = set(store.person_record_ids([live]).get(live, [])) if live is not None else set()
-    if live is None or record_id not in members:
-        raise NotFound(f"record {record_id} is not part of person {person_id}")
-    why = why_linked(store, [record_id], members)[record_id]
-    edges = [e for e in store.edges([record_id]) if {e.left, e.right} <= members]
-    audit.record(store, caller, "why.read", audit.person_target(live), f"record={record_id}")
-    return WhyLinked(person_id=live, record_id=record_id, why=why, edges=edges)
+    """The reason a record belongs to the person, with the stored edges and their evidence (the social role sees
+    its social account records only, and of their evidence names and handles only)."""
+    view = why_view(store, person_id, record_id, caller)  # the social team's view for the social role
+    audit.record(store, caller, "why.read", audit.person_target(view.person_id), f"record={record_id}")
+    return WhyLinked(person_id=view.person_id, record_id=record_id, why=view.why, edges=view.edges)
 
 
-@router.delete("/{person_id}", response_model=Erased, summary="Erase a person everywhere", responses=errors(404, 409))
+@router.delete(
+    "/{person_id}", response_model=Erased, summary="Erase a person everywhere", responses=errors(404, 409, 410)
+)
 def delete_person(person_id: IdPath, caller: EraseCaller, store: StoreDep, settings: SettingsDep) -> Erased:
     """Remove the person's records, identifiers, interactions and judgements; tombstone their source items."""
     result = erase_person(store, person_id, settings)

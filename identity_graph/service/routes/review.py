@@ -103,7 +103,7 @@ def undo_decision(judgement_id: IdPath, caller: DecideCaller, store: StoreDep, s
 
 
 @router.post(
-    "/persons/{person_id}/split", response_model=SplitOut, summary="Split a person", responses=errors(404, 409)
+    "/persons/{person_id}/split", response_model=SplitOut, summary="Split a person", responses=errors(404, 409, 410)
 )
 def post_split(
     person_id: IdPath, body: SplitIn, caller: DecideCaller, store: StoreDep, settings: SettingsDep
@@ -135,7 +135,7 @@ def post_unmerge(
     "/persons/{person_id}/graph",
     response_model=PersonGraph,
     summary="A person's records as a graph",
-    responses=errors(404),
+    responses=errors(404, 410),
 )
 def get_graph(person_id: IdPath, caller: ReviewCaller, store: StoreDep) -> PersonGraph:
     """Records, identifiers and links with a layout, coloured by status in the web UI."""

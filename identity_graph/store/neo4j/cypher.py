@@ -296,6 +296,13 @@ EVENTS_AFTER: Final = (
     "e.other_person_id AS other_person_id, e.record_id AS record_id, e.cause AS cause ORDER BY id LIMIT $max_events"
 )
 LAST_EVENT_ID: Final = "MATCH (e:Event) RETURN coalesce(max(e.id), 0) AS id"
+PERSON_ERASED: Final = (
+    "MATCH (e:Event) WHERE e.person_id = $person_id AND e.type = 'person.erased' RETURN count(e) AS n"
+)
+DETACHED_RECORDS: Final = (
+    "MATCH (e:Event) WHERE e.person_id IN $person_ids AND e.type = 'record.detached' AND e.record_id IS NOT NULL "
+    "RETURN DISTINCT e.record_id AS record_id ORDER BY record_id"
+)
 
 # ---------------------------------------------------------------- interactions and the timeline
 _TIMELINE_MATCH: Final = (

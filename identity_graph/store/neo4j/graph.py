@@ -12,7 +12,8 @@ from identity_graph.model import ChangeEvent, Judgement, MatchEdge, MatchStatus
 from identity_graph.store.neo4j import cypher
 from identity_graph.store.neo4j.base import Neo4jBase, Tx, now, run, run_ids, run_rows
 from identity_graph.store.neo4j.rows import edge_from_row, edge_row, judgement_from_row, parse_time
-from identity_graph.store.protocol import NewEvent
+from identity_graph.store.protocol import NewEvent, RetiredPerson
+from identity_graph.store.retired import PersonQueries, trace_retired
 
 
 def event_rows(events: Sequence[NewEvent], ids: Sequence[int]) -> list[dict[str, Any]]:
@@ -183,6 +184,25 @@ class Neo4jGraphMixin(Neo4jBase):
             return None
 
         return self._read(work)
+
+    def retired_person(self, person_id: int) -> RetiredPerson | None:
+        """What became of a person id retired without heir: erased, or the live persons holding its records."""
+
+        def state(pid: int) -> tuple[bool, int | None] | None:
+            rows = self._query(cypher.PERSON_STATE, id=pid)
+            if not rows:
+                return None
+            merged = rows[0]["merged_into"]
+            return parse_time(rows[0]["retired_at"]) is not None, None if merged is None else int(merged)
+
+        def erased(pid: int) -> bool:
+            return int(self._query(cypher.PERSON_ERASED, person_id=pid)[0]["n"]) > 0
+
+        def detached(pids: Sequence[int]) -> list[int]:
+            rows = self._query(cypher.DETACHED_RECORDS, person_ids=[int(p) for p in pids])
+            return [int(r["record_id"]) for r in rows]
+
+        return trace_retired(person_id, PersonQueries(state, erased, detached, self.assignments))
 
     def last_event_id(self) -> int:
         """The id of the newest change-feed event (0 when the feed is empty)."""

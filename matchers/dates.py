@@ -71,6 +71,16 @@ NEAR_BIRTH_DAYS = 366
 NEAR_BIRTH_DIGITS = 2
 
 
+def _days_apart(a: str, b: str) -> int | None:
+    """Days between two `YYYYMMDD` keys, None when either is no real date."""
+    try:
+        first = date(int(a[:4]), int(a[4:6]), int(a[6:8]))
+        second = date(int(b[:4]), int(b[4:6]), int(b[6:8]))
+    except ValueError:
+        return None
+    return abs((first - second).days)
+
+
 def is_near_birth(a: str, b: str) -> bool:
     """True when two `YYYYMMDD` keys are close enough to be one birth mistyped: within NEAR_BIRTH_DAYS, or at
     most NEAR_BIRTH_DIGITS digits apart. A father and son of one name (a generation apart) never are."""
@@ -78,12 +88,8 @@ def is_near_birth(a: str, b: str) -> bool:
         return False
     if sum(x != y for x, y in zip(a, b, strict=True)) <= NEAR_BIRTH_DIGITS:
         return True
-    try:
-        first = date(int(a[:4]), int(a[4:6]), int(a[6:8]))
-        second = date(int(b[:4]), int(b[4:6]), int(b[6:8]))
-    except ValueError:
-        return False
-    return abs((first - second).days) <= NEAR_BIRTH_DAYS
+    days = _days_apart(a, b)
+    return days is not None and days <= NEAR_BIRTH_DAYS
 
 
 #: Two dates of birth at least this many years apart are two people: a parent and child of one name are a
@@ -94,9 +100,5 @@ GENERATION_YEARS = 12
 
 def is_generation_apart(a: str, b: str) -> bool:
     """True when two `YYYYMMDD` keys are at least GENERATION_YEARS apart (or either is no real date)."""
-    try:
-        first = date(int(a[:4]), int(a[4:6]), int(a[6:8]))
-        second = date(int(b[:4]), int(b[4:6]), int(b[6:8]))
-    except ValueError:
-        return True
-    return abs((first - second).days) >= GENERATION_YEARS * 365.25
+    days = _days_apart(a, b)
+    return days is None or days >= GENERATION_YEARS * 365.25

@@ -43,6 +43,8 @@ SUFFIX_ATTRIBUTES = frozenset({"suffix", "namesuffix"})
 #: The identifier kind of a card's last four digits: a feature column of its own (every card of the record), never
 #: a posting (1 in 10,000 share one: as a blocking key it would pair strangers by the thousand).
 CARD_KIND = "card4"
+#: Where a signature holds the name (first, middle, last, generation): after the record's kind.
+NAME_FIELDS = slice(1, 5)
 #: Distinct handles and email users whose letters are remembered (`username` is a pure function of its text).
 USERNAME_CACHE_SIZE = 200_000
 
@@ -118,8 +120,9 @@ def feature_values(record: StoredRecord, placeholders: frozenset[str] = frozense
     generation = (_suffix_column(record.attributes) or name.generation) if not name.empty else ""
     handle, email = primary.get("handle", ""), primary.get("email", "")
     idents.sort()
-    # the kind too: a record stands for identical ones of its kind only (kinds weigh differently: a caller-ID
-    # names a line, a sender names themselves), so which one represents them never depends on load order
+    # the kind first (NAME_FIELDS follow it): a record stands for identical ones of its kind only (kinds weigh
+    # differently: a caller-ID names a line, a sender names themselves), so which one represents them never
+    # depends on load order
     signature = "|".join([record.kind._value_, first, middle, last, generation, dob, addr.street, addr.city,
                           addr.postcode, addr.state])  # fmt: skip
     signature = "|".join([signature, *idents])
@@ -199,7 +202,9 @@ def forget_unknown_callers(table: FeatureTable, placeholders: frozenset[str]) ->
         )
         if not (known or cut):
             first[i] = middle[i] = last[i] = generation[i] = ""
-            signature[i] = "|".join(["", "", "", "", *str(signature[i]).split("|")[4:]])
+            parts = str(signature[i]).split("|")
+            parts[NAME_FIELDS] = [""] * len(parts[NAME_FIELDS])  # its kind stays, its name goes
+            signature[i] = "|".join(parts)
     table.col("unknown_caller")[flagged] = ""
 
 

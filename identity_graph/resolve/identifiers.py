@@ -53,8 +53,8 @@ class IdentifierStats:
 
 def count_persons(names: list[NameParts], fuzzy: float, dobs: list[str] | None = None) -> int:
     """Greedy count of distinct people among names (nameless holders do not count; at least 1). With `dobs`
-    (one per name, '' when unknown), one name under two dates of birth that are no typo of each other is two
-    people: a father and son of one name on the family's mailbox."""
+    (one per name, '' when unknown), one name under two dates of birth a generation apart is two people: a
+    father and son of one name on the family's mailbox."""
     groups: list[tuple[NameParts, str]] = []
     for name, dob in zip(names, dobs if dobs is not None else [""] * len(names), strict=True):
         if name.empty:

@@ -104,3 +104,19 @@ def test_a_crm_name_that_only_starts_a_known_one_is_learned(store: SQLiteStore, 
     assert "given:rafael" in given_names_of(table)
     assert (table.col("first")[1], table.col("last")[1]) == ("rafael", "mcdonald")
     assert (table.col("first")[2], table.col("last")[2]) == ("", "")  # `just` starts Justin: still a pseudonym
+
+
+def test_a_forgotten_caller_id_is_a_nameless_call_of_its_kind(store: SQLiteStore, settings: Settings) -> None:
+    """A caller-ID with no given name we know loses its name, and then stands for the nameless calls on that line
+    (one signature), kind kept: it is collapsed with those calls and with nothing of another kind."""
+    records = stored(
+        store,
+        settings,
+        call("k1", "(504) 555-0185", "QXZRT VLOMB JR"),
+        call("k2", "(504) 555-0185"),
+    )
+    table, _ = build_features([records])
+    signature = table.col("signature")
+    assert table.col("first")[0] == table.col("generation")[0] == ""
+    assert signature[0] == signature[1]
+    assert str(signature[0]).startswith("call_party|")

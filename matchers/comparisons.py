@@ -16,9 +16,9 @@ import pandas as pd
 from rapidfuzz import process
 from rapidfuzz.distance import OSA, JaroWinkler
 
-from matchers.dates import is_day_month_swap, is_generation_apart, is_near_birth
+from matchers.dates import is_day_month_swap, near_and_generation
 from matchers.features import FeatureTable, IntArray, StrArray
-from matchers.names import are_nicknames, is_initial_of, is_name_typo
+from matchers.names import TYPO_MIN_LETTERS, are_nicknames, given_name_list, is_initial_of
 
 NULL = -1
 Levels = npt.NDArray[np.int8]
@@ -74,6 +74,23 @@ def _pairwise_flags(a: StrArray, b: StrArray, mask: npt.NDArray[np.bool_], test:
     return out
 
 
+def name_typos(a: StrArray, b: StrArray, mask: npt.NDArray[np.bool_]) -> npt.NDArray[np.bool_]:
+    """Where `mask`: two first names that are a typo of one name rather than two names, in array operations: one
+    edit apart, both of TYPO_MIN_LETTERS or more, and one of them no given name we know (`given_name_list`):
+    `caltlin` / `caitlin`, `jyck` / `jack`; never `jon` / `jan`."""
+    out = np.zeros(len(a), dtype=bool)
+    idx = np.flatnonzero(mask)
+    idx = idx[(_lengths(a[idx]) >= TYPO_MIN_LETTERS) & (_lengths(b[idx]) >= TYPO_MIN_LETTERS)]
+    if idx.size == 0:
+        return out
+    x, y = a[idx], b[idx]
+    one_edit = similarity(x, y, OSA.distance) <= 1
+    names = list(given_name_list())
+    unknown = ~pd.Series(x).isin(names).to_numpy() | ~pd.Series(y).isin(names).to_numpy()
+    out[idx] = one_edit & unknown
+    return out
+
+
 @dataclass
 class PairContext:
     """Candidate pairs (row positions `li`, `ri` into `table`) and what the resolver knows about them."""
@@ -95,13 +112,15 @@ class PairContext:
         """A column's values on the right side of every pair."""
         return self.table.col(column)[self.ri]
 
-    def _cross_right(self) -> npt.NDArray[np.bool_]:
-        """Where both sides have both name parts: whether the right side is the one to cross (a caller-ID if one
-        side is one, else the side whose `first last` sorts after the other's): the same answer either way round."""
-        kind_l, kind_r = self.table.kind[self.li], self.table.kind[self.ri]
-        call_l, call_r = kind_l == CALLER_ID_KIND, kind_r == CALLER_ID_KIND
-        name_l = self.left("first").astype(str) + " " + self.left("last").astype(str)
-        name_r = self.right("first").astype(str) + " " + self.right("last").astype(str)
+    def _cross_right(self, at: IntArray) -> npt.NDArray[np.bool_]:
+        """For the pairs `at`, where both sides have both name parts: whether the right side is the one to cross (a
+        caller-ID if one side is one, else the side whose `first last` sorts after the other's): the same answer
+        either way round."""
+        li, ri = self.li[at], self.ri[at]
+        call_l, call_r = self.table.kind[li] == CALLER_ID_KIND, self.table.kind[ri] == CALLER_ID_KIND
+        first, last = self.table.col("first"), self.table.col("last")
+        name_l = first[li].astype(str) + " " + last[li].astype(str)
+        name_r = first[ri].astype(str) + " " + last[ri].astype(str)
         out: npt.NDArray[np.bool_] = np.where(call_l != call_r, call_r, name_r > name_l)
         return out
 
@@ -117,7 +136,9 @@ class PairContext:
             # caller-ID (written LAST FIRST), else the side whose name sorts last: never the side that happens to
             # be on the right (a row's position is its load order, and the levels must not depend on it)
             both = (ll != "") & (lr != "")
-            right = swapped & (lr != "") & (~both | self._cross_right())
+            right = swapped & (lr != "") & ~both
+            decide = np.flatnonzero(swapped & both)
+            right[decide] = self._cross_right(decide)
             left = swapped & ~right
             fr2, lr2 = np.where(right, lr, fr), np.where(right, fr, lr)
             fl2, ll2 = np.where(left, ll, fl), np.where(left, fl, ll)
@@ -182,8 +203,7 @@ class FirstNameComparison(Comparison):
         nick = _pairwise_flags(a, b, known & ~exact, are_nicknames)
         short = (_lengths(a) == 1) | (_lengths(b) == 1)
         initial = _pairwise_flags(a, b, known & ~exact & short, is_initial_of)
-        similar = sim >= self.fuzzy
-        similar |= _pairwise_flags(a, b, known & ~exact & ~nick & ~similar, is_name_typo)  # `caltlin` / `caitlin`
+        similar = (sim >= self.fuzzy) | name_typos(a, b, known & ~exact & ~nick & (sim < self.fuzzy))
         return _ladder([exact, nick, initial, sim >= NAME_FUZZY_HIGH, similar], known)
 
 
@@ -227,9 +247,12 @@ class DateComparison(Comparison):
         exact = known & (a == b)
         swap = _pairwise_flags(a, b, known & ~exact, is_day_month_swap)
         typo = similarity(a, b, OSA.distance) <= 1  # one digit off, or two adjacent digits swapped
-        near = _pairwise_flags(a, b, known & ~exact & ~swap & ~typo, is_near_birth)
-        rest = known & ~exact & ~swap & ~typo & ~near
-        apart = rest & ~_pairwise_flags(a, b, rest, is_generation_apart)
+        rest = np.flatnonzero(known & ~exact & ~swap & ~typo)
+        near = np.zeros(len(a), dtype=bool)
+        apart = np.zeros(len(a), dtype=bool)
+        close, generation = near_and_generation(a[rest], b[rest])
+        near[rest] = close
+        apart[rest] = ~close & ~generation
         return _ladder([exact, swap, known & typo, near, apart], known)
 
     def describe(self, level: int, left: str, right: str) -> str:

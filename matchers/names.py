@@ -17,7 +17,7 @@ from importlib import resources
 import numpy as np
 import numpy.typing as npt
 from nameparser import HumanName
-from rapidfuzz.distance import OSA, JaroWinkler
+from rapidfuzz.distance import JaroWinkler
 
 from matchers.features import StrArray
 from matchers.text import clean_name, clean_words, romanize
@@ -90,17 +90,6 @@ TYPO_MIN_LETTERS = 3
 def given_name_list() -> frozenset[str]:
     """Given names we know: the nickname tables' and the US Census's 1990 first names (5,166)."""
     return known_given_names() | frozenset(_data_lines(CENSUS_FIRST_NAMES))
-
-
-@lru_cache(maxsize=100_000)
-def is_name_typo(a: str, b: str) -> bool:
-    """True when two first names one edit apart (a letter replaced, dropped, added, or two swapped) are a typo of
-    one name rather than two names: at least one of them is no given name we know (`caltlin` / `caitlin`,
-    `jyck` / `jack`), while `mario` / `maria` or `jon` / `jan` are two people."""
-    if a == b or min(len(a), len(b)) < TYPO_MIN_LETTERS or OSA.distance(a, b) > 1:
-        return False
-    names = given_name_list()
-    return a not in names or b not in names
 
 
 def are_nicknames(a: str, b: str) -> bool:

@@ -277,7 +277,47 @@ V5 = """
 INSERT OR IGNORE INTO meta (key, value) VALUES ('privacy.tombstone_secret', lower(hex(randomblob(32))));
 """
 
-MIGRATIONS: list[str] = [V1, V2, V3, V4, V5]
+#: Version 6: the campaign registry (`store/campaigns.py`): each campaign whole as JSON, with its id, name, channel
+#: and start and end (fixed-width UTC text) as columns; who changed it last and when. No customer data.
+V6 = """
+CREATE TABLE campaigns (
+    campaign_id TEXT PRIMARY KEY,
+    name TEXT NOT NULL,
+    channel TEXT NOT NULL,
+    starts_at TEXT NOT NULL,
+    ends_at TEXT,
+    data TEXT NOT NULL,
+    changed_at TEXT NOT NULL,
+    changed_by TEXT NOT NULL
+) WITHOUT ROWID;
+CREATE INDEX ix_campaigns_start ON campaigns(starts_at, campaign_id);
+"""
+
+#: Version 7: the steward's undo (`steward/actions.py`): each decision, split and unmerge with the decisions it stored
+#: and superseded and every record's person before and after (ids only), so it can be undone exactly; an index on
+#: the audit log's actor and action for its filters.
+V7 = """
+CREATE TABLE steward_actions (
+    id INTEGER PRIMARY KEY,
+    kind TEXT NOT NULL,
+    actor TEXT NOT NULL,
+    at TEXT NOT NULL,
+    superseded_ids TEXT NOT NULL,
+    before TEXT NOT NULL,
+    after TEXT NOT NULL,
+    undone_at TEXT,
+    undone_by TEXT
+);
+CREATE TABLE steward_action_judgements (
+    judgement_id INTEGER PRIMARY KEY,
+    action_id INTEGER NOT NULL REFERENCES steward_actions(id)
+);
+CREATE INDEX ix_steward_action_judgements_action ON steward_action_judgements(action_id);
+CREATE INDEX ix_audit_log_actor ON audit_log(actor, id);
+CREATE INDEX ix_audit_log_action ON audit_log(action, id);
+"""
+
+MIGRATIONS: list[str] = [V1, V2, V3, V4, V5, V6, V7]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field, fields
 from datetime import datetime
 from typing import Any, Protocol, runtime_checkable
 
+from identity_graph.campaigns.model import Campaign
 from identity_graph.model import (
     ChangeEvent,
     Channel,
@@ -406,4 +407,21 @@ class GraphStore(Protocol):
 
     def ingest_runs(self, limit: int = DEFAULT_RUNS_LIMIT, source: str | None = None) -> list[IngestRun]:
         """The newest `limit` loads (of one source when given), newest first."""
+        ...
+
+    # -- the campaign registry (no customer data: erasure leaves it alone)
+    def save_campaign(self, campaign: Campaign, actor: str) -> None:
+        """Insert or replace a campaign by its id; audited as a change by `actor`."""
+        ...
+
+    def campaign(self, campaign_id: str) -> Campaign | None:
+        """One campaign by id (None when there is none)."""
+        ...
+
+    def campaigns(self) -> list[Campaign]:
+        """Every registered campaign, by start (then id)."""
+        ...
+
+    def delete_campaign(self, campaign_id: str, actor: str) -> bool:
+        """Remove a campaign; False when there was none. Audited as a change by `actor` when one went."""
         ...

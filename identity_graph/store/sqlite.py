@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from identity_graph.store.sqlite_campaigns import SQLiteCampaignsMixin
 from identity_graph.store.sqlite_graph import SQLiteGraphMixin
 from identity_graph.store.sqlite_ingest import SQLiteIngestMixin
 from identity_graph.store.sqlite_read import SQLiteReadMixin
@@ -11,6 +12,12 @@ from identity_graph.store.sqlite_steward import SQLiteStewardMixin
 
 
 class SQLiteStore(
-    SQLiteIngestMixin, SQLiteReadMixin, SQLiteGraphMixin, SQLiteStewardMixin, SQLiteServiceMixin, SQLiteRunsMixin
+    SQLiteIngestMixin,
+    SQLiteReadMixin,
+    SQLiteGraphMixin,
+    SQLiteStewardMixin,
+    SQLiteServiceMixin,
+    SQLiteRunsMixin,
+    SQLiteCampaignsMixin,
 ):
     """The embedded default store (no server): SQLite with WAL, foreign keys and integer keys."""

@@ -54,6 +54,7 @@ DDL_MATCH_STATUS: Final = "CREATE INDEX match_status IF NOT EXISTS FOR ()-[m:`MA
 DDL_JUDGED_ID: Final = "CREATE INDEX judged_id IF NOT EXISTS FOR ()-[j:JUDGED]-() ON (j.id)"
 DDL_JUDGED_ACTIVE: Final = "CREATE INDEX judged_superseded IF NOT EXISTS FOR ()-[j:JUDGED]-() ON (j.superseded_at)"
 DDL_NAME_WORD: Final = "CREATE CONSTRAINT name_word IF NOT EXISTS FOR (w:NameWord) REQUIRE w.word IS UNIQUE"
+DDL_CAMPAIGN_ID: Final = "CREATE CONSTRAINT campaign_id IF NOT EXISTS FOR (c:Campaign) REQUIRE c.campaign_id IS UNIQUE"
 
 # ---------------------------------------------------------------- housekeeping: meta, counters, wiping
 META_GET: Final = "MATCH (m:Meta {key: $key}) RETURN m.value AS value"
@@ -476,3 +477,16 @@ SET_RUN_NOTES: Final = "UNWIND $rows AS row MATCH (n:IngestRun {id: row.id}) SET
 RETIRE_ERASED_PERSON: Final = (
     "MATCH (p:Person {id: $person_id}) SET p.retired_at = $now, p.merged_into = NULL, p.updated_at = $now"
 )
+
+# ---------------------------------------------------------------- the campaign registry (store/campaigns.py)
+CAMPAIGN_DATA: Final = "MATCH (c:Campaign {campaign_id: $campaign_id}) RETURN c.data AS data"
+SAVE_CAMPAIGN: Final = (
+    "MERGE (c:Campaign {campaign_id: $campaign_id}) SET c.name = $name, c.channel = $channel, "
+    "c.starts_at = $starts_at, c.ends_at = $ends_at, c.data = $data, c.changed_at = $changed_at, "
+    "c.changed_by = $changed_by"
+)
+ALL_CAMPAIGNS: Final = (
+    "MATCH (c:Campaign) RETURN c.data AS data, c.starts_at AS starts_at, c.campaign_id AS campaign_id "
+    "ORDER BY starts_at, campaign_id"
+)
+DELETE_CAMPAIGN: Final = "MATCH (c:Campaign {campaign_id: $campaign_id}) DELETE c RETURN count(c) AS n"

@@ -56,6 +56,7 @@ SCHEMA_STATEMENTS: tuple[LiteralString, ...] = (
     cypher.DDL_AUDIT_ID,
     cypher.DDL_TOMBSTONE_KEY,
     cypher.DDL_INGEST_RUN_ID,
+    cypher.DDL_CAMPAIGN_ID,
     cypher.DDL_RECORD_DIRTY,
     cypher.DDL_INTERACTION_TIME,
     cypher.DDL_EVENT_PERSON,

@@ -8,6 +8,7 @@ import neo4j
 
 from identity_graph.store.neo4j import cypher
 from identity_graph.store.neo4j.base import open_session, run
+from identity_graph.store.neo4j.campaigns import Neo4jCampaignsMixin
 from identity_graph.store.neo4j.erasure import Neo4jErasureMixin
 from identity_graph.store.neo4j.graph import Neo4jGraphMixin
 from identity_graph.store.neo4j.ingest import Neo4jIngestMixin
@@ -32,6 +33,7 @@ class Neo4jStore(
     Neo4jServiceMixin,
     Neo4jErasureMixin,
     Neo4jRunsMixin,
+    Neo4jCampaignsMixin,
 ):
     """The same labels and relationship types as DESIGN.md, integer ids from counters, one transaction per batch."""
 

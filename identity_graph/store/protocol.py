@@ -29,6 +29,8 @@ from identity_graph.model import (
 )
 from identity_graph.store.runs import DEFAULT_RUNS_LIMIT, IngestRun
 from identity_graph.store.service_types import ApiToken, AuditEntry, ErasureCounts
+from identity_graph.store.steward_types import AuditQuery, StewardAction
+from identity_graph.store.window import WindowItem
 
 
 @dataclass(frozen=True)
@@ -409,6 +411,39 @@ class GraphStore(Protocol):
         """The newest `limit` loads (of one source when given), newest first."""
         ...
 
+    # -- the steward's undo (actions with the memberships they changed) and the audit log's search
+    def add_steward_action(self, action: StewardAction) -> int:
+        """Store one steward action with its decisions; returns its id."""
+        ...
+
+    def steward_action(self, action_id: int) -> StewardAction | None:
+        """One steward action by id."""
+        ...
+
+    def steward_action_of_judgement(self, judgement_id: int) -> StewardAction | None:
+        """The steward action that stored this decision (None for decisions older than the undo log)."""
+        ...
+
+    def action_judgement_ids(self, kinds: Sequence[str]) -> set[int]:
+        """Ids of the decisions stored by steward actions of these kinds."""
+        ...
+
+    def mark_action_undone(self, action_id: int, by: str) -> bool:
+        """Mark an action undone; False when it was undone already (or does not exist)."""
+        ...
+
+    def revive_persons(self, person_ids: Sequence[int]) -> None:
+        """Make retired persons live again under their own ids (an undo gives them their records back)."""
+        ...
+
+    def reinstate_judgements(self, judgement_ids: Sequence[int]) -> None:
+        """Make superseded decisions active again (an undo of the action that superseded them)."""
+        ...
+
+    def audit_search(self, query: AuditQuery) -> list[AuditEntry]:
+        """Audit entries, newest first, filtered by actor, action (exact, or a prefix ending in '.') and time."""
+        ...
+
     # -- the campaign registry (no customer data: erasure leaves it alone)
     def save_campaign(self, campaign: Campaign, actor: str) -> None:
         """Insert or replace a campaign by its id; audited as a change by `actor`."""
@@ -424,4 +459,12 @@ class GraphStore(Protocol):
 
     def delete_campaign(self, campaign_id: str, actor: str) -> bool:
         """Remove a campaign; False when there was none. Audited as a change by `actor` when one went."""
+        ...
+
+    # -- time windows (the lead's briefing and spike watch)
+    def interactions_between(
+        self, start: datetime, end: datetime, channels: Sequence[Channel] = ()
+    ) -> Iterator[WindowItem]:
+        """Interactions with `start <= occurred_at < end` (of these channels when given), oldest first, each with
+        the persons of its non-mention parties (paged on the time index)."""
         ...

@@ -1,4 +1,5 @@
-"""Reads and writes the steward's workflow needs: chain-guard reports and per-record and per-person activity."""
+"""Reads and writes the steward's workflow needs: chain-guard reports, per-record and per-person activity, the
+steward actions an undo reads, and the audit log's search."""
 
 from __future__ import annotations
 
@@ -8,7 +9,9 @@ from datetime import UTC, datetime
 
 from identity_graph.model import MatchStatus
 from identity_graph.store.protocol import GuardReport, PersonStats, RecordActivity
+from identity_graph.store.service_types import AuditEntry
 from identity_graph.store.sqlite_base import SQLiteBase, chunks, placeholders, to_json, utcnow
+from identity_graph.store.steward_types import AuditQuery, StewardAction
 
 
 def _utc(text: str) -> datetime:
@@ -130,3 +133,138 @@ class SQLiteStewardMixin(SQLiteBase):
             [s.value for s in statuses],
         )
         return [(int(a), int(b), float(c)) for a, b, c in rows]
+
+    # -- the steward's undo: actions with the memberships they changed
+    def add_steward_action(self, action: StewardAction) -> int:
+        """Store one steward action with its decisions; returns its id."""
+        with self.transaction() as conn:
+            cur = conn.execute(
+                "INSERT INTO steward_actions(kind, actor, at, superseded_ids, before, after) VALUES (?, ?, ?, ?, ?, ?)",
+                (
+                    action.kind,
+                    action.actor,
+                    action.at.isoformat(),
+                    to_json(list(action.superseded_ids)),
+                    to_json(sorted(action.before.items())),
+                    to_json(sorted(action.after.items())),
+                ),
+            )
+            action_id = int(cur.lastrowid or 0)
+            conn.executemany(
+                "INSERT OR REPLACE INTO steward_action_judgements(judgement_id, action_id) VALUES (?, ?)",
+                [(int(j), action_id) for j in action.judgement_ids],
+            )
+        return action_id
+
+    def steward_action(self, action_id: int) -> StewardAction | None:
+        """One steward action by id."""
+        row = self._conn().execute(f"SELECT {_ACTION_COLS} FROM steward_actions WHERE id = ?", (action_id,)).fetchone()
+        return None if row is None else self._action(row)
+
+    def steward_action_of_judgement(self, judgement_id: int) -> StewardAction | None:
+        """The steward action that stored this decision (None for decisions older than the undo log)."""
+        row = (
+            self._conn()
+            .execute(
+                f"SELECT {_ACTION_COLS} FROM steward_actions WHERE id = "
+                "(SELECT action_id FROM steward_action_judgements WHERE judgement_id = ?)",
+                (judgement_id,),
+            )
+            .fetchone()
+        )
+        return None if row is None else self._action(row)
+
+    def action_judgement_ids(self, kinds: Sequence[str]) -> set[int]:
+        """Ids of the decisions stored by steward actions of these kinds."""
+        rows = self._conn().execute(
+            "SELECT j.judgement_id FROM steward_action_judgements j JOIN steward_actions a ON a.id = j.action_id "
+            f"WHERE a.kind IN ({placeholders(len(kinds))})",
+            list(kinds),
+        )
+        return {int(r[0]) for r in rows}
+
+    def mark_action_undone(self, action_id: int, by: str) -> bool:
+        """Mark an action undone; False when it was undone already (or does not exist)."""
+        with self.transaction() as conn:
+            cur = conn.execute(
+                "UPDATE steward_actions SET undone_at = ?, undone_by = ? WHERE id = ? AND undone_at IS NULL",
+                (utcnow(), by, action_id),
+            )
+            return cur.rowcount > 0
+
+    def revive_persons(self, person_ids: Sequence[int]) -> None:
+        """Make retired persons live again under their own ids (an undo gives them their records back)."""
+        now = utcnow()
+        with self.transaction() as conn:
+            for part in chunks(list(person_ids)):
+                conn.execute(
+                    "UPDATE persons SET retired_at = NULL, merged_into = NULL, updated_at = ? "
+                    f"WHERE id IN ({placeholders(len(part))})",
+                    (now, *part),
+                )
+
+    def reinstate_judgements(self, judgement_ids: Sequence[int]) -> None:
+        """Make superseded decisions active again (an undo of the action that superseded them)."""
+        with self.transaction() as conn:
+            for part in chunks(list(judgement_ids)):
+                conn.execute(
+                    "UPDATE judgements SET superseded_at = NULL, superseded_by = NULL "
+                    f"WHERE id IN ({placeholders(len(part))})",
+                    part,
+                )
+
+    def _action(self, row: Sequence[object]) -> StewardAction:
+        """A StewardAction from a row of `_ACTION_COLS`, with its decision ids."""
+        aid, kind, actor, at, superseded, before, after, undone_at, undone_by = row
+        ids = [
+            int(r[0])
+            for r in self._conn().execute(
+                "SELECT judgement_id FROM steward_action_judgements WHERE action_id = ? ORDER BY judgement_id", (aid,)
+            )
+        ]
+        return StewardAction(
+            id=int(str(aid)),
+            kind=str(kind),
+            actor=str(actor),
+            at=_utc(str(at)),
+            judgement_ids=tuple(ids),
+            superseded_ids=tuple(int(i) for i in json.loads(str(superseded))),
+            before={int(r): int(p) for r, p in json.loads(str(before))},
+            after={int(r): int(p) for r, p in json.loads(str(after))},
+            undone_at=None if undone_at is None else _utc(str(undone_at)),
+            undone_by=None if undone_by is None else str(undone_by),
+        )
+
+    # -- the audit log's search
+    def audit_search(self, query: AuditQuery) -> list[AuditEntry]:
+        """Audit entries, newest first, filtered by actor, action (exact, or a prefix ending in '.') and time."""
+        sql = "SELECT id, at, actor, action, target, detail FROM audit_log WHERE 1 = 1"
+        params: list[object] = []
+        if query.before_id is not None:
+            sql += " AND id < ?"
+            params.append(query.before_id)
+        if query.actor:
+            sql += " AND actor = ?"
+            params.append(query.actor)
+        if query.action:
+            if query.action.endswith("."):
+                sql += " AND (action = ? OR substr(action, 1, ?) = ?)"
+                params += [query.action[:-1], len(query.action), query.action]
+            else:
+                sql += " AND action = ?"
+                params.append(query.action)
+        if query.since is not None:
+            sql += " AND at >= ?"
+            params.append(query.since.astimezone(UTC).isoformat(timespec="microseconds"))
+        if query.until is not None:
+            sql += " AND at < ?"
+            params.append(query.until.astimezone(UTC).isoformat(timespec="microseconds"))
+        sql += " ORDER BY id DESC LIMIT ?"
+        params.append(query.limit)
+        return [
+            AuditEntry(int(r[0]), datetime.fromisoformat(r[1]), r[2], r[3], r[4], r[5])
+            for r in self._conn().execute(sql, params)
+        ]
+
+
+_ACTION_COLS = "id, kind, actor, at, superseded_ids, before, after, undone_at, undone_by"

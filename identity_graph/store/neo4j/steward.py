@@ -2,13 +2,64 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import UTC, datetime
+from typing import Any, Final
 
 from identity_graph.store.neo4j import cypher
-from identity_graph.store.neo4j.base import Neo4jBase, Tx, now, run_ids, run_rows
+from identity_graph.store.neo4j.base import Neo4jBase, Tx, now, run, run_ids, run_rows
 from identity_graph.store.neo4j.rows import parse_time
 from identity_graph.store.protocol import GuardReport, PersonStats, RecordActivity
+from identity_graph.store.service_types import AuditEntry
+from identity_graph.store.steward_types import AuditQuery, StewardAction
+
+_ACTION_RETURN: Final = (
+    "RETURN a.id AS id, a.kind AS kind, a.actor AS actor, a.at AS at, a.judgement_ids AS judgement_ids, "
+    "a.superseded_ids AS superseded_ids, a.before AS before, a.after AS after, a.undone_at AS undone_at, "
+    "a.undone_by AS undone_by"
+)
+ADD_ACTION: Final = (
+    "CREATE (:StewardAction {id: $id, kind: $kind, actor: $actor, at: $at, judgement_ids: $judgement_ids, "
+    "superseded_ids: $superseded_ids, before: $before, after: $after})"
+)
+ACTION_BY_ID: Final = "MATCH (a:StewardAction {id: $id}) " + _ACTION_RETURN
+ACTION_OF_JUDGEMENT: Final = "MATCH (a:StewardAction) WHERE $id IN a.judgement_ids " + _ACTION_RETURN
+ACTION_JUDGEMENTS: Final = "MATCH (a:StewardAction) WHERE a.kind IN $kinds RETURN a.judgement_ids AS ids"
+MARK_ACTION_UNDONE: Final = (
+    "MATCH (a:StewardAction {id: $id}) WHERE a.undone_at IS NULL "
+    "SET a.undone_at = $now, a.undone_by = $by RETURN a.id AS id"
+)
+REVIVE_PERSONS: Final = (
+    "UNWIND $ids AS pid MATCH (p:Person {id: pid}) SET p.retired_at = NULL, p.merged_into = NULL, p.updated_at = $now"
+)
+REINSTATE_JUDGEMENTS: Final = (
+    "UNWIND $ids AS jid MATCH (:Record)-[j:JUDGED {id: jid}]->(:Record) "
+    "SET j.superseded_at = NULL, j.superseded_by = NULL"
+)
+AUDIT_SEARCH: Final = (
+    "MATCH (a:AuditEntry) WHERE ($before_id IS NULL OR a.id < $before_id) AND ($actor IS NULL OR a.actor = $actor) "
+    "AND ($action IS NULL OR a.action = $action OR ($prefix IS NOT NULL AND a.action STARTS WITH $prefix)) "
+    "AND ($since IS NULL OR a.at >= $since) AND ($until IS NULL OR a.at < $until) "
+    "RETURN a.id AS id, a.at AS at, a.actor AS actor, a.action AS action, a.target AS target, a.detail AS detail "
+    "ORDER BY id DESC LIMIT $max_entries"
+)
+
+
+def _action(row: dict[str, Any]) -> StewardAction:
+    """A StewardAction from a result row."""
+    return StewardAction(
+        id=int(row["id"]),
+        kind=str(row["kind"]),
+        actor=str(row["actor"]),
+        at=datetime.fromisoformat(row["at"]),
+        judgement_ids=tuple(int(i) for i in row["judgement_ids"] or []),
+        superseded_ids=tuple(int(i) for i in row["superseded_ids"] or []),
+        before={int(r): int(p) for r, p in json.loads(row["before"])},
+        after={int(r): int(p) for r, p in json.loads(row["after"])},
+        undone_at=parse_time(row["undone_at"]),
+        undone_by=None if row["undone_by"] is None else str(row["undone_by"]),
+    )
 
 
 class Neo4jStewardMixin(Neo4jBase):
@@ -72,3 +123,77 @@ class Neo4jStewardMixin(Neo4jBase):
         for r in self._read(lambda tx: run_ids(tx, cypher.IDENTIFIER_KEYS_OF, ids)):
             out.setdefault(int(r["record_id"]), set()).add(f"{r['kind']}:{r['value']}")
         return out
+
+    # -- the steward's undo: actions with the memberships they changed
+    def add_steward_action(self, action: StewardAction) -> int:
+        """Store one steward action with its decisions; returns its id."""
+
+        def work(tx: Tx) -> int:
+            (action_id,) = self._next_ids(tx, "steward_action", 1)
+            run(
+                tx,
+                ADD_ACTION,
+                id=action_id,
+                kind=action.kind,
+                actor=action.actor,
+                at=action.at.isoformat(),
+                judgement_ids=[int(j) for j in action.judgement_ids],
+                superseded_ids=[int(j) for j in action.superseded_ids],
+                before=json.dumps(sorted(action.before.items())),
+                after=json.dumps(sorted(action.after.items())),
+            )
+            return action_id
+
+        return self._write(work)
+
+    def steward_action(self, action_id: int) -> StewardAction | None:
+        """One steward action by id."""
+        rows = self._query(ACTION_BY_ID, id=action_id)
+        return _action(rows[0]) if rows else None
+
+    def steward_action_of_judgement(self, judgement_id: int) -> StewardAction | None:
+        """The steward action that stored this decision (None for decisions older than the undo log)."""
+        rows = self._query(ACTION_OF_JUDGEMENT, id=judgement_id)
+        return _action(rows[0]) if rows else None
+
+    def action_judgement_ids(self, kinds: Sequence[str]) -> set[int]:
+        """Ids of the decisions stored by steward actions of these kinds."""
+        return {int(j) for r in self._query(ACTION_JUDGEMENTS, kinds=list(kinds)) for j in r["ids"] or []}
+
+    def mark_action_undone(self, action_id: int, by: str) -> bool:
+        """Mark an action undone; False when it was undone already (or does not exist)."""
+        return bool(self._execute(MARK_ACTION_UNDONE, id=action_id, by=by, now=now()))
+
+    def revive_persons(self, person_ids: Sequence[int]) -> None:
+        """Make retired persons live again under their own ids (an undo gives them their records back)."""
+        ids = [int(i) for i in person_ids]
+        self._write(lambda tx: run_ids(tx, REVIVE_PERSONS, ids, now=now()))
+
+    def reinstate_judgements(self, judgement_ids: Sequence[int]) -> None:
+        """Make superseded decisions active again (an undo of the action that superseded them)."""
+        ids = [int(i) for i in judgement_ids]
+        self._write(lambda tx: run_ids(tx, REINSTATE_JUDGEMENTS, ids))
+
+    # -- the audit log's search
+    def audit_search(self, query: AuditQuery) -> list[AuditEntry]:
+        """Audit entries, newest first, filtered by actor, action (exact, or a prefix ending in '.') and time."""
+        action = query.action or None
+        rows = self._query(
+            AUDIT_SEARCH,
+            before_id=query.before_id,
+            actor=query.actor or None,
+            action=action[:-1] if action and action.endswith(".") else action,
+            prefix=action if action and action.endswith(".") else None,
+            since=None if query.since is None else _time_text(query.since),
+            until=None if query.until is None else _time_text(query.until),
+            max_entries=query.limit,
+        )
+        return [
+            AuditEntry(int(r["id"]), datetime.fromisoformat(r["at"]), r["actor"], r["action"], r["target"], r["detail"])
+            for r in rows
+        ]
+
+
+def _time_text(moment: datetime) -> str:
+    """A time as the stored UTC ISO text, for comparing with stored times."""
+    return moment.astimezone(UTC).isoformat(timespec="microseconds")

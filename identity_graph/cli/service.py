@@ -20,7 +20,7 @@ CLI_ACTOR = "cli"
 #: Audit entries `idgraph audit` shows when not told.
 AUDIT_LIMIT = 50
 
-token_app = typer.Typer(help="Create, list and revoke API tokens (roles: agent, social, steward, admin).")
+token_app = typer.Typer(help="Create, list and revoke API tokens (roles: agent, social, steward, marketing, admin).")
 app.add_typer(token_app, name="token")
 
 
@@ -47,7 +47,7 @@ def serve(
 @token_app.command("create")
 def token_create(
     ctx: typer.Context,
-    role: Annotated[str, typer.Option("--role", help="agent, social, steward or admin.")],
+    role: Annotated[str, typer.Option("--role", help="agent, social, steward, marketing or admin.")],
     name: Annotated[str, typer.Option("--name", help="Who or what will use it (staff, never a customer).")] = "",
 ) -> None:
     """Create a token and print it once (only its hash is kept)."""

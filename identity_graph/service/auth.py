@@ -24,6 +24,7 @@ class Role(StrEnum):
     SOCIAL = "social"  # asks who a handle is, reads profiles
     STEWARD = "steward"  # + review queue, decisions, split and unmerge
     ADMIN = "admin"  # + ingest, erase, tokens, audit log
+    MARKETING = "marketing"  # registers and edits campaigns; reads no customer profiles
 
 
 class Permission(StrEnum):
@@ -37,16 +38,29 @@ class Permission(StrEnum):
     INGEST = "ingest"
     ERASE = "erase"
     ADMIN = "admin"
+    CAMPAIGNS = "campaigns"  # read the campaign registry (no customer data)
+    EDIT_CAMPAIGNS = "edit-campaigns"  # register, change and remove campaigns
+    VERIFY = "verify"  # ask "is this email, number, link or offer ours?"
 
 
 #: The permissions of each role; steward builds on agent and social, admin on steward.
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
-    Role.AGENT: frozenset({Permission.LOOKUP, Permission.READ}),
-    Role.SOCIAL: frozenset({Permission.WHOIS, Permission.READ}),
+    Role.AGENT: frozenset({Permission.LOOKUP, Permission.READ, Permission.CAMPAIGNS, Permission.VERIFY}),
+    Role.SOCIAL: frozenset({Permission.WHOIS, Permission.READ, Permission.CAMPAIGNS, Permission.VERIFY}),
     Role.STEWARD: frozenset(
-        {Permission.LOOKUP, Permission.READ, Permission.WHOIS, Permission.REVIEW, Permission.DECIDE}
+        {
+            Permission.LOOKUP,
+            Permission.READ,
+            Permission.WHOIS,
+            Permission.REVIEW,
+            Permission.DECIDE,
+            Permission.CAMPAIGNS,
+            Permission.VERIFY,
+        }
     ),
     Role.ADMIN: frozenset(Permission),
+    #: Least privilege: the campaign registry and verify, never a customer's profile, search or who-is.
+    Role.MARKETING: frozenset({Permission.CAMPAIGNS, Permission.EDIT_CAMPAIGNS, Permission.VERIFY}),
 }
 
 

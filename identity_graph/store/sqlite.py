@@ -9,6 +9,7 @@ from identity_graph.store.sqlite_read import SQLiteReadMixin
 from identity_graph.store.sqlite_runs import SQLiteRunsMixin
 from identity_graph.store.sqlite_service import SQLiteServiceMixin
 from identity_graph.store.sqlite_steward import SQLiteStewardMixin
+from identity_graph.store.sqlite_window import SQLiteWindowMixin
 
 
 class SQLiteStore(
@@ -19,5 +20,6 @@ class SQLiteStore(
     SQLiteServiceMixin,
     SQLiteRunsMixin,
     SQLiteCampaignsMixin,
+    SQLiteWindowMixin,
 ):
     """The embedded default store (no server): SQLite with WAL, foreign keys and integer keys."""

@@ -17,6 +17,7 @@ from identity_graph.store.neo4j.runs import Neo4jRunsMixin
 from identity_graph.store.neo4j.schema import ensure_schema
 from identity_graph.store.neo4j.service import Neo4jServiceMixin
 from identity_graph.store.neo4j.steward import Neo4jStewardMixin
+from identity_graph.store.neo4j.window import Neo4jWindowMixin
 
 if TYPE_CHECKING:
     from identity_graph.store.protocol import GraphStore
@@ -34,6 +35,7 @@ class Neo4jStore(
     Neo4jErasureMixin,
     Neo4jRunsMixin,
     Neo4jCampaignsMixin,
+    Neo4jWindowMixin,
 ):
     """The same labels and relationship types as DESIGN.md, integer ids from counters, one transaction per batch."""
 

@@ -132,6 +132,8 @@ def call_items(source: str, facts: CallFacts, own: OwnSide, shared_names: frozen
         name = customer_name(facts.caller_name, digits(number), shared_names) if inbound else None
         claims: tuple[IdentifierClaim, ...] = ()
         field_name = "src" if direction is Direction.INBOUND else "dst"
+        if inbound and digits(facts.dst):
+            attributes["dnis"] = facts.dst.strip()  # the number the customer dialled: a campaign's own line
         if digits(number):
             dialed = without_access_code(number, own.region) if not inbound else number.strip()
             if dialed != number.strip():

@@ -27,6 +27,7 @@ def test_asterisk_calls_yield_party_then_interaction_with_customer_side() -> Non
     inbound = acts["1709284502.1"]
     assert inbound.direction is Direction.INBOUND
     assert inbound.summary == "inbound call, answered, 3m12s"
+    assert inbound.attributes["dnis"] == "8005550100"  # the line the customer dialled (a campaign's own number)
     assert [(p.record.source_id, p.role) for p in inbound.participants] == [("1709284502.1", Role.CALLER)]
     tom = parties["1709284502.1"]
     assert tom.kind is RecordKind.CALL_PARTY and tom.full_name == "DEFREN THOMAS"
@@ -47,6 +48,7 @@ def test_asterisk_placeholders_outbound_internal_and_anonymous_calls() -> None:
     assert [c.raw for c in parties["1709373600.3"].identifiers] == ["4158675309"]
     internal = acts["1709380800.4"]
     assert internal.direction is Direction.INTERNAL and internal.participants == ()
+    assert "dnis" not in internal.attributes and "dnis" not in outbound.attributes  # only inbound calls dial us
     assert "1709380800.4" not in parties
     assert acts["1709454600.5"].attributes["linkedid"] == "1709454600.5"  # 21-column row
     assert parties["1709454600.5"].full_name == "GARCIA MARIA"

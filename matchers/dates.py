@@ -10,11 +10,15 @@ from __future__ import annotations
 import re
 from datetime import UTC, date, datetime
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
-import numpy as np
-import numpy.typing as npt
-import pandas as pd
 from dateutil import parser as dateparser
+
+if TYPE_CHECKING:
+    # numpy and pandas are imported by the array functions below, not here: a CLI lookup normalizes one date
+    # through this module and should not pay their import time (tests/cli/test_import_time.py).
+    import numpy as np
+    import numpy.typing as npt
 
 #: Earlier years are taken as typing errors, not birth dates (the oldest person on record was born in 1875);
 #: connectors.birthdates.MIN_BIRTH_YEAR is the same bound. A date of birth after today is never one either.
@@ -98,6 +102,9 @@ def is_generation_apart(a: str, b: str) -> bool:
 
 def birth_days(keys: npt.NDArray[np.object_]) -> npt.NDArray[np.float64]:
     """Each `YYYYMMDD` key as a day number (NaN for '' or no real date), converted once per distinct value."""
+    import numpy as np
+    import pandas as pd
+
     codes, uniques = pd.factorize(np.asarray(keys, dtype=object))
     days = pd.to_datetime(pd.Series(uniques, dtype=object), format="%Y%m%d", errors="coerce")
     numbers = np.asarray((days - pd.Timestamp(0)).dt.days.to_numpy(dtype=np.float64, na_value=np.nan))
@@ -109,6 +116,8 @@ def birth_days(keys: npt.NDArray[np.object_]) -> npt.NDArray[np.float64]:
 
 def digits_apart(a: npt.NDArray[np.object_], b: npt.NDArray[np.object_]) -> npt.NDArray[np.int64]:
     """Element-wise, how many of the 8 characters of two `YYYYMMDD` keys differ (9 when either is no 8-char key)."""
+    import numpy as np
+
     left = np.asarray(a, dtype="U8")
     right = np.asarray(b, dtype="U8")
     ok = (np.char.str_len(left) == 8) & (np.char.str_len(right) == 8)
@@ -123,6 +132,8 @@ def near_and_generation(
     """Element-wise, in array operations: whether two keys are near enough to be one birth mistyped (within
     NEAR_BIRTH_DAYS, or at most NEAR_BIRTH_DIGITS digits apart: never a father and son), and whether they are a
     generation apart (`is_generation_apart`)."""
+    import numpy as np
+
     days = np.abs(birth_days(a) - birth_days(b))
     real = ~np.isnan(days)
     near = (digits_apart(a, b) <= NEAR_BIRTH_DIGITS) | (real & (days <= NEAR_BIRTH_DAYS))

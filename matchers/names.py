@@ -13,14 +13,20 @@ import re
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from importlib import resources
+from typing import TYPE_CHECKING
 
-import numpy as np
-import numpy.typing as npt
 from nameparser import HumanName
 from rapidfuzz.distance import JaroWinkler
 
-from matchers.features import StrArray
 from matchers.text import clean_name, clean_words, romanize
+
+if TYPE_CHECKING:
+    # numpy is imported by the one array function below: a CLI lookup parses a name through this module and
+    # should not pay numpy's import time (tests/cli/test_import_time.py).
+    import numpy as np
+    import numpy.typing as npt
+
+    from matchers.features import StrArray
 
 #: A package nickname pair is kept when the two names share a substring of this many letters.
 NICKNAME_SHARED_LETTERS = 2
@@ -174,6 +180,8 @@ def generation_conflict(left: StrArray, right: StrArray) -> npt.NDArray[np.bool_
     """Element-wise: True where both sides carry a generation and they name different steps (`jr`/`sr`,
     `ii`/`iii`, `i`/`ii`); `sr`/`i` and `jr`/`ii` are taken as one step (see `GENERATION_STEP`), and an
     unknown or missing generation never conflicts."""
+    import numpy as np
+
     out = np.zeros(len(left), dtype=bool)
     both = np.flatnonzero((left != "") & (right != "") & (left != right))
     if both.size:

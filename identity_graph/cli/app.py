@@ -5,17 +5,21 @@ from __future__ import annotations
 import getpass
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
 
+from identity_graph.cli.lazy import LazyGroup
 from identity_graph.errors import ConfigError, NotFound
-from identity_graph.limits import MAX_ID
-from identity_graph.settings import Settings, load_settings
-from identity_graph.store import GraphStore, open_configured
 
+if TYPE_CHECKING:
+    from identity_graph.settings import Settings
+    from identity_graph.store import GraphStore
+
+# Settings and the store are imported where first used, so `idgraph --help` stays light (see cli/lazy.py).
 app = typer.Typer(
+    cls=LazyGroup,
     name="idgraph",
     help="Link the CRM, call, email and social records of each customer into one profile.",
     no_args_is_help=True,
@@ -40,12 +44,16 @@ class AppState:
     def settings(self) -> Settings:
         """Settings from --config / idgraph.toml, the environment and --db."""
         if self._settings is None:
+            from identity_graph.settings import load_settings
+
             self._settings = load_settings(self.config, db=self.db)
         return self._settings
 
     def store(self) -> GraphStore:
         """The store at the settings' db path, opened once."""
         if self._store is None:
+            from identity_graph.store import open_configured
+
             self._store = open_configured(self.settings)
         return self._store
 
@@ -82,6 +90,8 @@ def record_id(store: GraphStore, ref: str) -> int:
 
 def checked_id(value: int, what: str = "id") -> int:
     """An id within the store's range (identity_graph.limits.MAX_ID), or a ConfigError saying so."""
+    from identity_graph.limits import MAX_ID
+
     if not 1 <= value <= MAX_ID:
         raise ConfigError(f"{what} {value} is out of range (1 to {MAX_ID})")
     return value

@@ -6,17 +6,7 @@ import sys
 
 from rich.markup import escape
 
-# Importing a command module registers its commands on `app`: add new modules to this block.
-from identity_graph.cli import (  # noqa: F401
-    core,
-    demo,
-    generate,
-    ingest,
-    match,
-    runs,
-    service,
-    steward,
-)
+# Command modules are imported on first use: a new command adds one line to identity_graph/cli/commands.py.
 from identity_graph.cli.app import app, err_console
 from identity_graph.errors import IdentityGraphError
 

@@ -11,10 +11,11 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from identity_graph.model import ChangeEvent, MatchStatus, Verdict
+from identity_graph.model import ChangeEvent, Judgement, MatchStatus, Verdict
 from identity_graph.persons import apply_clustering
 from identity_graph.resolve import cluster
 from identity_graph.resolve.batch import store_guard_reports
+from identity_graph.resolve.clustering import ClusterResult
 from identity_graph.resolve.features import build_features
 from identity_graph.resolve.pipeline import record_facts
 from identity_graph.resolve.scoring import strong_conflicts
@@ -70,32 +71,45 @@ def closed_scope(store: GraphStore, record_ids: Sequence[int]) -> list[int]:
     return sorted(scope)
 
 
-def recluster(store: GraphStore, record_ids: Sequence[int], settings: Settings, cause: str) -> None:
-    """Cluster the closed scope of these records as a batch run would, and apply it with stable ids."""
-    scope = closed_scope(store, record_ids)
+def plan_clusters(
+    store: GraphStore, scope: Sequence[int], settings: Settings, judgements: Sequence[Judgement]
+) -> ClusterResult:
+    """Cluster a closed scope under these judgements exactly as a batch run would, writing nothing."""
     records = store.get_records(scope)
     model = load_model(store, settings.matching)
     placeholders = frozenset(model.placeholders) if model is not None else frozenset()
     table, _ = build_features([records], placeholders)
+    return cluster(
+        scope,
+        store.edges(scope, statuses=[MatchStatus.AUTO]),
+        judgements,
+        settings.matching,
+        facts=record_facts(table),
+        strong=strong_conflicts(),
+    )
+
+
+def recluster(
+    store: GraphStore, record_ids: Sequence[int], settings: Settings, cause: str, *, scope: Sequence[int] = ()
+) -> None:
+    """Cluster the closed scope of these records (or the given closed scope) as a batch run would, and apply it
+    with stable ids."""
+    scope = list(scope) or closed_scope(store, record_ids)
     with store.transaction():
-        result = cluster(
-            scope,
-            store.edges(scope, statuses=[MatchStatus.AUTO]),
-            store.judgements(scope, active_only=True),
-            settings.matching,
-            facts=record_facts(table),
-            strong=strong_conflicts(),
-        )
+        result = plan_clusters(store, scope, settings, store.judgements(scope, active_only=True))
         apply_clustering(store, result.clusters, cause)
         store_guard_reports(store, result.guard_reports)
 
 
-def take_effect(store: GraphStore, record_ids: Sequence[int], settings: Settings, cause: str) -> Outcome:
-    """Apply the judgements on these records now and report who moved."""
+def take_effect(
+    store: GraphStore, record_ids: Sequence[int], settings: Settings, cause: str, *, scope: Sequence[int] = ()
+) -> Outcome:
+    """Apply the judgements on these records now (re-clustering their closed scope, or the given one) and report
+    who moved."""
     ids = sorted(set(record_ids))
     before = store.assignments(ids)
     last = store.last_event_id()
-    recluster(store, ids, settings, cause)
+    recluster(store, ids, settings, cause, scope=scope)
     return Outcome(
         before=before,
         after=store.assignments(ids),

@@ -33,6 +33,8 @@ class SplitResult:
     different: int = 0  # 'different' judgements recorded
     same: int = 0  # 'same' judgements recorded
     changes: PersonChanges = field(default_factory=PersonChanges)
+    judgement_ids: list[int] = field(default_factory=list)  # the decisions recorded
+    superseded_ids: list[int] = field(default_factory=list)  # active decisions they superseded
 
 
 def _pair(a: int, b: int) -> Pair:
@@ -104,8 +106,11 @@ def split_person(
         different, same = split_judgements(store, full, settings.split_pairwise_limit)
         why = reason or f"split of person {person_id}"
         decisions = [(a, b, Verdict.DIFFERENT) for a, b in different] + [(a, b, Verdict.SAME) for a, b in same]
-        if decisions:
-            record_judgements(store, decisions, by, reason=why)
+        pairs = set(different) | set(same)
+        superseded = sorted(
+            j.id for j in store.judgements(members, active_only=True) if (j.left, j.right) in pairs and j.id
+        )
+        stored = record_judgements(store, decisions, by, reason=why) if decisions else []
         changes = apply_clustering(store, full, steward_cause(by))
         now = store.assignments([g[0] for g in full])
     return SplitResult(
@@ -115,6 +120,8 @@ def split_person(
         different=len(different),
         same=len(same),
         changes=changes,
+        judgement_ids=[j.id for j in stored if j.id],
+        superseded_ids=superseded,
     )
 
 

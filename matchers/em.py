@@ -107,6 +107,14 @@ def expectation_maximisation(
     (m and u shares per comparison, from domain knowledge), every M-step adds PRIOR_PAIRS pseudo-pairs of them,
     as many on the side of matches as on the side of non-matches."""
     patterns, counts = unique_patterns(levels)
+    return em_on_patterns(patterns, counts, n_levels, priors)
+
+
+def em_on_patterns(
+    patterns: Levels, counts: Float, n_levels: Sequence[int], priors: tuple[list[Float], list[Float]] | None = None
+) -> tuple[list[Float], list[Float], float, int]:
+    """`expectation_maximisation` on level patterns already counted (`unique_patterns`'s output: distinct rows in
+    `np.unique` order, and how many pairs share each); a batch plan counts them where the pairs are."""
     if counts.size == 0:
         if priors is not None:
             return priors[0], priors[1], PRIOR_START, 0
@@ -172,9 +180,17 @@ def train_em(
 ) -> MatchModel:
     """Train a model: m, u and the prior by EM on candidate pairs; term-frequency tables (and each exact level's
     average u over random pairs, their baseline) from the given columns."""
+    patterns, counts = unique_patterns(candidate_levels)
+    return train_em_counted(comparisons, patterns, counts, tf_columns)
+
+
+def train_em_counted(
+    comparisons: Sequence[Comparison], patterns: Levels, counts: Float, tf_columns: dict[str, StrArray] | None = None
+) -> MatchModel:
+    """`train_em` on counted level patterns (`em_on_patterns`): the same model from the same counts."""
     n_levels = [len(c.levels) for c in comparisons]
-    m, u, prior, _ = expectation_maximisation(candidate_levels, n_levels, domain_priors(comparisons))
-    model = build_model(comparisons, m, u, prior, int(candidate_levels.shape[0]), "em")
+    m, u, prior, _ = em_on_patterns(patterns, counts, n_levels, domain_priors(comparisons))
+    model = build_model(comparisons, m, u, prior, int(counts.sum()), "em")
     if not tf_columns:
         return model
     tf, totals = tf_tables(tf_columns)
@@ -202,3 +218,13 @@ def train_from_labels(model: MatchModel, levels: Levels, labels: npt.NDArray[np.
             )
         )
     return model.model_copy(update={"comparisons": comparisons, "trained_by": "labels", "pairs": int(labels.sum())})
+
+
+def merge_patterns(patterns: Levels, counts: Float) -> tuple[Levels, Float]:
+    """Counted patterns (any order, a pattern maybe several times: counted per batch of pairs) as
+    `unique_patterns` gives them: distinct rows in `np.unique` order, counts summed."""
+    if patterns.shape[0] == 0:
+        return patterns.astype(np.int8), np.zeros(0)
+    distinct, inverse = np.unique(patterns, axis=0, return_inverse=True)
+    summed = np.bincount(np.asarray(inverse).ravel(), weights=counts, minlength=distinct.shape[0])
+    return distinct.astype(np.int8), summed.astype(np.float64)

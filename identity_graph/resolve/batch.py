@@ -75,6 +75,13 @@ class BatchState:
 
 def batch_state(store: GraphStore, ms: MatchingSettings, model: MatchModel | None, report: Progress) -> BatchState:
     """Read every record, normalize, estimate shared identifiers, collapse identical records, block."""
+    st = prepared_state(store, ms, model, report)
+    st.cands = candidate_pairs(st.table, st.postings, st.stats, st.reps.rows, st.keys, ms)
+    return st
+
+
+def prepared_state(store: GraphStore, ms: MatchingSettings, model: MatchModel | None, report: Progress) -> BatchState:
+    """`batch_state` up to blocking: its candidates are left empty (a batch plan finds them in its engine)."""
     total = store.counts().get("records", 0)
     read = 0
 
@@ -93,8 +100,8 @@ def batch_state(store: GraphStore, ms: MatchingSettings, model: MatchModel | Non
     stats = identifier_stats(table, postings, ms.name_similarity)
     reps = representatives(table, postings, stats, ms.shared_identifier_persons)
     keys = record_keys(table)
-    cands = candidate_pairs(table, postings, stats, reps.rows, keys, ms)
-    return BatchState(table, postings, stats, reps, keys, cands, placeholders)
+    none = np.zeros(0, dtype=np.int64)
+    return BatchState(table, postings, stats, reps, keys, Candidates(none, none, []), placeholders)
 
 
 def training_rows(st: BatchState, li: IntArray, ri: IntArray) -> npt.NDArray[np.bool_]:

@@ -1,0 +1,114 @@
+"""The engines that run the plan's SQL: DuckDB embedded (in-process, spills to disk past its memory limit) and
+Spark SQL (`plan.spark`). Both take the same SQL text and hand Arrow batches in and out."""
+
+from __future__ import annotations
+
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any, Protocol
+
+import pyarrow as pa  # type: ignore[import-untyped]
+
+#: DuckDB's memory limit unless a setting says otherwise: past it, sorts and joins spill to its temp directory.
+DUCKDB_MEMORY = "1GB"
+#: The engines `idgraph resolve --engine` knows; `python` is the path without a plan.
+ENGINES = ("python", "duckdb", "spark")
+
+
+class Engine(Protocol):
+    """What the plan asks of an engine."""
+
+    def register(self, name: str, table: pa.Table) -> None:
+        """Make an Arrow table queryable as `name`."""
+
+    def materialize(self, name: str, sql: str) -> None:
+        """Compute a query once and keep its rows as table `name`."""
+
+    def batches(self, sql: str, size: int) -> Iterator[pa.RecordBatch]:
+        """A query's rows, `size` at a time."""
+
+    def append(self, name: str, batch: pa.RecordBatch) -> None:
+        """Add rows to table `name` (created by the first batch)."""
+
+    def finish(self, name: str, schema: pa.Schema) -> None:
+        """No more rows for `name`: it is queryable (empty with `schema` when nothing was appended)."""
+
+    def rows(self, sql: str) -> list[tuple[Any, ...]]:
+        """A small query's rows."""
+
+    def close(self) -> None:
+        """Release the engine."""
+
+
+class DuckDBEngine:
+    """DuckDB in this process: an in-memory database that spills to a temporary directory."""
+
+    def __init__(self, memory_limit: str = DUCKDB_MEMORY, threads: int | None = None, temp: Path | None = None):
+        import duckdb
+
+        self._tmp = tempfile.TemporaryDirectory(prefix="idgraph-duckdb-", dir=temp)
+        self.con = duckdb.connect(":memory:")
+        self.con.execute(f"SET memory_limit = '{memory_limit}'")
+        self.con.execute(f"SET temp_directory = '{self._tmp.name}'")
+        self.con.execute("SET preserve_insertion_order = false")
+        if threads:
+            self.con.execute(f"SET threads = {int(threads)}")
+        self._writer = self.con.cursor()  # appends while another cursor streams a result
+        self._created: set[str] = set()
+
+    def register(self, name: str, table: pa.Table) -> None:
+        """Copy the Arrow table into DuckDB as `name`."""
+        self.con.register("_incoming", table)
+        self.con.execute(f"CREATE OR REPLACE TABLE {name} AS SELECT * FROM _incoming")
+        self.con.unregister("_incoming")
+
+    def materialize(self, name: str, sql: str) -> None:
+        """CREATE TABLE name AS the query."""
+        self.con.execute(f"CREATE OR REPLACE TABLE {name} AS {sql}")
+
+    def batches(self, sql: str, size: int) -> Iterator[pa.RecordBatch]:
+        """Stream the query's result in Arrow record batches (on a cursor of its own)."""
+        cursor = self.con.cursor()
+        try:
+            reader = cursor.sql(sql).to_arrow_reader(size)
+            yield from reader
+        finally:
+            cursor.close()
+
+    def append(self, name: str, batch: pa.RecordBatch) -> None:
+        """INSERT the batch's rows (CREATE the table from the first)."""
+        self._writer.register("_batch", batch)
+        if name in self._created:
+            self._writer.execute(f"INSERT INTO {name} SELECT * FROM _batch")
+        else:
+            self._writer.execute(f"CREATE OR REPLACE TABLE {name} AS SELECT * FROM _batch")
+            self._created.add(name)
+        self._writer.unregister("_batch")
+
+    def finish(self, name: str, schema: pa.Schema) -> None:
+        """Create `name` empty when no batch came."""
+        if name not in self._created:
+            self.register(name, schema.empty_table())
+            self._created.add(name)
+
+    def rows(self, sql: str) -> list[tuple[Any, ...]]:
+        """fetchall of the query."""
+        return list(self.con.execute(sql).fetchall())
+
+    def close(self) -> None:
+        """Close the connection and remove the spill directory."""
+        self._writer.close()
+        self.con.close()
+        self._tmp.cleanup()
+
+
+def open_engine(name: str, *, master: str = "local[2]", memory_limit: str = DUCKDB_MEMORY) -> Engine:
+    """An engine by name (`duckdb` or `spark`)."""
+    if name == "duckdb":
+        return DuckDBEngine(memory_limit=memory_limit)
+    if name == "spark":
+        from identity_graph.resolve.plan.spark import SparkEngine
+
+        return SparkEngine(master)
+    raise ValueError(f"unknown engine {name!r}: choose one of {', '.join(ENGINES)}")

@@ -1,0 +1,182 @@
+"""Batch resolution as one relational plan: the pairs, their levels and EM's pattern counts live in an engine
+(DuckDB or Spark SQL); the comparison levels and scores are today's vectorized functions applied a batch of
+pairs at a time, so every answer is today's. Only the pairs a user can see are held in this process."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+
+import numpy as np
+import pyarrow as pa  # type: ignore[import-untyped]
+
+from identity_graph.gc_pause import paused_gc
+from identity_graph.persons import apply_clustering
+from identity_graph.resolve.batch import (
+    MIN_TRAINING_PAIRS,
+    BatchState,
+    prepared_state,
+    store_guard_reports,
+    write_links,
+)
+from identity_graph.resolve.identifiers import IDENT_SAMPLE, shared_identifiers
+from identity_graph.resolve.namesakes import link_sole_namesakes
+from identity_graph.resolve.plan import sql
+from identity_graph.resolve.plan.engine import DUCKDB_MEMORY, Engine, open_engine
+from identity_graph.resolve.plan.kept import bearer_names, concat, kept_rows, take
+from identity_graph.resolve.plan.tables import input_tables
+from identity_graph.resolve.scoring import Scored, comparisons_for, compute_levels, score_pairs, strong_conflicts
+from identity_graph.resolve.summary import Progress, ResolveSummary, no_progress
+from identity_graph.resolve.training import load_model, save_model
+from identity_graph.settings import MatchingSettings, Settings
+from identity_graph.store.protocol import GraphStore
+from matchers.comparisons import Comparison, PairContext
+from matchers.em import merge_patterns, train_em_counted
+from matchers.model import MatchModel
+
+#: Pairs compared and scored per batch (what this process holds of the pairs at once).
+PAIR_BATCH = 200_000
+
+
+def level_columns(comparisons: tuple[Comparison, ...]) -> list[str]:
+    """The levels table's column of each comparison."""
+    return [f"l{k}" for k in range(len(comparisons))]
+
+
+def levels_schema(comparisons: tuple[Comparison, ...]) -> pa.Schema:
+    """levels(li, ri, train, l0 .. lK): a pair, whether EM learns from it, its level per comparison."""
+    fields = [("li", pa.int64()), ("ri", pa.int64()), ("train", pa.int8())]
+    return pa.schema(fields + [(c, pa.int8()) for c in level_columns(comparisons)])
+
+
+def find_pairs(engine: Engine, st: BatchState, ms: MatchingSettings) -> int:
+    """Load the per-record tables, run the blocking passes; returns how many pairs blocking found."""
+    for name, table in input_tables(st, ms).items():
+        engine.register(name, table)
+    engine.materialize("pairs", sql.pairs_query(ms.max_block_size, IDENT_SAMPLE, ms.sorted_neighbourhood_window))
+    return int(engine.rows(sql.CANDIDATE_COUNT)[0][0])
+
+
+def compare_pairs(engine: Engine, st: BatchState, ms: MatchingSettings, report: Progress) -> None:
+    """Every pair's levels by today's comparisons, a batch at a time, into the engine's `levels` table."""
+    comparisons = comparisons_for(ms)
+    schema = levels_schema(comparisons)
+    done = 0
+    for batch in engine.batches(sql.PAIRS_IN_ORDER, PAIR_BATCH):
+        li = np.asarray(batch.column("li"), dtype=np.int64)
+        ri = np.asarray(batch.column("ri"), dtype=np.int64)
+        train = (np.asarray(batch.column("core")) == 1) & (np.asarray(batch.column("dup")) == 0)
+        levels = compute_levels(st.table, st.postings, st.stats, li, ri, comparisons, ms)[2]
+        columns = [pa.array(li), pa.array(ri), pa.array(train.astype(np.int8))]
+        columns += [pa.array(levels[:, k].astype(np.int8)) for k in range(len(comparisons))]
+        engine.append("levels", pa.RecordBatch.from_arrays(columns, schema=schema))
+        done += li.size
+        report("comparing", done, 0)
+    engine.finish("levels", schema)
+
+
+def train(engine: Engine, store: GraphStore, st: BatchState, ms: MatchingSettings) -> MatchModel:
+    """EM on the training pairs' level patterns counted by the engine (the model today's path trains)."""
+    comparisons = comparisons_for(ms)
+    columns = ", ".join(level_columns(comparisons))
+    counted = engine.rows(sql.PATTERN_COUNTS.format(columns=columns))
+    width = len(comparisons)
+    patterns = np.array([row[:width] for row in counted], dtype=np.int8).reshape(len(counted), width)
+    counts = np.array([row[width] for row in counted], dtype=np.float64)
+    patterns, counts = merge_patterns(patterns, counts)
+    tf = {c.tf_column: st.table.col(c.tf_column)[st.reps.rows] for c in comparisons if c.tf_column}
+    model = train_em_counted(comparisons, patterns, counts, tf)
+    model = model.model_copy(update={"placeholders": sorted(st.placeholders)})
+    if model.pairs >= MIN_TRAINING_PAIRS:
+        save_model(store, model)
+    return model
+
+
+def scored_batches(engine: Engine, st: BatchState, model: MatchModel, ms: MatchingSettings) -> Iterator[Scored]:
+    """Each batch of stored levels scored (in pair order)."""
+    comparisons = comparisons_for(ms)
+    names = level_columns(comparisons)
+    for batch in engine.batches(sql.LEVELS_IN_ORDER, PAIR_BATCH):
+        li = np.asarray(batch.column("li"), dtype=np.int64)
+        ri = np.asarray(batch.column("ri"), dtype=np.int64)
+        levels = np.stack([np.asarray(batch.column(c), dtype=np.int8) for c in names], axis=1)
+        shared = shared_identifiers(st.postings, st.stats, li, ri, ms.shared_identifier_persons)
+        ctx = PairContext(table=st.table, li=li, ri=ri, shared=shared.codes)
+        yield score_pairs(st.table, st.postings, st.stats, li, ri, model, ms, (ctx, shared, levels))
+
+
+def score_kept(engine: Engine, st: BatchState, model: MatchModel, ms: MatchingSettings) -> Scored:
+    """The pairs worth keeping (`kept.kept_rows`) of every scored batch, as one Scored."""
+    names = bearer_names(st.table)
+    parts = [take(s, kept_rows(s, names, ms)) for s in scored_batches(engine, st, model, ms)]
+    none = np.zeros(0, dtype=np.int64)
+    empty = parts[0] if parts else score_pairs(st.table, st.postings, st.stats, none, none, model, ms)
+    return concat(parts, st.table, empty)
+
+
+def resolve_with_plan(
+    store: GraphStore,
+    settings: Settings,
+    engine: str = "duckdb",
+    *,
+    progress: Progress | None = None,
+    retrain: bool = False,
+    master: str = "local[2]",
+    memory_limit: str = DUCKDB_MEMORY,
+) -> ResolveSummary:
+    """Resolve every record through the plan on `engine` (`duckdb` or `spark`): the same links and persons as
+    `batch.resolve_all`."""
+    runner = open_engine(engine, master=master, memory_limit=memory_limit)
+    try:
+        with paused_gc():
+            return _resolve(store, settings, runner, progress or no_progress, retrain)
+    finally:
+        runner.close()
+
+
+def _resolve(store: GraphStore, settings: Settings, engine: Engine, report: Progress, retrain: bool) -> ResolveSummary:
+    """`resolve_with_plan`'s body: `batch._resolve_all`'s stages, the pairs in the engine."""
+    ms = settings.matching
+    summary = ResolveSummary()
+    clock = time.perf_counter()
+
+    def lap(stage: str) -> None:
+        nonlocal clock
+        now = time.perf_counter()
+        summary.seconds[stage] = round(now - clock, 3)
+        clock = now
+
+    model = None if retrain else load_model(store, ms)
+    st = prepared_state(store, ms, model, report)
+    summary.records = len(st.table)
+    report("blocking", 0, 1)
+    summary.candidate_pairs = find_pairs(engine, st, ms)
+    lap("features and blocking")
+    compare_pairs(engine, st, ms, report)
+    lap("comparing")
+    if model is None:
+        report("training", 0, 1)
+        model = train(engine, store, st, ms)
+        summary.trained = True
+        lap("training")
+    summary.model_version = model.version
+    report("scoring", 0, 1)
+    scored = score_kept(engine, st, model, ms)
+    if ms.sole_name_links:
+        summary.sole_name_links = link_sole_namesakes(scored, ms.sole_name_min_score, ms.sole_name_max_records)
+    lap("scoring")
+    report("writing links", 0, 1)
+    links = write_links(store, st, scored, ms, strong_conflicts())
+    summary.edges_auto, summary.edges_review = len(links.autos), links.review
+    lap("writing links")
+    report("clustering", 0, 1)
+    result = links.result
+    changes = apply_clustering(store, result.clusters, cause="resolve")
+    summary.guard_reports = store_guard_reports(store, result.guard_reports)
+    store.mark_resolved()
+    lap("clustering")
+    summary.persons = len(result.clusters)
+    summary.created, summary.merged, summary.split = changes.created, changes.merged, changes.split
+    summary.moved_records = changes.moved_records
+    report("done", 1, 1)
+    return summary

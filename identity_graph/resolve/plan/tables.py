@@ -1,0 +1,78 @@
+"""The plan's input tables (see `plan.sql`), one row per record or per record-key, as Arrow tables.
+
+They come from today's per-record steps (features, keys, identifier statistics, representatives), so the
+pairs the plan's SQL finds are the pairs `pipeline.candidate_pairs` finds: the same keys, the same block
+sizes, the same sorted-neighbourhood order.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa  # type: ignore[import-untyped]
+
+from identity_graph.resolve.batch import BatchState
+from identity_graph.resolve.blocking import KEY_PASSES, USER_KEYS, near_key_lists
+from identity_graph.resolve.identifiers import identifier_blocks
+from identity_graph.settings import MatchingSettings
+from matchers.features import IntArray
+
+#: The `kpass` of the passes blocked as one namespace.
+USER_PASS, NEAR_PASS = "user_names", "near_id"
+
+
+def _int_table(**columns: IntArray) -> pa.Table:
+    """An Arrow table of int64 columns."""
+    return pa.table({name: pa.array(np.asarray(v, dtype=np.int64), type=pa.int64()) for name, v in columns.items()})
+
+
+def _one_key_list(name: str, keys: list[str]) -> pd.DataFrame:
+    """(kpass, k, r) of one pass's non-empty keys."""
+    values = np.asarray(keys, dtype=object)
+    rows = np.flatnonzero(values != "")
+    return pd.DataFrame({"kpass": name, "k": values[rows], "r": rows.astype(np.int64)})
+
+
+def _namespace(name: str, lists: list[list[str]]) -> pd.DataFrame:
+    """(kpass, k, r) of several key lists blocked as one namespace, each (key, record) once."""
+    frame = pd.concat([_one_key_list(name, keys) for keys in lists], ignore_index=True)
+    return frame.drop_duplicates(["k", "r"])
+
+
+def key_table(keys: dict[str, list[str]]) -> pa.Table:
+    """Every record's non-empty blocking keys: one `kpass` per key pass, one per namespace."""
+    parts = [_one_key_list(name, keys[name]) for name in KEY_PASSES]
+    parts.append(_namespace(USER_PASS, [keys[name] for name in USER_KEYS]))
+    parts.append(_namespace(NEAR_PASS, near_key_lists(keys)))
+    frame = pd.concat(parts, ignore_index=True)
+    schema = pa.schema([("kpass", pa.string()), ("k", pa.string()), ("r", pa.int64())])
+    return pa.Table.from_pandas(frame, schema=schema, preserve_index=False)
+
+
+def sn_order(st: BatchState) -> IntArray:
+    """The representatives with a surname in sorted-neighbourhood order (`blocking.sorted_neighbourhood`'s)."""
+    rows = st.reps.rows
+    table = st.table
+    last, first, content = table.col("last")[rows], table.col("first")[rows], table.col("signature")[rows]
+    named = np.flatnonzero(last != "")
+    order = named[np.lexsort((content[named].astype(str), first[named].astype(str), last[named].astype(str)))]
+    out: IntArray = rows[order].astype(np.int64)
+    return out
+
+
+def input_tables(st: BatchState, ms: MatchingSettings) -> dict[str, pa.Table]:
+    """The plan's input tables by name."""
+    rows = st.reps.rows
+    mask = np.zeros(len(st.table), dtype=bool)
+    mask[rows] = True
+    codes, pos = identifier_blocks(st.postings, st.stats, mask, ms.shared_identifier_persons)
+    ordered = sn_order(st) if rows.size >= 2 else np.zeros(0, dtype=np.int64)
+    window = ms.sorted_neighbourhood_window
+    return {
+        "keys": key_table(st.keys),
+        "reps": _int_table(r=rows),
+        "ident": _int_table(code=codes, pos=pos),
+        "sn": _int_table(r=ordered, sn_pos=np.arange(ordered.size)),
+        "dups": _int_table(li=st.reps.li, ri=st.reps.ri),
+        "steps": _int_table(step=np.arange(1, max(window, 1))),
+    }

@@ -1,0 +1,105 @@
+"""Helpers of the identical-answers tests: load one data set into a store, resolve it by one engine, and read back
+what a user sees (every edge with its evidence, every person's members) keyed by `(source, source_id)`."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from identity_graph.ingest import IngestResult, ingest_items
+from identity_graph.model import Record
+from identity_graph.resolve import resolve_all
+from identity_graph.resolve.plan import resolve_with_plan
+from identity_graph.settings import Settings
+from identity_graph.store import SQLiteStore, open_store
+
+Key = tuple[str, str]
+#: Scores and weights agree to this much (both paths compute them by the same array operations).
+TOLERANCE = 1e-9
+
+
+@dataclass(frozen=True)
+class EdgeView:
+    """An edge as a user sees it, by its records' keys."""
+
+    status: str
+    score: float
+    weight: float
+    levels: tuple[tuple[str, str, float], ...]
+    explanation: str
+
+
+@dataclass
+class Answer:
+    """What one engine's resolve gave."""
+
+    edges: dict[tuple[Key, Key], EdgeView]
+    persons: frozenset[frozenset[Key]]
+    candidate_pairs: int
+    trained: bool
+
+
+def load(records: Iterable[Record], db: Path, source: str) -> Settings:
+    """A fresh store at `db` holding these records; the settings to resolve it with."""
+    settings = Settings(db=db)
+    store = open_store(db)
+    try:
+        ingest_items(records, store, settings, IngestResult(source=source, format=source, paths=[]))
+    finally:
+        store.close()
+    return settings
+
+
+def resolved(settings: Settings, engine: str) -> Answer:
+    """Resolve the store by `engine` (`python`: today's path) and read back its answer."""
+    store = open_store(settings.db)
+    try:
+        run = resolve_all if engine == "python" else None
+        summary = run(store, settings) if run else resolve_with_plan(store, settings, engine)
+        return Answer(_edges(store), _persons(store), summary.candidate_pairs, summary.trained)
+    finally:
+        store.close()
+
+
+def _edges(store: SQLiteStore) -> dict[tuple[Key, Key], EdgeView]:
+    """Every stored edge by its two records' keys."""
+    edges = store.edges()
+    ids = sorted({e.left for e in edges} | {e.right for e in edges})
+    keys = {r.id: (r.source, r.source_id) for r in store.get_records(ids)}
+    out = {}
+    for e in edges:
+        pair = tuple(sorted((keys[e.left], keys[e.right])))
+        levels = tuple((ev.comparison, ev.level, ev.weight) for ev in e.evidence)
+        out[(pair[0], pair[1])] = EdgeView(e.status.value, e.score, e.weight, levels, e.explanation)
+    return out
+
+
+def _persons(store: SQLiteStore) -> frozenset[frozenset[Key]]:
+    """Each person's members."""
+    members: dict[int, set[Key]] = {}
+    for row in store.iter_export():
+        if row.person_id is not None:
+            members.setdefault(row.person_id, set()).add((row.source, row.source_id))
+    return frozenset(frozenset(m) for m in members.values())
+
+
+def differences(a: Answer, b: Answer) -> list[str]:
+    """What differs between two answers, in words (empty when identical)."""
+    out = []
+    if a.candidate_pairs != b.candidate_pairs:
+        out.append(f"candidate pairs {a.candidate_pairs} vs {b.candidate_pairs}")
+    only_a, only_b = a.edges.keys() - b.edges.keys(), b.edges.keys() - a.edges.keys()
+    if only_a or only_b:
+        out.append(f"{len(only_a)} edges only in the first, {len(only_b)} only in the second")
+    for pair in sorted(a.edges.keys() & b.edges.keys()):
+        x, y = a.edges[pair], b.edges[pair]
+        close = abs(x.score - y.score) <= TOLERANCE and abs(x.weight - y.weight) <= TOLERANCE
+        same_levels = [lv[:2] for lv in x.levels] == [lv[:2] for lv in y.levels]
+        weights = all(abs(p[2] - q[2]) <= TOLERANCE for p, q in zip(x.levels, y.levels, strict=False))
+        if x.status != y.status or not close or not same_levels or not weights or x.explanation != y.explanation:
+            out.append(f"edge {pair} differs: {x} vs {y}")
+            break
+    if a.persons != b.persons:
+        out.append(f"{len(a.persons ^ b.persons)} persons differ")
+    return out

@@ -9,6 +9,7 @@ from connectors.crm import CsvContactsConnector, HubspotConnector, JsonlContacts
 from connectors.email_sources import EmlConnector, MaildirConnector, MboxConnector
 from connectors.esp import EspCsvConnector
 from connectors.mapping import load_mapping
+from connectors.salesforce_campaigns import SalesforceCampaignMembersConnector
 from connectors.social_jsonl import SocialJsonlConnector
 from connectors.telephony import AsteriskConnector, CallsCsvConnector
 from connectors.x_api import XApiV2Connector
@@ -29,6 +30,7 @@ CONNECTORS: dict[str, type[Connector]] = {
         EspCsvConnector,
         XApiV2Connector,
         SocialJsonlConnector,
+        SalesforceCampaignMembersConnector,
     )
 }
 #: Formats whose inputs are folders rather than files.

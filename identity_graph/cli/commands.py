@@ -108,7 +108,11 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "export": ("identity_graph.cli.core", "Export what the graph knows, for other tools."),
     "token": (
         "identity_graph.cli.service",
-        "Create, list and revoke API tokens (roles: agent, social, steward, admin).",
+        "Create, list and revoke API tokens (roles: agent, social, steward, marketing, admin).",
+    ),
+    "campaigns": (
+        "identity_graph.cli.campaigns",
+        "The campaign registry: load it from TOML, CSV or a Salesforce export, list, show, enrich and remove.",
     ),
 }
 

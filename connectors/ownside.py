@@ -65,9 +65,30 @@ PUBLIC_MAIL_DOMAINS = frozenset(
 PHONE_CACHE_SIZE = 65_536
 
 
+#: A North American number in one of the common spellings: `(415) 555-0134`, `415-555-0134`, `415.555.0134`,
+#: `4155550134`, `+1 415 555 0134`, `+1-415-555-0134`. Such a number is what `phonenumbers.parse` makes of it
+#: (country code 1, these ten digits), so only its validity is asked, once per distinct number.
+_NANP = re.compile(r"(\+1[ .-]?)?(?:\(([2-9]\d\d)\) ?|([2-9]\d\d)[ .-]?)([2-9]\d\d)[ .-]?(\d{4})")
+#: Regions where a number written without a country code is a North American one (the fast path's domain).
+NANP_REGIONS = frozenset({"US"})
+
+
+@lru_cache(maxsize=PHONE_CACHE_SIZE)
+def _nanp_e164(national: str) -> str | None:
+    """`+1` and the ten digits when they make a valid number (US first: most are; then any NANP region)."""
+    number = phonenumbers.PhoneNumber(country_code=1, national_number=int(national))
+    if phonenumbers.is_valid_number_for_region(number, "US") or phonenumbers.is_valid_number(number):
+        return "+1" + national
+    return None
+
+
 @lru_cache(maxsize=PHONE_CACHE_SIZE)
 def e164(raw: str, region: str) -> str | None:
-    """A phone number in E.164, or None when it is not a valid number."""
+    """A phone number in E.164, or None when it is not a valid number (the same as `phonenumbers` says, with
+    the common North American spellings read without it)."""
+    nanp = _NANP.fullmatch(raw)
+    if nanp is not None and (nanp[1] or region in NANP_REGIONS):
+        return _nanp_e164(nanp[2] + nanp[4] + nanp[5] if nanp[2] else nanp[3] + nanp[4] + nanp[5])
     try:
         number = phonenumbers.parse(raw, region)
     except phonenumbers.NumberParseException:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+from connectors.ownside import e164
 from identity_graph.limits import (
     ADDRESS_TEXT_LIMITS,
     INTERACTION_TEXT_LIMITS,
@@ -18,7 +19,14 @@ from identity_graph.limits import (
     time_note,
     truncation_note,
 )
-from identity_graph.model import ClaimedIdentifier, Identifier, IdentifierClaim, Interaction, Record
+from identity_graph.model import (
+    ClaimedIdentifier,
+    Identifier,
+    IdentifierClaim,
+    IdentifierKind,
+    Interaction,
+    Record,
+)
 from identity_graph.store.protocol import PreparedRecord
 from matchers.normalize import normalize_identifier
 
@@ -26,7 +34,16 @@ from matchers.normalize import normalize_identifier
 #: customer's address recurs across many calls and messages, and parsing it is most of a load's work.
 NORMALIZE_CACHE_SIZE = 262_144
 
-_normalize = lru_cache(maxsize=NORMALIZE_CACHE_SIZE)(normalize_identifier)
+_normalize_other = lru_cache(maxsize=NORMALIZE_CACHE_SIZE)(normalize_identifier)
+
+
+def _normalize(kind: IdentifierKind, raw: str, region: str) -> str | None:
+    """A claim's normalized value (cached per distinct raw value). A phone goes through the cache the
+    connectors' own-side checks fill (`connectors.ownside.e164`, the same answer as `normalize_phone`): a
+    call's number is parsed once, not once by the connector and again here."""
+    if kind is IdentifierKind.PHONE:
+        return e164(raw, region)
+    return _normalize_other(kind, raw, region)
 
 
 @dataclass

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 import phonenumbers
-from email_validator import EmailNotValidError, validate_email
+from email_validator import SPECIAL_USE_DOMAIN_NAMES, EmailNotValidError, validate_email
 
 from identity_graph.model import IdentifierKind
 from matchers.official_ids import is_official, normalize_official
@@ -39,13 +39,46 @@ def phone_extension(raw: str, default_region: str = "US") -> str | None:
         return None
 
 
+#: A plain ASCII address `email_validator` accepts unchanged but for case (`Bob.Smith+x@Mail.Example.com`): a
+#: dot-atom local part of letters, digits, `_`, `+`, `-`; domain labels of letters, digits and inner hyphens
+#: (no `--`: punycode and reserved labels go the long way), ending in a letter. Within these lengths it needs
+#: no other check; anything else (quotes, unicode, IP literals, odd lengths) is validated in full.
+_PLAIN_EMAIL = re.compile(
+    r"[A-Za-z0-9_+-]+(?:\.[A-Za-z0-9_+-]+)*"
+    r"@(?:[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?\.)+(?:[A-Za-z0-9][A-Za-z0-9-]*)?[A-Za-z]"
+)
+#: Lengths within which a plain address needs no length check: the whole, before the @-sign, one label.
+_PLAIN_MAX, _PLAIN_LOCAL_MAX, _PLAIN_LABEL_MAX = 254, 64, 63
+#: Domains `email_validator` refuses (with their subdomains): read from it, so both stay in step.
+_SPECIAL_DOMAINS = tuple(SPECIAL_USE_DOMAIN_NAMES)
+
+
+def _plain_mailbox(text: str) -> tuple[str, str] | None:
+    """(local part, domain) of a plain ASCII address `validate_email` would accept as written; None when it
+    needs the full validation (or is not plain)."""
+    if len(text) > _PLAIN_MAX or "--" in text or _PLAIN_EMAIL.fullmatch(text) is None:
+        return None
+    local, _, domain = text.rpartition("@")
+    if len(local) > _PLAIN_LOCAL_MAX or any(len(label) > _PLAIN_LABEL_MAX for label in domain.split(".")):
+        return None
+    lower = domain.lower()
+    if any(lower == d or lower.endswith("." + d) for d in _SPECIAL_DOMAINS):
+        return None
+    return local, domain
+
+
 def normalize_email(raw: str) -> str | None:
     """A canonical mailbox: lower case, googlemail folded into gmail, dots and plus tags removed where ignored."""
-    try:
-        valid = validate_email(raw.strip(), check_deliverability=False)
-    except EmailNotValidError:
-        return None
-    local, domain = valid.normalized.rsplit("@", 1)
+    text = raw.strip()
+    plain = _plain_mailbox(text)
+    if plain is not None:
+        local, domain = plain
+    else:
+        try:
+            valid = validate_email(text, check_deliverability=False)
+        except EmailNotValidError:
+            return None
+        local, domain = valid.normalized.rsplit("@", 1)
     local, domain = local.lower(), domain.lower()
     if domain == "googlemail.com":
         domain = "gmail.com"

@@ -9,7 +9,7 @@ from identity_graph.campaigns.domains import parse_host, within
 from identity_graph.campaigns.verify import Answer, verify
 from tests.campaigns.test_verify import NOW, registry
 
-WORDS = """
+WORD_TEXT = """
 acme alpha apex atlas aurora bakery bank banking bay beacon berry best bio blue bolt book bright bridge brook
 budget cafe capital card care cargo cash city cloud coast coffee color core credit crest data deal delta design
 digital direct dream eagle earth eco edge electric elite energy euro event express fair family farm fast finance
@@ -20,7 +20,8 @@ ocean offer office one open orange pacific park pay peak pet pine pixel plus poi
 rapid red river road rock royal safe sail save savings sea secure shop silver simple smart solar south spark
 spring square star stone store summer sun super swift tech terra time top tower town trade travel tree true trust
 union united urban valley vault vista wave way west wild wind wise world yellow zen zone
-""".split()
+"""
+WORDS = WORD_TEXT.split()
 ENDINGS = ["com", "net", "org", "co", "io", "co.uk", "de", "fr", "info", "biz", "app", "us", "ca", "com.au", "shop"]
 #: Most look-alike answers accepted among the 1,000 (real domains do sit near ours now and then).
 MAX_LOOKALIKES = 25

@@ -68,12 +68,12 @@ class RouteRule:
 
 def _routers() -> list[tuple[str, str, APIRouter]]:
     """(face, prefix, router) of every router the app mounts."""
-    from identity_graph.service.routes import ingest, lookup, persons, review, runs, tokens, whois
-    from identity_graph.web import admin_pages, runs_pages, steward_pages
+    from identity_graph.service.routes import campaigns, ingest, lookup, persons, review, runs, tokens, whois
+    from identity_graph.web import admin_pages, campaign_pages, runs_pages, steward_pages
     from identity_graph.web import routes as web_routes
 
-    api = [("api", API_PREFIX, m.router) for m in (lookup, persons, whois, review, ingest, runs, tokens)]
-    web = [("web", "", m.router) for m in (web_routes, steward_pages, admin_pages, runs_pages)]
+    api = [("api", API_PREFIX, m.router) for m in (lookup, persons, whois, review, ingest, runs, tokens, campaigns)]
+    web = [("web", "", m.router) for m in (web_routes, steward_pages, admin_pages, runs_pages, campaign_pages)]
     return [*api, *web]
 
 

@@ -21,7 +21,7 @@ from identity_graph.service.contract import IdPath, PageQuery
 from identity_graph.service.deps import SettingsDep, StoreDep
 from identity_graph.service.queries import timeline_query
 from identity_graph.store.protocol import TimelineQuery
-from identity_graph.web import admin_pages, runs_pages, steward_pages
+from identity_graph.web import admin_pages, campaign_pages, runs_pages, steward_pages
 from identity_graph.web.deps import (
     FormDep,
     LoginRequired,
@@ -221,7 +221,8 @@ def mount_web(app: FastAPI) -> None:
     app.include_router(router)
     app.include_router(steward_pages.router)
     app.include_router(admin_pages.router)
-    app.include_router(runs_pages.router)  # all four are listed in service.app's route table too
+    app.include_router(runs_pages.router)  # all of these are listed in service.app's route table too
+    app.include_router(campaign_pages.router)
 
     @app.exception_handler(LoginRequired)
     async def _to_login(request: Request, exc: LoginRequired) -> Response:

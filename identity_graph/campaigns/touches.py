@@ -12,11 +12,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from identity_graph.campaigns.model import Campaign
 from identity_graph.campaigns.normalize import e164
-from identity_graph.model import Channel, Interaction, TimelineItem
+from identity_graph.model import Channel, Interaction, Profile, TimelineItem
 from identity_graph.store.protocol import GraphStore, TimelineQuery
 
 #: How far back the profile's strip looks for campaigns that reached the person.
@@ -126,3 +126,19 @@ def campaign_responses(store: GraphStore, items: Sequence[TimelineItem], region:
         if campaign is not None:
             out[item.interaction_id] = campaign
     return out
+
+
+@dataclass
+class CampaignStrip:
+    """What the profile shows of campaigns: those that reached the person lately, and which calls answered one."""
+
+    recent: list[CampaignTouches] = field(default_factory=list)
+    responses: dict[int, Campaign] = field(default_factory=dict)
+
+
+def campaign_strip(store: GraphStore, profile: Profile, region: str, seen: Sequence[Channel]) -> CampaignStrip:
+    """The profile's campaign strip and timeline responses, within the channels the viewer may see."""
+    now = datetime.now(UTC)
+    recent = recent_campaigns(store, profile.person_id, now, region) if Channel.CAMPAIGN in seen else []
+    responses = campaign_responses(store, profile.timeline, region) if Channel.CALL in seen else {}
+    return CampaignStrip(recent, responses)

@@ -1,31 +1,29 @@
-"""Find persons by what an agent or the social team types: a phone, an email, a handle, a name or a source id."""
+"""Find persons by what an agent types: a phone, an email, a handle, a name or a source id (who-is: `whois.py`)."""
 
 from __future__ import annotations
 
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
+from datetime import datetime
 from enum import StrEnum
 
 from rapidfuzz import fuzz
 
-from identity_graph.model import Identifier, IdentifierKind, MatchStatus, RecordKind, StoredRecord, Strength
+from identity_graph.display import masked_email, masked_phone
+from identity_graph.model import Identifier, IdentifierKind, StoredRecord, Strength
 from identity_graph.settings import Settings
-from identity_graph.store.protocol import GraphStore
+from identity_graph.store.protocol import GraphStore, TimelineQuery
 from matchers.normalize import normalize_identifier
 
 #: Records fetched from the name index before ranking.
 NAME_CANDIDATES = 200
+#: Records of a person read to describe a hit (city, phone, email).
+CARD_RECORDS = 50
 #: Persons returned by a lookup at most.
 MAX_HITS = 20
 #: A name hit below this similarity (0-100) is not shown.
 MIN_NAME_SIMILARITY = 60.0
-#: Confidence that a handle declared on a CRM contact belongs to that contact's person.
-CRM_DECLARED_CONFIDENCE = 0.99
-#: Confidence for a person whose only tie to the handle is the social account itself.
-ACCOUNT_ONLY_CONFIDENCE = 0.5
-#: Above this, one candidate is "known"; otherwise the answer is "ambiguous".
-KNOWN_CONFIDENCE = 0.9
 
 _PHONE_CHARS = re.compile(r"^[+\d\s().\-/x#ext]+$", re.IGNORECASE)
 _HANDLE_URL = re.compile(r"^(?:https?://)?(?:www\.)?(?:x|twitter)\.com/@?([A-Za-z0-9_]{1,30})/?", re.IGNORECASE)
@@ -43,12 +41,18 @@ class LookupKind(StrEnum):
 
 @dataclass
 class PersonHit:
-    """A person found by a lookup, how well it matched and on what."""
+    """A person found by a lookup, how well it matched and on what, and what tells namesakes apart: the city,
+    a phone and an email masked (`(•••) •••-0134`, `a•••@example.com`), the last contact and the record count."""
 
     person_id: int
     name: str
     score: float
     matched: list[str] = field(default_factory=list)
+    city: str = ""
+    phone: str = ""
+    email: str = ""
+    last_contact: datetime | None = None
+    records: int = 0
 
 
 def classify(text: str) -> LookupKind:
@@ -101,6 +105,37 @@ def _person_names(store: GraphStore, person_ids: list[int]) -> dict[int, str]:
                 counts[n.title() if n.isupper() else n] += 1
         names[pid] = max(counts, key=lambda k: counts[k]) if counts else ""
     return names
+
+
+def _most_common(values: list[str]) -> str:
+    """The value written most often ('' for none; ties to the first seen)."""
+    counts: dict[str, int] = defaultdict(int)
+    for v in values:
+        if v:
+            counts[v] += 1
+    return max(counts, key=lambda k: counts[k]) if counts else ""
+
+
+def _first_declared(records: list[StoredRecord], kind: IdentifierKind) -> str:
+    """The identifier of a kind most of the records declare ('' for none)."""
+    declared = [c for r in records for c in r.claimed if c.strength is Strength.DECLARED]
+    return _most_common([c.identifier.value for c in declared if c.identifier.kind is kind])
+
+
+def describe_hits(store: GraphStore, hits: list[PersonHit], region: str | None) -> None:
+    """Fill in what tells namesakes apart on each hit: city, masked phone and email, last contact, records."""
+    members = store.person_record_ids([h.person_id for h in hits])
+    for h in hits:
+        rids = members.get(h.person_id, [])
+        records = store.get_records(rids[:CARD_RECORDS])
+        h.records = len(rids)
+        h.city = _most_common([(r.address.city or "").strip().title() for r in records])
+        phone = _first_declared(records, IdentifierKind.PHONE)
+        email = _first_declared(records, IdentifierKind.EMAIL)
+        h.phone = masked_phone(phone, region) if phone else ""
+        h.email = masked_email(email) if email else ""
+        newest, _ = store.timeline(h.person_id, TimelineQuery(limit=1))
+        h.last_contact = newest[0].occurred_at if newest else None
 
 
 def _hits_by_identifier(store: GraphStore, ident: Identifier) -> list[PersonHit]:
@@ -162,73 +197,5 @@ def lookup(store: GraphStore, text: str, settings: Settings, kind: LookupKind | 
     names = _person_names(store, [h.person_id for h in hits])
     for h in hits:
         h.name = names.get(h.person_id, "")
+    describe_hits(store, hits, settings.matching.default_region)
     return hits
-
-
-@dataclass
-class WhoIsCandidate:
-    """A person a handle may belong to, how sure we are, and why."""
-
-    person_id: int
-    name: str
-    confidence: float
-    evidence: list[str]
-
-
-@dataclass
-class WhoIs:
-    """The answer to "who is this handle?"."""
-
-    handle: str
-    status: str  # known | ambiguous | unknown
-    candidates: list[WhoIsCandidate]
-    found: list[str]
-
-
-def _account_confidence(store: GraphStore, account: StoredRecord, members: set[int]) -> tuple[float, list[str]]:
-    """How strongly an account is tied to the rest of its person, from its best links."""
-    evidence = []
-    best = 0.0
-    for e in store.edges([account.id], statuses=[MatchStatus.AUTO, MatchStatus.REVIEW]):
-        other = e.right if e.left == account.id else e.left
-        if other in members and e.status is MatchStatus.AUTO:
-            best = max(best, e.score)
-            evidence.append(f"linked to record {other} (p={e.score:.3f}): {e.explanation}")
-    if len(members) <= 1:
-        return ACCOUNT_ONLY_CONFIDENCE, ["only the social account itself is known; no other channel links to it"]
-    return (best or ACCOUNT_ONLY_CONFIDENCE), evidence[:5]
-
-
-def whois(store: GraphStore, handle: str, settings: Settings) -> WhoIs:
-    """Who a handle (or profile URL) likely is: candidate persons with a confidence and the evidence."""
-    ident = _identifier(LookupKind.HANDLE, handle, settings)
-    if ident is None:
-        return WhoIs(handle, "unknown", [], [f"'{handle}' is not a valid handle"])
-    record_ids = store.records_with_identifiers([ident]).get(ident.key, [])
-    if not record_ids:
-        return WhoIs(ident.value, "unknown", [], [f"no record holds the handle {ident.value}"])
-    owners = store.assignments(record_ids)
-    members = store.person_record_ids(sorted(set(owners.values())))
-    by_person: dict[int, WhoIsCandidate] = {}
-    for rec in store.get_records(record_ids):
-        pid = owners.get(rec.id)
-        if pid is None:
-            continue
-        if rec.kind is RecordKind.SOCIAL_ACCOUNT:
-            conf, ev = _account_confidence(store, rec, set(members.get(pid, [])))
-            ev = [f"the account {rec.source}/{rec.source_id} belongs to this person", *ev]
-        else:
-            declared = any(c.identifier == ident and c.strength is Strength.DECLARED for c in rec.claimed)
-            conf = CRM_DECLARED_CONFIDENCE if declared else ACCOUNT_ONLY_CONFIDENCE / 2
-            how = "declares" if declared else "mentions"
-            ev = [f"{rec.kind.value} {rec.source}/{rec.source_id} {how} the handle"]
-        cand = by_person.setdefault(pid, WhoIsCandidate(pid, "", 0.0, []))
-        cand.confidence = max(cand.confidence, conf)
-        cand.evidence.extend(ev)
-    names = _person_names(store, list(by_person))
-    cands = sorted(by_person.values(), key=lambda c: (-c.confidence, c.person_id))
-    for c in cands:
-        c.name = names.get(c.person_id, "")
-    status = "known" if len(cands) == 1 and cands[0].confidence >= KNOWN_CONFIDENCE else "ambiguous"
-    found = [f"{len(record_ids)} record(s) hold {ident.value}"]
-    return WhoIs(ident.value, status, cands, found)

@@ -21,12 +21,16 @@ from identity_graph.model import (
 )
 from identity_graph.settings import Settings
 from identity_graph.store.protocol import GraphStore, TimelineQuery
+from identity_graph.why_words import kind_words, plain_sentence
 
 #: Survivorship rules, in the order they break ties.
 RULE_PRIORITY = "source priority"
 RULE_FREQUENT = "most frequent"
 RULE_RECENT = "most recent"
 RULE_ONLY = "only value"
+#: Why-linked sentences without an edge to read.
+ONLY_RECORD = "This is the person's only record."
+LINKED_THROUGH = "Linked through the person's other records."
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
@@ -134,30 +138,34 @@ def _identifiers(store: GraphStore, records: Sequence[StoredRecord], person_id: 
 
 
 def why_linked(store: GraphStore, record_ids: Sequence[int], members: set[int]) -> dict[int, str]:
-    """For each record, one sentence saying why it belongs to its person (best edge or a steward's decision)."""
+    """For each record, one plain sentence saying why it belongs to its person (its strongest auto link, read
+    from the stored evidence by `why_words`, or a steward's decision); no probabilities and no record ids."""
     best: dict[int, MatchEdge] = {}
     for edge in store.edges(list(record_ids), statuses=[MatchStatus.AUTO]):
         for mine, other in ((edge.left, edge.right), (edge.right, edge.left)):
             if other in members and (mine not in best or edge.score > best[mine].score):
                 best[mine] = edge
-    judged: dict[int, str] = {}
+    judged: dict[int, int] = {}
     for j in store.judgements(list(record_ids)):
         if j.verdict is Verdict.SAME:
             for mine, other in ((j.left, j.right), (j.right, j.left)):
                 if other in members:
-                    judged.setdefault(mine, f"a steward ({j.by}) decided it is the same person as record {other}")
+                    judged.setdefault(mine, other)
+    others = {e.right if e.left == r else e.left for r, e in best.items()} | set(judged.values())
+    records = {r.id: r for r in store.get_records(sorted(set(record_ids) | others))}
     out = {}
     for rid in record_ids:
-        if rid in judged:
-            out[rid] = judged[rid]
-        elif rid in best:
+        me = records.get(rid)
+        if rid in judged and me is not None and judged[rid] in records:
+            out[rid] = f"A data steward confirmed it is the same person as {kind_words(records[judged[rid]])}."
+        elif rid in best and me is not None:
             e = best[rid]
-            other = e.right if e.left == rid else e.left
-            out[rid] = f"matches record {other} (p={e.score:.3f}): {e.explanation}"
+            them = records.get(e.right if e.left == rid else e.left)
+            out[rid] = plain_sentence(e.evidence, me, them, e.explanation) if them is not None else LINKED_THROUGH
         elif len(members) == 1:
-            out[rid] = "the person's only record"
+            out[rid] = ONLY_RECORD
         else:
-            out[rid] = "linked through other records of this person"
+            out[rid] = LINKED_THROUGH
     return out
 
 
@@ -174,7 +182,8 @@ def _timeline(
     out = []
     for item in items:
         r = records[item.record_id]
-        why = f"{item.role.value} is {r.kind.value} {r.source}/{r.source_id}, which {reasons[item.record_id]}"
+        role = item.role.value.replace("_", " ").capitalize()
+        why = f"{role} on {kind_words(r)} from {r.source}. {reasons[item.record_id]}"
         out.append(item.model_copy(update={"why": why}))
     return out, total
 

@@ -14,12 +14,13 @@ from identity_graph.errors import NotFound
 from identity_graph.gone import live_records
 from identity_graph.masking import SOCIAL_RECORD_KINDS, SOCIAL_ROLE, social_edge
 from identity_graph.model import MatchEdge, MatchStatus, Verdict
-from identity_graph.profile import why_linked
+from identity_graph.profile import ONLY_RECORD, why_linked
 from identity_graph.service.auth import Caller
 from identity_graph.store.protocol import GraphStore
+from identity_graph.why_words import plain_sentence
 
 #: The social team's sentence when the record is linked only through records it is not shown.
-HIDDEN_LINK = "linked through records of this person the social view does not show"
+HIDDEN_LINK = "Linked through records of this person the social view does not show."
 
 
 @dataclass(frozen=True)
@@ -59,10 +60,12 @@ def _social_sentence(store: GraphStore, record_id: int, shown: set[int], edges: 
     for j in store.judgements([record_id]):
         other = j.right if j.left == record_id else j.left
         if j.verdict is Verdict.SAME and other in shown:
-            return f"a steward ({j.by}) decided it is the same person as record {other}"
+            return "A data steward confirmed it is the same person as another social account."
     auto = [e for e in edges if e.status is MatchStatus.AUTO]
     if auto:
         best = max(auto, key=lambda e: e.score)
+        pair = {r.id: r for r in store.get_records([best.left, best.right])}
         other = best.right if best.left == record_id else best.left
-        return f"matches record {other} (p={best.score:.3f})" + (f": {best.explanation}" if best.explanation else "")
-    return "the person's only record" if size == 1 else HIDDEN_LINK
+        if record_id in pair and other in pair:
+            return plain_sentence(best.evidence, pair[record_id], pair[other], best.explanation)
+    return ONLY_RECORD if size == 1 else HIDDEN_LINK

@@ -7,12 +7,13 @@ from datetime import timedelta
 import pytest
 
 from identity_graph.errors import NotFound
-from identity_graph.lookup import LookupKind, classify, lookup, whois
+from identity_graph.lookup import LookupKind, classify, lookup
 from identity_graph.model import Channel, MatchEdge, MatchStatus, RecordKind, Role, Strength
 from identity_graph.persons import apply_clustering
 from identity_graph.profile import RULE_FREQUENT, RULE_PRIORITY, build_profile
 from identity_graph.settings import Settings
 from identity_graph.store import SQLiteStore, TimelineQuery
+from identity_graph.whois import whois
 from tests.factories import T0, interaction, prepared, record
 
 
@@ -69,7 +70,8 @@ def test_timeline_spans_channels_newest_first_with_why(graph: SQLiteStore, setti
     p = build_profile(graph, graph.assignments()[1], settings)
     assert [i.channel for i in p.timeline] == [Channel.SOCIAL, Channel.EMAIL, Channel.CALL]
     assert p.timeline_total == 3
-    assert "handle x:bobs matches" in p.timeline[0].why and "social_account x/99" in p.timeline[0].why
+    # the why reads as a sentence for an agent (no probability, no record id): the role, the record's kind, the link
+    assert p.timeline[0].why == "Author on the social account from x. Handle x:bobs matches."
     emails = build_profile(graph, p.person_id, settings, TimelineQuery(channels=(Channel.EMAIL,)))
     assert [i.source_id for i in emails.timeline] == ["m1"]
 
@@ -127,7 +129,7 @@ def test_name_and_source_id_lookup(graph: SQLiteStore, settings: Settings) -> No
 def test_whois_known_handle_with_evidence(graph: SQLiteStore, settings: Settings) -> None:
     answer = whois(graph, "https://x.com/BobS", settings)
     assert answer.status == "known" and [c.person_id for c in answer.candidates] == [graph.assignments()[1]]
-    assert any("declares the handle" in e for e in answer.candidates[0].evidence)
+    assert any("CRM record lists this handle" in e for e in answer.candidates[0].evidence)
 
 
 def test_whois_unknown_handle_says_what_was_found(graph: SQLiteStore, settings: Settings) -> None:

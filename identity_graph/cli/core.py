@@ -15,7 +15,7 @@ from identity_graph.errors import ConfigError, NotFound
 from identity_graph.evaluate import evaluate as evaluate_store
 from identity_graph.evaluate import write_clusters
 from identity_graph.limits import MAX_ID
-from identity_graph.lookup import LookupKind, lookup, whois
+from identity_graph.lookup import LookupKind, lookup
 from identity_graph.masking import mask_profile
 from identity_graph.model import Channel
 from identity_graph.profile import build_profile
@@ -104,6 +104,8 @@ def whois_command(
     handle: Annotated[str, typer.Argument(help="A handle (@name, x:name) or a profile URL.")],
 ) -> None:
     """Say who a social handle likely is: the candidate persons, a confidence and the evidence."""
+    from identity_graph.whois import whois
+
     st = state(ctx)
     answer = whois(st.store(), handle, st.settings)
     audit(ctx, "whois", "", f"candidates={len(answer.candidates)}")

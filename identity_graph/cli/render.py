@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from rich.console import Console, Group
 from rich.markup import escape
 from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from identity_graph.lookup import PersonHit, WhoIs
+from identity_graph.lookup import PersonHit
 from identity_graph.model import Channel, Profile, ProfileValue, Strength
+
+if TYPE_CHECKING:
+    from identity_graph.whois import WhoIs
 
 CHANNEL_ICONS = {
     Channel.CALL: "☎ call",
@@ -71,11 +76,16 @@ def hits_table(hits: list[PersonHit], title: str) -> Table:
 
 
 def print_whois(console: Console, answer: WhoIs) -> None:
-    """Who a handle likely is, how sure, and why."""
-    console.print(f"[bold]{escape(answer.handle)}[/]: {answer.status}")
+    """Who a handle is (known, likely, not a customer, unknown), why, and the candidates with their confidence."""
+    from identity_graph.display import percent
+
+    console.print(f"[bold]{escape(answer.handle)}[/]: {escape(answer.label)}")
+    console.print(f"  {escape(answer.reason)}", highlight=False)
     for line in answer.found:
         console.print(f"  [dim]{escape(line)}[/]")
     for c in answer.candidates:
-        console.print(f"  person [cyan]{c.person_id}[/] {escape(c.name)}  confidence [bold]{c.confidence:.2f}[/]")
+        where = f" ({escape(c.city)})" if c.city else ""
+        sure = percent(c.confidence)
+        console.print(f"  person [cyan]{c.person_id}[/] {escape(c.name)}{where}  confidence [bold]{sure}[/]")
         for ev in c.evidence:
             console.print(f"    - {escape(ev)}", highlight=False)

@@ -154,6 +154,10 @@ def create_app(settings: Settings, store: GraphStore | None = None) -> FastAPI:
         if exc.status_code == 400 and request.url.path.startswith(API_PREFIX):
             issue = {"loc": ["body"], "msg": "the body is not JSON in UTF-8", "type": "body_unreadable"}
             return api_invalid(request, RequestValidationError([issue]))
+        if not request.url.path.startswith(API_PREFIX):  # a page: a styled error page, never raw JSON
+            from identity_graph.web.render import http_error_page
+
+            return http_error_page(request, exc.status_code, exc.headers)
         return await http_exception_handler(request, exc)
 
     @app.get("/healthz", include_in_schema=False)

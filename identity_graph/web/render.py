@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -9,6 +10,7 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
+from identity_graph.display import format_phone, percent
 from identity_graph.errors import PersonGone
 from identity_graph.model import Channel
 from identity_graph.service.auth import ROLE_PERMISSIONS, Permission
@@ -53,6 +55,29 @@ def _fmt_time(value: Any) -> str:
 
 
 env.filters["when"] = _fmt_time
+env.filters["percent"] = percent
+env.filters["phone"] = format_phone
+
+
+def _cut(value: Any, limit: int = 80) -> str:
+    """Text cut to `limit` characters with an ellipsis (show the whole in a `title=`)."""
+    text = "" if value is None else str(value)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+env.filters["cut"] = _cut
+#: How the golden value's survivorship rule reads on the page.
+env.globals["rule_words"] = {
+    "source priority": "taken from the most trusted source",
+    "most frequent": "written this way by most records",
+    "most recent": "the most recent",
+    "only value": "the only one on record",
+}
+#: Page titles and sentences of HTTP errors on a page (an unknown address, a wrong method).
+HTTP_ERRORS = {
+    404: ("Not found", "There is no page at this address. Check the link, or start again from the start page."),
+    405: ("Not allowed here", "This page cannot be opened that way. Go back and use the page's own buttons."),
+}
 
 
 def render(request: Request, template: str, status_code: int = 200, **context: Any) -> HTMLResponse:
@@ -84,3 +109,32 @@ def error_page(request: Request, status_code: int, message: str) -> HTMLResponse
     return render(
         request, "error.html", status_code, title=titles.get(status_code, "Something went wrong"), message=message
     )
+
+
+def _attach_session(request: Request) -> None:
+    """Sign the page's header in when the request carries a valid session (no read is counted or audited)."""
+    from identity_graph.web.session import SESSION_COOKIE, read_cookie
+
+    store = getattr(request.app.state, "store", None)
+    secret = getattr(request.app.state, "session_secret", None)
+    if getattr(request.state, "session", None) is None and store is not None and secret is not None:
+        session = read_cookie(store, secret, request.cookies.get(SESSION_COOKIE))
+        if session is not None:
+            request.state.session = session
+
+
+def http_error_page(request: Request, status_code: int, headers: Mapping[str, str] | None = None) -> HTMLResponse:
+    """A styled page for an HTTP error of a page route (404 unknown address, 405 wrong method, ...), never JSON."""
+    _attach_session(request)
+    title, message = HTTP_ERRORS.get(status_code, ("Something went wrong", "The page could not be shown; try again."))
+    response = render(request, "error.html", status_code, title=title, message=message)
+    for key, value in (headers or {}).items():
+        response.headers[key] = value
+    return response
+
+
+def server_error_page(request: Request) -> HTMLResponse:
+    """The page for an unexpected failure (500): a sentence, no traceback."""
+    _attach_session(request)
+    message = "Something failed on our side. Nothing you typed was lost; try again in a moment."
+    return render(request, "error.html", 500, title="Something went wrong", message=message)

@@ -5,25 +5,30 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, FastAPI, Query, Request
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.responses import HTMLResponse, PlainTextResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from identity_graph.errors import InputError
+from identity_graph.header import profile_header
 from identity_graph.limits import MAX_SINCE_CHARS
-from identity_graph.lookup import classify, lookup, whois
-from identity_graph.masking import mask_profile
-from identity_graph.model import Channel
+from identity_graph.lookup import classify, lookup
+from identity_graph.masking import SOCIAL_CHANNELS, SOCIAL_ROLE, mask_profile
+from identity_graph.model import Channel, Verdict
 from identity_graph.profile import build_profile
 from identity_graph.service import audit
-from identity_graph.service.auth import authenticate
+from identity_graph.service.auth import Caller, authenticate
 from identity_graph.service.contract import IdPath, PageQuery
 from identity_graph.service.deps import SettingsDep, StoreDep
 from identity_graph.service.queries import timeline_query
-from identity_graph.store.protocol import TimelineQuery
+from identity_graph.service.stewarding import decide
+from identity_graph.settings import Settings
+from identity_graph.store.protocol import GraphStore, TimelineQuery
 from identity_graph.web import admin_pages, campaign_pages, runs_pages, steward_pages
 from identity_graph.web.deps import (
     FormDep,
+    DecideUser,
     LoginRequired,
     LookupForm,
     LookupUser,
@@ -33,8 +38,9 @@ from identity_graph.web.deps import (
     WhoisForm,
     WhoisUser,
     form_text,
+    form_ids,
 )
-from identity_graph.web.render import SECURITY_HEADERS, STATIC, error_page, render
+from identity_graph.web.render import SECURITY_HEADERS, STATIC, error_page, render, server_error_page
 from identity_graph.web.session import (
     CSRF_FIELD,
     LOGIN_COOKIE,
@@ -45,12 +51,22 @@ from identity_graph.web.session import (
     session_secret,
 )
 from identity_graph.why import why_view
+from identity_graph.whois import whois
 
 router = APIRouter(include_in_schema=False)
 
 #: Campaign sends shown in the profile's "recent campaign touches" box.
+#: Paths of the API (its errors stay JSON); kept equal to `service.app.API_PREFIX`.
+API_PREFIX = "/api/v1"
+
 RECENT_CAMPAIGNS = 5
 
+#: What a blank search or who-is says.
+BLANK_SEARCH = "Type a name, phone, email or handle."
+BLANK_WHOIS = "Paste a handle (@name) or a profile address."
+#: Why the who-is link button stores a decision.
+LINK_REASON = "linked from who-is"
+LINKED = "Linked: a same-person decision was saved (audited; stewards see it with the other decisions)."
 
 def _redirect(url: str) -> RedirectResponse:
     """A see-other redirect (after a post, or to the sign-in page)."""
@@ -124,11 +140,13 @@ def search(request: Request, form: FormDep, caller: LookupUser, store: StoreDep,
     """Persons matching what the agent typed (posted, so the text never lands in URLs, history or logs)."""
     q = form_text(form, "q")
     if not q:
-        return render(request, "search.html", q="", hits=None)
+        return render(request, "search.html", 422, q="", hits=None, blank=BLANK_SEARCH)
     kind = classify(q)
     hits = lookup(store, q, settings, kind=kind)[: settings.service.lookup_limit]
     audit.record(store, caller, "lookup", "", audit.ids_detail(kind=kind.value, hits=[h.person_id for h in hits]))
     return render(request, "search.html", q=q, kind=kind.value, hits=hits)
+    if len(hits) == 1:  # one person: straight to the profile
+        return _redirect(f"/persons/{hits[0].person_id}")
 
 
 @router.get("/persons/{person_id}", response_class=HTMLResponse)
@@ -152,10 +170,14 @@ def profile_page(
     audit.record(store, caller, "profile.read", audit.person_target(profile.person_id))
     pages = max(1, -(-profile.timeline_total // query.limit))
     return render(
+    seen = [Channel(c) for c in SOCIAL_CHANNELS] if caller.role.value == SOCIAL_ROLE else list(Channel)
+    header = profile_header(store, profile, settings.matching.default_region, seen)
         request,
         "profile.html",
         profile=profile,
         campaigns=campaigns,
+        header=header,
+        region=settings.matching.default_region,
         chosen=set(channel),
         since=since or "",
         until=until or "",
@@ -184,11 +206,30 @@ def whois_page(request: Request, form: FormDep, caller: WhoisUser, store: StoreD
     """Who the handle likely is, how sure, and why."""
     handle = form_text(form, "handle")
     if not handle:
-        return render(request, "whois.html", handle="", answer=None)
+        return render(request, "whois.html", 422, handle="", answer=None, blank=BLANK_WHOIS)
+    return _answer_page(request, store, settings, caller, handle)
+
+
+def _answer_page(
+    request: Request, store: GraphStore, settings: Settings, caller: Caller, handle: str, linked: str = ""
+) -> Response:
+    """Ask who the handle is (audited) and show the answer."""
     answer = whois(store, handle, settings)
-    detail = audit.ids_detail(status=answer.status, candidates=[c.person_id for c in answer.candidates])
+    detail = audit.ids_detail(status=answer.status.value, candidates=[c.person_id for c in answer.candidates])
     audit.record(store, caller, "whois", "", detail)
-    return render(request, "whois.html", handle=handle, answer=answer)
+    return render(request, "whois.html", handle=handle, answer=answer, linked=linked)
+
+
+@router.post("/whois/link", response_class=HTMLResponse)
+def whois_link(request: Request, form: FormDep, caller: DecideUser, store: StoreDep, settings: SettingsDep) -> Response:
+    """A steward confirms a candidate: a `same` decision between the handle's account and the candidate's record
+    (stored, audited and in effect at once, like any review decision), then the answer again."""
+    handle = form_text(form, "handle")
+    ids = form_ids(form, "account") + form_ids(form, "record")
+    if not handle or len(ids) != 2 or len(set(ids)) != 2:
+        raise InputError("choose a candidate to link")
+    decide(store, settings, caller, ids[0], ids[1], Verdict.SAME, LINK_REASON)
+    return _answer_page(request, store, settings, caller, handle, linked=LINKED)
 
 
 class SecurityHeaders:
@@ -230,6 +271,13 @@ def mount_web(app: FastAPI) -> None:
 
     @app.exception_handler(ReadLimited)
     async def _too_many(request: Request, exc: ReadLimited) -> Response:
+    @app.exception_handler(Exception)
+    async def _failed(request: Request, exc: Exception) -> Response:
+        """An unexpected failure: a styled page on the web, the API's plain 500 as before."""
+        if request.url.path.startswith(API_PREFIX):
+            return PlainTextResponse("Internal Server Error", status_code=500)
+        return server_error_page(request)
+
         response = error_page(request, 429, str(exc))
         response.headers["Retry-After"] = str(exc.retry_after)
         return response

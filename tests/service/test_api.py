@@ -68,7 +68,8 @@ def test_why_linked_on_demand_shows_the_stored_evidence(client: TestClient, worl
     )
     assert r.status_code == 200
     body = r.json()
-    assert "phone +14155550134 matches" in body["why"]
+    assert body["why"] == "Same phone number as the CRM record."  # the agent's sentence; the detail on the edges
+    assert body["edges"][0]["explanation"] == "phone +14155550134 matches"
     assert body["edges"][0]["evidence"][0]["comparison"] == "phone"
     other = client.get(
         f"/api/v1/persons/{world.bob}/records/{world.ana_records[1]}/why", headers=bearer(world.tokens["agent"])

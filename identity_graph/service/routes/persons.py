@@ -8,14 +8,16 @@ from fastapi import APIRouter, Query
 from pydantic import BaseModel
 
 from identity_graph.erasure import erase_person
+from identity_graph.header import ProfileHeader, profile_header
 from identity_graph.limits import MAX_SINCE_CHARS
-from identity_graph.masking import mask_profile
+from identity_graph.masking import SOCIAL_CHANNELS, SOCIAL_ROLE, mask_profile
 from identity_graph.model import Channel, MatchEdge, Profile, TimelineItem
 from identity_graph.profile import build_profile
 from identity_graph.service import audit
 from identity_graph.service.contract import COMMON_ERRORS, IdPath, PageQuery, errors
 from identity_graph.service.deps import EraseCaller, ReadCaller, SettingsDep, StoreDep
 from identity_graph.service.queries import MAX_PAGE, timeline_query
+from identity_graph.store.protocol import TimelineQuery
 from identity_graph.why import why_view
 
 router = APIRouter(prefix="/persons", tags=["persons"], responses=COMMON_ERRORS)
@@ -74,6 +76,21 @@ def get_profile(
     profile = build_profile(store, person_id, settings, query)
     audit.record(store, caller, "profile.read", audit.person_target(profile.person_id))
     return mask_profile(profile, caller)
+
+
+@router.get(
+    "/{person_id}/header",
+    response_model=ProfileHeader,
+    summary="What an agent reads first: name, phones, emails, handles, last contact, the open matter",
+    responses=errors(404, 410),
+)
+def get_header(person_id: IdPath, caller: ReadCaller, store: StoreDep, settings: SettingsDep) -> ProfileHeader:
+    """The profile page's header: phones in the home region's national format, the last contact on each channel
+    and the newest inbound call, email or post not yet answered (the social role: its view only)."""
+    profile = mask_profile(build_profile(store, person_id, settings, TimelineQuery(limit=1)), caller)
+    audit.record(store, caller, "profile.read", audit.person_target(profile.person_id), "header")
+    seen = [Channel(c) for c in SOCIAL_CHANNELS] if caller.role.value == SOCIAL_ROLE else list(Channel)
+    return profile_header(store, profile, settings.matching.default_region, seen)
 
 
 @router.get(

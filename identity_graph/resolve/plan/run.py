@@ -57,12 +57,12 @@ def find_pairs(engine: Engine, st: BatchState, ms: MatchingSettings) -> int:
     return int(engine.rows(sql.CANDIDATE_COUNT)[0][0])
 
 
-def compare_pairs(engine: Engine, st: BatchState, ms: MatchingSettings, report: Progress) -> None:
+def compare_pairs(engine: Engine, st: BatchState, ms: MatchingSettings, report: Progress, size: int) -> None:
     """Every pair's levels by today's comparisons, a batch at a time, into the engine's `levels` table."""
     comparisons = comparisons_for(ms)
     schema = levels_schema(comparisons)
     done = 0
-    for batch in engine.batches(sql.PAIRS_IN_ORDER, PAIR_BATCH):
+    for batch in engine.batches(sql.PAIRS_IN_ORDER, size):
         li = np.asarray(batch.column("li"), dtype=np.int64)
         ri = np.asarray(batch.column("ri"), dtype=np.int64)
         train = (np.asarray(batch.column("core")) == 1) & (np.asarray(batch.column("dup")) == 0)
@@ -92,11 +92,13 @@ def train(engine: Engine, store: GraphStore, st: BatchState, ms: MatchingSetting
     return model
 
 
-def scored_batches(engine: Engine, st: BatchState, model: MatchModel, ms: MatchingSettings) -> Iterator[Scored]:
+def scored_batches(
+    engine: Engine, st: BatchState, model: MatchModel, ms: MatchingSettings, size: int
+) -> Iterator[Scored]:
     """Each batch of stored levels scored (in pair order)."""
     comparisons = comparisons_for(ms)
     names = level_columns(comparisons)
-    for batch in engine.batches(sql.LEVELS_IN_ORDER, PAIR_BATCH):
+    for batch in engine.batches(sql.LEVELS_IN_ORDER, size):
         li = np.asarray(batch.column("li"), dtype=np.int64)
         ri = np.asarray(batch.column("ri"), dtype=np.int64)
         levels = np.stack([np.asarray(batch.column(c), dtype=np.int8) for c in names], axis=1)
@@ -105,10 +107,10 @@ def scored_batches(engine: Engine, st: BatchState, model: MatchModel, ms: Matchi
         yield score_pairs(st.table, st.postings, st.stats, li, ri, model, ms, (ctx, shared, levels))
 
 
-def score_kept(engine: Engine, st: BatchState, model: MatchModel, ms: MatchingSettings) -> Scored:
+def score_kept(engine: Engine, st: BatchState, model: MatchModel, ms: MatchingSettings, size: int) -> Scored:
     """The pairs worth keeping (`kept.kept_rows`) of every scored batch, as one Scored."""
     names = bearer_names(st.table)
-    parts = [take(s, kept_rows(s, names, ms)) for s in scored_batches(engine, st, model, ms)]
+    parts = [take(s, kept_rows(s, names, ms)) for s in scored_batches(engine, st, model, ms, size)]
     none = np.zeros(0, dtype=np.int64)
     empty = parts[0] if parts else score_pairs(st.table, st.postings, st.stats, none, none, model, ms)
     return concat(parts, st.table, empty)
@@ -123,18 +125,21 @@ def resolve_with_plan(
     retrain: bool = False,
     master: str = "local[2]",
     memory_limit: str = DUCKDB_MEMORY,
+    pair_batch: int = PAIR_BATCH,
 ) -> ResolveSummary:
     """Resolve every record through the plan on `engine` (`duckdb` or `spark`): the same links and persons as
-    `batch.resolve_all`."""
+    `batch.resolve_all`. `pair_batch`: pairs compared and scored at a time."""
     runner = open_engine(engine, master=master, memory_limit=memory_limit)
     try:
         with paused_gc():
-            return _resolve(store, settings, runner, progress or no_progress, retrain)
+            return _resolve(store, settings, runner, progress or no_progress, retrain, pair_batch)
     finally:
         runner.close()
 
 
-def _resolve(store: GraphStore, settings: Settings, engine: Engine, report: Progress, retrain: bool) -> ResolveSummary:
+def _resolve(
+    store: GraphStore, settings: Settings, engine: Engine, report: Progress, retrain: bool, size: int
+) -> ResolveSummary:
     """`resolve_with_plan`'s body: `batch._resolve_all`'s stages, the pairs in the engine."""
     ms = settings.matching
     summary = ResolveSummary()
@@ -152,7 +157,7 @@ def _resolve(store: GraphStore, settings: Settings, engine: Engine, report: Prog
     report("blocking", 0, 1)
     summary.candidate_pairs = find_pairs(engine, st, ms)
     lap("features and blocking")
-    compare_pairs(engine, st, ms, report)
+    compare_pairs(engine, st, ms, report, size)
     lap("comparing")
     if model is None:
         report("training", 0, 1)
@@ -161,7 +166,7 @@ def _resolve(store: GraphStore, settings: Settings, engine: Engine, report: Prog
         lap("training")
     summary.model_version = model.version
     report("scoring", 0, 1)
-    scored = score_kept(engine, st, model, ms)
+    scored = score_kept(engine, st, model, ms, size)
     if ms.sole_name_links:
         summary.sole_name_links = link_sole_namesakes(scored, ms.sole_name_min_score, ms.sole_name_max_records)
     lap("scoring")

@@ -89,7 +89,8 @@ def ingest_command(
 def _audit_loads(ctx: typer.Context, results: Sequence[IngestResult]) -> None:
     """One audit entry per load: which source, and how many items it added or changed."""
     for r in results:
-        audit(ctx, "ingest", f"source:{r.source}", f"loaded={r.stats.loaded} updated={r.stats.updated}")
+        run = f"run={r.run_id} " if r.run_id is not None else ""
+        audit(ctx, "ingest", f"source:{r.source}", f"{run}loaded={r.stats.loaded} updated={r.stats.updated}")
 
 
 @app.command(name="load")

@@ -9,7 +9,7 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from identity_graph.cli.app import app, console, record_id, state
+from identity_graph.cli.app import app, audit, console, record_id, state
 from identity_graph.cli.progress import stage_progress
 from identity_graph.errors import ConfigError
 from identity_graph.resolve import (
@@ -55,6 +55,14 @@ def _summary_table(summary: ResolveSummary, title: str) -> Table:
     return table
 
 
+def _audit_detail(mode: str, summary: ResolveSummary) -> str:
+    """The audit entry of a resolve run: its mode and counts (never a name or a value)."""
+    return (
+        f"mode={mode} records={summary.records} persons={summary.persons} created={summary.created} "
+        f"merged={summary.merged} split={summary.split} moved={summary.moved_records}"
+    )
+
+
 @app.command()
 def resolve(
     ctx: typer.Context,
@@ -76,9 +84,12 @@ def resolve(
                 summary = resolve_records(store, ids, st.settings, cause="resolve --changed") if ids else None
         else:
             summary = resolve_all(store, st.settings, progress=update, retrain=retrain)
+    mode = "changed" if changed else "full"
     if summary is None:
+        audit(ctx, "resolve", "", f"mode={mode} records=0")
         console.print("nothing changed since the last run")
         return
+    audit(ctx, "resolve", "", _audit_detail(mode, summary))
     console.print(_summary_table(summary, "resolve"))
 
 

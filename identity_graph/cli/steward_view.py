@@ -106,7 +106,9 @@ def events_table(events: Sequence[ChangeEvent]) -> Table:
 
 def quality_table(estimates: Sequence[QualityEstimate]) -> Table:
     """Precision estimates with their intervals."""
-    table = Table(title="precision from stewards' decisions", title_justify="left")
+    implied = max((q.implied for q in estimates), default=0)
+    note = f" ({implied} decisions implied by splits left out)" if implied else ""
+    table = Table(title=f"precision from stewards' explicit decisions{note}", title_justify="left")
     for col in ("links", "stored", "same", "different", "unsure", "precision", "interval"):
         table.add_column(col, justify="right")
     for q in estimates:

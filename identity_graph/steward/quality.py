@@ -7,8 +7,9 @@ import random
 from dataclasses import dataclass
 from statistics import NormalDist
 
-from identity_graph.model import MatchStatus, Verdict
+from identity_graph.model import Judgement, MatchStatus, Verdict
 from identity_graph.store.protocol import GraphStore
+from identity_graph.store.steward_types import IMPLIED_KINDS
 
 
 def wilson_interval(successes: int, n: int, confidence: float) -> tuple[float, float]:
@@ -36,6 +37,7 @@ class QualityEstimate:
     low: float
     high: float
     confidence: float
+    implied: int = 0  # active decisions a split or unmerge implied (on any pair), not counted
 
     @property
     def reviewed(self) -> int:
@@ -43,9 +45,27 @@ class QualityEstimate:
         return self.same + self.different + self.unsure
 
 
+#: Reasons a split or unmerge wrote on its implied decisions before steward actions were kept (schema V7).
+IMPLIED_REASON_PREFIXES = ("split of person", "unmerge of record")
+
+
+def explicit_decisions(store: GraphStore) -> tuple[list[Judgement], int]:
+    """The active decisions a steward made pair by pair, and how many active ones a split or unmerge implied
+    (left out: they say how a steward cut a person, not what they thought of one link)."""
+    implied_ids = store.action_judgement_ids(IMPLIED_KINDS)
+    explicit: list[Judgement] = []
+    implied = 0
+    for j in store.judgements(None, active_only=True):
+        if j.id in implied_ids or (j.reason or "").startswith(IMPLIED_REASON_PREFIXES):
+            implied += 1
+        else:
+            explicit.append(j)
+    return explicit, implied
+
+
 def estimate_precision(store: GraphStore, status: MatchStatus, confidence: float) -> QualityEstimate:
-    """Precision of the links of one status, from the active decisions on exactly those pairs."""
-    active = store.judgements(None, active_only=True)
+    """Precision of the links of one status, from the active explicit decisions on exactly those pairs."""
+    active, implied = explicit_decisions(store)
     judged_ids = sorted({r for j in active for r in (j.left, j.right)})
     linked = {(e.left, e.right) for e in store.edges(judged_ids, statuses=[status])} if judged_ids else set()
     counts = dict.fromkeys(Verdict, 0)
@@ -64,6 +84,7 @@ def estimate_precision(store: GraphStore, status: MatchStatus, confidence: float
         low=low,
         high=high,
         confidence=confidence,
+        implied=implied,
     )
 
 

@@ -22,6 +22,7 @@ import numpy as np
 
 from identity_graph.model import Evidence, MatchEdge, MatchStatus
 from identity_graph.settings import StewardSettings
+from identity_graph.steward.rank_cache import review_ranking, top_review_pairs
 from identity_graph.steward.ranking import SECONDS_PER_DAY, freshest, impacts
 from identity_graph.store.protocol import GraphStore, GuardReport, PersonStats, RecordActivity
 
@@ -29,6 +30,8 @@ from identity_graph.store.protocol import GraphStore, GuardReport, PersonStats, 
 RANK_MARGIN = 50
 #: A guard report's chain is (conflicting end, refused link's left, refused link's right, other end).
 GUARD_CHAIN_LENGTH = 4
+#: The kinds of queue item in words (one wording on every page).
+KIND_LABELS = {"edge": "review band", "guard": "over-merge guard"}
 
 
 @dataclass(frozen=True)
@@ -61,11 +64,20 @@ class ReviewItem:
     guard_reason: str = ""
     chain: tuple[int, ...] = field(default_factory=tuple)
     evidence_pair: tuple[int, int] | None = None  # the link the evidence belongs to (a chain's refused link)
+    left_name: str = ""  # the records' names and sources, filled in for the items a page shows
+    right_name: str = ""
+    left_source: str = ""
+    right_source: str = ""
 
     @property
     def pair(self) -> tuple[int, int]:
         """The pair as (smaller id, larger id)."""
         return (min(self.left, self.right), max(self.left, self.right))
+
+    @property
+    def kind_label(self) -> str:
+        """The kind in words, the same on the queue and on the pair's page."""
+        return KIND_LABELS.get(self.kind, self.kind)
 
 
 def impact_score(parts: ImpactParts, weights: StewardSettings, now: datetime) -> float:
@@ -178,11 +190,42 @@ def _review_edges(store: GraphStore, pairs: Sequence[tuple[int, int]], every: bo
     return {(e.left, e.right): e for e in found if (e.left, e.right) in wanted}
 
 
+def _ranked_top(store: GraphStore, weights: StewardSettings, now: datetime, limit: int) -> list[ReviewItem] | None:
+    """The first `limit` items, the review band's read from the saved ranking (`rank_cache`) and the open guard
+    reports', each scored exactly; None for a store that keeps no ranking."""
+    ranking = review_ranking(store, weights, now)
+    if ranking is None:
+        return None
+    judged = {(j.left, j.right) for j in store.judgements(None, active_only=True)}
+    guards: dict[tuple[int, int], GuardReport] = {}
+    for report in store.guard_reports(open_only=True):
+        pair = _guard_pair(report)
+        if pair is not None and pair not in judged:
+            guards.setdefault(pair, report)  # one item per conflicting pair, however many chains led to it
+    review = top_review_pairs(ranking, judged | set(guards), limit + RANK_MARGIN)
+    candidates: list[tuple[tuple[int, int], GuardReport | None]] = [*guards.items(), *((p, None) for p in review)]
+    record_ids = sorted({r for p, _ in candidates for r in p} | {r for rep in guards.values() for r in rep.record_ids})
+    if not record_ids:
+        return []
+    ctx = _load_context(store, record_ids)
+    refused = _chain_edges(store, list(guards.values()))
+    edges = _review_edges(store, [p for p, _ in candidates], every=False)
+    items = [
+        _item(ctx, pair, edges.get(pair) or (refused.get(rep.id) if rep else None), weights, now, rep)
+        for pair, rep in candidates
+    ]
+    items.sort(key=lambda i: (-i.impact, i.left, i.right))
+    return items[:limit]
+
+
 def build_queue(
     store: GraphStore, weights: StewardSettings, *, limit: int | None = None, now: datetime | None = None
 ) -> list[ReviewItem]:
-    """Every undecided review-band edge and open chain-guard report, highest impact first."""
+    """Every undecided review-band edge and open chain-guard report, highest impact first (with a limit, the
+    first `limit` of them, read from the saved ranking where the store keeps one)."""
     now = now or datetime.now(UTC)
+    if limit is not None and (top := _ranked_top(store, weights, now, limit)) is not None:
+        return top
     review = {(a, b) for a, b, _ in store.edge_pairs([MatchStatus.REVIEW])}
     reports = [(r, p) for r in store.guard_reports(open_only=True) if (p := _guard_pair(r)) is not None]
     wanted = {r for pair in review for r in pair} | {r for rep, p in reports for r in (*p, *rep.record_ids)}
@@ -252,8 +295,15 @@ def _item(
 
 
 def item_for_pair(store: GraphStore, weights: StewardSettings, left: int, right: int) -> ReviewItem:
-    """A review item for any pair, queued or not (for `decide --show` and the web page of one pair)."""
+    """A review item for any pair, queued or not, ranked as the queue ranks it (an open guard report on the pair
+    makes it a guard item, as in the queue)."""
     pair = (min(left, right), max(left, right))
-    found = [e for e in store.edges([pair[0]]) if (e.left, e.right) == pair]
+    found = {e.status: e for e in store.edges([pair[0]]) if (e.left, e.right) == pair}
+    report = next((r for r in store.guard_reports(open_only=True) if _guard_pair(r) == pair), None)
+    edge = found.get(MatchStatus.REVIEW)
+    if edge is None and report is not None:
+        edge = _chain_edges(store, [report]).get(report.id)
+    if edge is None and found:
+        edge = next(iter(found.values()))
     ctx = _load_context(store, list(pair))
-    return _item(ctx, pair, found[0] if found else None, weights, datetime.now(UTC), None)
+    return _item(ctx, pair, edge, weights, datetime.now(UTC), report)

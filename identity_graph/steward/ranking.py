@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 
 import numpy as np
@@ -64,28 +65,54 @@ def impacts(
     left = np.fromiter((p[0] for p in pairs), dtype=np.int64, count=n)
     right = np.fromiter((p[1] for p in pairs), dtype=np.int64, count=n)
     ids = np.unique(np.concatenate([left, right]))
-    li, ri = np.searchsorted(ids, left), np.searchsorted(ids, right)
-    person, unit_records, unit_interactions, own, fresh = _per_record(ids, persons, person_stats, activity)
-    pl, pr = person[li], person[ri]
+    units = RecordUnits(ids, *_per_record(ids, persons, person_stats, activity))
+    shared = np.fromiter(
+        (len(identifiers.get(a, _NONE) & identifiers.get(b, _NONE)) for a, b in pairs), dtype=np.int64, count=n
+    )
+    return pair_impacts(left, right, shared, np.asarray(guards, dtype=bool), units, weights, now)
+
+
+@dataclass(frozen=True)
+class RecordUnits:
+    """Per record id (sorted): its person (-1: none), its unit's records and interactions, its own interactions
+    and when it was last active (seconds since the epoch): what a pair's impact is computed from."""
+
+    ids: IntArray
+    person: IntArray
+    unit_records: IntArray
+    unit_interactions: IntArray
+    own: IntArray
+    fresh: FloatArray
+
+
+def pair_impacts(
+    left: IntArray,
+    right: IntArray,
+    shared: IntArray,
+    guards: npt.NDArray[np.bool_],
+    units: RecordUnits,
+    weights: StewardSettings,
+    now: datetime,
+) -> FloatArray:
+    """The impact of every pair (left[i], right[i]) holding shared[i] identifiers, from its records' units."""
+    li, ri = np.searchsorted(units.ids, left), np.searchsorted(units.ids, right)
+    pl, pr = units.person[li], units.person[ri]
     same = (pl == pr) & (pl >= 0)
-    records = np.where(same, unit_records[li], unit_records[li] + unit_records[ri])
+    records = np.where(same, units.unit_records[li], units.unit_records[li] + units.unit_records[ri])
     # the side whose history moves on a merge: a lone record before a person, else the larger (newer) id
     lone_l, lone_r = pl < 0, pr < 0
     right_leaves = np.where(lone_l == lone_r, np.where(lone_l, right > left, pr > pl), lone_r)
     moving = np.where(
         same,
-        np.minimum(own[li], own[ri]),
-        np.where(right_leaves, unit_interactions[ri], unit_interactions[li]),
+        np.minimum(units.own[li], units.own[ri]),
+        np.where(right_leaves, units.unit_interactions[ri], units.unit_interactions[li]),
     )
-    shared = np.fromiter(
-        (len(identifiers.get(a, _NONE) & identifiers.get(b, _NONE)) for a, b in pairs), dtype=np.int64, count=n
-    )
-    age_days = np.maximum(0.0, (now.timestamp() - np.maximum(fresh[li], fresh[ri])) / SECONDS_PER_DAY)
+    age_days = np.maximum(0.0, (now.timestamp() - np.maximum(units.fresh[li], units.fresh[ri])) / SECONDS_PER_DAY)
     result: FloatArray = (
         weights.impact_size * np.log2(1 + records)
         + weights.impact_interactions * np.log2(1 + moving)
         + weights.impact_shared_identifiers * shared
         + weights.impact_recency * 0.5 ** (age_days / weights.recency_half_life_days)
-        + weights.impact_guard * np.asarray(guards, dtype=np.float64)
+        + weights.impact_guard * guards.astype(np.float64)
     )
     return result

@@ -440,6 +440,14 @@ class GraphStore(Protocol):
         """Make superseded decisions active again (an undo of the action that superseded them)."""
         ...
 
+    def record_sources(self, record_ids: Sequence[int]) -> dict[int, str]:
+        """Per record id: the source it came from."""
+        ...
+
+    def record_source_names(self) -> list[str]:
+        """Every source the store holds records of, sorted."""
+        ...
+
     def audit_search(self, query: AuditQuery) -> list[AuditEntry]:
         """Audit entries, newest first, filtered by actor, action (exact, or a prefix ending in '.') and time."""
         ...

@@ -235,6 +235,22 @@ class SQLiteStewardMixin(SQLiteBase):
             undone_by=None if undone_by is None else str(undone_by),
         )
 
+    # -- the review queue's filters
+    def record_sources(self, record_ids: Sequence[int]) -> dict[int, str]:
+        """Per record id: the source it came from."""
+        out: dict[int, str] = {}
+        conn = self._conn()
+        for part in chunks(list(record_ids)):
+            for rid, source in conn.execute(
+                f"SELECT id, source FROM records WHERE id IN ({placeholders(len(part))})", part
+            ):
+                out[int(rid)] = str(source)
+        return out
+
+    def record_source_names(self) -> list[str]:
+        """Every source the store holds records of, sorted."""
+        return sorted(str(r[0]) for r in self._conn().execute("SELECT DISTINCT source FROM records"))
+
     # -- the audit log's search
     def audit_search(self, query: AuditQuery) -> list[AuditEntry]:
         """Audit entries, newest first, filtered by actor, action (exact, or a prefix ending in '.') and time."""

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Response
 from pydantic import BaseModel, Field
 
 from identity_graph.limits import MAX_ID, MAX_SINCE_CHARS, checked_since
@@ -14,9 +15,25 @@ from identity_graph.service import audit
 from identity_graph.service.contract import COMMON_ERRORS, IdPath, RequestBody, errors
 from identity_graph.service.deps import DecideCaller, ReviewCaller, SettingsDep, StoreDep
 from identity_graph.service.graph import PersonGraph, person_graph
-from identity_graph.service.stewarding import PairView, decide, pair_view, steward_name, undo
-from identity_graph.steward.queue import ReviewItem, build_queue
-from identity_graph.steward.split import split_person, unmerge_record
+from identity_graph.service.stewarding import (
+    DecisionOut,
+    PairView,
+    Preview,
+    UndoOut,
+    can_undo,
+    decide,
+    decision_preview,
+    find_action,
+    pair_target,
+    pair_view,
+    split,
+    split_preview,
+    undo,
+    undo_by_action,
+    undo_preview,
+)
+from identity_graph.steward.queue import ReviewItem
+from identity_graph.steward.queue_page import QueueFilter, queue_page
 
 router = APIRouter(tags=["review"], responses=COMMON_ERRORS)
 
@@ -57,22 +74,47 @@ class ReasonIn(RequestBody):
 
 
 class SplitOut(BaseModel):
-    """The persons a split left."""
+    """The persons a split left, and the action that undoes it."""
 
     old_person: int
     persons: list[int]
     groups: list[list[int]]
+    action_id: int | None = None
+
+
+class ActionOut(BaseModel):
+    """One steward action: what it was, whether it can still be undone, and what an undo would do."""
+
+    id: int
+    kind: str
+    actor: str
+    at: datetime
+    judgement_ids: list[int]
+    undone_at: datetime | None
+    undone_by: str | None
+    can_undo: bool
+    undo_preview: Preview | None
 
 
 @router.get("/review", response_model=list[ReviewItem], summary="The review queue, highest impact first")
 def get_queue(
+    response: Response,
     caller: ReviewCaller,
     store: StoreDep,
     settings: SettingsDep,
     limit: Annotated[int, Query(ge=1, le=MAX_QUEUE)] = DEFAULT_QUEUE,
+    offset: Annotated[int, Query(ge=0, le=MAX_ID)] = 0,
+    kind: Annotated[str | None, Query(max_length=20, description="edge (review band) or guard")] = None,
+    source: Annotated[str | None, Query(max_length=200, description="a source either record comes from")] = None,
+    min_impact: Annotated[float | None, Query(ge=0, le=1000, description="the least impact")] = None,
 ) -> list[ReviewItem]:
-    """Undecided review-band pairs and chain-guard reports, ranked by impact."""
-    return mask_review_items(build_queue(store, settings.steward, limit=limit), caller)
+    """Undecided review-band pairs and chain-guard reports, ranked by impact, with both records' names; the
+    header `X-Total-Count` says how many items pass the filters in all."""
+    page = queue_page(
+        store, settings.steward, QueueFilter(kind or None, source or None, min_impact), offset=offset, limit=limit
+    )
+    response.headers["X-Total-Count"] = str(page.total)
+    return mask_review_items(page.items, caller)
 
 
 @router.get(
@@ -84,11 +126,29 @@ def get_pair(left: IdPath, right: IdPath, caller: ReviewCaller, store: StoreDep,
 
 
 @router.post(
-    "/review/decisions", response_model=Judgement, status_code=201, summary="Decide a pair", responses=errors(404, 409)
+    "/review/decisions",
+    response_model=DecisionOut,
+    status_code=201,
+    summary="Decide a pair",
+    responses=errors(404, 409),
 )
-def post_decision(body: DecisionIn, caller: DecideCaller, store: StoreDep, settings: SettingsDep) -> Judgement:
-    """Store same / different / unsure, in effect at once; an earlier decision is superseded, never removed."""
+def post_decision(body: DecisionIn, caller: DecideCaller, store: StoreDep, settings: SettingsDep) -> DecisionOut:
+    """Store same / different / unsure, in effect at once; an earlier decision is superseded, never removed. The
+    answer holds the action id that undoes it and what it did."""
     return decide(store, settings, caller, body.left, body.right, body.verdict, body.reason)
+
+
+@router.post(
+    "/review/decisions/preview",
+    response_model=Preview,
+    summary="What a decision would do, nothing saved",
+    responses=errors(404),
+)
+def post_decision_preview(body: DecisionIn, caller: ReviewCaller, store: StoreDep, settings: SettingsDep) -> Preview:
+    """Every effect the decision would have (persons merged, records moved or split off), computed by the same
+    clustering the decision runs; nothing is saved."""
+    audit.record(store, caller, "decision.preview", pair_target(body.left, body.right), f"verdict={body.verdict.value}")
+    return decision_preview(store, settings, body.left, body.right, body.verdict)
 
 
 @router.post(
@@ -98,8 +158,53 @@ def post_decision(body: DecisionIn, caller: DecideCaller, store: StoreDep, setti
     responses=errors(404, 409),
 )
 def undo_decision(judgement_id: IdPath, caller: DecideCaller, store: StoreDep, settings: SettingsDep) -> Judgement:
-    """Withdraw a decision: it is kept, marked superseded, and the pair returns to the queue."""
+    """Undo the decision's action: memberships as they were before, the decision kept but no longer counted."""
     return undo(store, settings, caller, judgement_id)
+
+
+@router.get(
+    "/review/actions/{action_id}", response_model=ActionOut, summary="One steward action", responses=errors(404)
+)
+def get_action(action_id: IdPath, caller: ReviewCaller, store: StoreDep) -> ActionOut:
+    """A decision, split or unmerge: whether it can still be undone exactly, and what the undo would do."""
+    action = find_action(store, action_id)
+    undoable = action.undone_at is None and can_undo(store, action)
+    audit.record(store, caller, "action.read", f"action:{action_id}")
+    return ActionOut(
+        id=action.id or 0,
+        kind=action.kind,
+        actor=action.actor,
+        at=action.at,
+        judgement_ids=list(action.judgement_ids),
+        undone_at=action.undone_at,
+        undone_by=action.undone_by,
+        can_undo=undoable,
+        undo_preview=undo_preview(store, action) if undoable else None,
+    )
+
+
+@router.post(
+    "/review/actions/{action_id}/undo",
+    response_model=UndoOut,
+    summary="Undo a decision, split or unmerge",
+    responses=errors(404, 409),
+)
+def post_undo_action(action_id: IdPath, caller: DecideCaller, store: StoreDep) -> UndoOut:
+    """Put back exactly the memberships before the action (persons keep their own ids); its decisions stay,
+    withdrawn, and no longer count."""
+    return undo_by_action(store, caller, find_action(store, action_id))
+
+
+@router.post(
+    "/persons/{person_id}/split/preview",
+    response_model=Preview,
+    summary="What a split would do, nothing saved",
+    responses=errors(404, 409),
+)
+def post_split_preview(person_id: IdPath, body: SplitIn, caller: ReviewCaller, store: StoreDep) -> Preview:
+    """The persons and records a split into these groups would make; nothing is saved."""
+    audit.record(store, caller, "person.split.preview", audit.person_target(person_id))
+    return split_preview(store, person_id, body.groups)
 
 
 @router.post(
@@ -108,12 +213,9 @@ def undo_decision(judgement_id: IdPath, caller: DecideCaller, store: StoreDep, s
 def post_split(
     person_id: IdPath, body: SplitIn, caller: DecideCaller, store: StoreDep, settings: SettingsDep
 ) -> SplitOut:
-    """Split into the chosen groups of records; their interactions move with them."""
-    result = split_person(store, person_id, body.groups, steward_name(caller), settings.steward, reason=body.reason)
-    audit.record(
-        store, caller, "person.split", audit.person_target(person_id), audit.ids_detail(persons=result.persons)
-    )
-    return SplitOut(old_person=result.old_person, persons=result.persons, groups=result.groups)
+    """Split into the chosen groups of records; their interactions move with them. Undo with the action id."""
+    result, action_id = split(store, settings, caller, person_id, body.groups, body.reason)
+    return SplitOut(old_person=result.old_person, persons=result.persons, groups=result.groups, action_id=action_id)
 
 
 @router.post(
@@ -125,10 +227,9 @@ def post_split(
 def post_unmerge(
     record_id: IdPath, body: ReasonIn, caller: DecideCaller, store: StoreDep, settings: SettingsDep
 ) -> SplitOut:
-    """The record leaves its person for a person of its own."""
-    result = unmerge_record(store, record_id, steward_name(caller), settings.steward, reason=body.reason)
-    audit.record(store, caller, "record.unmerge", audit.person_target(result.old_person), f"record={record_id}")
-    return SplitOut(old_person=result.old_person, persons=result.persons, groups=result.groups)
+    """The record leaves its person for a person of its own. Undo with the action id."""
+    result, action_id = split(store, settings, caller, 0, [], body.reason, unmerge=record_id)
+    return SplitOut(old_person=result.old_person, persons=result.persons, groups=result.groups, action_id=action_id)
 
 
 @router.get(

@@ -37,6 +37,8 @@ REINSTATE_JUDGEMENTS: Final = (
     "UNWIND $ids AS jid MATCH (:Record)-[j:JUDGED {id: jid}]->(:Record) "
     "SET j.superseded_at = NULL, j.superseded_by = NULL"
 )
+RECORD_SOURCES: Final = "UNWIND $ids AS rid MATCH (r:Record {id: rid}) RETURN r.id AS id, r.source AS source"
+SOURCE_NAMES: Final = "MATCH (r:Record) RETURN DISTINCT r.source AS source"
 AUDIT_SEARCH: Final = (
     "MATCH (a:AuditEntry) WHERE ($before_id IS NULL OR a.id < $before_id) AND ($actor IS NULL OR a.actor = $actor) "
     "AND ($action IS NULL OR a.action = $action OR ($prefix IS NOT NULL AND a.action STARTS WITH $prefix)) "
@@ -173,6 +175,17 @@ class Neo4jStewardMixin(Neo4jBase):
         """Make superseded decisions active again (an undo of the action that superseded them)."""
         ids = [int(i) for i in judgement_ids]
         self._write(lambda tx: run_ids(tx, REINSTATE_JUDGEMENTS, ids))
+
+    # -- the review queue's filters
+    def record_sources(self, record_ids: Sequence[int]) -> dict[int, str]:
+        """Per record id: the source it came from."""
+        ids = [int(i) for i in record_ids]
+        rows = self._read(lambda tx: run_ids(tx, RECORD_SOURCES, ids))
+        return {int(r["id"]): str(r["source"]) for r in rows}
+
+    def record_source_names(self) -> list[str]:
+        """Every source the store holds records of, sorted."""
+        return sorted(str(r["source"]) for r in self._query(SOURCE_NAMES))
 
     # -- the audit log's search
     def audit_search(self, query: AuditQuery) -> list[AuditEntry]:

@@ -16,6 +16,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from identity_graph.cli.app import app, cli_actor, console, err_console, state
+from identity_graph.cli.campaigns_verify import verify as verify_command
 from identity_graph.errors import NotFound
 
 if TYPE_CHECKING:
@@ -159,3 +160,6 @@ def remove_command(ctx: typer.Context, campaign_id: Annotated[str, typer.Argumen
     if not state(ctx).store().delete_campaign(campaign_id, cli_actor()):
         raise NotFound(f"no campaign {campaign_id!r}")
     console.print(f"campaign {escape(campaign_id)} removed", highlight=False)
+
+
+campaigns_app.command("verify")(verify_command)

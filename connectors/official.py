@@ -65,6 +65,8 @@ def _card(text: str) -> str:
 
 def official_claims(values: FieldValues, system: str) -> list[IdentifierClaim]:
     """Declared claims of the national ids, passport, licence, tax id, account numbers and cards of one row."""
+    if values.keys().isdisjoint(OFFICIAL_FIELDS):
+        return []  # none mapped (most files)
     national = [pair for name, scheme in _SCHEMES.items() for pair in _prefixed(scheme, _filled(values, name))]
     national += _filled(values, "national_id")
     passports = _prefixed(_first(values, "passport_country"), _filled(values, "passport"))

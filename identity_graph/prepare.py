@@ -118,6 +118,17 @@ def prepare_interaction(interaction: Interaction, report: PrepareReport | None =
     return interaction.model_copy(update=update) if update else interaction
 
 
+def _claimed(claim: IdentifierClaim, value: str) -> ClaimedIdentifier:
+    """The claim with its normalized value. Built without validating again what is already valid (the claim was
+    validated when made; a normalizer returns a non-empty value without surrounding spaces, checked here)."""
+    if not value or value != value.strip():
+        ident = Identifier(kind=claim.kind, value=value)
+        return ClaimedIdentifier(identifier=ident, field=claim.field, strength=claim.strength, raw=claim.raw)
+    ident = Identifier.model_construct(kind=claim.kind, value=value)
+    strength = claim.strength
+    return ClaimedIdentifier.model_construct(identifier=ident, field=claim.field, strength=strength, raw=claim.raw)
+
+
 def prepare_record(record: Record, default_region: str, report: PrepareReport | None = None) -> PreparedRecord:
     """Hold the record to the input policy and normalize every identifier claim; unusable claims (and claims
     longer than any identifier) are counted and left out."""
@@ -129,9 +140,7 @@ def prepare_record(record: Record, default_region: str, report: PrepareReport | 
             if report is not None:
                 report.count(claim)
             continue
-        ident = Identifier(kind=claim.kind, value=value)
-        claimed.setdefault(
-            (ident.key, claim.field, claim.strength.value),
-            ClaimedIdentifier(identifier=ident, field=claim.field, strength=claim.strength, raw=claim.raw),
-        )
+        key = (f"{claim.kind._value_}:{value}", claim.field, claim.strength._value_)
+        if key not in claimed:
+            claimed[key] = _claimed(claim, value)
     return PreparedRecord(record=record, identifiers=tuple(claimed.values()))

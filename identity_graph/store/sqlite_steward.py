@@ -259,9 +259,12 @@ class SQLiteStewardMixin(SQLiteBase):
         if query.before_id is not None:
             sql += " AND id < ?"
             params.append(query.before_id)
-        if query.actor:
-            sql += " AND actor = ?"
-            params.append(query.actor)
+        if query.target is not None:
+            sql += " AND target = ?"
+            params.append(query.target)
+        if query.actors:
+            sql += f" AND actor IN ({placeholders(len(query.actors))})"
+            params += list(query.actors)
         if query.action:
             if query.action.endswith("."):
                 sql += " AND (action = ? OR substr(action, 1, ?) = ?)"

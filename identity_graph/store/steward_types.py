@@ -37,7 +37,8 @@ class AuditQuery:
 
     limit: int = 100
     before_id: int | None = None
-    actor: str | None = None
+    actors: tuple[str, ...] = ()  # any of these actors (`token:3`, `cli:alice`); all when empty
     action: str | None = None  # an exact action or a prefix ending in "." (`decision.` matches decision.undo)
     since: datetime | None = None
     until: datetime | None = None
+    target: str | None = None  # one target, such as person:12

@@ -16,6 +16,9 @@ from identity_graph.service.deps import AdminCaller, SettingsDep, StoreDep
 
 router = APIRouter(tags=["admin"], responses=COMMON_ERRORS)
 
+#: Most audit entries one request returns.
+MAX_AUDIT = 1000
+
 
 class TokenIn(RequestBody):
     """A token to create."""
@@ -41,11 +44,12 @@ class TokenCreated(TokenOut):
 
 
 class AuditOut(BaseModel):
-    """One audit entry."""
+    """One audit entry: the stored actor id (`token:3`) and, for people, its name as the token has it now."""
 
     id: int
     at: datetime
     actor: str
+    actor_name: str = ""
     action: str
     target: str
     detail: str
@@ -77,9 +81,20 @@ def get_audit(
     caller: AdminCaller,
     store: StoreDep,
     settings: SettingsDep,
-    before_id: Annotated[int | None, Query(ge=1, le=MAX_ID)] = None,
+    before_id: Annotated[int | None, Query(ge=1, le=MAX_ID, description="entries older than this id")] = None,
     target: Annotated[str | None, Query(max_length=100, description="e.g. person:12")] = None,
+    actor: Annotated[str | None, Query(max_length=100, description="token:3, a token id or name, cli:alice")] = None,
+    action: Annotated[str | None, Query(max_length=100, description="e.g. resolve; decision. for decision.*")] = None,
+    since: Annotated[str | None, Query(max_length=40, description="a day (2026-12-07) or a UTC time")] = None,
+    until: Annotated[str | None, Query(max_length=40, description="a day (inclusive) or a UTC time")] = None,
+    limit: Annotated[int | None, Query(ge=1, le=MAX_AUDIT)] = None,
 ) -> list[AuditOut]:
-    """Audit entries, newest first (who, what, when; ids only)."""
-    entries = store.audit_entries(settings.service.audit_page_size, before_id, target)
-    return [AuditOut(**e.__dict__) for e in entries]
+    """Audit entries, newest first (who, what, when; ids only), filtered by actor, action and time; page on with
+    `before_id` = the last id of a page."""
+    size = limit or settings.service.audit_page_size
+    query = audit.audit_query(
+        store, limit=size, before_id=before_id, actor=actor, action=action, since=since, until=until, target=target
+    )
+    entries = store.audit_search(query)
+    names = audit.actor_names(store)
+    return [AuditOut(**e.__dict__, actor_name=audit.display_actor(e.actor, names)) for e in entries]

@@ -40,9 +40,10 @@ REINSTATE_JUDGEMENTS: Final = (
 RECORD_SOURCES: Final = "UNWIND $ids AS rid MATCH (r:Record {id: rid}) RETURN r.id AS id, r.source AS source"
 SOURCE_NAMES: Final = "MATCH (r:Record) RETURN DISTINCT r.source AS source"
 AUDIT_SEARCH: Final = (
-    "MATCH (a:AuditEntry) WHERE ($before_id IS NULL OR a.id < $before_id) AND ($actor IS NULL OR a.actor = $actor) "
+    "MATCH (a:AuditEntry) WHERE ($before_id IS NULL OR a.id < $before_id) AND ($actors IS NULL OR a.actor IN $actors) "
     "AND ($action IS NULL OR a.action = $action OR ($prefix IS NOT NULL AND a.action STARTS WITH $prefix)) "
     "AND ($since IS NULL OR a.at >= $since) AND ($until IS NULL OR a.at < $until) "
+    "AND ($target IS NULL OR a.target = $target) "
     "RETURN a.id AS id, a.at AS at, a.actor AS actor, a.action AS action, a.target AS target, a.detail AS detail "
     "ORDER BY id DESC LIMIT $max_entries"
 )
@@ -194,11 +195,12 @@ class Neo4jStewardMixin(Neo4jBase):
         rows = self._query(
             AUDIT_SEARCH,
             before_id=query.before_id,
-            actor=query.actor or None,
+            actors=list(query.actors) or None,
             action=action[:-1] if action and action.endswith(".") else action,
             prefix=action if action and action.endswith(".") else None,
             since=None if query.since is None else _time_text(query.since),
             until=None if query.until is None else _time_text(query.until),
+            target=query.target,
             max_entries=query.limit,
         )
         return [

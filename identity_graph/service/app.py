@@ -68,12 +68,15 @@ class RouteRule:
 
 def _routers() -> list[tuple[str, str, APIRouter]]:
     """(face, prefix, router) of every router the app mounts."""
-    from identity_graph.service.routes import campaigns, ingest, lookup, persons, review, runs, tokens, whois
-    from identity_graph.web import admin_pages, campaign_pages, runs_pages, steward_pages
+    from identity_graph.service.routes import briefing, campaigns, ingest, lookup, persons, review, runs, tokens, whois
+    from identity_graph.service.routes import verify as verify_api
+    from identity_graph.web import admin_pages, briefing_pages, campaign_pages, runs_pages, steward_pages, verify_pages
     from identity_graph.web import routes as web_routes
 
-    api = [("api", API_PREFIX, m.router) for m in (lookup, persons, whois, review, ingest, runs, tokens, campaigns)]
-    web = [("web", "", m.router) for m in (web_routes, steward_pages, admin_pages, runs_pages, campaign_pages)]
+    api_modules = (lookup, persons, whois, review, ingest, runs, tokens, campaigns, briefing, verify_api)
+    api = [("api", API_PREFIX, m.router) for m in api_modules]
+    web_modules = (web_routes, steward_pages, admin_pages, runs_pages, campaign_pages, briefing_pages, verify_pages)
+    web = [("web", "", m.router) for m in web_modules]
     return [*api, *web]
 
 

@@ -29,7 +29,7 @@ RESPONSE_GRACE = timedelta(days=14)
 
 @dataclass
 class CampaignTouches:
-    """One campaign that reached the person: how many touches, the last one, and what happened (sent, open…)."""
+    """One campaign that reached the person: its touches, the last one, what happened (sent, open…; newest first)."""
 
     campaign: Campaign
     last: datetime
@@ -90,9 +90,8 @@ def recent_campaigns(
     index = CampaignIndex(store.campaigns())
     if not index.by_key:
         return []
-    query = TimelineQuery(
-        limit=RECENT_TOUCH_LIMIT, channels=[Channel.CAMPAIGN, Channel.CALL], since=now - timedelta(days=days)
-    )
+    since = now - timedelta(days=days)
+    query = TimelineQuery(limit=RECENT_TOUCH_LIMIT, channels=[Channel.CAMPAIGN, Channel.CALL], since=since, until=now)
     items, _ = store.timeline(person_id, query)
     found: dict[str, CampaignTouches] = {}
     for item in items:

@@ -1,6 +1,8 @@
 """Every change is audited, resolve and load runs included; the log shows token names and can be filtered and paged;
 revoking one's own token asks first; a pair with an identical email never reads 'no evidence'."""
 
+# ruff: noqa: F811 - the service tests' fixtures are imported by name and then taken as arguments
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -42,7 +44,7 @@ def test_resolve_and_ingest_runs_are_audited_with_counts_and_the_run_id(tmp_path
 
 def test_the_audit_api_names_tokens_and_filters_and_pages(
     client: TestClient, world: World, wstore: SQLiteStore
-) -> None:  # noqa: F811
+) -> None:
     admin = bearer(world.tokens["admin"])
     steward = bearer(world.tokens["steward"])
     left, right = world.carol_records
@@ -68,9 +70,9 @@ def test_the_audit_api_names_tokens_and_filters_and_pages(
 
 
 def test_the_admin_page_shows_names_filters_and_asks_before_revoking_ones_own_token(
-    client: TestClient,  # noqa: F811
-    world: World,  # noqa: F811
-    wstore: SQLiteStore,  # noqa: F811
+    client: TestClient,
+    world: World,
+    wstore: SQLiteStore,
 ) -> None:
     audit.record(wstore, "cli:alice", "resolve", "", "mode=full records=8")
     csrf = sign_in(client, world.tokens["admin"])
@@ -83,7 +85,7 @@ def test_the_admin_page_shows_names_filters_and_asks_before_revoking_ones_own_to
     asked = client.post(f"/admin/tokens/{me.id}/revoke", data={"csrf": csrf})
     assert asked.status_code == 200 and "Revoke the token you are signed in with?" in asked.text
     assert wstore.get_token(me.id) is not None and wstore.get_token(me.id).revoked_at is None  # type: ignore[union-attr]
-    other, _ = create_token(wstore, Role.AGENT, "temp")
+    create_token(wstore, Role.AGENT, "temp")
     other_id = next(t.id for t in wstore.list_tokens() if t.name == "temp")
     gone = client.post(f"/admin/tokens/{other_id}/revoke", data={"csrf": csrf})
     assert gone.status_code == 303 and wstore.get_token(other_id).revoked_at is not None  # type: ignore[union-attr]
@@ -92,9 +94,9 @@ def test_the_admin_page_shows_names_filters_and_asks_before_revoking_ones_own_to
 
 
 def test_a_pair_with_an_identical_email_shows_evidence_even_when_no_link_was_stored(
-    client: TestClient,  # noqa: F811
-    world: World,  # noqa: F811
-    wstore: SQLiteStore,  # noqa: F811
+    client: TestClient,
+    world: World,
+    wstore: SQLiteStore,
 ) -> None:
     crm, mail = world.ana_records[0], world.ana_records[2]
     other = world.carol_records[0]

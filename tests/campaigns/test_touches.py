@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 from identity_graph.campaigns.touches import RECENT_DAYS, campaign_responses, recent_campaigns
 from identity_graph.model import Channel
 from identity_graph.store import SQLiteStore, TimelineQuery
-from tests.campaigns.touch_world import NOW, build_touch_world
+from tests.campaigns.touch_world import DAY, NOW, build_touch_world
 
 
 def test_the_campaigns_of_the_last_30_days_most_recent_first(store: SQLiteStore) -> None:
@@ -16,14 +14,14 @@ def test_the_campaigns_of_the_last_30_days_most_recent_first(store: SQLiteStore)
     assert [(t.campaign.campaign_id, t.count) for t in recent] == [("flight-change", 1), ("spring-rate-2026", 2)]
     flight, spring = recent
     assert spring.events == ["open", "sent"]  # newest first; joined by the ESP's id among the campaign's external ids
-    assert spring.last == datetime(2026, 3, 6, 12, tzinfo=UTC)
+    assert spring.last == NOW - 9 * DAY
     assert flight.events == ["called"]  # a call to its DNIS reached it too
     assert spring.campaign.guidance.offer_is_not == "It never asks for a PIN."
 
 
 def test_older_touches_and_unregistered_campaigns_are_left_out(store: SQLiteStore) -> None:
     world = build_touch_world(store)
-    much_later = datetime(2026, 5, 20, tzinfo=UTC)  # 30 days after the late call, before nothing else
+    much_later = NOW + 80 * DAY  # more than 30 days after the last call
     assert [t.campaign.campaign_id for t in recent_campaigns(store, world.person, much_later)] == []
     assert RECENT_DAYS == 30
     store.delete_campaign("spring-rate-2026", "cli:test")

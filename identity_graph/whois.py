@@ -272,7 +272,8 @@ def whois(store: GraphStore, handle: str, settings: Settings) -> WhoIs:
     if seen is None:
         reason = "We have never seen this account: no record of ours holds the handle."
         return WhoIs(ident.value, WhoIsStatus.UNKNOWN, [], [f"no record holds {ident.value}"], reason=reason)
-    found = [f"{len(seen.records)} record(s) hold {ident.value}"]
+    n = len(seen.records)
+    found = [f"{n} record{'' if n == 1 else 's'} of ours {'holds' if n == 1 else 'hold'} {ident.value}"]
     known = sorted(_known(store, seen).values(), key=lambda c: (-c.confidence, c.person_id))
     if len(known) == 1:
         c = _named(store, known)[0]

@@ -69,6 +69,9 @@ class Effect:
         own_records, own_persons = set(records), set(persons)
         out = []
         for s in self.sentences():
+            if s.kind == "retire":  # an id that stops naming anyone is always worth saying
+                out.append(s.text)
+                continue
             if s.kind == "merge" and s.persons <= own_persons:
                 continue
             if s.records <= own_records and all(p in own_persons or p < 0 for p in s.persons):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -14,6 +15,7 @@ from identity_graph.service import create_app
 from identity_graph.service.auth import Role, create_token
 from identity_graph.settings import Settings
 from identity_graph.store import SQLiteStore, open_store
+from tests.campaigns.touch_world import build_touch_world
 from tests.factories import prepared, record
 
 BODY: dict[str, Any] = {
@@ -135,3 +137,31 @@ def test_a_marketing_token_is_made_from_the_admin_api(api: Api) -> None:
     assert made.status_code == 201 and made.json()["role"] == "marketing"
     mine = {"Authorization": f"Bearer {made.json()['token']}"}
     assert api.client.put("/api/v1/campaigns/fc", json=BODY, headers=mine).status_code == 200
+
+
+def test_the_campaigns_that_reached_a_person_over_the_api(store: SQLiteStore, tmp_path: Path) -> None:
+    world = build_touch_world(store, now=datetime.now(UTC))
+    tokens = {role: create_token(store, role, role.value)[0] for role in Role}
+    with TestClient(create_app(Settings(db=tmp_path / "test.db"), store=store)) as client:
+
+        def get(role: Role) -> Any:
+            return client.get(
+                f"/api/v1/persons/{world.person}/campaigns", headers={"Authorization": f"Bearer {tokens[role]}"}
+            )
+
+        answer = get(Role.AGENT)
+        assert answer.status_code == 200
+        assert [(c["campaign"]["campaign_id"], c["touches"]) for c in answer.json()] == [
+            ("flight-change", 1),
+            ("spring-rate-2026", 2),
+        ]
+        assert answer.json()[1]["campaign"]["guidance"]["offer_is_not"] == "It never asks for a PIN."
+        assert get(Role.SOCIAL).json() == []
+        assert get(Role.MARKETING).status_code == 403
+        assert store.audit_entries(target=f"person:{world.person}")[0].detail == "campaigns"
+        assert (
+            client.get(
+                "/api/v1/persons/987654/campaigns", headers={"Authorization": f"Bearer {tokens[Role.ADMIN]}"}
+            ).status_code
+            == 404
+        )

@@ -3,18 +3,24 @@ edit it. Campaigns hold no customer data; every change is audited with the token
 
 from __future__ import annotations
 
-from datetime import UTC
+from datetime import UTC, datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Path, Response
-from pydantic import Field
+from pydantic import BaseModel, Field
 
 from identity_graph.campaigns.build import build_campaign
 from identity_graph.campaigns.model import Campaign
+from identity_graph.campaigns.touches import recent_campaigns
 from identity_graph.errors import InputError, NotFound
+from identity_graph.masking import SOCIAL_CHANNELS, SOCIAL_ROLE, mask_profile
+from identity_graph.model import Channel
+from identity_graph.profile import build_profile
+from identity_graph.service import audit
 from identity_graph.service.auth import Caller, Permission
-from identity_graph.service.contract import COMMON_ERRORS, RequestBody, errors
-from identity_graph.service.deps import Need, SettingsDep, StoreDep
+from identity_graph.service.contract import COMMON_ERRORS, IdPath, RequestBody, errors
+from identity_graph.service.deps import Need, ReadCaller, SettingsDep, StoreDep
+from identity_graph.store.protocol import TimelineQuery
 
 router = APIRouter(tags=["campaigns"], responses=COMMON_ERRORS)
 
@@ -121,3 +127,32 @@ def delete_campaign(campaign_id: CampaignIdPath, caller: EditCaller, store: Stor
     if not store.delete_campaign(campaign_id, caller.actor):
         raise NotFound(f"no campaign {campaign_id}")
     return Response(status_code=204)
+
+
+class RecentCampaign(BaseModel):
+    """A campaign that reached the person lately: its touches, the last one, what happened (newest first)."""
+
+    campaign: Campaign
+    last: datetime
+    touches: int
+    events: list[str]
+
+
+@router.get(
+    "/persons/{person_id}/campaigns",
+    response_model=list[RecentCampaign],
+    tags=["persons"],
+    summary="The campaigns that reached a person in the last 30 days, with their guidance",
+    responses=errors(404, 410),
+)
+def get_person_campaigns(
+    person_id: IdPath, caller: ReadCaller, store: StoreDep, settings: SettingsDep
+) -> list[RecentCampaign]:
+    """The profile's campaign strip: registered campaigns of the person's campaign touches and of their calls to a
+    campaign's number, most recent first (the social role sees none: it sees no campaign or call items)."""
+    profile = mask_profile(build_profile(store, person_id, settings, TimelineQuery(limit=1)), caller)
+    audit.record(store, caller, "profile.read", audit.person_target(profile.person_id), "campaigns")
+    if caller.role.value == SOCIAL_ROLE and Channel.CAMPAIGN.value not in SOCIAL_CHANNELS:
+        return []
+    found = recent_campaigns(store, profile.person_id, datetime.now(UTC), settings.matching.default_region)
+    return [RecentCampaign(campaign=t.campaign, last=t.last, touches=t.count, events=t.events) for t in found]

@@ -12,6 +12,7 @@ from identity_graph.errors import ConfigError
 from identity_graph.limits import MAX_ID
 from identity_graph.service import audit
 from identity_graph.service.auth import Role, create_token, parse_role, revoke
+from identity_graph.service.runner import MAX_WORKERS, SettingsSource
 from identity_graph.store import SQLiteStore, open_configured
 from identity_graph.store.uri import describe, with_store
 
@@ -33,15 +34,25 @@ def serve(
         str | None,
         typer.Option("--store", help="Serve this store: bolt://host:7687/database (a Neo4j server), or a file."),
     ] = None,
+    workers: Annotated[
+        int,
+        typer.Option(
+            min=1,
+            max=MAX_WORKERS,
+            help="Worker processes (one per core answers the most lookups; see docs/service.md).",
+        ),
+    ] = 1,
 ) -> None:
     """Serve the HTTP API (/api/v1) and the web UI until interrupted."""
-    from identity_graph.service import serve as run
+    from identity_graph.service.runner import serve as run
 
     st = state(ctx)
     settings = with_store(st.settings, store) if store else st.settings
     where = f"http://{host or settings.service.host}:{port or settings.service.port}/"
-    err_console.print(f"serving {describe(settings)} at {where} (Ctrl-C stops)")
-    run(settings, None, host, port)
+    processes = f", {workers} worker processes" if workers > 1 else ""
+    err_console.print(f"serving {describe(settings)} at {where}{processes} (Ctrl-C stops)")
+    source = SettingsSource(config=str(st.config) if st.config else None, db=str(st.db) if st.db else None, store=store)
+    run(settings, None, host, port, workers=workers, source=source)
 
 
 @token_app.command("create")

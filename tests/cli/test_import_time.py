@@ -1,17 +1,18 @@
 """`idgraph --help` and a lookup start at once: their start-up (imports) stays under a second.
 
-The measure is the wall time of the real `idgraph` process minus that of `python -c pass` (the interpreter's
-own start), the best of three runs each, so a busy two-core CI machine does not fail it by chance. The
-target is 0.5 s; the test fails at MAX_STARTUP_S. The command table (identity_graph/cli/commands.py) that
-makes this possible is checked against the commands themselves.
+The measure is the CPU time (user + system) of the real `idgraph` process minus that of `python -c pass` (the
+interpreter's own start), the best of three runs each: CPU time, unlike wall time, does not grow when other
+processes share the cores, so a busy two-core CI machine does not fail it by chance (on an idle machine the
+two are within a few per cent). The target is 0.5 s; the test fails at MAX_STARTUP_S. The command table
+(identity_graph/cli/commands.py) that makes this possible is checked against the commands themselves.
 """
 
 from __future__ import annotations
 
 import inspect
+import resource
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -45,13 +46,19 @@ def tiny_db(tmp_path: Path) -> Path:
     return path
 
 
-def _best_wall(argv: list[str], cwd: Path) -> float:
-    """The fastest of RUNS runs of a command, in seconds; each run must succeed."""
+def _children_cpu() -> float:
+    """CPU seconds (user + system) used so far by this process's finished children."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def _best_cpu(argv: list[str], cwd: Path) -> float:
+    """The least CPU time of RUNS runs of a command, in seconds; each run must succeed."""
     best = float("inf")
     for _ in range(RUNS):
-        start = time.perf_counter()
+        before = _children_cpu()
         done = subprocess.run(argv, cwd=cwd, capture_output=True, text=True, timeout=60, check=False)
-        best = min(best, time.perf_counter() - start)
+        best = min(best, _children_cpu() - before)
         assert done.returncode == 0, done.stderr + done.stdout
     return best
 
@@ -71,10 +78,10 @@ def _idgraph(*args: str) -> list[str]:
     ids=["help", "profile", "whois", "status"],
 )
 def test_startup_is_under_a_second(tiny_db: Path, args: tuple[str, ...]) -> None:
-    interpreter = _best_wall([sys.executable, "-c", "pass"], tiny_db.parent)
-    command = _best_wall(_idgraph("--db", str(tiny_db), *args), tiny_db.parent)
+    interpreter = _best_cpu([sys.executable, "-c", "pass"], tiny_db.parent)
+    command = _best_cpu(_idgraph("--db", str(tiny_db), *args), tiny_db.parent)
     startup = command - interpreter
-    assert startup < MAX_STARTUP_S, f"`idgraph {' '.join(args)}` took {startup:.2f} s beyond Python's own start"
+    assert startup < MAX_STARTUP_S, f"`idgraph {' '.join(args)}` took {startup:.2f} s of CPU beyond Python's start"
 
 
 @pytest.mark.parametrize("args", [("--help",), ("profile", "--phone", "415 555 0134")], ids=["help", "profile"])
@@ -114,6 +121,9 @@ def test_the_command_table_names_every_command_with_its_own_summary() -> None:
         assert info.callback.__module__ == COMMANDS[name][0]
     for group in app.registered_groups:
         assert group.name in COMMANDS, f"`idgraph {group.name}` is missing from identity_graph/cli/commands.py"
+        assert group.typer_instance is not None
+        first = inspect.cleandoc(str(group.typer_instance.info.help or "")).split("\n\n")[0]
+        assert " ".join(first.split()) == COMMANDS[str(group.name)][1], f"the summary of `idgraph {group.name}` differs"
     assert set(COMMANDS) <= set(built)
 
 

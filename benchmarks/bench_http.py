@@ -1,0 +1,89 @@
+"""HTTP profile lookups per second and latency with 1 and 2 worker processes (`idgraph serve --workers N`).
+
+The store is bench_service's (one CRM contact with a phone and an email per person, clustered). The real
+`idgraph serve --workers N` serves it on 127.0.0.1 (reads unthrottled); CLIENTS load-generator processes send
+`GET /api/v1/lookup?q=<phone typed with spaces>` over keep-alive connections with an agent token, each lookup
+audited as in production. Reported per worker count: lookups per second over all clients, p50 and p99 latency.
+The issue's target: 1,000 lookups/s on 2 cores with p99 at most 5 ms.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from benchmarks.bench_service import _client, _free_port, _wait_healthy, build
+
+#: Persons in the store, full and quick run.
+PERSONS, QUICK_PERSONS = 200_000, 20_000
+#: Lookups per client process, full and quick run.
+REQUESTS, QUICK_REQUESTS = 5000, 800
+#: Load-generator processes and the worker counts measured.
+CLIENTS = 2
+WORKER_COUNTS = (1, 2)
+#: Seconds given to the client processes to start before they all begin at once.
+CLIENT_START_S = 5.0
+IDGRAPH = Path(sys.executable).with_name("idgraph")
+
+
+def _percentile(sorted_ms: list[float], share: float) -> float:
+    return sorted_ms[min(len(sorted_ms) - 1, round(share * (len(sorted_ms) - 1)))]
+
+
+def measure(path: Path, token: str, persons: int, requests: int, workers: int) -> dict[str, float]:
+    """Serve the store with `workers` processes and time CLIENTS processes of lookups against it."""
+    port = _free_port()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("IDGRAPH_")}
+    env["IDGRAPH_SERVICE__READS_PER_MINUTE"] = "0"  # measures the service, unthrottled
+    argv = [str(IDGRAPH), "--db", str(path), "serve", "--port", str(port), "--workers", str(workers)]
+    server = subprocess.Popen(argv, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        _wait_healthy(port)
+        start_at = time.time() + CLIENT_START_S
+        jobs = [(port, token, requests, persons, k * 104729, start_at) for k in range(CLIENTS)]
+        with multiprocessing.get_context("spawn").Pool(CLIENTS) as pool:
+            results = pool.map(_client, jobs)
+    finally:
+        server.terminate()
+        server.wait(timeout=20)
+    elapsed = max(r[2] for r in results) - min(r[1] for r in results)
+    latencies = sorted(x for r in results for x in r[0])
+    return {
+        "rate": len(latencies) / elapsed,
+        "p50": statistics.median(latencies),
+        "p99": _percentile(latencies, 0.99),
+        "n": float(len(latencies)),
+    }
+
+
+def run(quick: bool) -> list[dict[str, object]]:
+    """Lookups per second and latency over HTTP, for each worker count."""
+    persons = QUICK_PERSONS if quick else PERSONS
+    requests = QUICK_REQUESTS if quick else REQUESTS
+    rows: list[dict[str, object]] = []
+    with tempfile.TemporaryDirectory(prefix="bench-http-") as tmp:
+        path = Path(tmp) / "store.db"
+        token = build(path, persons)
+        for workers in WORKER_COUNTS:
+            got = measure(path, token, persons, requests, workers)
+            label = f"{persons // 1000}k persons, {workers} worker{'s' if workers > 1 else ''}"
+            note = f"{got['n']:.0f} lookups from {CLIENTS} client processes on {os.cpu_count()} cores"
+            rows += [
+                {"bench": "http", "metric": f"lookups/s @ {label}", "value": got["rate"], "peer": "", "note": note},
+                {"bench": "http", "metric": f"lookup p50 ms @ {label}", "value": got["p50"], "peer": "",
+                 "note": "phone typed with spaces, keep-alive, audited"},
+                {"bench": "http", "metric": f"lookup p99 ms @ {label}", "value": got["p99"], "peer": "",
+                 "note": "target: 1,000/s with p99 <= 5 ms on 2 cores"},
+            ]  # fmt: skip
+    return rows
+
+
+if __name__ == "__main__":
+    for row in run(quick="--quick" in sys.argv):
+        print(row)

@@ -56,6 +56,11 @@ CONFIDENCE_EMBEDDED = 55
 NEAR_SPELLING_EDITS = ((10, 2), (6, 1))
 #: Shortest registered name looked for inside a longer domain (shorter ones are ordinary words).
 MIN_EMBEDDED_CHARS = 6
+#: Edits (on look-alike skeletons) within which a pasted name is compared with a domain's permutations; every
+#: dnstwist permutation is within 4 of its domain (two look-alike swaps; the ending is left out of the comparison).
+NEAR_EDITS = 6
+#: Registered domains whose permutations (5,000 to 17,000 names each) are kept in memory.
+PERMUTATION_CACHE_SIZE = 64
 #: Sets of registered domains whose look-alike index is kept in memory.
 INDEX_CACHE_SIZE = 8
 
@@ -128,7 +133,7 @@ def difference(seen: str, ours: str) -> str:
     return ""
 
 
-@lru_cache(maxsize=512)
+@lru_cache(maxsize=PERMUTATION_CACHE_SIZE)
 def permutations(domain: str) -> dict[str, str]:
     """dnstwist's permutations of one registered domain (IDNA form) -> the fuzzer that made each."""
     host = parse_host(domain)
@@ -147,17 +152,25 @@ def permutations(domain: str) -> dict[str, str]:
 
 
 class LookAlikeIndex:
-    """Every permutation of a set of registered domains, for one lookup per pasted name."""
+    """The registered domains of a registry, and their permutations for lookups of pasted names.
+
+    A domain's permutations are generated the first time a pasted name comes near it (its look-alike skeleton
+    within `NEAR_EDITS` of the domain's, which every permutation is) and kept (`permutations` is cached by
+    domain), so a registry of 40 domains costs nothing up front instead of about 10 s of generation.
+    """
 
     def __init__(self, domains: Iterable[str]) -> None:
         self.domains = tuple(sorted({d for d in domains if d not in SHARED_DOMAINS}))
-        self._by_name: dict[str, list[tuple[str, str]]] = {}
-        for domain in self.domains:
-            for name, kind in permutations(domain).items():
-                self._by_name.setdefault(name, []).append((domain, kind))
+        self._labels = {d: skeleton(to_unicode(_label(d))) for d in self.domains}
 
-    def __len__(self) -> int:
-        return len(self._by_name)
+    def near(self, host: Host) -> list[str]:
+        """The registered domains whose name the host (or a parent name of it) is a few edits from."""
+        tails = {skeleton(to_unicode(_without_suffix(t, host.suffix))) for t in _tails(host)}
+        return [
+            d
+            for d, label in self._labels.items()
+            if any(DamerauLevenshtein.distance(t, label, score_cutoff=NEAR_EDITS + 1) <= NEAR_EDITS for t in tails)
+        ]
 
     def find(self, host: Host) -> list[LookAlike]:
         """The registered domains this host imitates, surest first (none when it is one of ours)."""
@@ -168,15 +181,14 @@ class LookAlikeIndex:
 
     def _permuted(self, host: Host) -> list[LookAlike]:
         """Hits in dnstwist's permutations, for the host and each parent name down to its registrable domain."""
-        names = host.ascii.split(".")
-        stop = len(host.registrable.split(".")) if host.registrable else 2
         out: dict[str, LookAlike] = {}
-        for start in range(len(names) - stop + 1):
-            for registered, kind in self._by_name.get(".".join(names[start:]), ()):
-                if registered not in out:
-                    out[registered] = LookAlike(
-                        host.unicode, registered, kind, _detail(kind, host, registered), CONFIDENCE_PERMUTATION
-                    )
+        tails = _tails(host)
+        for registered in self.near(host):
+            known = permutations(registered)
+            kind = next((known[t] for t in tails if t in known), None)
+            if kind is not None:
+                detail = _detail(kind, host, registered)
+                out[registered] = LookAlike(host.unicode, registered, kind, detail, CONFIDENCE_PERMUTATION)
         return list(out.values())
 
     def _confusable(self, host: Host) -> list[LookAlike]:
@@ -201,6 +213,24 @@ class LookAlikeIndex:
             if found is not None:
                 out.append(found)
         return out
+
+
+def _tails(host: Host) -> list[str]:
+    """The host and each parent name of it down to its registrable domain (IDNA form)."""
+    names = host.ascii.split(".")
+    stop = len(host.registrable.split(".")) if host.registrable else 2
+    return [".".join(names[start:]) for start in range(len(names) - stop + 1)]
+
+
+def _without_suffix(name: str, suffix: str) -> str:
+    """A name without its public suffix."""
+    return name[: -len(suffix) - 1] if suffix and name.endswith("." + suffix) else name
+
+
+def _label(domain: str) -> str:
+    """A registered domain without its public suffix."""
+    host = parse_host(domain)
+    return host.label if host is not None else domain
 
 
 def _fallback_one(host: Host, ours: Host, label: str) -> LookAlike | None:

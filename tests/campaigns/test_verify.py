@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from identity_graph.campaigns.domains import parse_host, skeleton
 from identity_graph.campaigns.lookalike import index_for, permutations
@@ -304,5 +306,39 @@ def test_skeleton_and_hosts() -> None:
 def test_the_index_is_built_once_per_set_of_domains() -> None:
     first = index_for(["bank-offers.com", "flyaway-travel.com"])
     assert index_for(("flyaway-travel.com", "bank-offers.com")) is first
-    assert len(first) >= len(permutations("bank-offers.com"))
+    assert permutations("bank-offers.com") is permutations("bank-offers.com")
+    assert permutations("bank-offers.com")["bnak-offers.com"] == "transposition"
     assert "sendgrid.net" not in index_for(["sendgrid.net"]).domains
+    near = parse_host("www.bank-0ffers.com")
+    assert near is not None and first.near(near) == ["bank-offers.com"]
+    far = parse_host("weather.com")
+    assert far is not None and first.near(far) == []
+
+
+ODD_PASTES = [
+    "xn--", "xn--a.com", "xn--zz-.com", "a..com", "@@@", "From: x\nSubject: y", "From: <>\nTo: a\n", "http://[::1]/",
+    "http://[zz/", "http://exa mple.com", "a" * 70 + ".com", "a." * 130 + "com", "https://%%%.com", "mailto:@",
+    "From: =?utf-8?b?////?= <a@b.com>\nDate: x\n", "Authentication-Results: ;;;\nFrom: a@bank-offers.com\nTo: b\n",
+    "Authentication-Results: x; dmarc\nFrom: a@bank-offers.com\nTo: b\n", "ß.com", "ﬁ.com", "0.0.0.0", "+" * 100,
+    "00" * 40, "@" + "a" * 40, "www.", "http://", "ａｂｃ.com", "bank-offers.com\u200b", "bank\u00adoffers.com",
+]  # fmt: skip
+PIECES = st.sampled_from(
+    [*"abcdefghijklmnopqrstuvwxyz0123456789.-@:/?&=+() \nаеоıạ_%#", "xn--", ".com", "http://", "From: ", "Subject: ",
+     "Authentication-Results: mx; ", "dmarc=pass header.from=", "bank-offers.com", "00", "+44", "SPRING25"]
+)  # fmt: skip
+
+
+@pytest.mark.parametrize("paste", ODD_PASTES)
+def test_odd_pastes_get_an_answer(paste: str) -> None:
+    assert verify(paste, registry(), NOW, region="US").sentence
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=list(HealthCheck))
+@given(st.lists(PIECES, max_size=40).map("".join) | st.text(max_size=200))
+def test_any_text_gets_an_answer_or_a_sentence(paste: str) -> None:
+    try:
+        verdict = verify(paste, registry(), NOW, region="US")
+    except InputError as exc:
+        assert str(exc)
+    else:
+        assert verdict.sentence and 0 <= verdict.confidence <= 100

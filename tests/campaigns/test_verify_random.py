@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import random
 
+import pytest
+
 from identity_graph.campaigns.domains import parse_host, within
 from identity_graph.campaigns.verify import Answer, verify
 from tests.campaigns.test_verify import NOW, registry
@@ -53,3 +55,32 @@ def test_no_false_ours_on_1000_random_domains() -> None:
     assert len(lookalikes) <= MAX_LOOKALIKES
     for name in lookalikes:  # each look-alike answer names what it imitates
         assert "imitates" in answers[name].sentence
+
+
+@pytest.mark.slow
+def test_no_false_ours_against_a_registry_built_from_the_same_words() -> None:
+    """The harder case: 20 campaigns whose 40 domains are made of the very words the random domains use."""
+    rng = random.Random(SEED + 1)
+    base = registry()[0]
+    campaigns = [
+        base.model_copy(
+            update={
+                "campaign_id": f"c{i}",
+                "sending_domains": (f"{rng.choice(WORDS)}-{rng.choice(WORDS)}.com",),
+                "link_domains": (f"{rng.choice(WORDS)}{rng.choice(WORDS)}.co.uk",),
+                "sender_addresses": (),
+            }
+        )
+        for i in range(20)
+    ]
+    ours_domains = {d for c in campaigns for d in (*c.sending_domains, *c.link_domains)}
+    names = [
+        n for n in random_domains(1000, SEED + 2) if not any(within(n.removeprefix("www."), d) for d in ours_domains)
+    ]
+    answers = {name: verify(name, campaigns, NOW, region="US") for name in names}
+    ours = [n for n, v in answers.items() if v.answer in (Answer.OURS_LIVE, Answer.OURS_NOT_LIVE)]
+    lookalikes = sorted(n for n, v in answers.items() if v.answer is Answer.LOOKALIKE)
+    print(f"\n{len(names)} random domains vs 40 domains of the same words: {len(ours)} ours, {len(lookalikes)} "
+          f"look-alike: {[(n, answers[n].findings[0].line.split(': ')[-1]) for n in lookalikes]}")  # fmt: skip
+    assert ours == []
+    assert len(lookalikes) <= MAX_LOOKALIKES

@@ -23,6 +23,9 @@ MAX_ITEMS = 20
 TRACKING_PREFIXES = ("utm_", "mc_", "_hs", "hs_", "vero_", "oly_")
 TRACKING_NAMES = frozenset({"fbclid", "gclid", "dclid", "msclkid", "yclid", "mkt_tok", "igshid", "si", "ref", "cid"})
 
+#: Hosts that serve the same links under another name (compared as the second).
+HOST_ALIASES = {"twitter.com": "x.com", "fb.com": "facebook.com"}
+
 _URL = re.compile(r"(?i)\b(?:https?://|www\.)[^\s<>\"'`]+")
 _EMAIL = re.compile(r"[\w.+'=-]+@(?:[\w-]+\.)+[\w-]{2,}")
 _DOMAIN = re.compile(r"(?<![\w@.-])(?:[\w-]+\.)+[\w-]{2,}(?![\w-])")
@@ -88,7 +91,9 @@ def _link(raw: str) -> Link | None:
     keys = [k for k, _ in parse_qsl(parts.query, keep_blank_values=True)]
     tracking = tuple(k for k in keys if k.lower().startswith(TRACKING_PREFIXES) or k.lower() in TRACKING_NAMES)
     name = host.ascii if host is not None else hostname.lower()
-    bare = name.removeprefix("www.") + path
+    for prefix in ("www.", "mobile.", "m."):
+        name = name.removeprefix(prefix)
+    bare = HOST_ALIASES.get(name, name) + path
     return Link(raw=raw, host=host, bare=bare, path=path, tracking=tracking)
 
 

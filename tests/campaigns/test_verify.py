@@ -97,6 +97,7 @@ TABLE = [
     ("https://bit.ly/spring25?utm_source=x", OURS, "spring", "The link bit.ly/spring25 is registered"),
     ("https://x.com/acmeshop/status/1790000000000000001?s=20", ENDED, "summer", "not started yet"),
     ("@acmeshop", ENDED, "summer", "registered social account"),
+    ("https://mobile.twitter.com/acmeshop/status/1790000000000000001", ENDED, "summer", "is registered for"),
     # phones typed any way, a DNIS
     ("+1 415 555 0134", OURS, "spring", "printed in Spring savings"),
     ("(415) 555-0134", OURS, "spring", "printed in"),

@@ -92,15 +92,18 @@ def test_agent_finds_a_caller_typed_with_spaces_and_sees_every_channel(tab: Page
     sign_in(tab, served.tokens[Role.AGENT])
     box = tab.get_by_label("Phone, email, name, handle or source id")
     box.fill(typed)
-    box.press("Enter")
-    first = tab.locator("ol.hits li a.hit-name").first
-    expect(first).to_have_attribute("href", f"/persons/{person}")
+    with tab.expect_navigation():
+        box.press("Enter")
     shot(tab, "s1-sample-search")
-    first.click()
+    if not tab.url.endswith(f"/persons/{person}"):  # one hit opens the profile; a shared line lists the persons
+        first = tab.locator("ol.hits li a.hit-name").first
+        expect(first).to_have_attribute("href", f"/persons/{person}")
+        first.click()
+    expect(tab).to_have_url(f"{served.url}/persons/{person}")
     timeline = tab.locator("section.timeline ol.items")
-    tab.get_by_label("Call").check()
-    tab.get_by_label("Email").check()
-    tab.get_by_label("Social post").check()
+    tab.get_by_role("checkbox", name="Call").check()
+    tab.get_by_role("checkbox", name="Email").check()
+    tab.get_by_role("checkbox", name="Social post").check()
     tab.get_by_role("button", name="Filter").click()
     for channel in ("call", "email", "social"):
         expect(timeline.locator(f"li.ch-{channel}").first).to_be_visible()

@@ -83,11 +83,16 @@ def _in_reach(campaign: Campaign, at: datetime) -> bool:
 
 
 def recent_campaigns(
-    store: GraphStore, person_id: int, now: datetime, region: str = "US", days: int = RECENT_DAYS
+    store: GraphStore,
+    person_id: int,
+    now: datetime,
+    region: str = "US",
+    days: int = RECENT_DAYS,
+    index: CampaignIndex | None = None,
 ) -> list[CampaignTouches]:
     """The registered campaigns that reached a person in the last `days` days (their touches and calls to a
-    campaign's number), the most recent first."""
-    index = CampaignIndex(store.campaigns())
+    campaign's number), the most recent first (`index`: the registry, when already read)."""
+    index = index or CampaignIndex(store.campaigns())
     if not index.by_key:
         return []
     since = now - timedelta(days=days)
@@ -110,12 +115,15 @@ def recent_campaigns(
     return sorted(found.values(), key=lambda t: t.last, reverse=True)
 
 
-def campaign_responses(store: GraphStore, items: Sequence[TimelineItem], region: str = "US") -> dict[int, Campaign]:
-    """interaction id -> the campaign each call among these timeline items answers (calls only; others left out)."""
+def campaign_responses(
+    store: GraphStore, items: Sequence[TimelineItem], region: str = "US", index: CampaignIndex | None = None
+) -> dict[int, Campaign]:
+    """interaction id -> the campaign each call among these timeline items answers (calls only; others left out;
+    `index`: the registry, when already read)."""
     calls = [i for i in items if i.channel is Channel.CALL]
     if not calls:
         return {}
-    index = CampaignIndex(store.campaigns())
+    index = index or CampaignIndex(store.campaigns())
     if not index.by_number:
         return {}
     out: dict[int, Campaign] = {}
@@ -137,7 +145,12 @@ class CampaignStrip:
 
 def campaign_strip(store: GraphStore, profile: Profile, region: str, seen: Sequence[Channel]) -> CampaignStrip:
     """The profile's campaign strip and timeline responses, within the channels the viewer may see."""
+    if Channel.CAMPAIGN not in seen and Channel.CALL not in seen:
+        return CampaignStrip()
+    index = CampaignIndex(store.campaigns())  # the registry, read once for both
+    if not index.by_key:
+        return CampaignStrip()
     now = datetime.now(UTC)
-    recent = recent_campaigns(store, profile.person_id, now, region) if Channel.CAMPAIGN in seen else []
-    responses = campaign_responses(store, profile.timeline, region) if Channel.CALL in seen else {}
+    recent = recent_campaigns(store, profile.person_id, now, region, index=index) if Channel.CAMPAIGN in seen else []
+    responses = campaign_responses(store, profile.timeline, region, index) if Channel.CALL in seen else {}
     return CampaignStrip(recent, responses)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from rapidfuzz.distance import DamerauLevenshtein
 
-from identity_graph.campaigns.domains import Host, within
+from identity_graph.campaigns.domains import Host, mixed_script, script_of, within
 from identity_graph.campaigns.headers import MailHeaders, alignment
 from identity_graph.campaigns.lookalike import SHARED_DOMAINS, LookAlikeIndex
 from identity_graph.campaigns.verify_extract import Link, Phone
@@ -80,6 +80,9 @@ def check_host(host: Host, what: str, registry: Registry, index: LookAlikeIndex)
         )
         if host.is_idn:
             line += f" In an address bar it reads {host.ascii}."
+            if mixed_script(host.unicode):
+                scripts = sorted({script_of(c) for c in host.unicode if c.isalpha()})
+                line += f" It mixes letters of {' and '.join(scripts)} in one name, a common trick of look-alike names."
         return Finding(
             what=what, value=shown, outcome=Outcome.LOOKALIKE, confidence=best.confidence, line=line, campaign_ids=ids
         )

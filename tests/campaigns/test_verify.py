@@ -136,6 +136,7 @@ TABLE = [
     # confusable characters and punycode
     ("bаnk-offers.com", LOOK, "spring", "a Cyrillic а in place of 'a'"),
     ("xn--bnk-offers-zqi.com", LOOK, "spring", "reads xn--bnk-offers-zqi.com"),
+    ("xn--bnk-offers-zqi.com", LOOK, "spring", "It mixes letters of Cyrillic and Latin in one name"),
     ("https://xn--bnk-offers-zqi.com/login", LOOK, "spring", "a Cyrillic а"),
     ("bạnk-offers.com", LOOK, "spring", "an accented ạ"),
     # the fallback

@@ -7,7 +7,7 @@ import json
 import sqlite3
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
-from typing import Any
+from typing import Any, NamedTuple
 
 from identity_graph.errors import StoreError
 from identity_graph.gc_pause import paused_gc
@@ -19,8 +19,6 @@ from identity_graph.store.tombstones import (
     Key,
     hash_index,
     keyed_hash,
-    participant_keys,
-    without_erased_parties,
 )
 
 _RECORD_COLUMNS = (
@@ -131,6 +129,62 @@ def _interaction_values(i: Interaction) -> tuple[Any, ...]:
     )  # fmt: skip
 
 
+class RecordRow(NamedTuple):
+    """What the store writes of a prepared record: plain values, cheap to build apart from the writer (a load's
+    worker process builds them) and to send to it."""
+
+    key: tuple[str, str]  # (source, source_id)
+    digest: str  # the content hash that tells a changed record from a repeated one
+    values: tuple[Any, ...]  # in `_RECORD_COLUMNS` order
+    claims: tuple[tuple[str, str, str, str, str], ...]  # (kind, value, field, strength, raw) per identifier
+    name: str  # the display name, for the name index ('' for none)
+
+
+class InteractionRow(NamedTuple):
+    """What the store writes of an interaction (see `RecordRow`)."""
+
+    key: tuple[str, str]
+    data: dict[str, Any]  # `model_dump(mode="json")`: hashed when written, after erased parties are left out
+    values: tuple[Any, ...]  # in `_INTERACTION_COLUMNS` order
+    parties: tuple[tuple[str, str, str], ...]  # (source, source_id, role) of each participant, in order
+
+
+def record_row(prepared: PreparedRecord) -> RecordRow:
+    """The row of a prepared record."""
+    r = prepared.record
+    claims = tuple(
+        (c.identifier.kind._value_, c.identifier.value, c.field, c.strength._value_, c.raw)
+        for c in prepared.identifiers
+    )
+    return RecordRow(
+        (r.source, r.source_id), _record_hash(prepared), _record_values(prepared), claims, r.display_name()
+    )
+
+
+def interaction_row(i: Interaction) -> InteractionRow:
+    """The row of an interaction."""
+    parties = tuple((p.record.source, p.record.source_id, p.role._value_) for p in i.participants)
+    return InteractionRow((i.source, i.source_id), i.model_dump(mode="json"), _interaction_values(i), parties)
+
+
+def _without_erased_parties(acts: list[InteractionRow], erased: set[Key]) -> tuple[list[InteractionRow], int]:
+    """Rows with the participations of erased records left out (their data too, so the hash is the one the
+    interaction without them has); returns them and how many participations went."""
+    if not erased:
+        return acts, 0
+    out: list[InteractionRow] = []
+    dropped = 0
+    for a in acts:
+        keep = [n for n, (source, source_id, _) in enumerate(a.parties) if (source, source_id) not in erased]
+        if len(keep) == len(a.parties):
+            out.append(a)
+            continue
+        dropped += len(a.parties) - len(keep)
+        data = {**a.data, "participants": [a.data["participants"][n] for n in keep]}
+        out.append(a._replace(data=data, parties=tuple(a.parties[n] for n in keep)))
+    return out, dropped
+
+
 def _last_wins(items: Iterable[Any], key: Any) -> list[Any]:
     """Drop earlier duplicates of the same natural key within one batch."""
     by_key: dict[Any, Any] = {}
@@ -150,27 +204,41 @@ class SQLiteIngestMixin(SQLiteBase):
         respect_tombstones: bool = True,
     ) -> UpsertStats:
         """Insert new items, update changed ones (keeping the old version), skip unchanged; one transaction."""
+        with paused_gc():
+            return self.upsert_rows(
+                [record_row(p) for p in records],
+                [interaction_row(i) for i in interactions],
+                respect_tombstones=respect_tombstones,
+            )
+
+    def upsert_rows(
+        self,
+        records: Sequence[RecordRow],
+        interactions: Sequence[InteractionRow] = (),
+        *,
+        respect_tombstones: bool = True,
+    ) -> UpsertStats:
+        """`upsert_batch` of items already turned into rows (`record_row`, `interaction_row`); one transaction."""
         stats = UpsertStats()
         with paused_gc(), self.transaction() as conn:
-            recs = _last_wins(records, lambda p: (p.record.source, p.record.source_id))
-            acts = _last_wins(interactions, lambda i: (i.source, i.source_id))
+            recs: list[RecordRow] = _last_wins(records, lambda r: r.key)
+            acts: list[InteractionRow] = _last_wins(interactions, lambda a: a.key)
             now = utcnow()
             if respect_tombstones:
-                recs, skipped_r = self._drop_tombstoned(conn, recs, "record", lambda p: p.record)
-                acts, skipped_i = self._drop_tombstoned(conn, acts, "interaction", lambda i: i)
-                acts, skipped_p = without_erased_parties(acts, self._tombstoned(conn, participant_keys(acts), "record"))
+                recs, skipped_r = self._drop_tombstoned(conn, recs, "record")
+                acts, skipped_i = self._drop_tombstoned(conn, acts, "interaction")
+                parties = sorted({(s, sid) for a in acts for s, sid, _ in a.parties})
+                acts, skipped_p = _without_erased_parties(acts, self._tombstoned(conn, parties, "record"))
                 stats.erased_skipped += skipped_r + skipped_i + skipped_p
             self._upsert_records(conn, recs, now, stats)
             self._upsert_interactions(conn, acts, now, stats)
         return stats
 
-    def _drop_tombstoned(
-        self, conn: sqlite3.Connection, items: list[Any], kind: str, item_of: Any
-    ) -> tuple[list[Any], int]:
-        """Remove items whose natural key was erased; returns the rest and how many were dropped."""
-        erased = self._tombstoned(conn, [(item_of(i).source, item_of(i).source_id) for i in items], kind)
-        keep = [i for i in items if (item_of(i).source, item_of(i).source_id) not in erased]
-        return keep, len(items) - len(keep)
+    def _drop_tombstoned(self, conn: sqlite3.Connection, rows: list[Any], kind: str) -> tuple[list[Any], int]:
+        """Remove rows whose natural key was erased; returns the rest and how many were dropped."""
+        erased = self._tombstoned(conn, [r.key for r in rows], kind)
+        keep = [r for r in rows if r.key not in erased] if erased else rows
+        return keep, len(rows) - len(keep)
 
     def _tombstoned(self, conn: sqlite3.Connection, keys: Sequence[Key], kind: str) -> set[Key]:
         """The natural keys among `keys` whose item was erased (looked up by keyed and old hash, in chunks)."""
@@ -218,31 +286,26 @@ class SQLiteIngestMixin(SQLiteBase):
                     found[(source, source_id)] = (int(item_id), str(digest))
         return found
 
-    def _upsert_records(
-        self, conn: sqlite3.Connection, recs: list[PreparedRecord], now: str, stats: UpsertStats
-    ) -> None:
+    def _upsert_records(self, conn: sqlite3.Connection, recs: list[RecordRow], now: str, stats: UpsertStats) -> None:
         """Write the record half of a batch."""
         if not recs:
             return
         bulk = len(recs) >= BULK_ROWS
         empty = bulk and conn.execute("SELECT 1 FROM records LIMIT 1").fetchone() is None  # nothing to look up
-        existing = (
-            {} if empty else self._existing(conn, "records", [(p.record.source, p.record.source_id) for p in recs])
-        )
+        existing = {} if empty else self._existing(conn, "records", [r.key for r in recs])
         new_rows: list[tuple[Any, ...]] = []
-        changed: list[tuple[int, PreparedRecord, str]] = []
-        touched: list[PreparedRecord] = []
-        for p in recs:
-            digest = _record_hash(p)
-            hit = existing.get((p.record.source, p.record.source_id))
+        changed: list[tuple[int, RecordRow, str]] = []
+        touched: list[RecordRow] = []
+        for r in recs:
+            hit = existing.get(r.key)
             if hit is None:
-                new_rows.append((p.record.source, p.record.source_id, *_record_values(p), digest, now, now))
-                touched.append(p)
-            elif hit[1] != digest:
-                changed.append((hit[0], p, digest))
+                new_rows.append((*r.key, *r.values, r.digest, now, now))
+                touched.append(r)
+            elif hit[1] != r.digest:
+                changed.append((hit[0], r, r.digest))
             else:
                 stats.records_unchanged += 1
-        touched += [p for _, p, _ in changed]  # new records first, then changed ones (`ids` in this order)
+        touched += [r for _, r, _ in changed]  # new records first, then changed ones (`ids` in this order)
         cols = ",".join(_RECORD_COLUMNS)
         first = self._next_record_id(conn) if bulk and new_rows else 0
         insert_rows(
@@ -259,7 +322,7 @@ class SQLiteIngestMixin(SQLiteBase):
             conn.executemany(
                 f"UPDATE records SET {sets}, content_hash = ?, changed_at = ?, version = version + 1, "
                 "dirty = 1 WHERE id = ?",
-                [(*_record_values(p), digest, now, rid) for rid, p, digest in changed],
+                [(*r.values, digest, now, rid) for rid, r, digest in changed],
             )
             changed_ids = [rid for rid, _, _ in changed]
             for part in chunks(changed_ids):
@@ -269,14 +332,14 @@ class SQLiteIngestMixin(SQLiteBase):
             ids += changed_ids
             stats.records_updated += len(changed)
         self._write_identifiers(conn, touched, ids)
-        names = [(record_id, p.record.display_name()) for record_id, p in zip(ids, touched, strict=True)]
+        names = [(record_id, r.name) for record_id, r in zip(ids, touched, strict=True)]
         insert_rows(conn, "INSERT INTO record_names(rowid, name)", 2, [row for row in names if row[1]])
 
     def _next_record_id(self, conn: sqlite3.Connection) -> int:
         """The id SQLite gives the next record inserted without one: the largest id plus one."""
         return int(conn.execute("SELECT coalesce(max(id), 0) + 1 FROM records").fetchone()[0])
 
-    def _inserted_ids(self, conn: sqlite3.Connection, recs: Sequence[PreparedRecord], first: int) -> list[int]:
+    def _inserted_ids(self, conn: sqlite3.Connection, recs: Sequence[RecordRow], first: int) -> list[int]:
         """The ids of `recs`, just inserted in this order into `records` (in this transaction) when the next id was
         `first` (0: unknown, look them up). SQLite gives a row inserted without an id the largest id plus one, so
         they hold first, first + 1, ...: checked (the largest id is now the last of those; were the largest
@@ -287,8 +350,8 @@ class SQLiteIngestMixin(SQLiteBase):
             return []
         if first and conn.execute("SELECT max(id) FROM records").fetchone()[0] == first + n - 1:
             return list(range(first, first + n))
-        found = self._existing(conn, "records", [(p.record.source, p.record.source_id) for p in recs])
-        return [found[(p.record.source, p.record.source_id)][0] for p in recs]
+        found = self._existing(conn, "records", [r.key for r in recs])
+        return [found[r.key][0] for r in recs]
 
     def _version_records(self, conn: sqlite3.Connection, ids: Sequence[int], now: str) -> None:
         """Keep the current content of records about to change as their previous version."""
@@ -310,14 +373,10 @@ class SQLiteIngestMixin(SQLiteBase):
             )
 
     def _write_identifiers(
-        self, conn: sqlite3.Connection, recs: Sequence[PreparedRecord], record_ids: Sequence[int]
+        self, conn: sqlite3.Connection, recs: Sequence[RecordRow], record_ids: Sequence[int]
     ) -> None:
         """Link records (with these ids, in order) to their normalized identifiers, creating identifiers as needed."""
-        claims = [
-            (record_id, c.identifier.kind._value_, c.identifier.value, c.field, c.strength._value_, c.raw)
-            for record_id, p in zip(record_ids, recs, strict=True)
-            for c in p.identifiers
-        ]
+        claims = [(record_id, *c) for record_id, r in zip(record_ids, recs, strict=True) for c in r.claims]
         wanted = {(kind, value) for _, kind, value, _, _, _ in claims}
         insert_rows(conn, "INSERT OR IGNORE INTO identifiers(kind, value)", 2, sorted(wanted))
         ident_ids = identifier_ids_of(conn, list(wanted))
@@ -329,28 +388,30 @@ class SQLiteIngestMixin(SQLiteBase):
         )
 
     def _upsert_interactions(
-        self, conn: sqlite3.Connection, acts: list[Interaction], now: str, stats: UpsertStats
+        self, conn: sqlite3.Connection, acts: list[InteractionRow], now: str, stats: UpsertStats
     ) -> None:
         """Write the interaction half of a batch, with participations."""
         if not acts:
             return
-        refs = {(p.record.source, p.record.source_id) for i in acts for p in i.participants}
+        refs = {(source, source_id) for a in acts for source, source_id, _ in a.parties}
         record_ids = self._existing(conn, "records", sorted(refs))
         missing = refs - record_ids.keys()
         if missing:
             source, source_id = sorted(missing)[0]
             raise StoreError(f"interaction refers to record {source}/{source_id}, which is not loaded")
-        existing = self._existing(conn, "interactions", [(i.source, i.source_id) for i in acts])
-        new_rows, changed, touched = [], [], []
-        for i in acts:
-            digest = content_hash(i.model_dump(mode="json"))
-            hit = existing.get((i.source, i.source_id))
+        existing = self._existing(conn, "interactions", [a.key for a in acts])
+        new_rows: list[tuple[Any, ...]] = []
+        changed: list[tuple[int, InteractionRow, str]] = []
+        touched: list[InteractionRow] = []
+        for a in acts:
+            digest = content_hash(a.data)
+            hit = existing.get(a.key)
             if hit is None:
-                new_rows.append((i.source, i.source_id, *_interaction_values(i), digest, now, now))
-                touched.append(i)
+                new_rows.append((*a.key, *a.values, digest, now, now))
+                touched.append(a)
             elif hit[1] != digest:
-                changed.append((hit[0], i, digest))
-                touched.append(i)
+                changed.append((hit[0], a, digest))
+                touched.append(a)
             else:
                 stats.interactions_unchanged += 1
         cols = ",".join(_INTERACTION_COLUMNS)
@@ -366,20 +427,20 @@ class SQLiteIngestMixin(SQLiteBase):
             sets = ",".join(f"{c} = ?" for c in _INTERACTION_COLUMNS)
             conn.executemany(
                 f"UPDATE interactions SET {sets}, content_hash = ?, changed_at = ?, version = version + 1 WHERE id = ?",
-                [(*_interaction_values(i), digest, now, iid) for iid, i, digest in changed],
+                [(*a.values, digest, now, iid) for iid, a, digest in changed],
             )
             for part in chunks([iid for iid, _, _ in changed]):
                 conn.execute(f"DELETE FROM participations WHERE interaction_id IN ({placeholders(len(part))})", part)
             stats.interactions_updated += len(changed)
-        act_ids = self._existing(conn, "interactions", [(i.source, i.source_id) for i in touched])
+        act_ids = self._existing(conn, "interactions", [a.key for a in touched])
         insert_rows(
             conn,
             "INSERT OR IGNORE INTO participations(interaction_id, record_id, role)",
             3,
             [
-                (act_ids[(i.source, i.source_id)][0], record_ids[_key(p.record)][0], p.role.value)
-                for i in touched
-                for p in i.participants
+                (act_ids[a.key][0], record_ids[(source, source_id)][0], role)
+                for a in touched
+                for source, source_id, role in a.parties
             ],
         )
 

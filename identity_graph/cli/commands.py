@@ -93,6 +93,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "identity_graph.cli.steward",
         "Take one record (and its interactions) out of its person, for good.",
     ),
+    "undo": (
+        "identity_graph.cli.steward",
+        "Undo a decision, split or unmerge exactly: every record back in its person, the persons' own ids.",
+    ),
     "changes": (
         "identity_graph.cli.steward",
         "Print the change feed: persons created, merged and split, records attached and detached, with causes.",

@@ -16,18 +16,26 @@ from pydantic import ValidationError
 from rich.markup import escape
 from rich.progress import Progress, SpinnerColumn, TextColumn
 
-from identity_graph.cli.app import app, console, err_console, record_id, state
+from identity_graph.cli.app import app, audit, console, err_console, record_id, state
 from identity_graph.cli.steward_view import KEYS_HELP, events_table, quality_table, review_panel
 from identity_graph.errors import ConfigError
 from identity_graph.limits import MAX_ID, checked_since
 from identity_graph.model import Interaction, MatchStatus, Record, Verdict
 from identity_graph.settings import Settings
-from identity_graph.steward.decisions import pair_history, record_judgement, steward_cause
-from identity_graph.steward.effect import Outcome, take_effect
+from identity_graph.steward.actions import (
+    UNDO_AUDIT_ACTIONS,
+    action_for,
+    decide_pair,
+    preview_undo,
+    split_action,
+    undo_action,
+)
+from identity_graph.steward.decisions import pair_history
+from identity_graph.steward.preview import Effect, preview_decision, preview_split
 from identity_graph.steward.quality import estimate_precision, sample_links
 from identity_graph.steward.queue import ReviewItem, build_queue, item_for_pair
 from identity_graph.steward.realtime import add_interaction, add_record
-from identity_graph.steward.split import SplitResult, split_person, unmerge_record
+from identity_graph.steward.split import SplitResult, complete_groups
 from identity_graph.store import GraphStore
 
 VERDICT_KEYS = {"s": Verdict.SAME, "d": Verdict.DIFFERENT, "u": Verdict.UNSURE}
@@ -53,9 +61,14 @@ def _who(by: str | None) -> str:
     return by or getpass.getuser()
 
 
-def _print_outcome(outcome: Outcome) -> None:
-    """Say what a decision changed in the persons."""
-    console.print(escape(outcome.describe()))
+def _print_effect(effect: Effect, heading: str) -> None:
+    """Say in sentences what an action does (or did, or would do)."""
+    console.print(heading)
+    for line in effect.lines():
+        console.print(f"  • {escape(line)}")
+
+
+Preview = Annotated[bool, typer.Option("--preview", help="Only say what it would do; save nothing.")]
 
 
 def read_key() -> str:
@@ -84,24 +97,26 @@ class _Session:
     store: GraphStore
     settings: Settings
     by: str
-    decided: list[tuple[ReviewItem, int]] = field(default_factory=list)  # (item, judgement id), newest last
+    decided: list[tuple[ReviewItem, int, int]] = field(default_factory=list)  # (item, action, decision), newest last
 
     def decide(self, item: ReviewItem, verdict: Verdict, reason: str | None) -> None:
-        """Record one decision from the queue and make it take effect at once."""
-        j = record_judgement(self.store, item.left, item.right, verdict, self.by, reason=reason)
-        console.print(f"[green]recorded[/] {j.verdict.value} for {item.left} ~ {item.right} (#{j.id})")
-        _print_outcome(take_effect(self.store, [item.left, item.right], self.settings, steward_cause(self.by)))
-        self.decided.append((item, j.id or 0))
+        """Record one decision from the queue and make it take effect at once (an undoable action)."""
+        done = decide_pair(self.store, self.settings, item.left, item.right, verdict, self.by, reason=reason)
+        j = done.judgement
+        _print_effect(done.effect, f"[green]recorded[/] {j.verdict.value} for {item.left} ~ {item.right} (#{j.id})")
+        console.print(f"[dim]{escape(done.outcome.describe())}[/]")
+        self.decided.append((item, done.action_id, j.id or 0))
 
     def undo(self) -> ReviewItem | None:
-        """Withdraw this session's latest decision (kept, marked superseded) and return its item."""
+        """Undo this session's latest decision exactly (memberships as before) and return its item."""
         if not self.decided:
             console.print("[dim]nothing to undo[/]")
             return None
-        item, judgement_id = self.decided.pop()
-        self.store.withdraw_judgement(judgement_id)
-        console.print(f"[yellow]withdrawn[/] decision #{judgement_id} on {item.left} ~ {item.right}")
-        _print_outcome(take_effect(self.store, [item.left, item.right], self.settings, steward_cause(self.by)))
+        item, action_id, judgement_id = self.decided.pop()
+        done = undo_action(self.store, action_for(self.store, action_id=action_id), self.by)
+        _print_effect(
+            done.effect, f"[yellow]undone[/]: withdrawn decision #{judgement_id} on {item.left} ~ {item.right}"
+        )
         return item
 
 
@@ -178,21 +193,30 @@ def decide(
     verdict: Annotated[Verdict, typer.Argument(help="same, different or unsure.")],
     reason: Reason = None,
     by: By = None,
+    preview: Preview = False,
 ) -> None:
     """Record a decision about two records; it takes effect now and binds every later run."""
     st = state(ctx)
     store = st.store()
     a, b = record_id(store, left), record_id(store, right)
+    if preview:
+        _print_effect(preview_decision(store, st.settings, a, b, verdict), f"{verdict.value} for {a} ~ {b} would:")
+        console.print("[dim]nothing saved (without --preview it is saved)[/]")
+        return
     who = _who(by)
-    judgement = record_judgement(store, a, b, verdict, who, reason=reason)
+    done = decide_pair(store, st.settings, a, b, verdict, who, reason=reason)
     earlier = len(pair_history(store, a, b)) - 1
     note = f", superseding {earlier} earlier decision(s)" if earlier else ""
-    console.print(f"recorded {judgement.verdict.value} for {a} ~ {b} by {escape(who)} (#{judgement.id}{note})")
-    _print_outcome(take_effect(store, [a, b], st.settings, steward_cause(who)))
+    heading = f"recorded {done.judgement.verdict.value} for {a} ~ {b} by {escape(who)} (#{done.judgement.id}{note})"
+    _print_effect(done.effect, heading)
+    console.print(f"{escape(done.outcome.describe())}")
+    console.print(f"[dim]undo it with: idgraph undo {done.action_id}[/]")
+    detail = f"verdict={done.judgement.verdict.value} id={done.judgement.id} action={done.action_id}"
+    audit(ctx, "decision", f"records:{min(a, b)},{max(a, b)}", detail)
 
 
-def _print_split(result: SplitResult) -> None:
-    """Say where each group went and which judgements were recorded."""
+def _print_split(result: SplitResult, action_id: int) -> None:
+    """Say where each group went, which judgements were recorded, and how to undo it."""
     for group, person in zip(result.groups, result.persons, strict=True):
         kept = " (keeps the id)" if person == result.old_person else " (new person)"
         console.print(f"person {person}{kept}: records {', '.join(map(str, group))}")
@@ -200,6 +224,7 @@ def _print_split(result: SplitResult) -> None:
         f"recorded {result.different} 'different' and {result.same} 'same' judgements; "
         f"{result.changes.moved_records} records moved with their interactions"
     )
+    console.print(f"[dim]undo it with: idgraph undo {action_id}[/]")
 
 
 def _parse_group(text: str, store: GraphStore) -> list[int]:
@@ -219,14 +244,23 @@ def split(
     ],
     reason: Reason = None,
     by: By = None,
+    preview: Preview = False,
 ) -> None:
     """Split a person into groups of its records (records not named form one more group)."""
     st = state(ctx)
     store = st.store()
     groups = [_parse_group(g, store) for g in group]
+    if preview:
+        members = store.person_record_ids([person]).get(person, [])
+        if not members:
+            raise ConfigError(f"person {person} holds no records")
+        _print_effect(preview_split(store, complete_groups(members, groups)), f"splitting person {person} would:")
+        console.print("[dim]nothing saved (without --preview it is saved)[/]")
+        return
     with _working(f"splitting person {person}"):
-        result = split_person(store, person, groups, _who(by), st.settings.steward, reason=reason)
-    _print_split(result)
+        result, action_id = split_action(store, st.settings, person, groups, _who(by), reason=reason)
+    _print_split(result, action_id)
+    audit(ctx, "person.split", f"person:{person}", f"persons={','.join(map(str, result.persons))} action={action_id}")
 
 
 @app.command()
@@ -239,7 +273,37 @@ def unmerge(
     """Take one record (and its interactions) out of its person, for good."""
     st = state(ctx)
     store = st.store()
-    _print_split(unmerge_record(store, record_id(store, record), _who(by), st.settings.steward, reason=reason))
+    rid = record_id(store, record)
+    result, action_id = split_action(store, st.settings, 0, [], _who(by), reason=reason, unmerge=rid)
+    _print_split(result, action_id)
+    audit(ctx, "record.unmerge", f"person:{result.old_person}", f"record={rid} action={action_id}")
+
+
+@app.command()
+def undo(
+    ctx: typer.Context,
+    action: Annotated[
+        int | None, typer.Argument(min=1, max=MAX_ID, help="The action to undo (decide, split and unmerge print it).")
+    ] = None,
+    decision: Annotated[
+        int | None, typer.Option("--decision", min=1, max=MAX_ID, help="Undo the action that stored this decision.")
+    ] = None,
+    by: By = None,
+    preview: Preview = False,
+) -> None:
+    """Undo a decision, split or unmerge exactly: every record back in its person, the persons' own ids."""
+    if (action is None) == (decision is None):
+        raise ConfigError("give an action id or --decision, not both")
+    store = state(ctx).store()
+    found = action_for(store, action_id=action, judgement_id=decision)
+    if preview:
+        _print_effect(preview_undo(store, found), f"undoing {found.kind} {found.id} would:")
+        console.print("[dim]nothing saved (without --preview it is saved)[/]")
+        return
+    done = undo_action(store, found, _who(by))
+    _print_effect(done.effect, f"undone {found.kind} {found.id} ({len(done.withdrawn)} decisions withdrawn)")
+    detail = f"action={found.id} withdrawn={len(done.withdrawn)} moved={len(done.effect.moved)}"
+    audit(ctx, UNDO_AUDIT_ACTIONS.get(found.kind, "undo"), f"action:{found.id}", detail)
 
 
 @app.command()

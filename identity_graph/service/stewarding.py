@@ -14,6 +14,7 @@ from identity_graph.service import audit
 from identity_graph.service.auth import Caller
 from identity_graph.settings import Settings
 from identity_graph.steward.actions import (
+    UNDO_AUDIT_ACTIONS,
     action_for,
     check_undoable,
     decide_pair,
@@ -229,9 +230,8 @@ def undo(store: GraphStore, settings: Settings, caller: Caller, judgement_id: in
 def undo_by_action(store: GraphStore, caller: Caller, action: StewardAction) -> UndoOut:
     """Undo one action exactly (memberships, persons' ids, decisions); audited."""
     done = undo_action(store, action, steward_name(caller))
-    action_name = {"decision": "decision.undo", "split": "person.split.undo", "unmerge": "record.unmerge.undo"}
     detail = f"action={action.id} withdrawn={len(done.withdrawn)} moved={len(done.effect.moved)}"
-    audit.record(store, caller, action_name.get(action.kind, "undo"), f"action:{action.id}", detail)
+    audit.record(store, caller, UNDO_AUDIT_ACTIONS.get(action.kind, "undo"), f"action:{action.id}", detail)
     return UndoOut(
         action_id=action.id or 0,
         kind=action.kind,

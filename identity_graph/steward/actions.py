@@ -22,6 +22,9 @@ from identity_graph.steward.split import SplitResult, split_person, unmerge_reco
 from identity_graph.store.protocol import GraphStore, NewEvent
 from identity_graph.store.steward_types import StewardAction
 
+#: The audit log's action for undoing each kind of steward action.
+UNDO_AUDIT_ACTIONS = {"decision": "decision.undo", "split": "person.split.undo", "unmerge": "record.unmerge.undo"}
+
 
 @dataclass
 class Decided:

@@ -148,3 +148,39 @@ def test_add_record_and_interaction_from_json(tmp_path: Path) -> None:
     assert "interaction stored" in out and "→ person" in out
     bad = runner.invoke(app, ["--db", str(db), "add", "--record", "-"], input='{"source": "x"}')
     assert bad.exit_code != 0 and "not a valid record" in str(bad.exception)
+
+
+def test_decide_preview_saves_nothing_and_undo_restores_every_membership(db: Path) -> None:
+    store = _open(db)
+    everything = store.assignments()
+    store.close()
+    out = _run(db, "decide", "3", "4", "same", "--preview")
+    assert "would:" in out and "is merged into person" in out and "nothing saved" in out
+    store = _open(db)
+    assert store.assignments() == everything and store.judgements(None) == []
+    store.close()
+    out = _run(db, "decide", "3", "4", "same", "--by", "bob")
+    action = int(out.split("idgraph undo ")[1].split()[0])
+    assert "would:" in _run(db, "undo", str(action), "--preview")
+    out = _run(db, "undo", str(action), "--by", "bob")
+    assert "undone decision" in out and "comes back with record 4" in out
+    store = _open(db)
+    assert store.assignments() == everything and store.judgements(None) == []
+    actions = [e.action for e in store.audit_entries(10, None, None)]
+    store.close()
+    assert actions[:2] == ["decision.undo", "decision"]
+
+
+def test_a_split_can_be_previewed_and_undone(db: Path) -> None:
+    store = _open(db)
+    person = store.assignments([5])[5]
+    everything = store.assignments()
+    store.close()
+    out = _run(db, "split", str(person), "--group", "7", "--preview")
+    assert "splits off into a new person" in out and "nothing saved" in out
+    out = _run(db, "split", str(person), "--group", "7", "--by", "ann")
+    action = int(out.split("idgraph undo ")[1].split()[0])
+    _run(db, "undo", str(action), "--by", "ann")
+    store = _open(db)
+    assert store.assignments() == everything and store.judgements(None) == []
+    store.close()

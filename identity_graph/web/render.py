@@ -118,7 +118,10 @@ def _attach_session(request: Request) -> None:
     store = getattr(request.app.state, "store", None)
     secret = getattr(request.app.state, "session_secret", None)
     if getattr(request.state, "session", None) is None and store is not None and secret is not None:
-        session = read_cookie(store, secret, request.cookies.get(SESSION_COOKIE))
+        try:
+            session = read_cookie(store, secret, request.cookies.get(SESSION_COOKIE))
+        except Exception:  # the store itself may be what failed: the page goes without its header
+            return
         if session is not None:
             request.state.session = session
 

@@ -4,12 +4,16 @@ JSON), a blank search says what to type, and a search with one hit opens the pro
 from __future__ import annotations
 
 import re
+import sqlite3
+from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
 
 from identity_graph.model import RecordKind
 from identity_graph.persons import apply_clustering
+from identity_graph.service import create_app
+from identity_graph.settings import Settings
 from identity_graph.store import SQLiteStore
 from tests.factories import prepared, record
 from tests.service.conftest import bearer
@@ -113,3 +117,18 @@ def test_the_api_keeps_its_json_errors(client: TestClient, world: World, path: s
     answer = client.get(path, headers=bearer(world.tokens["agent"]))
     assert answer.status_code == status and answer.headers["content-type"] == "application/json"
     assert "detail" in answer.json()
+
+
+def test_a_failure_is_a_styled_page_on_the_web_and_plain_on_the_api(
+    wstore: SQLiteStore, world: World, tmp_path: Path
+) -> None:
+    app = create_app(Settings(), store=wstore)
+    with TestClient(app, follow_redirects=False, raise_server_exceptions=False) as c:
+        sign_in(c, world.tokens["agent"])
+        with sqlite3.connect(tmp_path / "world.db") as other:  # a table gone under the running service
+            other.execute("ALTER TABLE interactions RENAME TO interactions_gone")
+        page = c.get(f"/persons/{world.ana}")
+        assert page.status_code == 500 and "<h1>Something went wrong</h1>" in page.text
+        assert "Traceback" not in page.text and "sqlite" not in page.text.lower()
+        api = c.get(f"/api/v1/persons/{world.ana}", headers=bearer(world.tokens["agent"]))
+        assert api.status_code == 500 and api.text == "Internal Server Error"

@@ -37,10 +37,10 @@ def print_checked(checked: Checked) -> None:
     console.print(escape(checked.sentence), highlight=False, soft_wrap=True)
     if len(checked.evidence) > 1:
         console.print("[bold]Why[/]")
-        for line in checked.evidence:
+        for line in (e for e in checked.evidence if e != checked.sentence):
             console.print(f"  - {escape(line)}", highlight=False, soft_wrap=True)
     if checked.customer is not None:
-        console.print(f"[bold]This customer[/]: {escape(checked.customer.sentence)}", highlight=False, soft_wrap=True)
+        console.print(f"[bold]{escape(checked.customer.sentence)}[/]", highlight=False, soft_wrap=True)
     campaign = checked.campaign
     if campaign is None:
         return

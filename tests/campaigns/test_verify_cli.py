@@ -44,7 +44,7 @@ def test_verify_a_domain_with_the_customer_on_screen(tmp_path: Path) -> None:
     out = " ".join(done.stdout.split())
     assert "Ours, and live" in out
     assert "is a registered sender of Spring savings" in out
-    assert "This customer: This customer was sent Spring savings on 9 March 2026 and opened it on 9 March 2026." in out
+    assert "This customer was sent Spring savings on 9 March 2026 and opened it on 9 March 2026." in out
     assert "Not a loan; we never ask for a PIN by mail." in out
     store = open_store(db)
     entry = store.audit_entries()[0]

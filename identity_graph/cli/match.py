@@ -17,13 +17,15 @@ from identity_graph.resolve import (
     ResolveSummary,
     explain_pair,
     read_model_file,
-    resolve_all,
     resolve_records,
     save_model,
     train_from_judgements,
     train_store,
 )
 from identity_graph.resolve.batch import MIN_TRAINING_PAIRS, batch_state
+from identity_graph.resolve.plan import DEFAULT_ENGINE, ENGINES, resolve_batch
+from identity_graph.resolve.plan.engine import DUCKDB_MEMORY
+from identity_graph.resolve.summary import Progress
 from identity_graph.resolve.training import load_model
 
 #: `resolve --changed` with more changed records than this runs a full batch instead.
@@ -70,26 +72,47 @@ def resolve(
     changed: Annotated[
         bool, typer.Option("--changed", help="Only resolve records new or changed since the last run.")
     ] = False,
+    engine: Annotated[
+        str,
+        typer.Option(
+            "--engine",
+            help="What runs a full batch: duckdb (in this process, spills to disk), spark (Spark SQL on --master) "
+            "or python (the path without a plan). All three give the same links and persons.",
+        ),
+    ] = DEFAULT_ENGINE,
+    master: Annotated[
+        str, typer.Option("--master", help="Spark's master with --engine spark: local[2], spark://host:7077, yarn.")
+    ] = "local[2]",
+    memory: Annotated[
+        str, typer.Option("--memory", help="DuckDB's memory limit with --engine duckdb (past it, it spills to disk).")
+    ] = DUCKDB_MEMORY,
 ) -> None:
     """Link records into persons: block, score with the model (trained by EM when needed), cluster."""
+    if engine not in ENGINES:
+        raise typer.BadParameter(f"must be one of {', '.join(ENGINES)}, not {engine!r}", param_hint="--engine")
     st = state(ctx)
     store = st.store()
     summary: ResolveSummary | None
+
+    def batch(update: Progress, retrain: bool = False) -> ResolveSummary:
+        return resolve_batch(store, st.settings, engine, progress=update, retrain=retrain, master=master,
+                             memory_limit=memory)  # fmt: skip
+
     with stage_progress() as update:
         if changed:
             ids = [r.id for batch in store.iter_records(dirty_only=True) for r in batch]
             if len(ids) > CHANGED_LIMIT:  # that many changes: one batch run is faster than the real-time path
-                summary = resolve_all(store, st.settings, progress=update)
+                summary = batch(update)
             else:
                 summary = resolve_records(store, ids, st.settings, cause="resolve --changed") if ids else None
         else:
-            summary = resolve_all(store, st.settings, progress=update, retrain=retrain)
+            summary = batch(update, retrain)
     mode = "changed" if changed else "full"
     if summary is None:
         audit(ctx, "resolve", "", f"mode={mode} records=0")
         console.print("nothing changed since the last run")
         return
-    audit(ctx, "resolve", "", _audit_detail(mode, summary))
+    audit(ctx, "resolve", "", f"{_audit_detail(mode, summary)} engine={engine}")
     console.print(_summary_table(summary, "resolve"))
 
 

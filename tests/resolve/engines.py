@@ -14,8 +14,7 @@ from benchmarks.datasets import fake_record, load_fake_1000
 from identity_graph.ingest import IngestResult, ingest_items
 from identity_graph.ingest_manifest import load_manifest
 from identity_graph.model import Record
-from identity_graph.resolve import resolve_all
-from identity_graph.resolve.plan import resolve_with_plan
+from identity_graph.resolve.plan import resolve_batch
 from identity_graph.resolve.plan.run import PAIR_BATCH
 from identity_graph.settings import Settings, load_settings
 from identity_graph.store import SQLiteStore, open_store
@@ -96,10 +95,7 @@ def resolved(settings: Settings, engine: str, pair_batch: int = PAIR_BATCH) -> A
     read back its answer."""
     store = open_store(settings.db)
     try:
-        if engine == "python":
-            summary = resolve_all(store, settings)
-        else:
-            summary = resolve_with_plan(store, settings, engine, pair_batch=pair_batch)
+        summary = resolve_batch(store, settings, engine, pair_batch=pair_batch)
         ids = {(r.source, r.source_id): int(r.person_id) for r in store.iter_export() if r.person_id is not None}
         return Answer(_edges(store), _persons(store), summary.candidate_pairs, summary.trained, ids,
                       summary.moved_records)  # fmt: skip

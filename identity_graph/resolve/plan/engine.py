@@ -14,6 +14,8 @@ import pyarrow as pa  # type: ignore[import-untyped]
 DUCKDB_MEMORY = "1GB"
 #: The engines `idgraph resolve --engine` knows; `python` is the path without a plan.
 ENGINES = ("python", "duckdb", "spark")
+#: `idgraph resolve`'s engine: the plan on DuckDB (the same answers as `python`: tests/resolve/test_engines_identical).
+DEFAULT_ENGINE = "duckdb"
 
 
 class Engine(Protocol):

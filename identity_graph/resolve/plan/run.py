@@ -16,13 +16,14 @@ from identity_graph.resolve.batch import (
     MIN_TRAINING_PAIRS,
     BatchState,
     prepared_state,
+    resolve_all,
     store_guard_reports,
     write_links,
 )
 from identity_graph.resolve.identifiers import IDENT_SAMPLE, shared_identifiers
 from identity_graph.resolve.namesakes import link_sole_namesakes
 from identity_graph.resolve.plan import sql
-from identity_graph.resolve.plan.engine import DUCKDB_MEMORY, Engine, open_engine
+from identity_graph.resolve.plan.engine import DEFAULT_ENGINE, DUCKDB_MEMORY, Engine, open_engine
 from identity_graph.resolve.plan.kept import bearer_names, concat, kept_rows, take
 from identity_graph.resolve.plan.tables import input_tables
 from identity_graph.resolve.scoring import Scored, comparisons_for, compute_levels, score_pairs, strong_conflicts
@@ -135,6 +136,24 @@ def resolve_with_plan(
             return _resolve(store, settings, runner, progress or no_progress, retrain, pair_batch)
     finally:
         runner.close()
+
+
+def resolve_batch(
+    store: GraphStore,
+    settings: Settings,
+    engine: str = DEFAULT_ENGINE,
+    *,
+    progress: Progress | None = None,
+    retrain: bool = False,
+    master: str = "local[2]",
+    memory_limit: str = DUCKDB_MEMORY,
+    pair_batch: int = PAIR_BATCH,
+) -> ResolveSummary:
+    """A full batch run by `engine`: `python` is `batch.resolve_all`, the others `resolve_with_plan`."""
+    if engine == "python":
+        return resolve_all(store, settings, progress=progress, retrain=retrain)
+    return resolve_with_plan(store, settings, engine, progress=progress, retrain=retrain, master=master,
+                             memory_limit=memory_limit, pair_batch=pair_batch)  # fmt: skip
 
 
 def _resolve(

@@ -43,6 +43,16 @@ from identity_graph.limits import bad_character
 MAX_PASTE_CHARS = 64_000
 #: Each further item naming the same campaign adds this much to an "ours" answer's confidence (to at most 99).
 AGREEMENT_BONUS = 3
+#: How sure "a copy of ours" is: raw headers whose sender is not ours, carrying our subject, links, numbers or codes.
+CONFIDENCE_COPIED = 75
+#: What the headers' sender findings are called (`verify_checks.check_headers`).
+SENDER_WHATS = ("sender", "sender's domain")
+#: What a copied item is called in the sentence of a copy.
+COPIED_WORDS = {
+    "link's domain": "links", "link": "links", "subject": "subject line", "offer text": "offer",
+    "dialled number": "phone number", "reply-to address's domain": "reply-to address",
+    "return path's domain": "return path", "address's domain": "address",
+}  # fmt: skip
 #: How sure "not ours" is: a concrete item (domain, address, link, number, handle) was checked and is not ours...
 CONFIDENCE_NOT_OURS = 80
 #: ...only words were compared...
@@ -121,8 +131,32 @@ def findings_of(text: str, registry: Registry, region: str) -> tuple[list[Findin
         text_findings.append(check_offer(pasted.headers.body if pasted.headers else text, registry))
     findings.extend(f for f in text_findings if f is not None)
     findings.extend(check_codes(text, registry))
+    if pasted.headers is not None:
+        findings.extend(_copied(findings, registry))
     recognised = pasted.kinds() + (["words of a campaign"] if any(f is not None for f in text_findings) else [])
     return findings, notes, recognised
+
+
+def _copied(findings: list[Finding], registry: Registry) -> list[Finding]:
+    """A mail whose sender is not ours but that carries our subject, links, numbers or codes imitates a campaign
+    (a phishing mail copies our words and links next to its own sender): one look-alike finding, or none."""
+    sender = next((f for f in findings if f.what in SENDER_WHATS), None)
+    if sender is None or not (
+        sender.outcome is Outcome.UNKNOWN or (sender.outcome is Outcome.SHARED and not sender.campaign_ids)
+    ):
+        return []
+    ours = [f for f in findings if f.outcome is Outcome.OURS]
+    if not ours:
+        return []
+    ids = list(dict.fromkeys(cid for f in ours for cid in f.campaign_ids))
+    things = list(dict.fromkeys(COPIED_WORDS.get(f.what, f.what) for f in ours))
+    carried = things[0] if len(things) == 1 else ", ".join(things[:-1]) + " and " + things[-1]
+    line = (
+        f"The mail comes from {sender.value}, which is not a sender of {registry.ordered(ids)[0].name}, yet it "
+        f"carries that campaign's {carried}: possibly phishing that copies it."
+    )
+    return [Finding(what="mail", value=sender.value, outcome=Outcome.LOOKALIKE, confidence=CONFIDENCE_COPIED,
+                    line=line, campaign_ids=ids)]  # fmt: skip
 
 
 def _phones_of(pasted: Pasted, registry: Registry, region: str) -> list[Phone]:

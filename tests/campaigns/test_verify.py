@@ -238,6 +238,14 @@ From: news@bank-offers.com
 Subject: Spring offer
 """
 
+HEADERS_COPIED = """Authentication-Results: mx.example.net; spf=pass smtp.mailfrom=support@secure-mail.net;
+ dkim=pass header.d=secure-mail.net; dmarc=pass header.from=secure-mail.net
+From: Example Bank <support@secure-mail.net>
+Subject: Your spring savings are waiting
+
+Your offer is at https://www.examplebank.co.uk/spring?utm_source=mail
+"""
+
 HEADERS_UNCHECKED = """From: Example Bank <news@bank-offers.com>
 To: carol@example.net
 Subject: Your spring savings are waiting
@@ -268,6 +276,16 @@ def test_headers_without_dmarc_use_spf_and_dkim_alignment() -> None:
     assert failed.answer is LOOK and "no SPF or DKIM pass for that domain" in failed.sentence
     passed = verify(HEADERS_NO_DMARC_PASS, registry(), NOW, region="US")
     assert passed.answer is OURS and "DKIM pass, aligned" in passed.sentence
+
+
+def test_a_mail_from_someone_else_carrying_our_campaign_is_a_copy() -> None:
+    verdict = verify(HEADERS_COPIED, registry(), NOW, region="US")
+    assert verdict.answer is LOOK and verdict.campaign is not None and verdict.campaign.campaign_id == "spring"
+    assert "comes from support@secure-mail.net, which is not a sender of Spring savings" in verdict.sentence
+    assert "carries that campaign's links and subject line" in verdict.sentence
+    plain = verify(HEADERS_COPIED.replace("Your spring savings are waiting", "Hello").split("\n\n")[0], registry(),
+                   NOW, region="US")  # fmt: skip
+    assert plain.answer is NOT  # nothing of ours in it: simply not ours
 
 
 def test_headers_without_authentication_results_are_ours_but_less_sure() -> None:

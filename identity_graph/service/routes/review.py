@@ -118,6 +118,27 @@ def get_queue(
 
 
 @router.get(
+    "/review/actions/{action_id}", response_model=ActionOut, summary="One steward action", responses=errors(404)
+)
+def get_action(action_id: IdPath, caller: ReviewCaller, store: StoreDep) -> ActionOut:
+    """A decision, split or unmerge: whether it can still be undone exactly, and what the undo would do."""
+    action = find_action(store, action_id)
+    undoable = action.undone_at is None and can_undo(store, action)
+    audit.record(store, caller, "action.read", f"action:{action_id}")
+    return ActionOut(
+        id=action.id or 0,
+        kind=action.kind,
+        actor=action.actor,
+        at=action.at,
+        judgement_ids=list(action.judgement_ids),
+        undone_at=action.undone_at,
+        undone_by=action.undone_by,
+        can_undo=undoable,
+        undo_preview=undo_preview(store, action) if undoable else None,
+    )
+
+
+@router.get(
     "/review/{left}/{right}", response_model=PairView, summary="One pair, field by field", responses=errors(404)
 )
 def get_pair(left: IdPath, right: IdPath, caller: ReviewCaller, store: StoreDep, settings: SettingsDep) -> PairView:
@@ -160,27 +181,6 @@ def post_decision_preview(body: DecisionIn, caller: ReviewCaller, store: StoreDe
 def undo_decision(judgement_id: IdPath, caller: DecideCaller, store: StoreDep, settings: SettingsDep) -> Judgement:
     """Undo the decision's action: memberships as they were before, the decision kept but no longer counted."""
     return undo(store, settings, caller, judgement_id)
-
-
-@router.get(
-    "/review/actions/{action_id}", response_model=ActionOut, summary="One steward action", responses=errors(404)
-)
-def get_action(action_id: IdPath, caller: ReviewCaller, store: StoreDep) -> ActionOut:
-    """A decision, split or unmerge: whether it can still be undone exactly, and what the undo would do."""
-    action = find_action(store, action_id)
-    undoable = action.undone_at is None and can_undo(store, action)
-    audit.record(store, caller, "action.read", f"action:{action_id}")
-    return ActionOut(
-        id=action.id or 0,
-        kind=action.kind,
-        actor=action.actor,
-        at=action.at,
-        judgement_ids=list(action.judgement_ids),
-        undone_at=action.undone_at,
-        undone_by=action.undone_by,
-        can_undo=undoable,
-        undo_preview=undo_preview(store, action) if undoable else None,
-    )
 
 
 @router.post(

@@ -45,6 +45,10 @@ MAX_PASTE_CHARS = 64_000
 AGREEMENT_BONUS = 3
 #: How sure "a copy of ours" is: raw headers whose sender is not ours, carrying our subject, links, numbers or codes.
 CONFIDENCE_COPIED = 75
+#: ...and without headers: an address not of ours pasted with only our words (subject, offer, code).
+CONFIDENCE_COPIED_WORDS = 60
+#: The findings that are words (`verify_text.py`).
+TEXT_WHATS = ("subject", "offer text", "offer code")
 #: What the headers' sender findings are called (`verify_checks.check_headers`).
 SENDER_WHATS = ("sender", "sender's domain")
 #: What a copied item is called in the sentence of a copy.
@@ -131,22 +135,23 @@ def findings_of(text: str, registry: Registry, region: str) -> tuple[list[Findin
         text_findings.append(check_offer(pasted.headers.body if pasted.headers else text, registry))
     findings.extend(f for f in text_findings if f is not None)
     findings.extend(check_codes(text, registry))
-    if pasted.headers is not None:
-        findings.extend(_copied(findings, registry))
+    findings.extend(_copied(findings, registry, headers=pasted.headers is not None))
     recognised = pasted.kinds() + (["words of a campaign"] if any(f is not None for f in text_findings) else [])
     return findings, notes, recognised
 
 
-def _copied(findings: list[Finding], registry: Registry) -> list[Finding]:
+def _copied(findings: list[Finding], registry: Registry, *, headers: bool) -> list[Finding]:
     """A mail whose sender is not ours but that carries our subject, links, numbers or codes imitates a campaign
-    (a phishing mail copies our words and links next to its own sender): one look-alike finding, or none."""
-    sender = next((f for f in findings if f.what in SENDER_WHATS), None)
+    (a phishing mail copies our words and links next to its own sender): one look-alike finding, or none. Without
+    headers, an address of a domain that is not ours pasted with only our words counts as such a sender."""
+    whats = SENDER_WHATS if headers else ("address's domain",)
+    sender = next((f for f in findings if f.what in whats), None)
     if sender is None or not (
-        sender.outcome is Outcome.UNKNOWN or (sender.outcome is Outcome.SHARED and not sender.campaign_ids)
+        sender.outcome is Outcome.UNKNOWN or (headers and sender.outcome is Outcome.SHARED and not sender.campaign_ids)
     ):
         return []
     ours = [f for f in findings if f.outcome is Outcome.OURS]
-    if not ours:
+    if not ours or (not headers and any(f.what not in TEXT_WHATS for f in ours)):
         return []
     ids = list(dict.fromkeys(cid for f in ours for cid in f.campaign_ids))
     things = list(dict.fromkeys(COPIED_WORDS.get(f.what, f.what) for f in ours))
@@ -155,8 +160,9 @@ def _copied(findings: list[Finding], registry: Registry) -> list[Finding]:
         f"The mail comes from {sender.value}, which is not a sender of {registry.ordered(ids)[0].name}, yet it "
         f"carries that campaign's {carried}: possibly phishing that copies it."
     )
-    return [Finding(what="mail", value=sender.value, outcome=Outcome.LOOKALIKE, confidence=CONFIDENCE_COPIED,
-                    line=line, campaign_ids=ids)]  # fmt: skip
+    sure = CONFIDENCE_COPIED if headers else CONFIDENCE_COPIED_WORDS
+    return [Finding(what="mail", value=sender.value, outcome=Outcome.LOOKALIKE, confidence=sure, line=line,
+                    campaign_ids=ids)]  # fmt: skip
 
 
 def _phones_of(pasted: Pasted, registry: Registry, region: str) -> list[Phone]:

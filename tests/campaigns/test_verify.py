@@ -153,6 +153,10 @@ TABLE = [
     ("sendgrid.net", NOT, None, "shared service"),
     ("hello, I got a strange letter", NOT, None, "Ask the caller"),
     ("Your parcel is waiting for collection", NOT, None, "Ask the caller"),
+    # an address not of ours with only our words: a copy, not ours
+    ("support@secure-mail.net sent 'Your spring savings are waiting'", LOOK, "spring", "not a sender of Spring"),
+    ("carol@gmail.com got 'Your spring savings are waiting'", OURS, "spring", "subject line"),  # a shared domain
+    ("support@secure-mail.net, call (415) 555-0134", OURS, "spring", "printed in"),  # a number of ours is no copy
 ]  # fmt: skip
 
 

@@ -22,8 +22,11 @@ class LookupResult(BaseModel):
     hits: list[PersonHit]
 
 
+# `async` on purpose: a lookup is a few indexed reads (about a millisecond), so it runs on the event loop rather
+# than hopping to a worker thread and back for the call and again for the response (20-25% of its CPU time at
+# 1,000 lookups/s; benchmarks/bench_http.py). Anything slow belongs in a plain `def` route.
 @router.get("/lookup", response_model=LookupResult, summary="Find persons by phone, email, handle, name or source id")
-def lookup_persons(
+async def lookup_persons(
     caller: LookupCaller,
     store: StoreDep,
     settings: SettingsDep,

@@ -93,18 +93,26 @@ def _identifier(kind: LookupKind, text: str, settings: Settings) -> Identifier |
     return None if value is None else Identifier(kind=ident_kind, value=value)
 
 
+def _records_by_person(
+    store: GraphStore, person_ids: list[int]
+) -> tuple[dict[int, list[StoredRecord]], dict[int, int]]:
+    """Up to `CARD_RECORDS` records of each person (read in one go) and each person's record count."""
+    members = store.person_record_ids(person_ids)
+    by_id = {r.id: r for r in store.get_records([r for rids in members.values() for r in rids[:CARD_RECORDS]])}
+    shown = {pid: [by_id[r] for r in rids[:CARD_RECORDS] if r in by_id] for pid, rids in members.items()}
+    return shown, {pid: len(rids) for pid, rids in members.items()}
+
+
+def _display_name(records: list[StoredRecord]) -> str:
+    """A person's short display name: the name most of its records write (caller-ID capitals in title case)."""
+    names = [r.display_name().strip() for r in records]
+    return _most_common([n.title() if n.isupper() else n for n in names])
+
+
 def _person_names(store: GraphStore, person_ids: list[int]) -> dict[int, str]:
     """A short display name per person (its most common record name)."""
-    members = store.person_record_ids(person_ids)
-    names: dict[int, str] = {}
-    for pid, rids in members.items():
-        counts: dict[str, int] = defaultdict(int)
-        for r in store.get_records(rids[:50]):
-            n = r.display_name().strip()
-            if n:
-                counts[n.title() if n.isupper() else n] += 1
-        names[pid] = max(counts, key=lambda k: counts[k]) if counts else ""
-    return names
+    records, _ = _records_by_person(store, person_ids)
+    return {pid: _display_name(rs) for pid, rs in records.items()}
 
 
 def _most_common(values: list[str]) -> str:
@@ -123,12 +131,12 @@ def _first_declared(records: list[StoredRecord], kind: IdentifierKind) -> str:
 
 
 def describe_hits(store: GraphStore, hits: list[PersonHit], region: str | None) -> None:
-    """Fill in what tells namesakes apart on each hit: city, masked phone and email, last contact, records."""
-    members = store.person_record_ids([h.person_id for h in hits])
+    """Fill in each hit's name and what tells namesakes apart: city, masked phone and email, last contact, records."""
+    shown, sizes = _records_by_person(store, [h.person_id for h in hits])
     for h in hits:
-        rids = members.get(h.person_id, [])
-        records = store.get_records(rids[:CARD_RECORDS])
-        h.records = len(rids)
+        records = shown.get(h.person_id, [])
+        h.name = _display_name(records)
+        h.records = sizes.get(h.person_id, 0)
         h.city = _most_common([(r.address.city or "").strip().title() for r in records])
         phone = _first_declared(records, IdentifierKind.PHONE)
         email = _first_declared(records, IdentifierKind.EMAIL)
@@ -194,8 +202,5 @@ def lookup(store: GraphStore, text: str, settings: Settings, kind: LookupKind | 
         hits = [] if ident is None else _hits_by_identifier(store, ident)
     hits.sort(key=lambda h: (-h.score, h.person_id))
     hits = hits[:MAX_HITS]
-    names = _person_names(store, [h.person_id for h in hits])
-    for h in hits:
-        h.name = names.get(h.person_id, "")
     describe_hits(store, hits, settings.matching.default_region)
     return hits

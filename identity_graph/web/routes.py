@@ -27,8 +27,8 @@ from identity_graph.settings import Settings
 from identity_graph.store.protocol import GraphStore, TimelineQuery
 from identity_graph.web import admin_pages, campaign_pages, runs_pages, steward_pages
 from identity_graph.web.deps import (
-    FormDep,
     DecideUser,
+    FormDep,
     LoginRequired,
     LookupForm,
     LookupUser,
@@ -37,8 +37,8 @@ from identity_graph.web.deps import (
     SessionDep,
     WhoisForm,
     WhoisUser,
-    form_text,
     form_ids,
+    form_text,
 )
 from identity_graph.web.render import SECURITY_HEADERS, STATIC, error_page, render, server_error_page
 from identity_graph.web.session import (
@@ -50,23 +50,23 @@ from identity_graph.web.session import (
     new_cookie,
     session_secret,
 )
-from identity_graph.why import why_view
 from identity_graph.whois import whois
+from identity_graph.why import why_view
 
 router = APIRouter(include_in_schema=False)
 
-#: Campaign sends shown in the profile's "recent campaign touches" box.
 #: Paths of the API (its errors stay JSON); kept equal to `service.app.API_PREFIX`.
 API_PREFIX = "/api/v1"
 
+#: Campaign sends shown in the profile's "recent campaign touches" box.
 RECENT_CAMPAIGNS = 5
-
 #: What a blank search or who-is says.
 BLANK_SEARCH = "Type a name, phone, email or handle."
 BLANK_WHOIS = "Paste a handle (@name) or a profile address."
 #: Why the who-is link button stores a decision.
 LINK_REASON = "linked from who-is"
 LINKED = "Linked: a same-person decision was saved (audited; stewards see it with the other decisions)."
+
 
 def _redirect(url: str) -> RedirectResponse:
     """A see-other redirect (after a post, or to the sign-in page)."""
@@ -144,9 +144,9 @@ def search(request: Request, form: FormDep, caller: LookupUser, store: StoreDep,
     kind = classify(q)
     hits = lookup(store, q, settings, kind=kind)[: settings.service.lookup_limit]
     audit.record(store, caller, "lookup", "", audit.ids_detail(kind=kind.value, hits=[h.person_id for h in hits]))
-    return render(request, "search.html", q=q, kind=kind.value, hits=hits)
     if len(hits) == 1:  # one person: straight to the profile
         return _redirect(f"/persons/{hits[0].person_id}")
+    return render(request, "search.html", q=q, kind=kind.value, hits=hits)
 
 
 @router.get("/persons/{person_id}", response_class=HTMLResponse)
@@ -169,15 +169,15 @@ def profile_page(
     campaigns, _ = store.timeline(profile.person_id, TimelineQuery(limit=RECENT_CAMPAIGNS, channels=[Channel.CAMPAIGN]))
     audit.record(store, caller, "profile.read", audit.person_target(profile.person_id))
     pages = max(1, -(-profile.timeline_total // query.limit))
-    return render(
     seen = [Channel(c) for c in SOCIAL_CHANNELS] if caller.role.value == SOCIAL_ROLE else list(Channel)
     header = profile_header(store, profile, settings.matching.default_region, seen)
+    return render(
         request,
         "profile.html",
         profile=profile,
-        campaigns=campaigns,
         header=header,
         region=settings.matching.default_region,
+        campaigns=campaigns,
         chosen=set(channel),
         since=since or "",
         until=until or "",
@@ -269,8 +269,6 @@ def mount_web(app: FastAPI) -> None:
     async def _to_login(request: Request, exc: LoginRequired) -> Response:
         return _redirect("/login")
 
-    @app.exception_handler(ReadLimited)
-    async def _too_many(request: Request, exc: ReadLimited) -> Response:
     @app.exception_handler(Exception)
     async def _failed(request: Request, exc: Exception) -> Response:
         """An unexpected failure: a styled page on the web, the API's plain 500 as before."""
@@ -278,6 +276,8 @@ def mount_web(app: FastAPI) -> None:
             return PlainTextResponse("Internal Server Error", status_code=500)
         return server_error_page(request)
 
+    @app.exception_handler(ReadLimited)
+    async def _too_many(request: Request, exc: ReadLimited) -> Response:
         response = error_page(request, 429, str(exc))
         response.headers["Retry-After"] = str(exc.retry_after)
         return response

@@ -2,11 +2,13 @@
 
 A contact is an inbound call, mail or post. It relates to a campaign when
 - a call dialled one of the campaign's numbers (its DNIS or a number printed in it): `number`;
-- a mail or post mentions its domains, short links, social accounts, post URLs or offer codes: `mention`;
+- a mail or post mentions its domains, short links, post URLs or offer codes: `mention` (not its social
+  accounts: customers mention the brand's account about everything);
 - a mail's subject is close to one of its subject lines (`Re:`/`Fwd:` dropped, token-sorted similarity at least
   `subject_score`): `subject`;
 - or it comes from a person the campaign was sent to, within `recipient_hours` after their send: `recipient`.
-Each contact counts once per campaign (the first reason in that order is kept).
+Each contact counts once per campaign (the first reason in that order is kept), and a contact that names one
+campaign (its number, a mention or its subject) is not counted as a recipient's reply to another.
 
 The usual rate is the median of the hourly counts over the `baseline_days` days before the hours shown, never
 below `floor`. An hour is high when its count reaches `factor` times the usual rate and at least `min_count`
@@ -126,10 +128,10 @@ def _strip_scheme(url: str) -> str:
 
 
 def _terms(c: Campaign) -> list[str]:
-    """The texts whose mention ties a message to the campaign."""
-    handles = ["@" + a.split(":", 1)[-1] for a in c.social_accounts]
+    """The texts whose mention ties a message to the campaign. Its social accounts are not among them: customers
+    mention the brand's account about everything, so a mention of it says nothing about one campaign."""
     links = [_strip_scheme(u) for u in (*c.short_links, *c.post_urls)]
-    return [t for t in (*c.sending_domains, *c.link_domains, *links, *handles, *c.offer_codes) if t]
+    return [t for t in (*c.sending_domains, *c.link_domains, *links, *c.offer_codes) if t]
 
 
 @dataclass(frozen=True, slots=True)
@@ -241,13 +243,13 @@ def watch(
         if item.interaction.direction is not Direction.INBOUND:
             continue
         slot = int((item.interaction.occurred_at - first).total_seconds() // 3600)
-        for s in signals:
-            why = s.reason(item, region, settings)
-            if why is None:
-                continue
-            counts[s.campaign_id][slot] += 1
+        found = [(s.campaign_id, why) for s in signals if (why := s.reason(item, region, settings)) is not None]
+        if any(why is not Reason.RECIPIENT for _, why in found):  # named by one campaign: not another's reply
+            found = [(cid, why) for cid, why in found if why is not Reason.RECIPIENT]
+        for cid, why in found:
+            counts[cid][slot] += 1
             if slot >= base:
-                tally = reasons[s.campaign_id]
+                tally = reasons[cid]
                 tally[why.value] = tally.get(why.value, 0) + 1
     out = {}
     for s in signals:

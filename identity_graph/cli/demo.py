@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from importlib import resources
 from pathlib import Path
 from typing import Annotated
@@ -11,6 +12,7 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from identity_graph.cli.app import app, console, err_console, state
+from identity_graph.cli.demo_campaigns import briefing_lines, briefing_url, read_demo_campaigns, register_registry
 from identity_graph.cli.ingest import print_summary
 from identity_graph.cli.progress import stage_progress
 from identity_graph.cli.render import profile_panel
@@ -96,30 +98,37 @@ def demo(
     config = st.config or (folder / "idgraph.toml" if (folder / "idgraph.toml").exists() else None)
     settings = load_settings(config, db=st.db or DEFAULT_DEMO_DB)
     store = _fresh_store(settings.db)
+    extra = read_demo_campaigns(folder / "manifest.toml")
     try:
         _load(store, folder, settings)
+        if extra.registry is not None:
+            for line in register_registry(store, extra.registry, settings):
+                console.print(line, highlight=False)
         with stage_progress() as update:
             resolve_all(store, settings, progress=update)
         console.print(_summary(store, folder))
+        if extra.registry is not None:
+            console.print("\n" + "\n".join(briefing_lines(store, settings, extra.as_of)), highlight=False)
         person = showcase_person(store)
         if person is not None:
             console.print(f"\n[bold]A customer seen on several channels[/] (idgraph profile --person {person}):")
             profile = build_profile(store, person, settings, TimelineQuery(limit=DEMO_TIMELINE_ITEMS))
             console.print(profile_panel(profile))
         if serve:
-            _serve(store, settings, port)
+            _serve(store, settings, port, extra.as_of)
     finally:
         store.close()
 
 
-def _serve(store: SQLiteStore, settings: Settings, port: int | None) -> None:
-    """Create an admin token, print the URL and the token, and serve until interrupted."""
+def _serve(store: SQLiteStore, settings: Settings, port: int | None, as_of: datetime | None = None) -> None:
+    """Create an admin token, print the URL (and the briefing's) and the token, and serve until interrupted."""
     from identity_graph.service import serve as run
     from identity_graph.service.auth import Role, create_token
 
     secret, _ = create_token(store, Role.ADMIN, "demo")
     where = f"http://{settings.service.host}:{port or settings.service.port}/"
-    console.print(f"\n[bold green]web UI[/] at {where}\nsign in with this admin token (shown once): ")
+    console.print(f"\n[bold green]web UI[/] at {where}\nthe lead's briefing at {briefing_url(where, as_of)}")
+    console.print("sign in with this admin token (shown once): ")
     console.print(secret, highlight=False, soft_wrap=True)
     err_console.print("Ctrl-C stops the server.")
     run(settings, settings.db, None, port)

@@ -28,10 +28,12 @@ def generate_command(
 ) -> None:
     """Generate synthetic customers across CRM, calls, mail, marketing and X, in their real export formats.
 
-    OUT gets: crm/contacts.csv (Salesforce) and crm/hubspot.csv (HubSpot); calls/Master.csv (Asterisk CDR);
-    mail/support.mbox; marketing/sends.csv with mappings/esp.toml; social/x_pages.jsonl (X API v2 pages);
-    manifest.toml (what `idgraph load` loads, in order); idgraph.toml (our own numbers and domains);
-    truth.csv (the true person of every item, for `idgraph evaluate --truth`); README.txt.
+    OUT gets: crm/contacts.csv (Salesforce) and crm/hubspot.csv (HubSpot); calls/Master.csv (Asterisk CDR,
+    local time, with mappings/asterisk.toml); mail/support.mbox; marketing/sends.csv with mappings/esp.toml;
+    social/x_pages.jsonl (X API v2 pages); campaigns/campaigns.toml (the campaign registry: a new sending
+    domain, a "call us now" line, a one-hour flash sale, a sale starting soon); manifest.toml (what `idgraph
+    load` loads, in order); idgraph.toml (our own numbers and domains); truth.csv (the true person of every
+    item, for `idgraph evaluate --truth`); README.txt.
 
     Dates are fixed relative to an anchor date, so the same --people and --seed always write the same bytes.
     """

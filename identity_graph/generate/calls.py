@@ -101,8 +101,8 @@ class CallsWriter:
         self.spool.add(row)
         self.truth.add(SOURCE, uniqueid, person_id)
 
-    def inbound(self, number: str, name: str, start: datetime, person_id: str) -> None:
-        """A call from an outside number to one of our hotlines, queued to an agent."""
+    def inbound(self, number: str, name: str, start: datetime, person_id: str, dialled: str | None = None) -> None:
+        """A call from an outside number to one of our hotlines (or the line `dialled`), queued to an agent."""
         rng = self.rng
         src = carrier_number(rng, number)
         shown = src if name == "" else name
@@ -110,7 +110,7 @@ class CallsWriter:
         queue = rng.random() < QUEUE_SHARE
         fields = {
             "src": src,
-            "dst": rng.choice(self.dids),
+            "dst": dialled or rng.choice(self.dids),
             "dcontext": c.INBOUND_CONTEXT,
             "clid": f'"{shown}" <{src}>',
             "channel": self._channel(TRUNK),
@@ -184,6 +184,17 @@ class CallsWriter:
             from_office = office is not None and (k == 0 or rng.random() < c.SWITCHBOARD_CALL_SHARE)
             number = office if office is not None and (from_office or not own) else rng.choice(own)
             self.inbound(number, self.caller_name(p, number), start, p.pid)
+
+    def campaign_call(self, p: Person, at: datetime, line: str) -> bool:
+        """The person calls a campaign's own line (E.164) at the UTC moment `at`, from their mobile or landline;
+        False when they have neither."""
+        own = [n for n in (p.mobile, p.home_phone) if n]
+        if not own:
+            return False
+        number = self.rng.choice(own)
+        local = (at + timedelta(hours=SERVER_UTC_OFFSET)).replace(tzinfo=None)
+        self.inbound(number, self.caller_name(p, number), local, p.pid, dialled=line[-10:])
+        return True
 
     def wrong_number(self, label: str, number: str, last: str, first: str) -> None:
         """A stranger who dialled us by mistake: a short call from a number no customer has."""

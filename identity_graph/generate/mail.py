@@ -11,6 +11,15 @@ from typing import IO
 
 from identity_graph.generate import constants as c
 from identity_graph.generate import mail_text as t
+from identity_graph.generate.campaigns import (
+    FLASH,
+    FLASH_CODE,
+    FLASH_MAIL_SHARE,
+    FLASH_MAILS,
+    PHISHING_AT,
+    PHISHING_DOMAIN,
+    PHISHING_MAILER,
+)
 from identity_graph.generate.entry import later
 from identity_graph.generate.mail_format import Mail, render
 from identity_graph.generate.people import Person
@@ -208,6 +217,38 @@ class MailWriter:
             message_id=self._message_id(a.email), body=f"Hi {b.name.split()[0]},\n\n{body}\n\n{a.name}\n",
         )  # fmt: skip
         self._emit(mail, "")
+
+    def flash_question(self, p: Person, rng: random.Random) -> None:
+        """Maybe a mail about the flash sale's code while it runs (drawn from `rng`, written after every thread)."""
+        if rng.random() >= FLASH_MAIL_SHARE:
+            return
+        room = int((min(c.ANCHOR, FLASH.ends_at or c.ANCHOR) - FLASH.starts_at).total_seconds())
+        when = FLASH.starts_at + timedelta(seconds=rng.randrange(60, room))
+        subject, body = rng.choice(FLASH_MAILS)
+        me = self._identity(p)
+        tz = timezone(timedelta(hours=p.address.city.utc_offset))
+        mail = Mail(
+            sender=me, to=[("Acme Support", c.SUPPORT_ADDRESSES[0])], subject=subject.format(code=FLASH_CODE),
+            date=when.astimezone(tz), message_id=self._message_id(me[1]),
+            body=body.format(code=FLASH_CODE) + f"\n\n{p.given}\n",
+        )  # fmt: skip
+        self._emit(mail, p.pid)
+
+    def phishing(self, label: str) -> None:
+        """A phishing mail to support from a look-alike of the rewards domain: SPF passes only for a bulk mailer's
+        domain, nothing signs for the From domain, so DMARC fails (the From domain is not aligned)."""
+        sender = ("Acme Rewards", f"points@{PHISHING_DOMAIN}")
+        ours = c.SUPPORT_ADDRESSES[0]
+        results = (
+            f"mx.{c.OUR_DOMAIN}; spf=pass (sender IP is 203.0.113.47) smtp.mailfrom=bounce.{PHISHING_MAILER}; "
+            f"dkim=none (message not signed); dmarc=fail (p=NONE sp=NONE dis=NONE) header.from={PHISHING_DOMAIN}"
+        )
+        mail = Mail(
+            sender=sender, to=[("Acme Support", ours)], subject=t.PHISHING_SUBJECT, date=PHISHING_AT,
+            message_id=self._message_id(sender[1]), body=t.PHISHING_BODY.format(domain=PHISHING_DOMAIN),
+            trace=[("Authentication-Results", results)],
+        )  # fmt: skip
+        self._emit(mail, label)
 
     def close(self) -> None:
         """Finish the mbox."""

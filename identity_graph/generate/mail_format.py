@@ -27,6 +27,8 @@ class Mail:
     in_reply_to: str | None = None
     references: list[str] = field(default_factory=list)
     html: bool = False
+    #: Headers written above From, as a receiving server prepends them (`Authentication-Results`, `Received`).
+    trace: list[tuple[str, str]] = field(default_factory=list)
 
 
 def address(pair: tuple[str, str]) -> str:
@@ -67,7 +69,8 @@ def _alternative(body: str, boundary: str) -> tuple[list[str], str]:
 
 def render(mail: Mail) -> str:
     """The message as mbox text: `From ` envelope line, headers, body (From-escaped), blank line."""
-    headers = [f"From: {address(mail.sender)}", f"To: {', '.join(address(a) for a in mail.to)}"]
+    headers = [f"{name}: {value}" for name, value in mail.trace]
+    headers += [f"From: {address(mail.sender)}", f"To: {', '.join(address(a) for a in mail.to)}"]
     if mail.cc:
         headers.append(f"Cc: {', '.join(address(a) for a in mail.cc)}")
     if mail.reply_to:

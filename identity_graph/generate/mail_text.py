@@ -72,3 +72,10 @@ FORWARDED = (
     "---------- Forwarded message ---------\nFrom: {name} <{email}>\nDate: {date}\nSubject: the order\n\n"
     "Can you sort this out with them? Call me at {phone} if they need anything.\n{given}"
 )
+
+#: The phishing mail from a look-alike of the rewards domain (`{domain}` is the look-alike).
+PHISHING_SUBJECT = "Your Acme Rewards points expire today"
+PHISHING_BODY = (
+    "Dear customer,\n\nYour 500 Acme Rewards welcome points expire today. To keep them, confirm your card "
+    "details at https://{domain}/claim before midnight.\n\nAcme Rewards team\n"
+)

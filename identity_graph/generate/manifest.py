@@ -7,6 +7,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from identity_graph.generate import constants as c
+from identity_graph.generate.calls import SERVER_UTC_OFFSET
+from identity_graph.generate.campaigns import SAFETY_LINE, registry_text
+
+#: The campaign registry file of a data set (named by manifest.toml's `campaigns` key).
+REGISTRY = "campaigns/campaigns.toml"
 
 
 @dataclass(frozen=True, slots=True)
@@ -24,7 +29,13 @@ class Load:
 LOADS = (
     Load("salesforce", "crm", ("crm/contacts.csv",), about="Salesforce Contact export (CSV with header)."),
     Load("hubspot", "hubspot", ("crm/hubspot.csv",), about="HubSpot contacts export of the acquired brand."),
-    Load("asterisk", "calls", ("calls/Master.csv",), about="Asterisk CDR Master.csv, no header, all fields quoted."),
+    Load(
+        "asterisk",
+        "calls",
+        ("calls/Master.csv",),
+        "mappings/asterisk.toml",
+        about="Asterisk CDR Master.csv, no header, all fields quoted, in the PBX's local time.",
+    ),
     Load("mbox", "support_mail", ("mail/support.mbox",), about="Support mailbox: customer threads, staff notes."),
     Load("esp-csv", "marketing", ("marketing/sends.csv",), "mappings/esp.toml", about="ESP send/event log."),
     Load("x-api-v2", "x", ("social/x_pages.jsonl",), about="X API v2 search pages, one JSON object per line."),
@@ -45,6 +56,8 @@ README_LINES = {
     "read with mappings/esp.toml.",
     "social/x_pages.jsonl": "X API v2 search result pages of posts mentioning @" + c.OUR_BRAND_HANDLE + ";\n"
     "authors in includes.users: customers (some anonymous), strangers and a namesake.",
+    REGISTRY: 'The campaign registry (TOML, docs/campaigns.md): a new sending domain, a "call us now" mail with\n'
+    "its own line, a one-hour flash sale on X and a sale starting soon; `idgraph demo` registers it.",
     "manifest.toml": "What to load, in order: format, source name, paths and mapping of each step.\n"
     "`idgraph load manifest.toml` reads it.",
     "idgraph.toml": "Settings for this data set: our own numbers, contexts, domains and addresses\n"
@@ -60,8 +73,14 @@ def _toml_list(values: tuple[str, ...] | list[str]) -> str:
 
 
 def manifest_text() -> str:
-    """`manifest.toml`: `[[load]]` tables in load order."""
-    parts = ["# Load order of this data set; paths are relative to this file.\n"]
+    """`manifest.toml`: the campaign registry file, then `[[load]]` tables in load order."""
+    parts = [
+        "# Load order of this data set; paths are relative to this file.\n",
+        "# The campaign registry `idgraph demo` registers (`idgraph campaigns load` reads it too), and the moment\n"
+        "# the data ends (the demo's briefing is shown as of then).\n",
+        f'campaigns = "{REGISTRY}"\n',
+        f"as_of = {c.ANCHOR:%Y-%m-%dT%H:%M:%SZ}\n",
+    ]
     for load in LOADS:
         parts.append(f'\n[[load]]\nformat = "{load.format}"\nsource = "{load.source}"\n')
         parts.append(f"paths = {_toml_list(load.paths)}\n")
@@ -75,7 +94,7 @@ def settings_text() -> str:
     addresses = [*c.SUPPORT_ADDRESSES, c.NEWSLETTER_ADDRESS]
     return (
         "# Settings for this generated data set (see docs/sample-data.md).\n\n[own_side]\n"
-        f"phone_numbers = {_toml_list(list(c.HOTLINES))}\n"
+        f"phone_numbers = {_toml_list([*c.HOTLINES, SAFETY_LINE])}\n"
         f"contexts = {_toml_list([c.AGENT_CONTEXT])}\n"
         f"email_domains = {_toml_list([c.OUR_DOMAIN])}\n"
         f"email_addresses = {_toml_list(addresses)}\n"
@@ -90,6 +109,13 @@ def esp_mapping_text() -> str:
     return f'# Mapping of marketing/sends.csv for the esp-csv format.\nid = "event_id"\n\n[fields]\n{lines}'
 
 
+def asterisk_mapping_text() -> str:
+    """`mappings/asterisk.toml`: the PBX writes local time (no `usegmtime`), this many hours from UTC."""
+    name = f"Etc/GMT{-SERVER_UTC_OFFSET:+d}"  # POSIX names count the other way: Etc/GMT+8 is UTC-8
+    head = f"# The contact center's PBX writes its local time (UTC{SERVER_UTC_OFFSET:+d}).\n"
+    return f'{head}[options]\ntimezone = "{name}"\n'
+
+
 def readme_text(people: int, seed: int) -> str:
     """`README.txt`: what each file holds, two lines each."""
     head = f"Synthetic identity-graph data set: {people} people, seed {seed} (idgraph generate).\n"
@@ -98,12 +124,15 @@ def readme_text(people: int, seed: int) -> str:
 
 
 def write_side_files(out: Path, people: int, seed: int) -> None:
-    """Write manifest.toml, idgraph.toml, mappings/esp.toml and README.txt into out."""
+    """Write manifest.toml, idgraph.toml, mappings/esp.toml, the campaign registry and README.txt into out."""
     (out / "mappings").mkdir(parents=True, exist_ok=True)
+    (out / REGISTRY).parent.mkdir(parents=True, exist_ok=True)
     files = {
         "manifest.toml": manifest_text(),
         "idgraph.toml": settings_text(),
         "mappings/esp.toml": esp_mapping_text(),
+        "mappings/asterisk.toml": asterisk_mapping_text(),
+        REGISTRY: registry_text(),
         "README.txt": readme_text(people, seed),
     }
     for name, text in files.items():

@@ -5,16 +5,18 @@ from __future__ import annotations
 import random
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Protocol
 
 from identity_graph.errors import ConfigError
 from identity_graph.generate import constants as c
 from identity_graph.generate.calls import CallsWriter
+from identity_graph.generate.campaigns import LAUNCHES, SAFETY, SAFETY_CALL_MEAN_MINUTES, SAFETY_CALL_SHARE, SAFETY_LINE
 from identity_graph.generate.crm import HubSpotWriter, SalesforceWriter
 from identity_graph.generate.mail import MailWriter
 from identity_graph.generate.manifest import write_side_files
-from identity_graph.generate.marketing import MarketingWriter
+from identity_graph.generate.marketing import Campaign, MarketingWriter, OnSent
 from identity_graph.generate.names import cities
 from identity_graph.generate.people import Channel, Person
 from identity_graph.generate.phones import PhonePool
@@ -52,6 +54,23 @@ def _child(rng: random.Random) -> random.Random:
     return random.Random(rng.getrandbits(64))
 
 
+def _burst_collector(burst: list[tuple[Person, datetime]], rng: random.Random) -> OnSent:
+    """Collects the calls the safety check's recipients make to its line: a share of them, minutes after the
+    send (exponential delay), before the anchor. They are written after every other call, so the calls of
+    everyone else keep their ids."""
+
+    def heard(camp: Campaign, p: Person, sent: datetime) -> None:
+        if camp.campaign_id != SAFETY.esp_id or Channel.CALLS not in p.channels:
+            return
+        if rng.random() >= SAFETY_CALL_SHARE:
+            return
+        at = sent + timedelta(minutes=rng.expovariate(1 / SAFETY_CALL_MEAN_MINUTES))
+        if at < c.ANCHOR:
+            burst.append((p, at))
+
+    return heard
+
+
 def check_out_dir(out: Path, overwrite: bool) -> None:
     """Refuse to write into a non-empty directory unless told to."""
     if out.exists() and not out.is_dir():
@@ -77,8 +96,11 @@ def generate(
     hs = HubSpotWriter(out, _child(master), truth)
     calls = CallsWriter(out, _child(master), truth)
     mail = MailWriter(out, _child(master), truth, lambda: pool.take(extra_rng.choice(cities()).area_codes))
-    esp = MarketingWriter(out, _child(master), truth)
-    x = XWriter(out, _child(master), truth)
+    esp_rng, x_rng = _child(master), _child(master)
+    launch_rng, burst_rng, flash_rng, flash_mail_rng = _child(master), _child(master), _child(master), _child(master)
+    burst: list[tuple[Person, datetime]] = []
+    esp = MarketingWriter(out, esp_rng, truth, launch_rng, on_sent=_burst_collector(burst, burst_rng))
+    x = XWriter(out, x_rng, truth, flash_rng)
     writers: list[tuple[Channel, _PersonWriter]] = [
         (Channel.SALESFORCE, sf), (Channel.HUBSPOT, hs), (Channel.CALLS, calls),
         (Channel.MAIL, mail), (Channel.MARKETING, esp), (Channel.X, x),
@@ -95,6 +117,12 @@ def generate(
     for _ in range(max(c.MIN_STAFF_MAILS, round(people * c.STAFF_MAIL_PER_PERSON))):
         mail.staff_note()
     x_strangers(extra_rng, population.ids, population, x)
+    for p, at in burst:
+        calls.campaign_call(p, at, SAFETY_LINE)
+    for p in population.people:
+        if Channel.MAIL in p.channels:
+            mail.flash_question(p, flash_mail_rng)
+    mail.phishing(population.new_stranger_id())
     for closing in (sf, hs, calls, mail, esp, x, truth):
         closing.close()
     write_side_files(out, people, seed)
@@ -105,5 +133,6 @@ def generate(
         "mail/support.mbox": mail.spool.count,
         "marketing/sends.csv": esp.spool.count,
         "social/x_pages.jsonl": x.pager.pages,
+        "campaigns/campaigns.toml": len(LAUNCHES),
     }
     return Summary(people, population.stranger_count, files, truth.count, pool.recycled)

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from identity_graph.generate import constants as c
+from identity_graph.generate.campaigns import FLASH, FLASH_CODE, FLASH_POST_SHARE, FLASH_POSTS
 from identity_graph.generate.entry import later
 from identity_graph.generate.names import City
 from identity_graph.generate.people import Person
@@ -102,9 +103,12 @@ class XPager:
 class XWriter:
     """Writes accounts and posts of customers and strangers, and their truth."""
 
-    def __init__(self, out: Path, rng: random.Random, truth: TruthWriter) -> None:
-        """Open the pages file."""
+    def __init__(
+        self, out: Path, rng: random.Random, truth: TruthWriter, flash_rng: random.Random | None = None
+    ) -> None:
+        """Open the pages file; the flash sale's posts draw from `flash_rng`."""
         self.rng = rng
+        self.flash_rng = flash_rng or rng
         self.truth = truth
         self.pager = XPager(rng)
         self.tweet_ids: set[int] = set()
@@ -113,11 +117,11 @@ class XWriter:
             finish=self.pager.finish,
         )  # fmt: skip
 
-    def _tweet_id(self, moment: datetime) -> str:
+    def _tweet_id(self, moment: datetime, rng: random.Random) -> str:
         """A snowflake id for a post made at that moment (unique)."""
-        ms = int(moment.timestamp() * 1000) + self.rng.randrange(1000)
+        ms = int(moment.timestamp() * 1000) + rng.randrange(1000)
         while True:
-            tid = ((ms - SNOWFLAKE_EPOCH_MS) << 22) | self.rng.getrandbits(22)
+            tid = ((ms - SNOWFLAKE_EPOCH_MS) << 22) | rng.getrandbits(22)
             if tid not in self.tweet_ids:
                 self.tweet_ids.add(tid)
                 return str(tid)
@@ -135,8 +139,10 @@ class XWriter:
             return ""
         return self.rng.choice((f"{city.name}, {city.state}", city.name, f"{city.name} 🌎", city.state))
 
-    def account(self, uid: str, handle: str, name: str, bio: str, city: City, since: datetime, label: str) -> None:
-        """An account and one to POSTS_PER_ACCOUNT_MAX posts mentioning our brand."""
+    def account(
+        self, uid: str, handle: str, name: str, bio: str, city: City, since: datetime, label: str
+    ) -> dict[str, Any]:
+        """An account and one to POSTS_PER_ACCOUNT_MAX posts mentioning our brand; returns the user object."""
         rng = self.rng
         created = since - timedelta(days=rng.randrange(1, 3000))
         user = {
@@ -148,16 +154,31 @@ class XWriter:
         brand = f"@{c.OUR_BRAND_HANDLE}"
         for _ in range(1 + rng.randrange(c.POSTS_PER_ACCOUNT_MAX)):
             moment = later(rng, since, c.HISTORY_DAYS)
-            text = rng.choice(POSTS).format(brand=brand)
-            at = text.index(brand)
-            mention = {"start": at, "end": at + len(brand), "username": c.OUR_BRAND_HANDLE, "id": c.OUR_BRAND_USER_ID}
-            tid = self._tweet_id(moment)
-            tweet = {
-                "id": tid, "text": text, "author_id": uid, "created_at": _iso(moment),
-                "entities": {"mentions": [mention]},
-            }  # fmt: skip
-            self.spool.add((f"{moment:%Y%m%d%H%M%S}{tid}", tweet, user))
-            self.truth.add(SOURCE, tid, label)
+            self._post(rng, user, rng.choice(POSTS).format(brand=brand), moment, label)
+        return user
+
+    def _post(self, rng: random.Random, user: dict[str, Any], text: str, moment: datetime, label: str) -> None:
+        """One post by `user` mentioning our brand (its first `@` mention)."""
+        brand = f"@{c.OUR_BRAND_HANDLE}"
+        at = text.index(brand)
+        mention = {"start": at, "end": at + len(brand), "username": c.OUR_BRAND_HANDLE, "id": c.OUR_BRAND_USER_ID}
+        tid = self._tweet_id(moment, rng)
+        tweet = {
+            "id": tid, "text": text, "author_id": user["id"], "created_at": _iso(moment),
+            "entities": {"mentions": [mention]},
+        }  # fmt: skip
+        self.spool.add((f"{moment:%Y%m%d%H%M%S}{tid}", tweet, user))
+        self.truth.add(SOURCE, tid, label)
+
+    def flash_post(self, user: dict[str, Any], label: str) -> None:
+        """Maybe a post about the flash sale while it runs (its own random stream, so other posts stay as they were)."""
+        rng = self.flash_rng
+        if rng.random() >= FLASH_POST_SHARE:
+            return
+        room = int((min(c.ANCHOR, FLASH.ends_at or c.ANCHOR) - FLASH.starts_at).total_seconds())
+        moment = FLASH.starts_at + timedelta(seconds=rng.randrange(60, room))
+        text = rng.choice(FLASH_POSTS).format(brand=f"@{c.OUR_BRAND_HANDLE}", code=FLASH_CODE)
+        self._post(rng, user, text, moment, label)
 
     def add(self, p: Person) -> None:
         """The customer's account: a real or anonymous name, maybe an email or phone in the bio."""
@@ -169,7 +190,8 @@ class XWriter:
             contact = email_variant(rng, p.email)
         elif p.mobile and rng.random() < c.BIO_PHONE_SHARE:
             contact = format_phone(rng, p.mobile)
-        self.account(p.x_user_id, p.handle, p.x_display, self._bio(contact), p.address.city, p.since, p.pid)
+        user = self.account(p.x_user_id, p.handle, p.x_display, self._bio(contact), p.address.city, p.since, p.pid)
+        self.flash_post(user, p.pid)
 
     def close(self) -> None:
         """Finish the pages file."""

@@ -11,7 +11,8 @@ from identity_graph.generate import SAMPLE_PEOPLE, SAMPLE_SEED, generate, sample
 
 FILES = (
     "crm/contacts.csv", "crm/hubspot.csv", "calls/Master.csv", "mail/support.mbox", "marketing/sends.csv",
-    "social/x_pages.jsonl", "manifest.toml", "idgraph.toml", "mappings/esp.toml", "README.txt", "truth.csv",
+    "social/x_pages.jsonl", "manifest.toml", "idgraph.toml", "mappings/esp.toml", "mappings/asterisk.toml",
+    "campaigns/campaigns.toml", "README.txt", "truth.csv",
 )  # fmt: skip
 
 

@@ -66,12 +66,14 @@ def profile_panel(profile: Profile, *, why: bool = False) -> Group:
 
 
 def hits_table(hits: list[PersonHit], title: str) -> Table:
-    """Persons found by a lookup."""
+    """Persons found by a lookup, with what tells namesakes apart (as on the web's result cards)."""
     table = Table(title=title, title_justify="left")
-    for col in ("person", "name", "score", "matched on"):
-        table.add_column(col)
+    for col in ("person", "name", "city", "phone", "email", "last contact", "records", "score", "matched on"):
+        table.add_column(col, overflow="fold")
     for h in hits:
-        table.add_row(str(h.person_id), Text(h.name), f"{h.score:.2f}", Text("; ".join(h.matched)))
+        last = h.last_contact.strftime("%Y-%m-%d") if h.last_contact else ""
+        cells = (h.name, h.city, h.phone, h.email, last, str(h.records), f"{h.score:.2f}", "; ".join(h.matched))
+        table.add_row(str(h.person_id), *(Text(c) for c in cells))
     return table
 
 

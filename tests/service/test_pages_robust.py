@@ -9,16 +9,18 @@ from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
+from typer.testing import CliRunner
 
+from identity_graph.cli.main import app
 from identity_graph.model import RecordKind
 from identity_graph.persons import apply_clustering
 from identity_graph.service import create_app
 from identity_graph.settings import Settings
-from identity_graph.store import SQLiteStore
+from identity_graph.store import SQLiteStore, open_store
 from tests.factories import prepared, record
 from tests.service.conftest import bearer
 from tests.service.test_web_pages import sign_in
-from tests.service.world import World
+from tests.service.world import World, build_world
 
 LONG = "x" * 5000
 
@@ -122,8 +124,8 @@ def test_the_api_keeps_its_json_errors(client: TestClient, world: World, path: s
 def test_a_failure_is_a_styled_page_on_the_web_and_plain_on_the_api(
     wstore: SQLiteStore, world: World, tmp_path: Path
 ) -> None:
-    app = create_app(Settings(), store=wstore)
-    with TestClient(app, follow_redirects=False, raise_server_exceptions=False) as c:
+    service = create_app(Settings(), store=wstore)
+    with TestClient(service, follow_redirects=False, raise_server_exceptions=False) as c:
         sign_in(c, world.tokens["agent"])
         with sqlite3.connect(tmp_path / "world.db") as other:  # a table gone under the running service
             other.execute("ALTER TABLE interactions RENAME TO interactions_gone")
@@ -132,3 +134,14 @@ def test_a_failure_is_a_styled_page_on_the_web_and_plain_on_the_api(
         assert "Traceback" not in page.text and "sqlite" not in page.text.lower()
         api = c.get(f"/api/v1/persons/{world.ana}", headers=bearer(world.tokens["agent"]))
         assert api.status_code == 500 and api.text == "Internal Server Error"
+
+
+def test_the_terminal_tells_namesakes_apart_too(tmp_path: Path) -> None:
+    db = tmp_path / "cli.db"
+    store = open_store(db)
+    build_world(store)
+    store.close()
+    shown = CliRunner().invoke(app, ["--db", str(db), "profile", "--name", "Carol Diaz"], env={"COLUMNS": "200"})
+    assert shown.exit_code == 0, shown.output
+    assert "Denver" in shown.output and "(•••) •••-0101" in shown.output
+    assert "Boston" in shown.output and "(•••) •••-0199" in shown.output

@@ -26,7 +26,7 @@ from identity_graph.service.queries import timeline_query
 from identity_graph.service.stewarding import decide
 from identity_graph.settings import Settings
 from identity_graph.store.protocol import GraphStore, TimelineQuery
-from identity_graph.web import admin_pages, campaign_pages, runs_pages, steward_pages
+from identity_graph.web import admin_pages, briefing_pages, campaign_pages, runs_pages, steward_pages
 from identity_graph.web.deps import (
     DecideUser,
     FormDep,
@@ -266,6 +266,10 @@ def mount_web(app: FastAPI) -> None:
     app.include_router(admin_pages.router)
     app.include_router(runs_pages.router)  # all of these are listed in service.app's route table too
     app.include_router(campaign_pages.router)
+    app.include_router(briefing_pages.router)
+    from identity_graph.web import verify_pages  # imported here: it imports the API's verify route
+
+    app.include_router(verify_pages.router)
 
     @app.exception_handler(LoginRequired)
     async def _to_login(request: Request, exc: LoginRequired) -> Response:

@@ -1,9 +1,10 @@
 """Copy a store's graph into another store (`idgraph push --to bolt://...`): from the embedded file to a team server.
 
 What is copied is what a resolution cannot make again: records with their identifiers, interactions, every
-steward decision in the order it was taken (superseded ones too, so the history reads the same), and the trained
-match model. Links and persons are then made on the target by resolving there, under those decisions. Loading
-is by natural key, so pushing again changes only what changed; tombstones on the target keep erased people out.
+steward decision in the order it was taken (superseded ones too, so the history reads the same), the trained
+match model and the campaign registry. Links and persons are then made on the target by resolving there, under
+those decisions. Loading is by natural key, so pushing again changes only what changed; tombstones on the target
+keep erased people out.
 """
 
 from __future__ import annotations
@@ -20,6 +21,8 @@ from identity_graph.store.sqlite import SQLiteStore
 PUSH_BATCH = 5_000
 #: Store metadata copied with the graph: the trained match model and its digest.
 COPIED_META = (META_KEY, DIGEST_KEY)
+#: Who the target's audit log names for campaigns a push saves.
+PUSH_ACTOR = "push"
 
 
 @dataclass
@@ -29,6 +32,7 @@ class PushResult:
     stats: UpsertStats
     judgements: int = 0
     meta: int = 0
+    campaigns: int = 0  # campaigns added or changed on the target
 
 
 def _prepared(stored: StoredRecord) -> PreparedRecord:
@@ -87,7 +91,8 @@ def _copy_judgements(source: GraphStore, target: GraphStore) -> int:
 
 
 def push(source: SQLiteStore, target: GraphStore) -> PushResult:
-    """Copy records, interactions, decisions and the match model from the embedded `source` to `target`."""
+    """Copy records, interactions, decisions, the match model and the campaign registry from the embedded `source`
+    to `target`."""
     result = PushResult(stats=UpsertStats())
     for records in source.iter_records(batch_size=PUSH_BATCH):
         result.stats.add(target.upsert_batch([_prepared(r) for r in records]))
@@ -99,4 +104,13 @@ def push(source: SQLiteStore, target: GraphStore) -> PushResult:
         if value is not None and target.get_meta(key) != value:
             target.set_meta(key, value)
             result.meta += 1
+    result.campaigns = _copy_campaigns(source, target)
     return result
+
+
+def _copy_campaigns(source: GraphStore, target: GraphStore) -> int:
+    """Copy the campaign registry (by id; unchanged ones are skipped); returns how many were added or changed."""
+    from identity_graph.campaigns.load import register
+
+    counts = register(target, source.campaigns(), PUSH_ACTOR)
+    return counts.added + counts.replaced

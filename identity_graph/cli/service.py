@@ -156,7 +156,8 @@ def push(
         console.print(
             f"pushed to {describe(target_settings)}: records {s.records_loaded} new, {s.records_updated} updated, "
             f"{s.records_unchanged} unchanged; interactions {s.interactions_loaded} new, "
-            f"{s.interactions_updated} updated, {s.interactions_unchanged} unchanged; decisions {result.judgements}"
+            f"{s.interactions_updated} updated, {s.interactions_unchanged} unchanged; decisions {result.judgements}; "
+            f"campaigns {result.campaigns} added or changed"
         )
         if resolve:
             with console.status("resolving on the target…"):

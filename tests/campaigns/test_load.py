@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import socket
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
@@ -155,3 +156,13 @@ def test_a_campaign_built_from_a_table_lists_every_problem_together() -> None:
     assert "dnis: 'abc' is not a phone number" in text
     assert "sender_addresses: 'no-at' is not an email address" in text
     assert "starts_at: a campaign needs a start date" in text
+
+
+def test_the_suffix_list_is_the_bundled_one_never_fetched(monkeypatch: pytest.MonkeyPatch) -> None:
+    def no_network(*args: object, **kwargs: object) -> None:
+        raise AssertionError("the suffix list was fetched")
+
+    monkeypatch.setattr(socket, "getaddrinfo", no_network)  # a fetch would look the list's host up first
+    monkeypatch.setattr(socket.socket, "connect", no_network)
+    normalize._extractor.cache_clear()  # a fresh extractor, as a new process builds it
+    assert normalize.registrable_domain("news.acmebank.co.uk") == "acmebank.co.uk"

@@ -28,6 +28,13 @@ RULE_PRIORITY = "source priority"
 RULE_FREQUENT = "most frequent"
 RULE_RECENT = "most recent"
 RULE_ONLY = "only value"
+#: How each rule reads on a screen ("Name the only one on record").
+RULE_WORDS = {
+    RULE_PRIORITY: "taken from the most trusted source",
+    RULE_FREQUENT: "written this way by most records",
+    RULE_RECENT: "the most recent",
+    RULE_ONLY: "the only one on record",
+}
 #: Why-linked sentences without an edge to read.
 ONLY_RECORD = "This is the person's only record."
 LINKED_THROUGH = "Linked through the person's other records."

@@ -95,7 +95,10 @@ def profile(
     shown = build_profile(store, person, st.settings, query)
     audit(ctx, "profile.read", f"person:{shown.person_id}", "unmasked" if unmasked else "")
     shown = shown if unmasked else mask_profile(shown, None)
-    console.print(profile_panel(shown, why=why))
+    from identity_graph.header import profile_header
+
+    header = profile_header(store, shown, st.settings.matching.default_region)
+    console.print(profile_panel(shown, why=why, header=header))
 
 
 @app.command("whois")

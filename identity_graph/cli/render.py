@@ -12,8 +12,10 @@ from rich.text import Text
 
 from identity_graph.lookup import PersonHit
 from identity_graph.model import Channel, Profile, ProfileValue, Strength
+from identity_graph.profile import RULE_WORDS
 
 if TYPE_CHECKING:
+    from identity_graph.header import ProfileHeader
     from identity_graph.whois import WhoIs
 
 CHANNEL_ICONS = {
@@ -32,13 +34,29 @@ def _sources(value: ProfileValue, limit: int = 3) -> str:
     return ", ".join(names[:limit]) + more
 
 
-def profile_panel(profile: Profile, *, why: bool = False) -> Group:
-    """The profile as a header, identifier table and timeline table."""
+def _header_lines(header: ProfileHeader) -> str:
+    """The web header's facts as terminal lines: phones as the home region writes them, last contact, open matter."""
+    lines = []
+    for label, values in (("phone", header.phones), ("email", header.emails), ("social", header.handles)):
+        if values:
+            lines.append(f"\n{label}: {escape(', '.join(values))}")
+    if header.last_contact:
+        seen = ", ".join(f"{c.channel.value} {c.at:%Y-%m-%d}" for c in header.last_contact)
+        lines.append(f"\nlast contact: {seen}")
+    m = header.open_matter
+    open_text = f"{m.channel.value} {m.at:%Y-%m-%d} {escape(m.text)} (no reply yet)" if m else "nothing waiting"
+    lines.append(f"\nopen matter: {open_text}")
+    return "".join(lines)
+
+
+def profile_panel(profile: Profile, *, why: bool = False, header: ProfileHeader | None = None) -> Group:
+    """The profile as a header (with the web's header facts when given), identifier table and timeline table."""
     name = profile.name.value if profile.name else "(no name)"
-    rule = f" [dim]({profile.name.rule})[/]" if profile.name else ""
-    header = Text.from_markup(
+    rule = f" [dim](name {RULE_WORDS.get(profile.name.rule, profile.name.rule)})[/]" if profile.name else ""
+    facts = _header_lines(header) if header is not None else ""
+    header_text = Text.from_markup(
         f"[bold]{escape(name)}[/]{rule}  person [cyan]{profile.person_id}[/]  "
-        f"{len(profile.records)} records, {profile.timeline_total} interactions"
+        f"{len(profile.records)} records, {profile.timeline_total} interactions{facts}"
     )
     idents = Table(title="identifiers", title_justify="left", expand=True)
     for col in ("kind", "value", "from", "note"):
@@ -62,7 +80,7 @@ def profile_panel(profile: Profile, *, why: bool = False) -> Group:
         what = " · ".join(p for p in (item.subject, item.summary) if p)
         row = [item.occurred_at.strftime("%Y-%m-%d %H:%M"), CHANNEL_ICONS[item.channel], item.direction.value]
         timeline.add_row(*row, Text(what), *([Text(item.why)] if why else []))
-    return Group(Panel(header), idents, timeline)
+    return Group(Panel(header_text), idents, timeline)
 
 
 def hits_table(hits: list[PersonHit], title: str) -> Table:

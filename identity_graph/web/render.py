@@ -13,6 +13,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from identity_graph.display import format_phone, percent
 from identity_graph.errors import PersonGone
 from identity_graph.model import Channel
+from identity_graph.profile import RULE_WORDS
 from identity_graph.service.auth import ROLE_PERMISSIONS, Permission
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -67,12 +68,7 @@ def _cut(value: Any, limit: int = 80) -> str:
 
 env.filters["cut"] = _cut
 #: How the golden value's survivorship rule reads on the page.
-env.globals["rule_words"] = {
-    "source priority": "taken from the most trusted source",
-    "most frequent": "written this way by most records",
-    "most recent": "the most recent",
-    "only value": "the only one on record",
-}
+env.globals["rule_words"] = RULE_WORDS
 #: Page titles and sentences of HTTP errors on a page (an unknown address, a wrong method).
 HTTP_ERRORS = {
     404: ("Not found", "There is no page at this address. Check the link, or start again from the start page."),

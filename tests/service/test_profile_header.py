@@ -4,19 +4,22 @@ open matter (the newest inbound item with no outbound reply after it in its conv
 from __future__ import annotations
 
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
+from typer.testing import CliRunner
 
+from identity_graph.cli.main import app
 from identity_graph.display import format_phone, masked_email, masked_phone, percent
 from identity_graph.header import open_matter
 from identity_graph.model import Channel, Direction, Interaction, Participation, RecordKind, RecordRef, Role
 from identity_graph.persons import apply_clustering
-from identity_graph.store import SQLiteStore
+from identity_graph.store import SQLiteStore, open_store
 from tests.factories import T0, prepared, record
 from tests.service.conftest import bearer
 from tests.service.test_web_pages import sign_in
-from tests.service.world import World
+from tests.service.world import World, build_world
 
 
 @pytest.mark.parametrize(
@@ -103,3 +106,14 @@ def test_the_social_team_sees_its_view_in_the_header(client: TestClient, world: 
     api = client.get(f"/api/v1/persons/{world.ana}/header", headers=bearer(world.tokens["social"])).json()
     assert api["phones"] == [] and api["emails"] == [] and api["handles"] == ["x:analima"]
     assert [c["channel"] for c in api["last_contact"]] == ["social"]
+
+
+def test_the_terminal_profile_has_the_header_too(tmp_path: Path) -> None:
+    db = tmp_path / "cli.db"
+    store = open_store(db)
+    world = build_world(store)
+    store.close()
+    shown = CliRunner().invoke(app, ["--db", str(db), "profile", "--person", str(world.ana)], env={"COLUMNS": "200"})
+    assert shown.exit_code == 0, shown.output
+    assert "phone: (415) 555-0134" in shown.output and "name the only one on record" in shown.output
+    assert "open matter: social 2026-01-03 Loving the new app (no reply yet)" in shown.output

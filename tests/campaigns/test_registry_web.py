@@ -116,3 +116,11 @@ def test_marketing_removes_a_campaign_and_reads_no_profile(web: WebClients) -> N
     assert gone.status_code == 303 and web.store.campaign("spring-mail") is None
     assert client.get(f"/persons/{world.person}").status_code == 403
     assert client.get("/campaigns/spring-mail").status_code == 404
+
+
+def test_marketing_starts_from_a_campaigns_tile(web: WebClients) -> None:
+    client, _ = web.signed_in(Role.MARKETING)
+    home = client.get("/").text
+    assert 'href="/campaigns/new"' in home and "Find a customer" not in home
+    agent, _ = web.signed_in(Role.AGENT)
+    assert 'href="/campaigns/new"' not in agent.get("/").text

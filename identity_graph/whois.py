@@ -29,10 +29,10 @@ from rapidfuzz import fuzz
 from identity_graph.display import percent
 from identity_graph.errors import ConfigError, NotFound
 from identity_graph.lookup import LookupKind, _identifier, _person_names
-from identity_graph.model import Identifier, MatchStatus, RecordKind, StoredRecord, Strength, Verdict
+from identity_graph.model import Evidence, Identifier, MatchStatus, RecordKind, StoredRecord, Strength, Verdict
 from identity_graph.settings import Settings
 from identity_graph.store.protocol import GraphStore
-from identity_graph.why_words import kind_words, plain_sentence, sentence_case
+from identity_graph.why_words import kind_words, objections, plain_sentence, sentence_case
 
 #: Confidence that a handle declared in a customer record's own field is theirs.
 CRM_DECLARED_CONFIDENCE = 0.99
@@ -196,6 +196,13 @@ def _to_score(store: GraphStore, account: StoredRecord, seen: _Seen) -> list[int
     return list(dict.fromkeys(r for r in found if r not in mine))[:MAX_SCORED]
 
 
+def _words(evidence: Sequence[Evidence], account: StoredRecord, other: StoredRecord, fallback: str = "") -> str:
+    """A candidate's evidence: what speaks for the pair, and what against it ("Same name. But a different city.")."""
+    said = plain_sentence(evidence, account, other, fallback)
+    contra = objections(evidence, account, other)
+    return f"{said} But {contra}." if contra else said
+
+
 def _scored(
     store: GraphStore, account: StoredRecord, record_ids: Sequence[int], settings: Settings
 ) -> list[tuple[int, float, str]]:
@@ -212,7 +219,7 @@ def _scored(
             return []
         except NotFound:
             continue
-        out.append((rid, pe.score, plain_sentence(pe.evidence, account, records[rid])))
+        out.append((rid, pe.score, _words(pe.evidence, account, records[rid])))
     return out
 
 
@@ -228,7 +235,7 @@ def _likely(store: GraphStore, seen: _Seen, settings: Settings) -> tuple[list[Wh
             other_id = e.right if e.left == account.id else e.left
             other = store.get_records([other_id])
             if other:
-                pairs[other_id] = (e.score, plain_sentence(e.evidence, account, other[0], e.explanation))
+                pairs[other_id] = (e.score, _words(e.evidence, account, other[0], e.explanation))
         wanted = [r for r in _to_score(store, account, seen) if r not in pairs]
         for rid, p, words in _scored(store, account, wanted, settings):
             pairs[rid] = (p, words)

@@ -12,8 +12,9 @@ from collections.abc import Sequence
 
 from identity_graph.model import Evidence, IdentifierKind, RecordKind, StoredRecord, Strength
 
-#: Pieces of evidence read out at most.
+#: Pieces of evidence read out at most, for and against.
 MAX_REASONS = 3
+MAX_OBJECTIONS = 2
 
 #: How a record of each kind is named in a sentence ("the CRM record", "a call").
 KIND_WORDS = {
@@ -104,6 +105,32 @@ def piece(evidence: Evidence, mine: StoredRecord, other: StoredRecord) -> str | 
     if comp == "card_last4":
         return "same card" if level == "exact" else None
     return None
+
+
+def against(evidence: Evidence, mine: StoredRecord, other: StoredRecord) -> str | None:
+    """One piece of evidence that speaks against the link, as words (None when it says nothing readable)."""
+    comp, level = evidence.comparison, evidence.level
+    if level not in ("else", "different", "apart"):
+        return None
+    if comp == "first_name":
+        a, b = _first(mine), _first(other)
+        return f"a different first name ({a} / {b})" if a and b else "a different first name"
+    if comp == "last_name":
+        return "a different last name"
+    if comp == "dob":
+        return "a different date of birth"
+    if comp in _PLACE_WORDS:
+        return f"a different {_PLACE_WORDS[comp]}"
+    if comp in _IDENT_WORDS:
+        return f"a different {_IDENT_WORDS[comp]}"
+    return None
+
+
+def objections(evidence: Sequence[Evidence], mine: StoredRecord, other: StoredRecord) -> str:
+    """What speaks against a pair, strongest first, at most `MAX_OBJECTIONS` pieces ('' when nothing does)."""
+    ordered = sorted((e for e in evidence if e.weight < 0), key=lambda e: e.weight)
+    parts = [t for t in (against(e, mine, other) for e in ordered) if t]
+    return "; ".join(dict.fromkeys(parts[:MAX_OBJECTIONS]))
 
 
 def _merge_names(parts: list[str]) -> list[str]:

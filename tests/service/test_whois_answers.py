@@ -165,3 +165,10 @@ def test_sample_candidates_are_scored_by_the_model_on_one_scale(sample: tuple[SQ
     assert top.confidence == pytest.approx(expected)  # the edge's or the model's probability, nothing else
     assert top.evidence[0].startswith(f"{percent(top.confidence)}: ")
     assert "p=" not in " ".join(top.evidence)
+
+
+def test_sample_candidates_say_what_speaks_against_them(sample: tuple[SQLiteStore, Settings]) -> None:
+    store, settings = sample
+    answer = whois(store, "@jackmoreno", settings)  # a stranger (truth: S00010) sharing a customer's last name
+    assert answer.status is WhoIsStatus.LIKELY
+    assert all("But a different first name (Jack / " in c.evidence[0] for c in answer.candidates)

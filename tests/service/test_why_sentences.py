@@ -13,7 +13,7 @@ from identity_graph.prepare import prepare_record
 from identity_graph.profile import build_profile, why_linked
 from identity_graph.settings import Settings
 from identity_graph.store import SQLiteStore
-from identity_graph.why_words import plain_sentence
+from identity_graph.why_words import objections, plain_sentence
 from tests.factories import T0, record
 from tests.service.test_web_pages import sign_in
 from tests.service.world import World
@@ -93,3 +93,11 @@ def test_agents_see_the_sentence_and_stewards_the_weights_one_click_further(clie
     sign_in(client, world.tokens["steward"])
     steward = client.get(url).text
     assert '<details class="why-weights">' in steward and "confidence 99%" in steward and "+7.5" in steward
+
+
+def test_what_speaks_against_a_pair_is_said_too() -> None:
+    evidence = [ev("last_name", "exact", 1.7), ev("first_name", "else", -2.6), ev("city", "else", -3.6)]
+    mine, other = _stored(1, "Jack"), _stored(2, "Andrea")
+    assert plain_sentence(evidence, mine, other) == "Same last name."
+    assert objections(evidence, mine, other) == "a different city; a different first name (Jack / Andrea)"
+    assert objections([ev("dob", "exact", 7.0)], mine, other) == ""

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from rapidfuzz.distance import DamerauLevenshtein
 
-from identity_graph.campaigns.domains import Host, mixed_script, script_of, within
+from identity_graph.campaigns.domains import Host, mixed_script, script_of, to_unicode, within
 from identity_graph.campaigns.headers import MailHeaders, alignment
 from identity_graph.campaigns.lookalike import SHARED_DOMAINS, LookAlikeIndex
 from identity_graph.campaigns.verify_extract import Link, Phone
@@ -67,16 +67,19 @@ def check_host(host: Host, what: str, registry: Registry, index: LookAlikeIndex)
                 line = f"The {what} {shown} is the registered {role} of {registry.named(ids)}."
                 sure = CONFIDENCE_DOMAIN
             else:
-                line = f"The {what} {shown} is under {domain}, the registered {role} of {registry.named(ids)}."
+                line = (
+                    f"The {what} {shown} is under {to_unicode(domain)}, the registered {role} of {registry.named(ids)}."
+                )
                 sure = CONFIDENCE_SUBDOMAIN
             return Finding(what=what, value=shown, outcome=Outcome.OURS, confidence=sure, line=line, campaign_ids=ids)
     found = index.find(host)
     if found:
         best = found[0]
         ids = list(dict.fromkeys(cid for cid, _ in registry.domains.get(best.registered, [])))
+        role = _role(registry, best.registered, ids)
         line = (
-            f"The {what} {shown} imitates {best.registered}, the {_role(registry, best.registered, ids)} of "
-            f"{registry.named(ids)}: {best.description}. Possibly phishing."
+            f"The {what} {shown} imitates {to_unicode(best.registered)}, the {role} of {registry.named(ids)}: "
+            f"{best.description}. Possibly phishing."
         )
         if host.is_idn:
             line += f" In an address bar it reads {host.ascii}."

@@ -317,6 +317,14 @@ def test_an_empty_registry_answers_not_ours() -> None:
     assert verdict.answer is NOT
 
 
+def test_international_domains_are_shown_as_people_read_them() -> None:
+    spring = registry()[0].model_copy(update={"sending_domains": ("xn--bcher-kva.de",)})
+    ours = verify("www.Bücher.de", [spring], NOW, region="US")
+    assert ours.answer is OURS and "under bücher.de" in ours.sentence
+    near = verify("büchers.de", [spring], NOW, region="US")
+    assert near.answer is LOOK and "imitates bücher.de" in near.sentence
+
+
 def test_skeleton_and_hosts() -> None:
     assert skeleton("bаnk") == skeleton("bank") == "bank"
     assert skeleton("exarnple") == skeleton("example")

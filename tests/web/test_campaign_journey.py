@@ -15,7 +15,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Browser, Page, ViewportSize, expect
 
 import identity_graph
 from identity_graph.cli.demo_campaigns import read_demo_campaigns, register_registry
@@ -75,7 +75,8 @@ def served(campaign_db: Path, tmp_path: Path) -> Iterator[Served]:
 
 def _tab(browser: Browser, served: Served) -> Page:
     """A laptop-sized tab in a context of its own (its own sign-in)."""
-    return browser.new_context(viewport=VIEWPORT, base_url=served.url).new_page()
+    size = ViewportSize(width=VIEWPORT["width"], height=VIEWPORT["height"])
+    return browser.new_context(viewport=size, base_url=served.url).new_page()
 
 
 @pytest.fixture

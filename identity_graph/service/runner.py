@@ -47,6 +47,19 @@ def worker_app() -> Any:
     return create_app(SettingsSource(**json.loads(text)).load())
 
 
+def _prepare_store(settings: Settings) -> None:
+    """Open the store once before the workers start: migrations run once, and the web session secret is made
+    once (two workers making it at the same moment would each sign sessions the other refuses)."""
+    from identity_graph.store import open_configured
+    from identity_graph.web.session import session_secret
+
+    store = open_configured(settings)
+    try:
+        session_secret(store)
+    finally:
+        store.close()
+
+
 def serve(
     settings: Settings,
     store_path: Path | str | None = None,
@@ -71,6 +84,7 @@ def serve(
         return
     if not 1 <= workers <= MAX_WORKERS:
         raise ConfigError(f"--workers must be 1 to {MAX_WORKERS}")
+    _prepare_store(settings)
     chosen = source or SettingsSource()
     if store_path is not None:
         chosen = SettingsSource(chosen.config, str(store_path), chosen.store)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated
 
@@ -27,6 +29,9 @@ from identity_graph.resolve.plan import DEFAULT_ENGINE, ENGINES, resolve_batch
 from identity_graph.resolve.plan.engine import DUCKDB_MEMORY
 from identity_graph.resolve.summary import Progress
 from identity_graph.resolve.training import load_model
+from identity_graph.settings import StewardSettings
+from identity_graph.steward.rank_cache import review_ranking
+from identity_graph.store.protocol import GraphStore
 
 #: `resolve --changed` with more changed records than this runs a full batch instead.
 CHANGED_LIMIT = 5_000
@@ -63,6 +68,13 @@ def _audit_detail(mode: str, summary: ResolveSummary) -> str:
         f"mode={mode} records={summary.records} persons={summary.persons} created={summary.created} "
         f"merged={summary.merged} split={summary.split} moved={summary.moved_records}"
     )
+
+
+def _rank_queue(store: GraphStore, weights: StewardSettings, summary: ResolveSummary) -> None:
+    """Rank the review queue now, after the links changed, so the steward's first open is at once."""
+    started = time.perf_counter()
+    if review_ranking(store, weights, datetime.now(UTC)) is not None:
+        summary.seconds["ranking the review queue"] = time.perf_counter() - started
 
 
 @app.command()
@@ -108,6 +120,8 @@ def resolve(
         else:
             summary = batch(update, retrain)
     mode = "changed" if changed else "full"
+    if summary is not None:
+        _rank_queue(store, st.settings.steward, summary)
     if summary is None:
         audit(ctx, "resolve", "", f"mode={mode} records=0")
         console.print("nothing changed since the last run")

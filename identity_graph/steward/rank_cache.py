@@ -1,12 +1,16 @@
 """The review queue's ranking, computed once and saved in the store, so the queue opens at once at 1M records.
 
 Ranking every review-band pair reads each pair's persons, activity and shared identifiers: seconds at 200k
-pairs. It is done when what it depends on changes, not on every open:
-- the review links, records, interactions, match model or impact weights change (a resolve, a load, a real-time
-  add): everything is ranked again, set-wide (`store.sqlite_ranking`);
-- the change feed moves (a steward's decision, split or undo merged or split persons): only the pairs touching
-  the persons and records those events name are ranked again;
-- the saved ranking is older than RANKING_MAX_AGE_S (the recency term moves with the clock): ranked again.
+pairs. It is done when what it depends on changes, not on every open; what changed is applied to the saved
+ranking where it can be:
+- new links, records or interactions (a real-time add, `resolve --changed`, a load): the review-band pairs of
+  the records on them are read again and every pair touching those records is ranked again;
+- new change-feed events (a steward's decision, split or undo merged or split persons): the pairs touching the
+  persons and records they name are ranked again;
+- the result is checked against the store's review band (its size and id sums); a mismatch (links removed
+  without a trace), more than INCREMENTAL_MAX_RECORDS or INCREMENTAL_MAX_EVENTS changes, another match model or
+  other impact weights, or a saved ranking older than RANKING_MAX_AGE_S (the recency term moves with the clock)
+  rank everything again, set-wide (`store.sqlite_ranking`). `idgraph resolve` does that as its last stage.
 Decided pairs and chain-guard reports are applied when the queue is read, so a decision leaves the queue at once.
 The saved ranking is two meta entries (a small JSON head, the arrays compressed); only the embedded store keeps
 one; another store ranks on every open (`queue.build_queue`'s own path).
@@ -19,27 +23,34 @@ import hashlib
 import io
 import json
 import time
-from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import asdict, dataclass, replace
 from datetime import datetime
 
 import numpy as np
 import numpy.typing as npt
 
-from identity_graph.model import ChangeEvent
+from identity_graph.model import MatchStatus
 from identity_graph.settings import StewardSettings
 from identity_graph.steward.ranking import FloatArray, IntArray, RecordUnits, pair_impacts
 from identity_graph.store.protocol import GraphStore
 from identity_graph.store.sqlite import SQLiteStore
-from identity_graph.store.sqlite_ranking import ranking_inputs, review_pairs, unit_rows
+from identity_graph.store.sqlite_ranking import (
+    RankingInputs,
+    ranking_inputs,
+    records_touched_since,
+    review_pairs,
+    unit_rows,
+)
 
 #: Meta keys of the saved ranking: its head (what it was computed from) and its arrays.
 HEAD_KEY = "steward.queue_ranking.head"
 DATA_KEY = "steward.queue_ranking.data"
 #: A saved ranking older than this is computed again (the recency term decays with a 30-day half-life).
 RANKING_MAX_AGE_S = 6 * 3600.0
-#: More change-feed events than this since the saved ranking: everything is ranked again.
+#: More change-feed events, or more records on new links and interactions, than these since the saved ranking:
+#: everything is ranked again.
 INCREMENTAL_MAX_EVENTS = 5_000
+INCREMENTAL_MAX_RECORDS = 5_000
 _PAIR_SHIFT = 32
 
 
@@ -47,9 +58,9 @@ _PAIR_SHIFT = 32
 class Ranking:
     """Every review-band pair, highest impact first (ties by left, right id), with what re-ranking it needs."""
 
-    key: str
-    last_event: int
-    computed_at: float
+    key: str  # the match model and the impact weights it was ranked with
+    inputs: RankingInputs  # where the store stood
+    computed_at: float  # when everything was last ranked (epoch seconds)
     left: IntArray
     right: IntArray
     impact: FloatArray
@@ -62,6 +73,10 @@ class Ranking:
         keys: IntArray = (self.left << _PAIR_SHIFT) | self.right
         return keys
 
+    def band(self) -> str:
+        """`count/sum of left ids/sum of right ids`, as `RankingInputs.review_band` reads it from the store."""
+        return f"{self.left.size}/{int(self.left.sum())}/{int(self.right.sum())}"
+
 
 def pair_key(left: int, right: int) -> int:
     """A pair (left < right) as one integer, as `Ranking.pair_keys` makes them."""
@@ -72,33 +87,30 @@ def review_ranking(store: GraphStore, weights: StewardSettings, now: datetime) -
     """The saved ranking brought up to date (and saved again when it changed); None for a store without one."""
     if not isinstance(store, SQLiteStore):
         return None
-    inputs, last_event = ranking_inputs(store)
-    key = f"{inputs}|{_weights_digest(weights)}"
+    inputs = ranking_inputs(store)
+    key = f"{inputs.model}|{_weights_digest(weights)}"
     head = _head(store)
     fresh_enough = head is not None and time.time() - float(str(head["computed_at"])) < RANKING_MAX_AGE_S
-    if head is not None and head["key"] == key and fresh_enough:
-        saved = _load(store, head)
-        if saved is not None and saved.last_event == last_event:
-            return saved
-        if saved is not None:
-            events = store.events(since_id=saved.last_event, limit=INCREMENTAL_MAX_EVENTS + 1)
-            if len(events) <= INCREMENTAL_MAX_EVENTS:
-                ranking = _rerank_touched(store, saved, events, weights, now, last_event)
-                _save(store, ranking)
-                return ranking
-    ranking = rank_everything(store, weights, now, key, last_event)
+    saved = _load(store, head) if head is not None and head["key"] == key and fresh_enough else None
+    if saved is not None and saved.inputs == inputs:
+        return saved
+    ranking = _brought_up_to_date(store, saved, inputs, weights, now) if saved is not None else None
+    if ranking is None:
+        ranking = rank_everything(store, weights, now, key, inputs)
     _save(store, ranking)
     return ranking
 
 
-def rank_everything(store: SQLiteStore, weights: StewardSettings, now: datetime, key: str, last_event: int) -> Ranking:
+def rank_everything(
+    store: SQLiteStore, weights: StewardSettings, now: datetime, key: str, inputs: RankingInputs
+) -> Ranking:
     """Rank every review-band pair from set-wide reads."""
     pairs = review_pairs(store)
     units = _units(store, np.concatenate([pairs.left, pairs.right]))
     impact = pair_impacts(pairs.left, pairs.right, pairs.shared, _no_guards(pairs.left), units, weights, now)
     ranking = Ranking(
         key=key,
-        last_event=last_event,
+        inputs=inputs,
         computed_at=time.time(),
         left=pairs.left,
         right=pairs.right,
@@ -110,36 +122,64 @@ def rank_everything(store: SQLiteStore, weights: StewardSettings, now: datetime,
     return _sorted(ranking)
 
 
-def _rerank_touched(
-    store: SQLiteStore,
-    saved: Ranking,
-    events: Sequence[ChangeEvent],
-    weights: StewardSettings,
-    now: datetime,
-    last_event: int,
-) -> Ranking:
-    """The saved ranking with the pairs touching the persons and records of these events ranked again."""
+def _brought_up_to_date(
+    store: SQLiteStore, saved: Ranking, inputs: RankingInputs, weights: StewardSettings, now: datetime
+) -> Ranking | None:
+    """The saved ranking with what changed since applied: the review-band pairs of records on new links, new
+    records and records in new interactions read again, and every pair touching them, or the persons and
+    records of new change-feed events, ranked again. None when too much changed or the result does not add up
+    to the store's review band (then everything is ranked again)."""
+    events = store.events(since_id=saved.inputs.last_event, limit=INCREMENTAL_MAX_EVENTS + 1)
+    changed = records_touched_since(store, saved.inputs, INCREMENTAL_MAX_RECORDS)
+    if len(events) > INCREMENTAL_MAX_EVENTS or changed is None:
+        return None
     persons = {p for e in events for p in (e.person_id, e.other_person_id) if p is not None}
-    records = {e.record_id for e in events if e.record_id is not None}
+    records = changed | {e.record_id for e in events if e.record_id is not None}
     persons |= set(store.assignments(sorted(records)).values()) if records else set()
     for members in store.person_record_ids(sorted(persons)).values():
         records.update(members)
-    touched_persons = np.fromiter(persons, dtype=np.int64, count=len(persons))
+    ranking = _with_pairs_of(store, saved, changed) if changed else saved
+    if ranking.band() != inputs.review_band:
+        return None
     touched_records = np.fromiter(records, dtype=np.int64, count=len(records))
+    touched_persons = np.fromiter(persons, dtype=np.int64, count=len(persons))
     mask = (
-        np.isin(saved.left, touched_records)
-        | np.isin(saved.right, touched_records)
-        | np.isin(saved.left_person, touched_persons)
-        | np.isin(saved.right_person, touched_persons)
+        np.isin(ranking.left, touched_records)
+        | np.isin(ranking.right, touched_records)
+        | np.isin(ranking.left_person, touched_persons)
+        | np.isin(ranking.right_person, touched_persons)
     )
+    ranking = replace(ranking, inputs=inputs)
     if not mask.any():
-        return replace(saved, last_event=last_event)
-    left, right = saved.left[mask], saved.right[mask]
+        return ranking
+    left, right = ranking.left[mask], ranking.right[mask]
     units = _units(store, np.concatenate([left, right]))
-    impact, lp, rp = saved.impact.copy(), saved.left_person.copy(), saved.right_person.copy()
-    impact[mask] = pair_impacts(left, right, saved.shared[mask], _no_guards(left), units, weights, now)
+    impact, lp, rp = ranking.impact.copy(), ranking.left_person.copy(), ranking.right_person.copy()
+    impact[mask] = pair_impacts(left, right, ranking.shared[mask], _no_guards(left), units, weights, now)
     lp[mask], rp[mask] = _persons_of(units, left), _persons_of(units, right)
-    return _sorted(replace(saved, last_event=last_event, impact=impact, left_person=lp, right_person=rp))
+    return _sorted(replace(ranking, impact=impact, left_person=lp, right_person=rp))
+
+
+def _with_pairs_of(store: SQLiteStore, saved: Ranking, records: set[int]) -> Ranking:
+    """The saved pairs, those touching `records` replaced by the review-band pairs they have now (unranked)."""
+    ids = np.fromiter(records, dtype=np.int64, count=len(records))
+    keep = ~(np.isin(saved.left, ids) | np.isin(saved.right, ids))
+    now_pairs = sorted({(e.left, e.right) for e in store.edges(sorted(records), statuses=[MatchStatus.REVIEW])})
+    held = store.identifier_keys(sorted({r for p in now_pairs for r in p})) if now_pairs else {}
+    n = len(now_pairs)
+    left = np.fromiter((a for a, _ in now_pairs), dtype=np.int64, count=n)
+    right = np.fromiter((b for _, b in now_pairs), dtype=np.int64, count=n)
+    shared = np.fromiter((len(held.get(a, set()) & held.get(b, set())) for a, b in now_pairs), dtype=np.int64, count=n)
+    unknown = np.full(n, -1, dtype=np.int64)
+    return replace(
+        saved,
+        left=np.concatenate([saved.left[keep], left]),
+        right=np.concatenate([saved.right[keep], right]),
+        impact=np.concatenate([saved.impact[keep], np.zeros(n)]),
+        shared=np.concatenate([saved.shared[keep], shared]),
+        left_person=np.concatenate([saved.left_person[keep], unknown]),
+        right_person=np.concatenate([saved.right_person[keep], unknown]),
+    )
 
 
 def _units(store: SQLiteStore, record_ids: IntArray) -> RecordUnits:
@@ -190,7 +230,7 @@ def _head(store: SQLiteStore) -> dict[str, object] | None:
         head = json.loads(text)
     except json.JSONDecodeError:
         return None
-    return head if isinstance(head, dict) and {"key", "last_event", "computed_at"} <= head.keys() else None
+    return head if isinstance(head, dict) and {"key", "inputs", "computed_at"} <= head.keys() else None
 
 
 def _load(store: SQLiteStore, head: dict[str, object]) -> Ranking | None:
@@ -203,19 +243,21 @@ def _load(store: SQLiteStore, head: dict[str, object]) -> Ranking | None:
             arrays = {name: data[name] for name in _ARRAYS}
     except (ValueError, KeyError, OSError):
         return None
-    return Ranking(
-        key=str(head["key"]),
-        last_event=int(str(head["last_event"])),
-        computed_at=float(str(head["computed_at"])),
-        **arrays,
-    )
+    fields = head["inputs"]
+    try:
+        inputs = RankingInputs(**fields) if isinstance(fields, dict) else None
+    except TypeError:
+        inputs = None
+    if inputs is None:
+        return None
+    return Ranking(key=str(head["key"]), inputs=inputs, computed_at=float(str(head["computed_at"])), **arrays)
 
 
 def _save(store: SQLiteStore, ranking: Ranking) -> None:
     """Save the ranking's arrays and head in one transaction."""
     buffer = io.BytesIO()
     np.savez_compressed(buffer, **{name: getattr(ranking, name) for name in _ARRAYS})
-    head = {"key": ranking.key, "last_event": ranking.last_event, "computed_at": ranking.computed_at}
+    head = {"key": ranking.key, "inputs": asdict(ranking.inputs), "computed_at": ranking.computed_at}
     with store.transaction():
         store.set_meta(DATA_KEY, base64.b64encode(buffer.getvalue()).decode("ascii"))
         store.set_meta(HEAD_KEY, json.dumps(head))

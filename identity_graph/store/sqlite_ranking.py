@@ -17,11 +17,12 @@ from identity_graph.store.sqlite_base import SQLiteBase
 IntArray = npt.NDArray[np.int64]
 FloatArray = npt.NDArray[np.float64]
 
-#: What a saved ranking of review-band pairs depends on beyond the change feed: the review links themselves,
-#: the newest record and interaction (new activity), and the match model.
+#: What a saved ranking of review-band pairs is checked against: the review band's size and id sums, the newest
+#: link row, record, interaction and change-feed event, and the match model.
 _INPUTS_SQL = (
-    "SELECT (SELECT count(*) || '/' || total(left_id) || '/' || total(right_id) || '/' || total(score) "
+    "SELECT (SELECT count(*) || '/' || coalesce(sum(left_id), 0) || '/' || coalesce(sum(right_id), 0) "
     "FROM match_edges WHERE status = 'review'), "
+    "(SELECT coalesce(max(rowid), 0) FROM match_edges), "
     "(SELECT coalesce(max(id), 0) FROM records), (SELECT coalesce(max(id), 0) FROM interactions), "
     "(SELECT coalesce(max(id), 0) FROM change_events), "
     "(SELECT coalesce(value, '') FROM meta WHERE key = 'match_model.digest')"
@@ -52,11 +53,39 @@ class UnitRows:
     fresh: FloatArray
 
 
-def ranking_inputs(store: SQLiteBase) -> tuple[str, int]:
-    """A key that changes when the review links, records, interactions or model change, and the newest event id."""
-    row = store._conn().execute(_INPUTS_SQL).fetchone()
-    edges, records, interactions, last_event, model = row
-    return f"{edges}|{records}|{interactions}|{model}", int(last_event)
+@dataclass(frozen=True)
+class RankingInputs:
+    """Where the store stands, as far as the review queue's ranking is concerned."""
+
+    review_band: str  # `count/sum of left ids/sum of right ids` of the review-band links
+    last_link_row: int
+    last_record: int
+    last_interaction: int
+    last_event: int
+    model: str
+
+
+def ranking_inputs(store: SQLiteBase) -> RankingInputs:
+    """Where the store stands now (a few index look-ups and one pass over the review band's index)."""
+    band, link, record, interaction, event, model = store._conn().execute(_INPUTS_SQL).fetchone()
+    return RankingInputs(str(band), int(link), int(record), int(interaction), int(event), str(model))
+
+
+def records_touched_since(store: SQLiteBase, since: RankingInputs, cap: int) -> set[int] | None:
+    """Records on links written, records added and interactions added since `since` (None past `cap`): the
+    records whose review-band pairs may have come, gone or changed weight since a ranking was saved."""
+    conn = store._conn()
+    found: set[int] = set()
+    for sql, after in (
+        ("SELECT left_id, right_id FROM match_edges WHERE rowid > ? LIMIT ?", since.last_link_row),
+        ("SELECT id, id FROM records WHERE id > ? LIMIT ?", since.last_record),
+        ("SELECT record_id, record_id FROM participations WHERE interaction_id > ? LIMIT ?", since.last_interaction),
+    ):
+        for a, b in conn.execute(sql, (after, cap + 1)):
+            found.update((int(a), int(b)))
+        if len(found) > cap:
+            return None
+    return found
 
 
 def review_pairs(store: SQLiteBase) -> ReviewPairs:

@@ -69,7 +69,7 @@ def test_after_a_merge_decision_the_ranking_is_still_the_fresh_one(store: SQLite
     assert _shown(after) == _shown(_afresh(store))
     assert saved_at(store) == first  # only the touched pairs were ranked again
     ranking = review_ranking(store, StewardSettings(), NOW)
-    assert ranking is not None and ranking.last_event == store.last_event_id()
+    assert ranking is not None and ranking.inputs.last_event == store.last_event_id()
 
 
 def test_a_different_decision_and_its_withdrawal(store: SQLiteStore, queued: list[int]) -> None:
@@ -83,13 +83,26 @@ def test_a_different_decision_and_its_withdrawal(store: SQLiteStore, queued: lis
     assert top.pair in [i.pair for i in _cached(store)]
 
 
-def test_new_links_and_new_activity_rank_everything_again(store: SQLiteStore, queued: list[int]) -> None:
+def test_new_links_and_new_activity_rank_only_what_they_touch(store: SQLiteStore, queued: list[int]) -> None:
     _cached(store)
     first = saved_at(store)
     store.replace_edges([edge(queued[1], queued[59], MatchStatus.REVIEW, 0.7)], record_ids=[queued[59]])
     assert _shown(_cached(store)) == _shown(_afresh(store))
     records = [contact("59", "Kim", "Lee3", email="k5@example.com")]
     load(store, [], [call(f"new{i}", records[0], NOW - timedelta(hours=i)) for i in range(40)])
+    assert _shown(_cached(store)) == _shown(_afresh(store))
+    new = load(store, [contact("new", "Kim", "Lee1", email="k1@example.com")])
+    store.replace_edges([edge(queued[2], new[0], MatchStatus.REVIEW, 0.7)], record_ids=new)
+    assert _shown(_cached(store)) == _shown(_afresh(store))
+    assert saved_at(store) == first  # each change applied to the saved ranking
+
+
+def test_links_gone_without_a_trace_rank_everything_again(store: SQLiteStore, queued: list[int]) -> None:
+    _cached(store)
+    first = saved_at(store)
+    gone = [i for i in _cached(store) if i.kind == "edge"][3]
+    store.replace_edges([], record_ids=[gone.left])  # no new link row tells which records lost theirs
+    assert gone.pair not in [i.pair for i in _cached(store)]
     assert _shown(_cached(store)) == _shown(_afresh(store))
     assert saved_at(store) != first
 

@@ -19,7 +19,7 @@ from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from identity_graph.model import Verdict
+from identity_graph.model import MatchEdge, MatchStatus, Verdict
 from identity_graph.settings import Settings, StewardSettings
 from identity_graph.steward.decisions import record_judgement
 from identity_graph.steward.effect import take_effect
@@ -122,6 +122,21 @@ def build(path: Path, records: int, review_edges: int) -> SQLiteStore:
     return store
 
 
+def _add_linked_record(store: SQLiteStore, records: int) -> None:
+    """What a real-time add leaves: one new record (and its person) with a review-band link to an old one."""
+    stamp = datetime.now(UTC).isoformat()
+    new = records + 1
+    with store.transaction() as conn:
+        conn.execute(
+            "INSERT INTO records(id, source, source_id, kind, first_name, last_name, content_hash, first_seen, "
+            "changed_at, dirty) VALUES (?, 'calls', ?, 'call_party', 'Pat', 'New', '', ?, ?, 0)",
+            (new, f"s{new}", stamp, stamp),
+        )
+    person = store.create_persons(1)[0]
+    store.set_persons([(new, person)])
+    store.replace_edges([MatchEdge(left=7, right=new, score=0.5, weight=1.0, status=MatchStatus.REVIEW)], [new])
+
+
 def _timed_page(store: SQLiteStore, weights: StewardSettings) -> tuple[float, int]:
     """Seconds to open the queue's first page, and the queue's total."""
     start = time.perf_counter()
@@ -144,6 +159,8 @@ def run(quick: bool) -> list[dict[str, object]]:
         record_judgement(store, *top.pair, Verdict.SAME, "bench")  # a merge: its persons are ranked again
         take_effect(store, list(top.pair), Settings(), "steward")
         after, after_total = _timed_page(store, weights)
+        _add_linked_record(store, records)
+        added, _ = _timed_page(store, weights)
         store.close()
     label = f"{records // 1000}k records, {review // 1000}k review links"
     note = f"first page of 50; store written in {built:.0f}s; {total:,} items"
@@ -153,6 +170,8 @@ def run(quick: bool) -> list[dict[str, object]]:
          "note": "the saved ranking reused"},
         {"bench": "queue", "metric": f"queue open after a decision s @ {label}", "value": after, "peer": "",
          "note": f"{after_total:,} items left"},
+        {"bench": "queue", "metric": f"queue open after a real-time add s @ {label}", "value": added, "peer": "",
+         "note": "a new record with a review-band link"},
     ]  # fmt: skip
 
 

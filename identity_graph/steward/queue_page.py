@@ -57,14 +57,19 @@ class QueuePage:
 
 
 def queue_size(store: GraphStore) -> int:
-    """How many items the whole queue holds: undecided review-band pairs and guarded pairs, each pair once."""
+    """How many items the whole queue holds: undecided review-band pairs and guarded pairs, each pair once
+    (counted, not read: the review band's pairs are not loaded)."""
     decided = {(j.left, j.right) for j in store.judgements(None, active_only=True)}
-    pairs = {(a, b) for a, b, _ in store.edge_pairs([MatchStatus.REVIEW])}
+    guarded: set[tuple[int, int]] = set()
     for report in store.guard_reports(open_only=True):
         if len(report.record_ids) >= 2 and report.record_ids[0] != report.record_ids[-1]:
             a, b = report.record_ids[0], report.record_ids[-1]
-            pairs.add((min(a, b), max(a, b)))
-    return len(pairs - decided)
+            guarded.add((min(a, b), max(a, b)))
+    asked = decided | guarded
+    ids = sorted({r for p in asked for r in p})
+    review = {(e.left, e.right) for e in store.edges(ids, statuses=[MatchStatus.REVIEW])} & asked if ids else set()
+    undecided_review = store.count_edges([MatchStatus.REVIEW]) - len(review & decided)
+    return undecided_review - len(review & (guarded - decided)) + len(guarded - decided)
 
 
 def _passes(item: ReviewItem, filters: QueueFilter, sources: dict[int, str]) -> bool:

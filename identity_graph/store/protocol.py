@@ -444,6 +444,10 @@ class GraphStore(Protocol):
         """Per record id: the source it came from."""
         ...
 
+    def count_edges(self, statuses: Sequence[MatchStatus]) -> int:
+        """How many edges have these statuses."""
+        ...
+
     def record_source_names(self) -> list[str]:
         """Every source the store holds records of, sorted."""
         ...

@@ -247,6 +247,13 @@ class SQLiteStewardMixin(SQLiteBase):
                 out[int(rid)] = str(source)
         return out
 
+    def count_edges(self, statuses: Sequence[MatchStatus]) -> int:
+        """How many edges have these statuses."""
+        marks = placeholders(len(statuses))
+        return int(
+            self.scalar(f"SELECT count(*) FROM match_edges WHERE status IN ({marks})", [s.value for s in statuses])
+        )
+
     def record_source_names(self) -> list[str]:
         """Every source the store holds records of, sorted."""
         return sorted(str(r[0]) for r in self._conn().execute("SELECT DISTINCT source FROM records"))

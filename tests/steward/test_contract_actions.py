@@ -13,12 +13,12 @@ from pathlib import Path
 
 import pytest
 
-from identity_graph.model import Judgement, Verdict
+from identity_graph.model import Judgement, MatchStatus, Verdict
 from identity_graph.persons import apply_clustering
 from identity_graph.prepare import prepare_record
 from identity_graph.store import GraphStore, open_store
 from identity_graph.store.steward_types import AuditQuery, StewardAction
-from tests.steward.conftest import contact
+from tests.steward.conftest import contact, edge
 from tests.store.test_contract import BACKENDS, _neo4j_store
 
 T0 = datetime(2026, 3, 1, 9, 30, tzinfo=UTC)
@@ -102,3 +102,9 @@ def test_record_sources(gs: GraphStore) -> None:
     ids = _records(gs, 3)
     assert gs.record_sources(ids) == {ids[0]: "crm", ids[1]: "mail", ids[2]: "crm"}
     assert gs.record_source_names() == ["crm", "mail"]
+
+
+def test_count_edges(gs: GraphStore) -> None:
+    a, b, c = _records(gs, 3)
+    gs.replace_edges([edge(a, b, MatchStatus.REVIEW), edge(b, c, MatchStatus.AUTO), edge(a, c, MatchStatus.REVIEW)])
+    assert gs.count_edges([MatchStatus.REVIEW]) == 2 and gs.count_edges([MatchStatus.AUTO, MatchStatus.REVIEW]) == 3

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any, Final
 
+from identity_graph.model import MatchStatus
 from identity_graph.store.neo4j import cypher
 from identity_graph.store.neo4j.base import Neo4jBase, Tx, now, run, run_ids, run_rows
 from identity_graph.store.neo4j.rows import parse_time
@@ -38,6 +39,7 @@ REINSTATE_JUDGEMENTS: Final = (
     "SET j.superseded_at = NULL, j.superseded_by = NULL"
 )
 RECORD_SOURCES: Final = "UNWIND $ids AS rid MATCH (r:Record {id: rid}) RETURN r.id AS id, r.source AS source"
+COUNT_EDGES: Final = "MATCH (:Record)-[m:`MATCH`]->(:Record) WHERE m.status IN $statuses RETURN count(m) AS n"
 SOURCE_NAMES: Final = "MATCH (r:Record) RETURN DISTINCT r.source AS source"
 AUDIT_SEARCH: Final = (
     "MATCH (a:AuditEntry) WHERE ($before_id IS NULL OR a.id < $before_id) AND ($actors IS NULL OR a.actor IN $actors) "
@@ -183,6 +185,11 @@ class Neo4jStewardMixin(Neo4jBase):
         ids = [int(i) for i in record_ids]
         rows = self._read(lambda tx: run_ids(tx, RECORD_SOURCES, ids))
         return {int(r["id"]): str(r["source"]) for r in rows}
+
+    def count_edges(self, statuses: Sequence[MatchStatus]) -> int:
+        """How many edges have these statuses."""
+        rows = self._query(COUNT_EDGES, statuses=[s.value for s in statuses])
+        return int(rows[0]["n"]) if rows else 0
 
     def record_source_names(self) -> list[str]:
         """Every source the store holds records of, sorted."""

@@ -14,8 +14,8 @@ from identity_graph.gc_pause import paused_gc
 from identity_graph.model import MatchEdge
 from identity_graph.persons import apply_clustering
 from identity_graph.resolve.blocking import Candidates, record_keys
-from identity_graph.resolve.clustering import ClusterResult, GuardFinding, cluster
-from identity_graph.resolve.edges import auto_edges, build_edges, edge_rows
+from identity_graph.resolve.clustering import ClusterResult, GuardFinding, cluster, involved
+from identity_graph.resolve.edges import AutoLink, auto_edges, build_edges, edge_rows
 from identity_graph.resolve.features import (
     READ_BATCH,
     Postings,
@@ -160,7 +160,7 @@ def write_edges(store: GraphStore, chunks: Iterable[list[MatchEdge]]) -> None:
 class LinksAndClusters:
     """What `write_links` wrote and clustered."""
 
-    autos: list[MatchEdge]
+    autos: list[AutoLink]
     review: int
     result: ClusterResult
 
@@ -184,7 +184,8 @@ def write_links(
     clustered: list[ClusterResult] = []
 
     def meanwhile() -> None:
-        clustered.append(cluster(ids, autos, judgements, ms, facts=record_facts(table), strong=strong))
+        facts = record_facts(table, involved(autos, judgements))
+        clustered.append(cluster(ids, autos, judgements, ms, facts=facts, strong=strong))
         first.append(next(chunks, []))
 
     with store.transaction():

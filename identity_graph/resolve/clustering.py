@@ -13,10 +13,11 @@ from __future__ import annotations
 
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Protocol
 
 import numpy as np
 
-from identity_graph.model import Judgement, MatchEdge, MatchStatus, Verdict
+from identity_graph.model import Judgement, MatchStatus, Verdict
 from identity_graph.settings import MatchingSettings
 from matchers.dates import is_day_month_swap
 from matchers.names import NameParts, generation_conflict, names_conflict
@@ -26,6 +27,21 @@ MAX_FACTS = 64
 #: The facts the guard can see in conflict (`scoring.strong_conflicts`: always both; a caller may pass fewer,
 #: as a steward's re-cluster under a setting that turns a veto off).
 GUARD_FACTS = ("first_name", "dob")
+
+
+class Link(Protocol):
+    """What clustering reads of a link: a MatchEdge, or a batch's light AUTO link (`edges.AutoLink`)."""
+
+    @property
+    def left(self) -> int: ...
+    @property
+    def right(self) -> int: ...
+    @property
+    def score(self) -> float: ...
+    @property
+    def weight(self) -> float: ...
+    @property
+    def status(self) -> MatchStatus: ...
 
 
 @dataclass(frozen=True)
@@ -133,9 +149,16 @@ class _Clusters:
         self.forbid[a] |= self.forbid.pop(b)
 
 
+def involved(edges: Sequence[Link], judgements: Sequence[Judgement]) -> set[int]:
+    """Records an AUTO link or an active judgement touches: every other record is a person of its own."""
+    out = {r for e in edges if e.status is MatchStatus.AUTO for r in (e.left, e.right)}
+    out.update(r for j in judgements if j.superseded_at is None for r in (j.left, j.right))
+    return out
+
+
 def cluster(
     record_ids: Sequence[int],
-    edges: Sequence[MatchEdge],
+    edges: Sequence[Link],
     judgements: Sequence[Judgement],
     settings: MatchingSettings,
     *,
@@ -143,8 +166,11 @@ def cluster(
     strong: Collection[str] = GUARD_FACTS,
 ) -> ClusterResult:
     """Persons as clusters of record ids, under judgements and the over-merge guard (a pure function);
-    `strong` names the facts that can conflict (`scoring.strong_conflicts`)."""
-    ids = sorted(set(record_ids))
+    `strong` names the facts that can conflict (`scoring.strong_conflicts`). Only the records a link or a
+    judgement touches go through the union-find (`involved`); the others are persons of one record (`facts` is
+    read for the involved only)."""
+    everyone = set(record_ids)
+    ids = sorted(everyone & involved(edges, judgements))
     scope = set(ids)
     state = _Clusters(ids, facts or {})
     reports: list[GuardFinding] = []
@@ -175,5 +201,6 @@ def cluster(
             reports.append(GuardFinding(chain, f"link {e.left}~{e.right} would join {ra} and {rb}: {reason}"))
             continue
         state.union(a, b)
-    clusters = sorted((sorted(m) for m in state.members.values()), key=lambda c: c[0])
+    alone = [[r] for r in everyone - scope]
+    clusters = sorted([*(sorted(m) for m in state.members.values()), *alone], key=lambda c: c[0])
     return ClusterResult(clusters=clusters, guard_reports=reports)

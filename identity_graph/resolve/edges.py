@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from functools import lru_cache
+from typing import NamedTuple
 
 import numpy as np
 
@@ -129,16 +130,27 @@ def _weight(total: float) -> float:
     return round(float(total), 3)
 
 
-def auto_edges(scored: Scored) -> list[MatchEdge]:
+class AutoLink(NamedTuple):
+    """An AUTO edge as clustering reads it (`clustering.Link`): a tenth of a MatchEdge's memory."""
+
+    left: int
+    right: int
+    score: float
+    weight: float
+    status: MatchStatus
+
+
+def auto_edges(scored: Scored) -> list[AutoLink]:
     """The AUTO edges of the scored pairs, in pair order, without evidence or sentence (all clustering needs):
-    `build_edges`'s AUTO edges less those two, made from the arrays alone."""
+    `build_edges`'s AUTO edges' ends, score, weight and status, made from the arrays alone."""
     picked = np.flatnonzero(scored.status == STATUS_AUTO)
     rid = scored.ctx.table.record_id
     lefts, rights = rid[scored.li[picked]].tolist(), rid[scored.ri[picked]].tolist()
     probs, totals = scored.prob[picked].tolist(), scored.total[picked].tolist()
+    auto = MatchStatus.AUTO
     with paused_gc():
         return [
-            edge(min(a, b), max(a, b), _score(p), _weight(t), MatchStatus.AUTO, (), "")
+            AutoLink(min(a, b), max(a, b), _score(p), _weight(t), auto)
             for a, b, p, t in zip(lefts, rights, probs, totals, strict=True)
         ]
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -120,13 +120,12 @@ def keys_for_store(
     return [(keys[name][i], int(rid[i])) for name in STORED_KEYS for i in rows if keys[name][i]]
 
 
-def record_facts(table: FeatureTable) -> dict[int, RecordFacts]:
-    """The guard's facts of every row, by record id."""
+def record_facts(table: FeatureTable, only: Collection[int] | None = None) -> dict[int, RecordFacts]:
+    """The guard's facts of every row (of the records in `only`, when given), by record id."""
     first, last, dob, generation = table.col("first"), table.col("last"), table.col("dob"), table.col("generation")
-    return {
-        int(r): RecordFacts(str(first[i]), str(last[i]), str(dob[i]), str(generation[i]))
-        for i, r in enumerate(table.record_id)
-    }
+    ids = table.record_id
+    rows = range(len(ids)) if only is None else np.flatnonzero(np.isin(ids, np.fromiter(only, dtype=np.int64)))
+    return {int(ids[i]): RecordFacts(str(first[i]), str(last[i]), str(dob[i]), str(generation[i])) for i in rows}
 
 
 def positions_of(table: FeatureTable, record_ids: Sequence[int]) -> IntArray:

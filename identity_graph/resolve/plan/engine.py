@@ -40,7 +40,7 @@ class Engine(Protocol):
         """A small query's rows."""
 
     def close(self) -> None:
-        """Release the engine."""
+        """Release the engine (a second call does nothing)."""
 
 
 class DuckDBEngine:
@@ -58,6 +58,7 @@ class DuckDBEngine:
             self.con.execute(f"SET threads = {int(threads)}")
         self._writer = self.con.cursor()  # appends while another cursor streams a result
         self._created: set[str] = set()
+        self._closed = False
 
     def register(self, name: str, table: pa.Table) -> None:
         """Copy the Arrow table into DuckDB as `name`."""
@@ -99,7 +100,10 @@ class DuckDBEngine:
         return list(self.con.execute(sql).fetchall())
 
     def close(self) -> None:
-        """Close the connection and remove the spill directory."""
+        """Close the connection and remove the spill directory (a second call does nothing)."""
+        if self._closed:
+            return
+        self._closed = True
         self._writer.close()
         self.con.close()
         self._tmp.cleanup()

@@ -186,6 +186,7 @@ def _resolve(
     summary.model_version = model.version
     report("scoring", 0, 1)
     scored = score_kept(engine, st, model, ms, size)
+    engine.close()  # the pairs are done with: the engine's memory goes before the links are written
     if ms.sole_name_links:
         summary.sole_name_links = link_sole_namesakes(scored, ms.sole_name_min_score, ms.sole_name_max_records)
     lap("scoring")

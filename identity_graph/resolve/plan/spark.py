@@ -77,4 +77,6 @@ class SparkEngine:
         """Drop the plan's views and cached tables (the session stays for the next run in this process)."""
         for name in self._views:
             self.spark.catalog.dropTempView(name)
-        self.spark.catalog.clearCache()
+        if self._views:
+            self.spark.catalog.clearCache()
+        self._views = []

@@ -193,7 +193,10 @@ def _restore(store: GraphStore, action: StewardAction, cause: str) -> Effect:
         sources = sorted({action.after[r] for r, p in action.before.items() if p == person and r in action.after})
         events += [NewEvent("person.restored", person, cause, other_person_id=s) for s in sources]
     retire: list[tuple[int, int | None]] = []
-    for person in sorted(new_persons - old_persons):
+    # a record that had no person before keeps the one the action gave it (the store cannot unassign), so that
+    # person stays live
+    kept = {p for r, p in action.after.items() if r not in action.before}
+    for person in sorted(new_persons - old_persons - kept):
         heirs = sorted({action.before[r] for r, p in action.after.items() if p == person and r in action.before})
         into = heirs[0] if len(heirs) == 1 else None
         retire.append((person, into))

@@ -158,3 +158,15 @@ def test_quality_counts_only_explicit_decisions(store: SQLiteStore, chain: Chain
     decide_pair(store, settings, chain.a1, chain.a2, Verdict.SAME, "sam")
     explicit = estimate_precision(store, MatchStatus.AUTO, 0.95)
     assert (explicit.same, explicit.different, explicit.precision) == (1, 0, 1.0)
+
+
+def test_undo_of_a_decision_on_records_without_a_person_keeps_the_one_they_got(
+    store: SQLiteStore, settings: Settings
+) -> None:
+    a, b = load(store, [contact("n1", "Nia", "Roe"), contact("n2", "Nia", "Roe")])
+    done = decide_pair(store, settings, a, b, Verdict.SAME, "sam")
+    person = store.assignments([a])[a]
+    assert store.assignments([b])[b] == person
+    undo_action(store, action_for(store, action_id=done.action_id), "sam")
+    assert store.assignments([a, b]) == {a: person, b: person}  # the store cannot unassign; the person stays live
+    assert store.resolve_person_id(person) == person and store.judgements([a]) == []

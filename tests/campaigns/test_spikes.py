@@ -116,3 +116,18 @@ def test_each_kind_of_related_contact_counts_once_for_its_reason(world: World) -
     result = watch(world.store, [campaign], sends, NOW, "US")[campaign.campaign_id]
     assert result.by_reason == {"recipient": 1, "mention": 2, "subject": 1}
     assert result.total == 4 and not result.flagged
+
+
+def test_a_contact_naming_one_campaign_is_not_another_campaigns_recipient_reply(world: World) -> None:
+    """Ann received the flight mail; her mail about another campaign's code counts for that one only."""
+    world.customer("ann", "4155550123", "ann@example.org")
+    world.send("ann@example.org", NOW - timedelta(hours=2))
+    world.mail(NOW - timedelta(hours=1), "Code SALE10?", "is SALE10 still valid", sender="ann@example.org")
+    world.mail(NOW - timedelta(minutes=30), "Hello", "a question about my order", sender="ann@example.org")
+    world.load()
+    flight = call_now_campaign()
+    sale = call_now_campaign(campaign_id="sale", external_ids=(), dnis=(), subjects=(), offer_codes=("SALE10",))
+    sends = campaign_sends(world.store, [flight, sale], NOW)
+    result = watch(world.store, [flight, sale], sends, NOW, "US")
+    assert result["sale"].by_reason == {"mention": 1}
+    assert result["flight-change"].by_reason == {"recipient": 1}  # only her mail that names no campaign

@@ -16,6 +16,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from identity_graph.cli.app import app, cli_actor, console, err_console, state
+from identity_graph.cli.campaigns_briefing import briefing as briefing_command
 from identity_graph.cli.campaigns_verify import verify as verify_command
 from identity_graph.errors import NotFound
 
@@ -163,3 +164,4 @@ def remove_command(ctx: typer.Context, campaign_id: Annotated[str, typer.Argumen
 
 
 campaigns_app.command("verify")(verify_command)
+campaigns_app.command("briefing")(briefing_command)

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from identity_graph.campaigns.briefing import build_briefing
+from identity_graph.campaigns.briefing import BRIEFING_HORIZON_DAYS, build_briefing
 from identity_graph.campaigns.load import load_file, register
 from identity_graph.errors import ConfigError
 from identity_graph.settings import Settings
@@ -53,10 +53,12 @@ def register_registry(store: GraphStore, registry: Path, settings: Settings) -> 
     return lines
 
 
-def briefing_lines(store: GraphStore, settings: Settings, at: datetime | None) -> list[str]:
-    """A sentence per live or upcoming campaign of the briefing, waves first, as of `at` (default now)."""
+def briefing_lines(
+    store: GraphStore, settings: Settings, at: datetime | None, horizon_days: int = BRIEFING_HORIZON_DAYS
+) -> list[str]:
+    """A sentence per live or upcoming campaign of the briefing, as of `at` (default now)."""
     moment = at or datetime.now(UTC)
-    briefing = build_briefing(store, moment, settings.matching.default_region)
+    briefing = build_briefing(store, moment, settings.matching.default_region, horizon_days)
     lines = [f"Briefing as of {moment:%Y-%m-%d %H:%M} UTC: {len(briefing.items)} campaigns live or starting soon"]
     for item in briefing.items:
         c = item.campaign

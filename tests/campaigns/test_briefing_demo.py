@@ -10,7 +10,7 @@ from typer.testing import CliRunner
 import identity_graph.cli.main  # noqa: F401  (registers every command)
 from identity_graph.cli.app import app
 from identity_graph.cli.demo_campaigns import briefing_url, read_demo_campaigns
-from identity_graph.errors import ConfigError
+from identity_graph.errors import ConfigError, InputError
 from identity_graph.store import open_store
 
 
@@ -49,3 +49,20 @@ def test_manifest_campaign_keys_are_checked(tmp_path: Path) -> None:
     found = read_demo_campaigns(manifest)
     assert found.registry == tmp_path / "c.toml" and found.as_of is not None
     assert briefing_url("http://x/", found.as_of) == "http://x/briefing?at=2025-06-30T15:00"
+
+
+def test_campaigns_briefing_command(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`idgraph campaigns briefing --at` prints the sentences, `--json` the whole briefing; a bad --at is an input
+    error (the command line prints it as one line)."""
+    monkeypatch.chdir(tmp_path)
+    db = str(tmp_path / "demo.db")
+    runner = CliRunner()
+    assert runner.invoke(app, ["--db", db, "demo", "--no-serve"]).exit_code == 0
+    text = runner.invoke(app, ["--db", db, "campaigns", "briefing", "--at", "2025-06-30T17:00"], terminal_width=200)
+    assert text.exit_code == 0, text.output
+    assert "One-hour flash sale: a wave of contacts started Mon 16:00 UTC" in text.output
+    data = runner.invoke(app, ["--db", db, "campaigns", "briefing", "--at", "2025-06-30T19:00+02:00", "--json"])
+    assert data.exit_code == 0, data.output
+    assert '"flagged": true' in data.output and '"at": "2025-06-30T17:00:00Z"' in data.output
+    bad = runner.invoke(app, ["--db", db, "campaigns", "briefing", "--at", "soon"])
+    assert isinstance(bad.exception, InputError) and "is not a date and time" in str(bad.exception)

@@ -166,10 +166,16 @@ class LinksAndClusters:
 
 
 def write_links(
-    store: GraphStore, st: BatchState, scored: Scored, ms: MatchingSettings, strong: tuple[str, ...]
+    store: GraphStore,
+    st: BatchState,
+    scored: Scored,
+    ms: MatchingSettings,
+    strong: tuple[str, ...],
+    *,
+    keys: bool = True,
 ) -> LinksAndClusters:
-    """Replace every edge and blocking key, and cluster the AUTO edges (under the stored judgements and the
-    `strong` conflicts).
+    """Replace every edge and blocking key (not the keys when `keys` is False: written already, `write_keys`),
+    and cluster the AUTO edges (under the stored judgements and the `strong` conflicts).
 
     The keys go first: the embedded store inserts them, then builds their index on a worker (190k entries on
     febrl4, one SQLite statement, run without the interpreter lock) while this thread clusters and builds the
@@ -189,9 +195,19 @@ def write_links(
         first.append(next(chunks, []))
 
     with store.transaction():
-        store.replace_blocking_keys(keys_for_store(table, st.keys), None, meanwhile=meanwhile)
+        if keys:
+            store.replace_blocking_keys(keys_for_store(table, st.keys), None, meanwhile=meanwhile)
+        else:
+            meanwhile()
         write_edges(store, chain(first, chunks))
     return LinksAndClusters(autos, int(edge_rows(scored).size) - len(autos), clustered[0])
+
+
+def write_keys(store: GraphStore, st: BatchState) -> None:
+    """Replace every blocking key with the batch's (its own transaction), then let the key lists go: a batch plan
+    writes them before comparing, so they are not held while the pairs are (they depend on the records alone)."""
+    store.replace_blocking_keys(keys_for_store(st.table, st.keys), None)
+    st.keys = {}
 
 
 def resolve_all(

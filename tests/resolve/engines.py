@@ -1,9 +1,12 @@
 """Helpers of the identical-answers tests: load one data set into a store, resolve it by one engine, and read back
-what a user sees (every edge with its evidence, every person's members) keyed by `(source, source_id)`."""
+what a user sees (every edge with its evidence, every person's members, the blocking keys real-time lookups
+use) keyed by `(source, source_id)`."""
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Iterable
+from contextlib import closing
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -45,6 +48,7 @@ class Answer:
     trained: bool
     person_ids: dict[Key, int]
     moved: int
+    keys: frozenset[tuple[str, Key]]  # the store's blocking keys, by record key
 
 
 def load(records: Iterable[Record], db: Path, source: str) -> Settings:
@@ -98,7 +102,7 @@ def resolved(settings: Settings, engine: str, pair_batch: int = PAIR_BATCH) -> A
         summary = resolve_batch(store, settings, engine, pair_batch=pair_batch)
         ids = {(r.source, r.source_id): int(r.person_id) for r in store.iter_export() if r.person_id is not None}
         return Answer(_edges(store), _persons(store), summary.candidate_pairs, summary.trained, ids,
-                      summary.moved_records)  # fmt: skip
+                      summary.moved_records, _keys(store, settings.db))  # fmt: skip
     finally:
         store.close()
 
@@ -114,6 +118,14 @@ def _edges(store: SQLiteStore) -> dict[tuple[Key, Key], EdgeView]:
         levels = tuple((ev.comparison, ev.level, ev.weight) for ev in e.evidence)
         out[(pair[0], pair[1])] = EdgeView(e.status.value, e.score, e.weight, levels, e.explanation)
     return out
+
+
+def _keys(store: SQLiteStore, db: Path) -> frozenset[tuple[str, Key]]:
+    """The store's blocking keys (read from its file), each with its record's key."""
+    with closing(sqlite3.connect(db)) as conn:
+        rows = conn.execute("SELECT key, record_id FROM blocking_keys").fetchall()
+    records = {r.id: (r.source, r.source_id) for r in store.get_records(sorted({r for _, r in rows}))}
+    return frozenset((k, records[r]) for k, r in rows)
 
 
 def _persons(store: SQLiteStore) -> frozenset[frozenset[Key]]:
@@ -141,6 +153,8 @@ def differences(a: Answer, b: Answer) -> list[str]:
         if x.status != y.status or not close or not same_levels or not weights or x.explanation != y.explanation:
             out.append(f"edge {pair} differs: {x} vs {y}")
             break
+    if a.keys != b.keys:
+        out.append(f"{len(a.keys ^ b.keys)} blocking keys differ")
     if a.persons != b.persons:
         out.append(f"{len(a.persons ^ b.persons)} persons differ")
     return out

@@ -1,7 +1,8 @@
 """The batch plan gives today's answers: the DuckDB plan and the Spark plan against today's path (`resolve_all`), on
 febrl3, febrl4, Splink's fake_1000 and a generated set. Identical means: the same candidate pairs found, the same
-edges (status, score and weight within 1e-9, every evidence entry's level and weight, the same sentence) and the
-same persons. The plans compare SMALL_BATCH pairs at a time, so every set runs in many batches.
+edges (status, score and weight within 1e-9, every evidence entry's level and weight, the same sentence), the
+same blocking keys in the store and the same persons. The plans compare SMALL_BATCH pairs at a time, so every set
+runs in many batches.
 
 Sizes. Today's path and DuckDB: febrl3 whole (5,000 records), febrl4 whole (2 x 5,000), fake_1000 whole (1,000),
 a generated set of 600 people. Spark (`local[2]`, slow: a session starts): febrl3's first 1,000, febrl4's first
@@ -67,6 +68,7 @@ def _answers(tmp: Path, name: str, engines: tuple[str, ...], spark: bool) -> dic
 def _identical(answers: dict[str, Answer]) -> None:
     today = answers["python"]
     assert today.trained and len(today.edges) > 100 and len(today.persons) > 50  # a real run, not an empty one
+    assert len(today.keys) > 1000
     for engine, answer in answers.items():
         assert answer.trained
         assert differences(today, answer) == [], engine

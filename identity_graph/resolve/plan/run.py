@@ -18,6 +18,7 @@ from identity_graph.resolve.batch import (
     prepared_state,
     resolve_all,
     store_guard_reports,
+    write_keys,
     write_links,
 )
 from identity_graph.resolve.identifiers import IDENT_SAMPLE, shared_identifiers
@@ -176,6 +177,9 @@ def _resolve(
     report("blocking", 0, 1)
     summary.candidate_pairs = find_pairs(engine, st, ms)
     lap("features and blocking")
+    report("writing blocking keys", 0, 1)
+    write_keys(store, st)
+    lap("writing blocking keys")
     compare_pairs(engine, st, ms, report, size)
     lap("comparing")
     if model is None:
@@ -191,7 +195,7 @@ def _resolve(
         summary.sole_name_links = link_sole_namesakes(scored, ms.sole_name_min_score, ms.sole_name_max_records)
     lap("scoring")
     report("writing links", 0, 1)
-    links = write_links(store, st, scored, ms, strong_conflicts())
+    links = write_links(store, st, scored, ms, strong_conflicts(), keys=False)
     summary.edges_auto, summary.edges_review = len(links.autos), links.review
     lap("writing links")
     report("clustering", 0, 1)

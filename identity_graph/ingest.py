@@ -19,10 +19,11 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
-from connectors.base import ConnectorOptions
+from connectors.base import Connector, ConnectorOptions
 from connectors.registry import FOLDER_FORMATS, make_connector
 from identity_graph.errors import ConfigError, InputError
 from identity_graph.gc_pause import paused_gc
+from identity_graph.ingest_parallel import run_with_worker, wants_worker
 from identity_graph.ingest_quarantine import QUARANTINE_NOTE, WITHHELD_NOTE, QuarantineWriter
 from identity_graph.ingest_signals import sigterm_as_interrupt
 from identity_graph.model import Interaction, Notice, Record, Rejected, SourceItem
@@ -30,6 +31,7 @@ from identity_graph.prepare import PrepareReport, prepare_interaction, prepare_r
 from identity_graph.settings import Settings
 from identity_graph.store.protocol import GraphStore, PreparedRecord, UpsertStats
 from identity_graph.store.runs import IngestRun
+from identity_graph.store.sqlite_ingest import InteractionRow, RecordRow
 
 #: Items between two progress updates (besides one per batch).
 PROGRESS_EVERY = 2_000
@@ -149,10 +151,7 @@ def ingest_items(
     batcher = _Batcher(store if writing else None, settings.ingest.batch_size, result)
     report = PrepareReport()
     region = settings.matching.default_region
-    quarantine = None
-    if writing:
-        erased = store if settings.privacy.tombstones else None  # an erased person's rows are not quarantined
-        quarantine = QuarantineWriter(settings.ingest.quarantine_dir, result.source, result.format, erased, region)
+    quarantine = _quarantine(store if writing else None, settings, result)
     seen = 0
     try:
         for item in items:
@@ -174,16 +173,68 @@ def ingest_items(
         batcher.flush()
     finally:
         batcher.release()
-        result.unusable = dict(report.unusable)
-        for message, n in report.notes.items():  # input-policy notes: a field cut, a date left out
-            result.notices[message] = result.notices.get(message, 0) + n
-        if quarantine is not None:
-            quarantine.close()
-            result.quarantine_file = quarantine.written
-            if quarantine.withheld:
-                result.notices[WITHHELD_NOTE] = quarantine.withheld
+        _finish(result, report, quarantine)
     if progress is not None:
         progress()
+    return result
+
+
+def _quarantine(store: GraphStore | None, settings: Settings, result: IngestResult) -> QuarantineWriter | None:
+    """The load's quarantine file writer (None when nothing is written)."""
+    if store is None:
+        return None
+    erased = store if settings.privacy.tombstones else None  # an erased person's rows are not quarantined
+    folder, region = settings.ingest.quarantine_dir, settings.matching.default_region
+    return QuarantineWriter(folder, result.source, result.format, erased, region)
+
+
+def _finish(result: IngestResult, report: PrepareReport, quarantine: QuarantineWriter | None) -> None:
+    """Put the prepare report's counts and the quarantine file into the result (also when a load stops)."""
+    result.unusable = dict(report.unusable)
+    for message, n in report.notes.items():  # input-policy notes: a field cut, a date left out
+        result.notices[message] = result.notices.get(message, 0) + n
+    if quarantine is not None:
+        quarantine.close()
+        result.quarantine_file = quarantine.written
+        if quarantine.withheld:
+            result.notices[WITHHELD_NOTE] = quarantine.withheld
+
+
+def ingest_with_worker(
+    connector: Connector,
+    inputs: list[Path],
+    store: GraphStore,
+    settings: Settings,
+    result: IngestResult,
+    *,
+    strict: bool = False,
+    progress: ProgressHook | None = None,
+) -> IngestResult:
+    """`ingest_items` over a connector's files, read and prepared in a worker process (`ingest_parallel`)."""
+    report = PrepareReport()
+    quarantine = _quarantine(store, settings, result)
+    upsert_rows = store.upsert_rows  # type: ignore[attr-defined]  # the SQLite store's (see wants_worker)
+
+    def write(records: Sequence[RecordRow], interactions: Sequence[InteractionRow]) -> None:
+        result.stats.add(upsert_rows(records, interactions))
+
+    def on_item(item: Rejected | Notice) -> None:
+        if isinstance(item, Rejected):
+            _reject(item, result, quarantine, strict)
+        else:
+            _notice(item, result)
+
+    def on_state(done: int, records: int, interactions: int, unusable: dict[str, int], notes: dict[str, int]) -> None:
+        result.records_seen, result.interactions_seen = records, interactions
+        report.unusable, report.notes = unusable, notes
+        if progress is not None:
+            progress(done)
+
+    try:
+        region, size = settings.matching.default_region, settings.ingest.batch_size
+        run_with_worker(connector, inputs, region, size, write, on_item, on_state)
+    finally:
+        _finish(result, report, quarantine)
     return result
 
 
@@ -230,6 +281,7 @@ def ingest(
     )
     connector = make_connector(fmt, options, mapping)
     connector.check(inputs)
+    worker = wants_worker(store, input_size(inputs), dry_run=dry_run)
     result = IngestResult(source=source, format=fmt, paths=[str(p) for p in inputs], dry_run=dry_run)
     started = datetime.now(UTC)
 
@@ -240,7 +292,10 @@ def ingest(
 
     try:
         with sigterm_as_interrupt():  # a stop by SIGTERM is recorded as one by Ctrl-C
-            ingest_items(connector.read(inputs), store, settings, result, strict=strict, progress=tick)
+            if worker and store is not None:
+                ingest_with_worker(connector, inputs, store, settings, result, strict=strict, progress=progress)
+            else:
+                ingest_items(connector.read(inputs), store, settings, result, strict=strict, progress=tick)
     except BaseException as exc:
         result.error = type(exc).__name__  # the kind only: a message may quote a row (the caller gets it raised)
         if store is not None and not dry_run:

@@ -24,6 +24,7 @@ from pathlib import Path
 
 import pytest
 
+from identity_graph import ingest_parallel
 from identity_graph.ingest_manifest import load_manifest
 from identity_graph.settings import Settings, load_settings
 from identity_graph.store import open_store
@@ -156,11 +157,22 @@ def _compare(name: str, got: dict[str, list[object]]) -> None:
     assert not differ, f"{name}: stored rows differ from the snapshot in {differ}"
 
 
-def test_sample_load_stores_what_it_stored_before(tmp_path: Path) -> None:
+#: Each load in one process, and with a worker process reading (`identity_graph.ingest_parallel`).
+WAYS = {"one process": 2**62, "worker": 0}
+
+
+@pytest.fixture(params=list(WAYS))
+def way(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Loads below take the worker from this input size on."""
+    monkeypatch.setattr(ingest_parallel, "PARALLEL_MIN_BYTES", WAYS[request.param])
+    return str(request.param)
+
+
+def test_sample_load_stores_what_it_stored_before(tmp_path: Path, way: str) -> None:
     _compare("sample", load_sample(tmp_path))
 
 
-def test_generated_load_stores_what_it_stored_before(tmp_path: Path) -> None:
+def test_generated_load_stores_what_it_stored_before(tmp_path: Path, way: str) -> None:
     pytest.importorskip("recordlinkage")
     _compare("generated", load_generated(tmp_path))
 

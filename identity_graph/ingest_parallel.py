@@ -1,0 +1,177 @@
+"""A large load in two processes: a worker reads, normalizes and builds the rows; this process writes them.
+
+    worker (forked):  connector.read ─► prepare ─► record_row / interaction_row ─► batch ─┐
+                                     └► Rejected / Notice (in their place in the stream) ──┤ queue (bounded)
+    this process:     ◄──────────────────────────────────────────────────────────────────┘
+                      rows ─► store.upsert_rows (1 txn a batch) · Rejected ─► quarantine (or stop, --strict)
+
+Reading and normalizing are most of a load's work and need no store; writing needs no parsing. With a second
+core the two overlap. Everything a user sees stays as in one process (`ingest.ingest_items`): the same batches
+(the worker cuts them at the same size), in the same order, one transaction each, so a crash still leaves the
+store as it was before the interrupted batch; a rejected row is quarantined with its file and line, and under
+--strict the load stops there with the batch being gathered not written; notes and counts are the same. Rows
+cross as plain tuples (`RecordRow`, `InteractionRow`): model objects cost five times more to send.
+
+Used for a file-backed SQLite store and inputs of at least PARALLEL_MIN_BYTES, from the main thread of a process
+that can fork (not from a thread of the service); otherwise the load runs in one process.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import pickle
+import queue as queue_errors
+import signal
+import threading
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+from connectors.base import Connector
+from identity_graph.errors import InputError
+from identity_graph.gc_pause import paused_gc
+from identity_graph.model import Interaction, Notice, Record, Rejected
+from identity_graph.prepare import PrepareReport, prepare_interaction, prepare_record
+from identity_graph.store.protocol import GraphStore
+from identity_graph.store.sqlite_ingest import InteractionRow, RecordRow, interaction_row, record_row
+
+#: Inputs of at least this many bytes load with a worker process (below it, starting one costs more than it
+#: saves; about 15,000 CRM rows).
+PARALLEL_MIN_BYTES = 2 * 2**20
+#: Batches waiting between the worker and the writer: memory stays a few batches whatever the input's size.
+QUEUE_BATCHES = 4
+#: Seconds between checks that the worker is still alive while waiting for its next message.
+WAIT_SECONDS = 1.0
+#: Seconds a stopped worker gets to end before it is killed.
+STOP_SECONDS = 5.0
+
+Message = tuple[Any, ...]
+Writer = Callable[[Sequence[RecordRow], Sequence[InteractionRow]], None]
+
+
+def can_fork() -> bool:
+    """True where a worker can be forked safely: a fork start method, and the process's main thread."""
+    return "fork" in multiprocessing.get_all_start_methods() and threading.current_thread() is threading.main_thread()
+
+
+def wants_worker(store: GraphStore | None, size: int, *, dry_run: bool) -> bool:
+    """True when a load of `size` input bytes into `store` should run with a worker process."""
+    big = size >= PARALLEL_MIN_BYTES
+    return store is not None and not dry_run and hasattr(store, "upsert_rows") and big and can_fork()
+
+
+class _Progress:
+    """What the worker has done so far: bytes read, items seen, and the prepare report's counts."""
+
+    def __init__(self) -> None:
+        self.records = 0
+        self.interactions = 0
+        self.report = PrepareReport()
+
+
+def _state(connector: Connector, done: _Progress) -> Message:
+    """The counters every message carries (copies: the worker goes on changing them)."""
+    r = done.report
+    return (connector.counter.done, done.records, done.interactions, dict(r.unusable), dict(r.notes))
+
+
+def _send(out: Any, message: Message) -> None:
+    """Put a message on the queue (an exception that cannot cross is sent as its kind and text)."""
+    if message[0] == "error":
+        try:
+            pickle.loads(pickle.dumps(message[1]))
+        except Exception:
+            message = ("error", InputError(f"{type(message[1]).__name__}: {message[1]}"))
+    out.put(message)
+
+
+def _work(connector: Connector, inputs: list[Path], region: str, size: int, out: Any) -> None:
+    """The worker: read, prepare and turn items into rows, sending full batches and other items in order."""
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)  # the writer stops it with SIGTERM: at once
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the whole group: the writer handles it
+    done = _Progress()
+    records: list[RecordRow] = []
+    interactions: list[InteractionRow] = []
+    try:
+        with paused_gc():  # as a batch is gathered in one process (see ingest._Batcher); rows make no cycles
+            for item in connector.read(inputs):
+                if isinstance(item, Record):
+                    done.records += 1
+                    records.append(record_row(prepare_record(item, region, done.report)))
+                elif isinstance(item, Interaction):
+                    done.interactions += 1
+                    interactions.append(interaction_row(prepare_interaction(item, done.report)))
+                elif isinstance(item, Rejected):
+                    _send(out, ("reject", item, *_state(connector, done)))
+                    continue
+                else:
+                    _send(out, ("notice", item, *_state(connector, done)))
+                    continue
+                if len(records) + len(interactions) >= size:
+                    _send(out, ("rows", records, interactions, *_state(connector, done)))
+                    records, interactions = [], []
+        _send(out, ("end", records, interactions, *_state(connector, done)))
+    except BaseException as exc:
+        _send(out, ("error", exc))
+    finally:
+        out.close()
+        out.join_thread()  # every message in the pipe (the writer reads until the end or stops this process)
+        os._exit(0)  # no finalizers: the parent's store connection, copied by the fork, is not the worker's
+
+
+def _next(out: Any, worker: Any) -> Message:
+    """The worker's next message; an InputError if it died without one."""
+    while True:
+        try:
+            message: Message = out.get(timeout=WAIT_SECONDS)
+            return message
+        except queue_errors.Empty:
+            if not worker.is_alive():
+                raise InputError("the load's reading process stopped unexpectedly (out of memory?)") from None
+
+
+def run_with_worker(
+    connector: Connector,
+    inputs: list[Path],
+    region: str,
+    batch_size: int,
+    write: Writer,
+    on_item: Callable[[Rejected | Notice], None],
+    on_state: Callable[[int, int, int, dict[str, int], dict[str, int]], None],
+) -> None:
+    """Read in a forked worker and `write` each batch of rows here, in order; `on_item` gets the rejected rows
+    and notices where they fall, `on_state` the worker's counters (bytes, records, interactions, unusable
+    claims, notes) after each message. The worker is stopped on any way out."""
+    context = multiprocessing.get_context("fork")
+    out = context.Queue(maxsize=QUEUE_BATCHES)
+    worker = context.Process(target=_work, args=(connector, inputs, region, batch_size, out), daemon=True)
+    worker.start()
+    try:
+        while True:
+            message = _next(out, worker)
+            kind = message[0]
+            if kind == "error":
+                raise message[1]
+            if kind in ("rows", "end"):
+                write(message[1], message[2])
+                on_state(*message[3:])
+            else:
+                on_state(*message[2:])
+                on_item(message[1])
+            if kind == "end":
+                break
+    finally:
+        _stop(worker)
+        out.close()
+        out.cancel_join_thread()
+
+
+def _stop(worker: Any) -> None:
+    """End the worker: at once when it is still reading (a stopped load), then wait for it."""
+    if worker.is_alive():
+        worker.terminate()
+    worker.join(timeout=STOP_SECONDS)
+    if worker.is_alive():
+        worker.kill()
+        worker.join()

@@ -1,0 +1,119 @@
+"""A load read by a worker process keeps every promise of a load in one process: batches in order, --strict stops
+at the first rejected row with the batch being gathered unwritten, a failing reader stops the load with its
+error, a reader that dies is reported, progress counts bytes, and small or dry loads stay in one process."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from connectors.base import Connector, ConnectorOptions
+from identity_graph import ingest_parallel
+from identity_graph.errors import InputError
+from identity_graph.ingest import IngestResult, ingest, ingest_with_worker
+from identity_graph.model import IdentifierClaim, IdentifierKind, Record, RecordKind, SourceItem
+from identity_graph.settings import Settings
+from identity_graph.store import SQLiteStore
+
+ROWS = 95
+BATCH = 10
+MAPPING = 'id = "id"\n[fields]\nfirst_name = "first"\nphone = "phone"\n'
+
+
+@pytest.fixture
+def worker_always(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every load below takes the worker, whatever its size."""
+    monkeypatch.setattr(ingest_parallel, "PARALLEL_MIN_BYTES", 0)
+
+
+def _contacts(folder: Path, bad_at: int | None = None) -> tuple[Path, Path]:
+    """A CSV of ROWS contacts (one malformed row at `bad_at`) and its mapping."""
+    lines = ["id,first,phone"]
+    for n in range(ROWS):
+        lines.append("no id,,," if n == bad_at else f"c{n},Ann{n},(415) 555-{n:04d}")
+    data = folder / "contacts.csv"
+    data.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    mapping = folder / "contacts.toml"
+    mapping.write_text(MAPPING, encoding="utf-8")
+    return data, mapping
+
+
+def _settings(tmp_path: Path) -> Settings:
+    """Small batches, so a load has several."""
+    return Settings(db=tmp_path / "test.db", ingest={"batch_size": BATCH, "quarantine_dir": tmp_path / "q"})
+
+
+def _count(store: SQLiteStore) -> int:
+    """Records stored."""
+    conn = sqlite3.connect(store.path)
+    try:
+        return int(conn.execute("SELECT count(*) FROM records").fetchone()[0])
+    finally:
+        conn.close()
+
+
+@pytest.mark.usefixtures("worker_always")
+def test_strict_stops_at_the_rejected_row_with_earlier_batches_written(tmp_path: Path, store: SQLiteStore) -> None:
+    data, mapping = _contacts(tmp_path, bad_at=42)
+    with pytest.raises(InputError, match=r"contacts.csv:\d+"):
+        ingest(store, "csv", "crm", [data], _settings(tmp_path), mapping=mapping, strict=True)
+    assert _count(store) == 40  # four whole batches; the two rows gathered after them are not written
+
+
+@pytest.mark.usefixtures("worker_always")
+def test_a_rejected_row_is_quarantined_and_the_rest_loads(tmp_path: Path, store: SQLiteStore) -> None:
+    data, mapping = _contacts(tmp_path, bad_at=7)
+    done: list[int] = []
+    result = ingest(store, "csv", "crm", [data], _settings(tmp_path), mapping=mapping, progress=done.append)
+    assert _count(store) == ROWS - 1 == result.stats.records_loaded == result.records_seen
+    assert result.quarantined == 1 and result.quarantine_file is not None
+    assert result.rejects[0].startswith(f"{data}:9:")  # file and line (the header is line 1)
+    assert done == sorted(done) and done[-1] == data.stat().st_size
+
+
+class _Failing(Connector):
+    """Yields a few records, then fails the way a reader can (or ends the process, with `die`)."""
+
+    format = "failing"
+    description = "a test reader"
+    die = False
+
+    def read_file(self, path: Path) -> Iterator[SourceItem]:
+        for n in range(25):
+            claim = IdentifierClaim(kind=IdentifierKind.PHONE, raw=f"(415) 555-{n:04d}", field="phone")
+            yield Record(source="t", source_id=f"r{n}", kind=RecordKind.CONTACT, first_name="Bo", identifiers=(claim,))
+        if self.die:
+            os._exit(3)
+        raise InputError(f"{path.name}: the file ends in the middle of a row")
+
+
+@pytest.mark.parametrize("die", [False, True])
+def test_a_reader_that_fails_or_dies_stops_the_load(tmp_path: Path, store: SQLiteStore, die: bool) -> None:
+    connector = _Failing(ConnectorOptions(source="t"))
+    connector.die = die
+    result = IngestResult(source="t", format="failing", paths=[])
+    path = tmp_path / "x.txt"
+    path.write_text("x", encoding="utf-8")
+    message = "stopped unexpectedly" if die else "ends in the middle of a row"
+    with pytest.raises(InputError, match=message):
+        ingest_with_worker(connector, [path], store, _settings(tmp_path), result)
+    # the whole batches sent before the failure (a process that dies may take the last ones unsent with it)
+    assert _count(store) in ((0, 10, 20) if die else (20,))
+
+
+def test_small_dry_or_threaded_loads_stay_in_one_process(store: SQLiteStore) -> None:
+    big = ingest_parallel.PARALLEL_MIN_BYTES
+    assert ingest_parallel.wants_worker(store, big, dry_run=False)
+    assert not ingest_parallel.wants_worker(store, big - 1, dry_run=False)
+    assert not ingest_parallel.wants_worker(store, big, dry_run=True)
+    assert not ingest_parallel.wants_worker(None, big, dry_run=False)
+    seen: list[bool] = []
+    thread = threading.Thread(target=lambda: seen.append(ingest_parallel.wants_worker(store, big, dry_run=False)))
+    thread.start()
+    thread.join()
+    assert seen == [False]

@@ -16,12 +16,15 @@ from pydantic import BaseModel, ConfigDict, Field
 from identity_graph.campaigns.model import Campaign, CampaignStatus
 from identity_graph.campaigns.sends import campaign_sends
 from identity_graph.campaigns.spikes import SpikeSettings, SpikeWatch, watch
+from identity_graph.errors import InputError
 from identity_graph.store.protocol import GraphStore
 
 #: Campaigns starting within this many days are in the briefing (the live ones always are).
 BRIEFING_HORIZON_DAYS = 7
 #: The longest horizon a caller may ask for.
 MAX_HORIZON_DAYS = 90
+#: The years a briefing may be asked for (a window's arithmetic stays far from the calendar's ends).
+EARLIEST_YEAR, LATEST_YEAR = 1970, 9000
 
 
 class BriefingItem(BaseModel):
@@ -67,7 +70,11 @@ def build_briefing(
     horizon_days: int = BRIEFING_HORIZON_DAYS,
     settings: SpikeSettings | None = None,
 ) -> Briefing:
-    """The briefing at `at` (time-zone aware): live campaigns first, then upcoming ones, each by start."""
+    """The briefing at `at` (time-zone aware): live campaigns first, then upcoming ones, each by start. A moment
+    outside EARLIEST_YEAR..LATEST_YEAR is an InputError."""
+    if not EARLIEST_YEAR <= at.year <= LATEST_YEAR:
+        day = at.date().isoformat()
+        raise InputError(f"a briefing is for a moment between {EARLIEST_YEAR} and {LATEST_YEAR}, not {day}")
     settings = settings or SpikeSettings()
     chosen = [c for c in store.campaigns() if in_briefing(c, at, horizon_days)]
     chosen.sort(key=lambda c: (c.status(at) is not CampaignStatus.LIVE, c.starts_at, c.campaign_id))

@@ -10,6 +10,7 @@ import pytest
 
 from identity_graph.campaigns.briefing import BRIEFING_HORIZON_DAYS, build_briefing, in_briefing
 from identity_graph.campaigns.model import CampaignStatus
+from identity_graph.errors import InputError
 from identity_graph.store import open_store
 from tests.campaigns.spike_world import NOW, World, call_now_campaign
 
@@ -93,3 +94,10 @@ def test_in_briefing(start_days: float, end_days: float | None, expected: bool) 
         starts_at=NOW + timedelta(days=start_days), ends_at=None if end_days is None else NOW + timedelta(days=end_days)
     )
     assert in_briefing(c, NOW, BRIEFING_HORIZON_DAYS) is expected
+
+
+@pytest.mark.parametrize("year", [1, 1969, 9001])
+def test_a_moment_far_from_now_is_refused(world: World, year: int) -> None:
+    """The window's arithmetic never reaches the calendar's ends: a readable input error instead."""
+    with pytest.raises(InputError, match="a briefing is for a moment between 1970 and 9000"):
+        build_briefing(world.store, NOW.replace(year=year), "US")

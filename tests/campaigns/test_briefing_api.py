@@ -74,6 +74,8 @@ def test_briefing_api_refuses_what_it_cannot_read(served: tuple[TestClient, dict
     assert bad.status_code == 422
     far = client.get("/api/v1/briefing", params={"horizon_days": 400}, headers=bearer(tokens["agent"]))
     assert far.status_code == 422
+    ancient = client.get("/api/v1/briefing", params={"at": "0001-01-01T00:00"}, headers=bearer(tokens["agent"]))
+    assert ancient.status_code == 422 and "between 1970 and 9000" in ancient.json()["detail"]
 
 
 def test_briefing_page_draws_the_chart_and_the_guidance(served: tuple[TestClient, dict[str, str], World]) -> None:

@@ -32,9 +32,9 @@ from connectors.base import Connector
 from identity_graph.errors import InputError
 from identity_graph.gc_pause import paused_gc
 from identity_graph.model import Interaction, Notice, Record, Rejected
-from identity_graph.prepare import PrepareReport, prepare_interaction, prepare_record
+from identity_graph.prepare import PrepareReport, clamp_record, normalized_claims, prepare_interaction
 from identity_graph.store.protocol import GraphStore
-from identity_graph.store.sqlite_ingest import InteractionRow, RecordRow, interaction_row, record_row
+from identity_graph.store.sqlite_ingest import InteractionRow, RecordRow, interaction_row, record_row_of
 
 #: Inputs of at least this many bytes load with a worker process (below it, starting one costs more than it
 #: saves; about 15,000 CRM rows).
@@ -86,6 +86,12 @@ def _send(out: Any, message: Message) -> None:
     out.put(message)
 
 
+def _record_row(record: Record, region: str, report: PrepareReport) -> RecordRow:
+    """`record_row(prepare_record(...))` without building the normalized claims as model objects."""
+    clamped = clamp_record(record, report)
+    return record_row_of(clamped, normalized_claims(clamped, region, report)[1])
+
+
 def _work(connector: Connector, inputs: list[Path], region: str, size: int, out: Any) -> None:
     """The worker: read, prepare and turn items into rows, sending full batches and other items in order."""
     signal.signal(signal.SIGTERM, signal.SIG_DFL)  # the writer stops it with SIGTERM: at once
@@ -98,7 +104,7 @@ def _work(connector: Connector, inputs: list[Path], region: str, size: int, out:
             for item in connector.read(inputs):
                 if isinstance(item, Record):
                     done.records += 1
-                    records.append(record_row(prepare_record(item, region, done.report)))
+                    records.append(_record_row(item, region, done.report))
                 elif isinstance(item, Interaction):
                     done.interactions += 1
                     interactions.append(interaction_row(prepare_interaction(item, done.report)))

@@ -118,29 +118,45 @@ def prepare_interaction(interaction: Interaction, report: PrepareReport | None =
     return interaction.model_copy(update=update) if update else interaction
 
 
-def _claimed(claim: IdentifierClaim, value: str) -> ClaimedIdentifier:
-    """The claim with its normalized value. Built without validating again what is already valid (the claim was
-    validated when made; a normalizer returns a non-empty value without surrounding spaces, checked here)."""
-    if not value or value != value.strip():
-        ident = Identifier(kind=claim.kind, value=value)
-        return ClaimedIdentifier(identifier=ident, field=claim.field, strength=claim.strength, raw=claim.raw)
-    ident = Identifier.model_construct(kind=claim.kind, value=value)
-    strength = claim.strength
-    return ClaimedIdentifier.model_construct(identifier=ident, field=claim.field, strength=strength, raw=claim.raw)
+#: A normalized claim as plain values: (kind, value, field, strength, raw).
+ClaimTuple = tuple[str, str, str, str, str]
 
 
-def prepare_record(record: Record, default_region: str, report: PrepareReport | None = None) -> PreparedRecord:
-    """Hold the record to the input policy and normalize every identifier claim; unusable claims (and claims
-    longer than any identifier) are counted and left out."""
-    record = clamp_record(record, report)
-    claimed: dict[tuple[str, str, str], ClaimedIdentifier] = {}
+def normalized_claims(
+    record: Record, default_region: str, report: PrepareReport | None = None
+) -> tuple[list[IdentifierClaim], list[ClaimTuple]]:
+    """The record's usable claims (the first of each identifier, field and strength) and their normalized values
+    as plain tuples; unusable claims (and claims longer than any identifier) are counted and left out."""
+    claims: list[IdentifierClaim] = []
+    values: list[ClaimTuple] = []
+    seen: set[tuple[str, str, str, str]] = set()
     for claim in record.identifiers:
         value = _normalize(claim.kind, claim.raw, default_region) if len(claim.raw) <= MAX_KEY_CHARS else None
         if value is None:
             if report is not None:
                 report.count(claim)
             continue
-        key = (f"{claim.kind._value_}:{value}", claim.field, claim.strength._value_)
-        if key not in claimed:
-            claimed[key] = _claimed(claim, value)
-    return PreparedRecord(record=record, identifiers=tuple(claimed.values()))
+        kind, strength = claim.kind._value_, claim.strength._value_
+        key = (kind, value, claim.field, strength)
+        if key not in seen:
+            seen.add(key)
+            claims.append(claim)
+            values.append((kind, value, claim.field, strength, claim.raw))
+    return claims, values
+
+
+def prepare_record(record: Record, default_region: str, report: PrepareReport | None = None) -> PreparedRecord:
+    """Hold the record to the input policy and normalize every identifier claim; unusable claims (and claims
+    longer than any identifier) are counted and left out."""
+    record = clamp_record(record, report)
+    claims, values = normalized_claims(record, default_region, report)
+    identifiers = tuple(
+        ClaimedIdentifier(
+            identifier=Identifier(kind=claim.kind, value=value[1]),
+            field=claim.field,
+            strength=claim.strength,
+            raw=claim.raw,
+        )
+        for claim, value in zip(claims, values, strict=True)
+    )
+    return PreparedRecord(record=record, identifiers=identifiers)

@@ -59,7 +59,11 @@ def write_tombstones(conn: sqlite3.Connection, secret: bytes, kind: str, keys: S
 
 def _record_values(prepared: PreparedRecord) -> tuple[Any, ...]:
     """The column values of a record, in `_RECORD_COLUMNS` order."""
-    r = prepared.record
+    return _values_of(prepared.record)
+
+
+def _values_of(r: Record) -> tuple[Any, ...]:
+    """The column values of a record, in `_RECORD_COLUMNS` order."""
     a = r.address
     return (
         r.kind._value_, r.first_name, r.middle_name, r.last_name, r.full_name,
@@ -71,10 +75,23 @@ def _record_values(prepared: PreparedRecord) -> tuple[Any, ...]:
 
 def _record_hash(prepared: PreparedRecord) -> str:
     """Content hash over the record's fields and its normalized identifiers."""
-    ids = sorted((c.identifier.key, c.field, c.strength._value_, c.raw) for c in prepared.identifiers)
-    text = _plain_record_json(prepared.record, ids)
+    return _hash_of(prepared.record, _claim_tuples(prepared))
+
+
+def _claim_tuples(prepared: PreparedRecord) -> tuple[tuple[str, str, str, str, str], ...]:
+    """(kind, value, field, strength, raw) of each normalized identifier."""
+    return tuple(
+        (c.identifier.kind._value_, c.identifier.value, c.field, c.strength._value_, c.raw)
+        for c in prepared.identifiers
+    )
+
+
+def _hash_of(record: Record, claims: Sequence[tuple[str, str, str, str, str]]) -> str:
+    """Content hash over a record's fields and its normalized identifiers given as tuples."""
+    ids = sorted((f"{kind}:{value}", f, s, raw) for kind, value, f, s, raw in claims)
+    text = _plain_record_json(record, ids)
     if text is None:
-        return content_hash([prepared.record.model_dump(mode="json"), ids])
+        return content_hash([record.model_dump(mode="json"), ids])
     return hashlib.blake2b(text.encode("utf-8"), digest_size=16).hexdigest()
 
 
@@ -151,14 +168,14 @@ class InteractionRow(NamedTuple):
 
 def record_row(prepared: PreparedRecord) -> RecordRow:
     """The row of a prepared record."""
-    r = prepared.record
-    claims = tuple(
-        (c.identifier.kind._value_, c.identifier.value, c.field, c.strength._value_, c.raw)
-        for c in prepared.identifiers
-    )
-    return RecordRow(
-        (r.source, r.source_id), _record_hash(prepared), _record_values(prepared), claims, r.display_name()
-    )
+    return record_row_of(prepared.record, _claim_tuples(prepared))
+
+
+def record_row_of(record: Record, claims: Sequence[tuple[str, str, str, str, str]]) -> RecordRow:
+    """The row of a record held to the input policy, with its normalized claims as (kind, value, field,
+    strength, raw) tuples (`prepare.normalized_claims`): no model objects for the claims."""
+    key = (record.source, record.source_id)
+    return RecordRow(key, _hash_of(record, claims), _values_of(record), tuple(claims), record.display_name())
 
 
 def interaction_row(i: Interaction) -> InteractionRow:

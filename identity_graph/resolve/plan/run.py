@@ -26,7 +26,7 @@ from identity_graph.resolve.namesakes import link_sole_namesakes
 from identity_graph.resolve.plan import sql
 from identity_graph.resolve.plan.engine import DEFAULT_ENGINE, DUCKDB_MEMORY, Engine, open_engine
 from identity_graph.resolve.plan.kept import bearer_names, concat, kept_rows, take
-from identity_graph.resolve.plan.tables import input_tables
+from identity_graph.resolve.plan.tables import KEY_SCHEMA, input_tables, key_batches
 from identity_graph.resolve.scoring import Scored, comparisons_for, compute_levels, score_pairs, strong_conflicts
 from identity_graph.resolve.summary import Progress, ResolveSummary, no_progress
 from identity_graph.resolve.training import load_model, save_model
@@ -55,6 +55,9 @@ def find_pairs(engine: Engine, st: BatchState, ms: MatchingSettings) -> int:
     """Load the per-record tables, run the blocking passes; returns how many pairs blocking found."""
     for name, table in input_tables(st, ms).items():
         engine.register(name, table)
+    for batch in key_batches(st.keys):
+        engine.append("keys", batch)
+    engine.finish("keys", KEY_SCHEMA)
     engine.materialize("pairs", sql.pairs_query(ms.max_block_size, IDENT_SAMPLE, ms.sorted_neighbourhood_window))
     return int(engine.rows(sql.CANDIDATE_COUNT)[0][0])
 

@@ -7,6 +7,8 @@ sizes, the same sorted-neighbourhood order.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import numpy as np
 import pandas as pd
 import pyarrow as pa  # type: ignore[import-untyped]
@@ -26,6 +28,9 @@ def _int_table(**columns: IntArray) -> pa.Table:
     return pa.table({name: pa.array(np.asarray(v, dtype=np.int64), type=pa.int64()) for name, v in columns.items()})
 
 
+KEY_SCHEMA = pa.schema([("kpass", pa.string()), ("k", pa.string()), ("r", pa.int64())])
+
+
 def _one_key_list(name: str, keys: list[str]) -> pd.DataFrame:
     """(kpass, k, r) of one pass's non-empty keys."""
     values = np.asarray(keys, dtype=object)
@@ -39,14 +44,19 @@ def _namespace(name: str, lists: list[list[str]]) -> pd.DataFrame:
     return frame.drop_duplicates(["k", "r"])
 
 
+def key_batches(keys: dict[str, list[str]]) -> Iterator[pa.RecordBatch]:
+    """Every record's non-empty blocking keys, a pass (or a namespace of passes) at a time: one `kpass` per key
+    pass, one per namespace."""
+    passes = [(name, [keys[name]]) for name in KEY_PASSES]
+    passes += [(USER_PASS, [keys[name] for name in USER_KEYS]), (NEAR_PASS, near_key_lists(keys))]
+    for name, lists in passes:
+        frame = _one_key_list(name, lists[0]) if len(lists) == 1 else _namespace(name, lists)
+        yield from pa.Table.from_pandas(frame, schema=KEY_SCHEMA, preserve_index=False).to_batches()
+
+
 def key_table(keys: dict[str, list[str]]) -> pa.Table:
-    """Every record's non-empty blocking keys: one `kpass` per key pass, one per namespace."""
-    parts = [_one_key_list(name, keys[name]) for name in KEY_PASSES]
-    parts.append(_namespace(USER_PASS, [keys[name] for name in USER_KEYS]))
-    parts.append(_namespace(NEAR_PASS, near_key_lists(keys)))
-    frame = pd.concat(parts, ignore_index=True)
-    schema = pa.schema([("kpass", pa.string()), ("k", pa.string()), ("r", pa.int64())])
-    return pa.Table.from_pandas(frame, schema=schema, preserve_index=False)
+    """`key_batches` as one table."""
+    return pa.Table.from_batches(list(key_batches(keys)), schema=KEY_SCHEMA)
 
 
 def sn_order(st: BatchState) -> IntArray:
@@ -61,7 +71,7 @@ def sn_order(st: BatchState) -> IntArray:
 
 
 def input_tables(st: BatchState, ms: MatchingSettings) -> dict[str, pa.Table]:
-    """The plan's input tables by name."""
+    """The plan's input tables by name, but `keys` (`key_batches`: streamed a pass at a time)."""
     rows = st.reps.rows
     mask = np.zeros(len(st.table), dtype=bool)
     mask[rows] = True
@@ -69,7 +79,6 @@ def input_tables(st: BatchState, ms: MatchingSettings) -> dict[str, pa.Table]:
     ordered = sn_order(st) if rows.size >= 2 else np.zeros(0, dtype=np.int64)
     window = ms.sorted_neighbourhood_window
     return {
-        "keys": key_table(st.keys),
         "reps": _int_table(r=rows),
         "ident": _int_table(code=codes, pos=pos),
         "sn": _int_table(r=ordered, sn_pos=np.arange(ordered.size)),

@@ -149,7 +149,7 @@ def create_app(settings: Settings, store: GraphStore | None = None) -> FastAPI:
             return api_invalid(request, exc)
         from identity_graph.web.deps import invalid_page
 
-        return invalid_page(request)
+        return invalid_page(request, exc)
 
     @app.exception_handler(StarletteHTTPException)
     async def _http_error(request: Request, exc: StarletteHTTPException) -> Response:

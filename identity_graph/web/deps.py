@@ -8,9 +8,11 @@ not count."""
 
 from __future__ import annotations
 
-from typing import Annotated
+from collections.abc import Mapping, Sequence
+from typing import Annotated, Any
 
 from fastapi import Depends, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import RedirectResponse
 from starlette.datastructures import FormData
 from starlette.responses import Response
@@ -94,8 +96,51 @@ ReviewUser = Annotated[Caller, Depends(WebNeed(Permission.REVIEW))]
 DecideUser = Annotated[Caller, Depends(WebNeed(Permission.DECIDE))]
 
 
-def invalid_page(request: Request) -> Response:
-    """A page asked for with invalid input (an id out of range, a bad page number): sign in first, then a 422 page."""
+#: What an id in a page's address names, by its parameter ("There is no person with the id “abc”.").
+ID_NOUNS = {
+    "person_id": "person",
+    "record_id": "record",
+    "token_id": "token",
+    "campaign_id": "campaign",
+    "judgement_id": "decision",
+    "action_id": "steward action",
+    "run_id": "run",
+}
+#: Longest piece of what was typed that an error page repeats (the rest is cut with an ellipsis).
+ECHO_CHARS = 40
+#: The message when no field of the request can be named.
+INVALID_MESSAGE = "The address or the form holds a value this page cannot use; check it and try again."
+
+
+def _echo(value: object) -> str:
+    """What the user typed, as an error page repeats it: text cut to `ECHO_CHARS`."""
+    text = str(value)
+    return text if len(text) <= ECHO_CHARS else text[: ECHO_CHARS - 1] + "…"
+
+
+def invalid_message(errors: Sequence[Mapping[str, Any]]) -> str:
+    """A sentence for a page asked with invalid input, from its first validation error: an id in the address
+    that is no id ("There is no person with the id “abc”."), a field that is not what it should be."""
+    if not errors:
+        return INVALID_MESSAGE
+    first = errors[0]
+    loc = [str(part) for part in first.get("loc", ())]
+    where, name = (loc[0], loc[-1]) if len(loc) >= 2 else ("", "")
+    value = first.get("input")
+    label = name.replace("_", " ")
+    if where == "path" and name.endswith("_id") and value is not None:
+        noun = ID_NOUNS.get(name, label.removesuffix(" id"))
+        return f"There is no {noun} with the id “{_echo(value)}”."
+    if where in ("path", "query", "body") and name and value is not None and not isinstance(value, dict):
+        return f"“{_echo(value)}” is not a valid {label}; check it and try again."
+    if where in ("query", "body") and name:
+        return f"The {label} is missing; fill it in and try again."
+    return INVALID_MESSAGE
+
+
+def invalid_page(request: Request, exc: RequestValidationError | None = None) -> Response:
+    """A page asked for with invalid input (an id that is no id, a bad page number): sign in first, then a 422
+    page that says what was wrong in a sentence (`invalid_message`)."""
     from identity_graph.web.render import error_page
 
     session = read_cookie(
@@ -104,7 +149,7 @@ def invalid_page(request: Request) -> Response:
     if session is None:
         return RedirectResponse("/login", status_code=303, headers={"Cache-Control": "no-store"})
     request.state.session = session
-    return error_page(request, 422, "the address or the form holds a value out of range; check it and try again")
+    return error_page(request, 422, invalid_message(exc.errors() if exc is not None else []))
 
 
 def form_text(form: FormData, name: str) -> str:

@@ -80,8 +80,11 @@ def batch_state(store: GraphStore, ms: MatchingSettings, model: MatchModel | Non
     return st
 
 
-def prepared_state(store: GraphStore, ms: MatchingSettings, model: MatchModel | None, report: Progress) -> BatchState:
-    """`batch_state` up to blocking: its candidates are left empty (a batch plan finds them in its engine)."""
+def prepared_state(
+    store: GraphStore, ms: MatchingSettings, model: MatchModel | None, report: Progress, *, keys: bool = True
+) -> BatchState:
+    """`batch_state` up to blocking: its candidates are left empty (a batch plan finds them in its engine), and
+    its keys too unless `keys` (a plan makes them a slice of records at a time)."""
     total = store.counts().get("records", 0)
     read = 0
 
@@ -99,9 +102,9 @@ def prepared_state(store: GraphStore, ms: MatchingSettings, model: MatchModel | 
     report("blocking", 0, 1)
     stats = identifier_stats(table, postings, ms.name_similarity)
     reps = representatives(table, postings, stats, ms.shared_identifier_persons)
-    keys = record_keys(table)
     none = np.zeros(0, dtype=np.int64)
-    return BatchState(table, postings, stats, reps, keys, Candidates(none, none, []), placeholders)
+    made = record_keys(table) if keys else {}
+    return BatchState(table, postings, stats, reps, made, Candidates(none, none, []), placeholders)
 
 
 def training_rows(st: BatchState, li: IntArray, ri: IntArray) -> npt.NDArray[np.bool_]:
@@ -174,7 +177,7 @@ def write_links(
     *,
     keys: bool = True,
 ) -> LinksAndClusters:
-    """Replace every edge and blocking key (not the keys when `keys` is False: written already, `write_keys`),
+    """Replace every edge and blocking key (not the keys when `keys` is False: a plan writes them, `load_keys`),
     and cluster the AUTO edges (under the stored judgements and the `strong` conflicts).
 
     The keys go first: the embedded store inserts them, then builds their index on a worker (190k entries on
@@ -201,13 +204,6 @@ def write_links(
             meanwhile()
         write_edges(store, chain(first, chunks))
     return LinksAndClusters(autos, int(edge_rows(scored).size) - len(autos), clustered[0])
-
-
-def write_keys(store: GraphStore, st: BatchState) -> None:
-    """Replace every blocking key with the batch's (its own transaction), then let the key lists go: a batch plan
-    writes them before comparing, so they are not held while the pairs are (they depend on the records alone)."""
-    store.replace_blocking_keys(keys_for_store(st.table, st.keys), None)
-    st.keys = {}
 
 
 def resolve_all(

@@ -18,7 +18,7 @@ from identity_graph.ingest import IngestResult, ingest_items
 from identity_graph.ingest_manifest import load_manifest
 from identity_graph.model import Record
 from identity_graph.resolve.plan import resolve_batch
-from identity_graph.resolve.plan.run import PAIR_BATCH
+from identity_graph.resolve.plan.run import KEY_ROWS, PAIR_BATCH
 from identity_graph.settings import Settings, load_settings
 from identity_graph.store import SQLiteStore, open_store
 
@@ -94,12 +94,12 @@ def fake_store(rows: int | None, db: Path) -> Settings:
     return load(frame_records(frame.head(rows) if rows else frame, fake_record), db, "fake_1000")
 
 
-def resolved(settings: Settings, engine: str, pair_batch: int = PAIR_BATCH) -> Answer:
-    """Resolve the store by `engine` (`python`: today's path; a plan compares `pair_batch` pairs at a time) and
-    read back its answer."""
+def resolved(settings: Settings, engine: str, pair_batch: int = PAIR_BATCH, key_rows: int = KEY_ROWS) -> Answer:
+    """Resolve the store by `engine` (`python`: today's path; a plan compares `pair_batch` pairs at a time and
+    makes the keys of `key_rows` records at a time) and read back its answer."""
     store = open_store(settings.db)
     try:
-        summary = resolve_batch(store, settings, engine, pair_batch=pair_batch)
+        summary = resolve_batch(store, settings, engine, pair_batch=pair_batch, key_rows=key_rows)
         ids = {(r.source, r.source_id): int(r.person_id) for r in store.iter_export() if r.person_id is not None}
         return Answer(_edges(store), _persons(store), summary.candidate_pairs, summary.trained, ids,
                       summary.moved_records, _keys(store, settings.db))  # fmt: skip

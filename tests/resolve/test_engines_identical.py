@@ -1,8 +1,8 @@
 """The batch plan gives today's answers: the DuckDB plan and the Spark plan against today's path (`resolve_all`), on
 febrl3, febrl4, Splink's fake_1000 and a generated set. Identical means: the same candidate pairs found, the same
 edges (status, score and weight within 1e-9, every evidence entry's level and weight, the same sentence), the
-same blocking keys in the store and the same persons. The plans compare SMALL_BATCH pairs at a time, so every set
-runs in many batches.
+same blocking keys in the store and the same persons. The plans compare SMALL_BATCH pairs at a time and make the keys
+of KEY_ROWS records at a time, so every set runs in many batches.
 
 Sizes. Today's path and DuckDB: febrl3 whole (5,000 records), febrl4 whole (2 x 5,000), fake_1000 whole (1,000),
 a generated set of 600 people. Spark (`local[2]`, slow: a session starts): febrl3's first 1,000, febrl4's first
@@ -31,6 +31,8 @@ Loader = Callable[[Path], Settings]
 GENERATED_PEOPLE, SPARK_PEOPLE, SEED = 600, 150, 18
 #: Pairs a plan compares at a time here: a prime well under every set's pairs, so each runs in many batches.
 SMALL_BATCH = 997
+#: Records whose blocking keys a plan makes at a time here: every set but the smallest in several slices.
+KEY_ROWS = 389
 
 
 def _generated(people: int, tmp: Path) -> Loader:
@@ -62,7 +64,7 @@ SETS = ("febrl3", "febrl4", "fake_1000", "generated")
 def _answers(tmp: Path, name: str, engines: tuple[str, ...], spark: bool) -> dict[str, Answer]:
     """The set resolved, each engine on a fresh store of it."""
     loader = _loaders(tmp, spark)[name]
-    return {engine: resolved(loader(tmp / f"{name}-{engine}.db"), engine, SMALL_BATCH) for engine in engines}
+    return {engine: resolved(loader(tmp / f"{name}-{engine}.db"), engine, SMALL_BATCH, KEY_ROWS) for engine in engines}
 
 
 def _identical(answers: dict[str, Answer]) -> None:
@@ -85,10 +87,11 @@ def test_the_spark_plan_gives_todays_links_and_persons(name: str, tmp_path: Path
     _identical(_answers(tmp_path, name, ("python", "spark"), spark=True))
 
 
-def test_a_plan_rerun_after_todays_run_keeps_every_person_and_its_id(tmp_path: Path) -> None:
+@pytest.mark.parametrize("key_rows", [100_000, KEY_ROWS])
+def test_a_plan_rerun_after_todays_run_keeps_every_person_and_its_id(tmp_path: Path, key_rows: int) -> None:
     settings = febrl_store("febrl3", 1000, tmp_path / "rerun.db")
     first = resolved(settings, "python")
-    again = resolved(settings, "duckdb")
+    again = resolved(settings, "duckdb", key_rows=key_rows)
     assert not again.trained  # the model today's run saved is used
     assert differences(first, again) == []
     assert again.person_ids == first.person_ids and again.moved == 0

@@ -18,11 +18,12 @@ from identity_graph.resolve.batch import (
     prepared_state,
     resolve_all,
     store_guard_reports,
-    write_keys,
     write_links,
 )
+from identity_graph.resolve.blocking import record_keys
 from identity_graph.resolve.identifiers import IDENT_SAMPLE, shared_identifiers
 from identity_graph.resolve.namesakes import link_sole_namesakes
+from identity_graph.resolve.pipeline import keys_for_store
 from identity_graph.resolve.plan import sql
 from identity_graph.resolve.plan.engine import DEFAULT_ENGINE, DUCKDB_MEMORY, Engine, open_engine
 from identity_graph.resolve.plan.kept import bearer_names, concat, kept_rows, take
@@ -38,6 +39,8 @@ from matchers.model import MatchModel
 
 #: Pairs compared and scored per batch (what this process holds of the pairs at once).
 PAIR_BATCH = 200_000
+#: Records whose blocking keys are made and written at a time (a store of fewer is written in one bulk write).
+KEY_ROWS = 250_000
 
 
 def level_columns(comparisons: tuple[Comparison, ...]) -> list[str]:
@@ -51,13 +54,28 @@ def levels_schema(comparisons: tuple[Comparison, ...]) -> pa.Schema:
     return pa.schema(fields + [(c, pa.int8()) for c in level_columns(comparisons)])
 
 
+def load_keys(engine: Engine, store: GraphStore, st: BatchState, rows: int) -> None:
+    """Every record's blocking keys, made `rows` records at a time (`blocking.record_keys` is a row's own), into
+    the engine's `keys` table and the store's blocking keys (replaced in one transaction: by one bulk write when
+    one slice holds every record, as `batch.write_links` writes them; else the first slice replaces them all
+    and the others add theirs). No key list of every record is held."""
+    n = len(st.table)
+    with store.transaction():
+        for start in range(0, max(n, 1), rows):
+            part = st.table.take(np.arange(start, min(start + rows, n), dtype=np.int64))
+            keys = record_keys(part)
+            for batch in key_batches(keys, start):
+                engine.append("keys", batch)
+            stored = keys_for_store(part, keys)
+            store.replace_blocking_keys(stored, None if start == 0 else [int(r) for r in part.record_id])
+    engine.finish("keys", KEY_SCHEMA)
+
+
 def find_pairs(engine: Engine, st: BatchState, ms: MatchingSettings) -> int:
-    """Load the per-record tables, run the blocking passes; returns how many pairs blocking found."""
+    """Run the blocking passes over the per-record tables (`keys` loaded already); returns how many pairs
+    blocking found."""
     for name, table in input_tables(st, ms).items():
         engine.register(name, table)
-    for batch in key_batches(st.keys):
-        engine.append("keys", batch)
-    engine.finish("keys", KEY_SCHEMA)
     engine.materialize("pairs", sql.pairs_query(ms.max_block_size, IDENT_SAMPLE, ms.sorted_neighbourhood_window))
     return int(engine.rows(sql.CANDIDATE_COUNT)[0][0])
 
@@ -131,13 +149,15 @@ def resolve_with_plan(
     master: str = "local[2]",
     memory_limit: str = DUCKDB_MEMORY,
     pair_batch: int = PAIR_BATCH,
+    key_rows: int = KEY_ROWS,
 ) -> ResolveSummary:
     """Resolve every record through the plan on `engine` (`duckdb` or `spark`): the same links and persons as
-    `batch.resolve_all`. `pair_batch`: pairs compared and scored at a time."""
+    `batch.resolve_all`. `pair_batch`: pairs compared and scored at a time; `key_rows`: records whose keys are
+    made at a time."""
     runner = open_engine(engine, master=master, memory_limit=memory_limit)
     try:
         with paused_gc():
-            return _resolve(store, settings, runner, progress or no_progress, retrain, pair_batch)
+            return _resolve(store, settings, runner, progress or no_progress, retrain, pair_batch, key_rows)
     finally:
         runner.close()
 
@@ -152,16 +172,23 @@ def resolve_batch(
     master: str = "local[2]",
     memory_limit: str = DUCKDB_MEMORY,
     pair_batch: int = PAIR_BATCH,
+    key_rows: int = KEY_ROWS,
 ) -> ResolveSummary:
     """A full batch run by `engine`: `python` is `batch.resolve_all`, the others `resolve_with_plan`."""
     if engine == "python":
         return resolve_all(store, settings, progress=progress, retrain=retrain)
     return resolve_with_plan(store, settings, engine, progress=progress, retrain=retrain, master=master,
-                             memory_limit=memory_limit, pair_batch=pair_batch)  # fmt: skip
+                             memory_limit=memory_limit, pair_batch=pair_batch, key_rows=key_rows)  # fmt: skip
 
 
 def _resolve(
-    store: GraphStore, settings: Settings, engine: Engine, report: Progress, retrain: bool, size: int
+    store: GraphStore,
+    settings: Settings,
+    engine: Engine,
+    report: Progress,
+    retrain: bool,
+    size: int,
+    key_rows: int,
 ) -> ResolveSummary:
     """`resolve_with_plan`'s body: `batch._resolve_all`'s stages, the pairs in the engine."""
     ms = settings.matching
@@ -175,14 +202,14 @@ def _resolve(
         clock = now
 
     model = None if retrain else load_model(store, ms)
-    st = prepared_state(store, ms, model, report)
+    st = prepared_state(store, ms, model, report, keys=False)
     summary.records = len(st.table)
+    report("blocking keys", 0, 1)
+    load_keys(engine, store, st, key_rows)
+    lap("features and blocking keys")
     report("blocking", 0, 1)
     summary.candidate_pairs = find_pairs(engine, st, ms)
-    lap("features and blocking")
-    report("writing blocking keys", 0, 1)
-    write_keys(store, st)
-    lap("writing blocking keys")
+    lap("blocking")
     compare_pairs(engine, st, ms, report, size)
     lap("comparing")
     if model is None:

@@ -31,32 +31,28 @@ def _int_table(**columns: IntArray) -> pa.Table:
 KEY_SCHEMA = pa.schema([("kpass", pa.string()), ("k", pa.string()), ("r", pa.int64())])
 
 
-def _one_key_list(name: str, keys: list[str]) -> pd.DataFrame:
-    """(kpass, k, r) of one pass's non-empty keys."""
+def _one_key_list(name: str, keys: list[str], offset: int) -> pd.DataFrame:
+    """(kpass, k, r) of one pass's non-empty keys (rows counted from `offset`)."""
     values = np.asarray(keys, dtype=object)
     rows = np.flatnonzero(values != "")
-    return pd.DataFrame({"kpass": name, "k": values[rows], "r": rows.astype(np.int64)})
+    return pd.DataFrame({"kpass": name, "k": values[rows], "r": rows.astype(np.int64) + offset})
 
 
-def _namespace(name: str, lists: list[list[str]]) -> pd.DataFrame:
+def _namespace(name: str, lists: list[list[str]], offset: int) -> pd.DataFrame:
     """(kpass, k, r) of several key lists blocked as one namespace, each (key, record) once."""
-    frame = pd.concat([_one_key_list(name, keys) for keys in lists], ignore_index=True)
+    frame = pd.concat([_one_key_list(name, keys, offset) for keys in lists], ignore_index=True)
     return frame.drop_duplicates(["k", "r"])
 
 
-def key_batches(keys: dict[str, list[str]]) -> Iterator[pa.RecordBatch]:
-    """Every record's non-empty blocking keys, a pass (or a namespace of passes) at a time: one `kpass` per key
-    pass, one per namespace."""
+def key_batches(keys: dict[str, list[str]], offset: int = 0) -> Iterator[pa.RecordBatch]:
+    """The non-empty blocking keys of some rows (the first at `offset`), a pass (or a namespace of passes) at a
+    time: one `kpass` per key pass, one per namespace. Each (key, row) of a namespace is once in its rows, and
+    a row is in one slice only, so slices of rows give the keys of all rows."""
     passes = [(name, [keys[name]]) for name in KEY_PASSES]
     passes += [(USER_PASS, [keys[name] for name in USER_KEYS]), (NEAR_PASS, near_key_lists(keys))]
     for name, lists in passes:
-        frame = _one_key_list(name, lists[0]) if len(lists) == 1 else _namespace(name, lists)
+        frame = _one_key_list(name, lists[0], offset) if len(lists) == 1 else _namespace(name, lists, offset)
         yield from pa.Table.from_pandas(frame, schema=KEY_SCHEMA, preserve_index=False).to_batches()
-
-
-def key_table(keys: dict[str, list[str]]) -> pa.Table:
-    """`key_batches` as one table."""
-    return pa.Table.from_batches(list(key_batches(keys)), schema=KEY_SCHEMA)
 
 
 def sn_order(st: BatchState) -> IntArray:

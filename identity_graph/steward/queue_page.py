@@ -1,20 +1,29 @@
 """One page of the review queue: filtered by kind, source and impact, paged, counted, with both sides' names.
 
-Without filters the page ranks only as far as it shows (`build_queue` with a limit) and counts the rest; a filter
-ranks the whole queue first, then keeps the items that pass.
+Where the store keeps a saved ranking (`rank_cache`, the embedded store), a page is cut from it: the review-band
+pairs in rank order and the open guard reports (scored exactly) merged by impact, the filters applied as arrays
+(a source by its records' ids, the least impact on the ranked impact), and only the page's items built in full.
+Elsewhere the whole queue is ranked (`build_queue`) and filtered.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime
+
+import numpy as np
 
 from identity_graph.errors import InputError
 from identity_graph.model import MatchStatus
 from identity_graph.settings import StewardSettings
 from identity_graph.steward.preview import display_name
-from identity_graph.steward.queue import KIND_LABELS, ReviewItem, build_queue
+from identity_graph.steward.queue import KIND_LABELS, ReviewItem, build_queue, item_for_pair
+from identity_graph.steward.rank_cache import Ranking, pair_key, review_ranking
 from identity_graph.store.protocol import GraphStore
 
+#: The saved ranking keeps impacts as 32-bit floats, items round theirs to 4 places: a least-impact filter on the
+#: ranking allows this much below the limit, so an item shown at the limit passes it.
+IMPACT_TOLERANCE = 1e-3
 #: Items on one page unless asked, and the most one page may hold.
 DEFAULT_PAGE = 50
 MAX_PAGE = 500
@@ -103,6 +112,46 @@ def with_names(store: GraphStore, items: list[ReviewItem]) -> list[ReviewItem]:
     ]
 
 
+def _guard_items(store: GraphStore, weights: StewardSettings, decided: set[tuple[int, int]]) -> list[ReviewItem]:
+    """The open guard reports' items (one per undecided pair), scored exactly."""
+    pairs: set[tuple[int, int]] = set()
+    for report in store.guard_reports(open_only=True):
+        if len(report.record_ids) >= 2 and report.record_ids[0] != report.record_ids[-1]:
+            a, b = report.record_ids[0], report.record_ids[-1]
+            pairs.add((min(a, b), max(a, b)))
+    return [item_for_pair(store, weights, a, b) for a, b in sorted(pairs - decided)]
+
+
+def _ranked_page(
+    store: GraphStore, weights: StewardSettings, ranking: Ranking, filters: QueueFilter, offset: int, limit: int
+) -> tuple[list[ReviewItem], int]:
+    """A page cut from the saved ranking and the guard reports; the total that passes the filters."""
+    decided = {(j.left, j.right) for j in store.judgements(None, active_only=True)}
+    guards = [] if filters.kind == "edge" else _guard_items(store, weights, decided)
+    skip = decided | {g.pair for g in guards}
+    keep = np.ones(ranking.left.size, dtype=bool) if filters.kind != "guard" else np.zeros(ranking.left.size, bool)
+    if skip and keep.any():
+        keep &= ~np.isin(ranking.pair_keys(), np.fromiter((pair_key(a, b) for a, b in skip), dtype=np.int64))
+    if filters.min_impact is not None:
+        keep &= ranking.impact >= filters.min_impact - IMPACT_TOLERANCE
+        guards = [g for g in guards if g.impact >= filters.min_impact]
+    if filters.source:
+        ids = np.asarray(store.record_ids_from(filters.source), dtype=np.int64)
+        keep &= np.isin(ranking.left, ids) | np.isin(ranking.right, ids)
+        sources = store.record_sources(sorted({r for g in guards for r in g.pair}))
+        guards = [g for g in guards if filters.source in (sources.get(g.left), sources.get(g.right))]
+    positions = np.flatnonzero(keep)
+    total = int(positions.size) + len(guards)
+    # merge by impact: the guards (few, exact) into the ranked review pairs, then cut the page
+    wanted = positions[: offset + limit]
+    merged: list[tuple[float, int, int, ReviewItem | None]] = [(float(g.impact), g.left, g.right, g) for g in guards]
+    merged += [(float(ranking.impact[i]), int(ranking.left[i]), int(ranking.right[i]), None) for i in wanted]
+    merged.sort(key=lambda m: (-m[0], m[1], m[2]))
+    page = merged[offset : offset + limit]
+    items = [g if g is not None else item_for_pair(store, weights, a, b) for _, a, b, g in page]
+    return items, total
+
+
 def queue_page(
     store: GraphStore,
     weights: StewardSettings,
@@ -114,7 +163,10 @@ def queue_page(
     """One page of the queue, highest impact first, with the total that passes the filters."""
     filters = filters or QueueFilter()
     filters.check()
-    if not filters.active:
+    ranking = review_ranking(store, weights, datetime.now(UTC)) if filters.active or offset else None
+    if ranking is not None:
+        items, total = _ranked_page(store, weights, ranking, filters, offset, limit)
+    elif not filters.active:
         ranked = build_queue(store, weights, limit=offset + limit)
         items, total = ranked[offset:], queue_size(store)
     else:

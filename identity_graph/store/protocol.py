@@ -448,6 +448,10 @@ class GraphStore(Protocol):
         """How many edges have these statuses."""
         ...
 
+    def record_ids_from(self, source: str) -> list[int]:
+        """Ids of every record of one source, ascending."""
+        ...
+
     def record_source_names(self) -> list[str]:
         """Every source the store holds records of, sorted."""
         ...

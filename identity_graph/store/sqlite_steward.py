@@ -254,6 +254,11 @@ class SQLiteStewardMixin(SQLiteBase):
             self.scalar(f"SELECT count(*) FROM match_edges WHERE status IN ({marks})", [s.value for s in statuses])
         )
 
+    def record_ids_from(self, source: str) -> list[int]:
+        """Ids of every record of one source, ascending."""
+        rows = self._conn().execute("SELECT id FROM records WHERE source = ? ORDER BY id", (source,))
+        return [int(r[0]) for r in rows]
+
     def record_source_names(self) -> list[str]:
         """Every source the store holds records of, sorted."""
         return sorted(str(r[0]) for r in self._conn().execute("SELECT DISTINCT source FROM records"))

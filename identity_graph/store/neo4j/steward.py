@@ -40,6 +40,7 @@ REINSTATE_JUDGEMENTS: Final = (
 )
 RECORD_SOURCES: Final = "UNWIND $ids AS rid MATCH (r:Record {id: rid}) RETURN r.id AS id, r.source AS source"
 COUNT_EDGES: Final = "MATCH (:Record)-[m:`MATCH`]->(:Record) WHERE m.status IN $statuses RETURN count(m) AS n"
+RECORDS_FROM: Final = "MATCH (r:Record {source: $source}) RETURN r.id AS id"
 SOURCE_NAMES: Final = "MATCH (r:Record) RETURN DISTINCT r.source AS source"
 AUDIT_SEARCH: Final = (
     "MATCH (a:AuditEntry) WHERE ($before_id IS NULL OR a.id < $before_id) AND ($actors IS NULL OR a.actor IN $actors) "
@@ -190,6 +191,10 @@ class Neo4jStewardMixin(Neo4jBase):
         """How many edges have these statuses."""
         rows = self._query(COUNT_EDGES, statuses=[s.value for s in statuses])
         return int(rows[0]["n"]) if rows else 0
+
+    def record_ids_from(self, source: str) -> list[int]:
+        """Ids of every record of one source, ascending."""
+        return sorted(int(r["id"]) for r in self._query(RECORDS_FROM, source=source))
 
     def record_source_names(self) -> list[str]:
         """Every source the store holds records of, sorted."""

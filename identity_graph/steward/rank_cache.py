@@ -12,8 +12,9 @@ ranking where it can be:
   other impact weights, or a saved ranking older than RANKING_MAX_AGE_S (the recency term moves with the clock)
   rank everything again, set-wide (`store.sqlite_ranking`). `idgraph resolve` does that as its last stage.
 Decided pairs and chain-guard reports are applied when the queue is read, so a decision leaves the queue at once.
-The saved ranking is two meta entries (a small JSON head, the arrays compressed); only the embedded store keeps
-one; another store ranks on every open (`queue.build_queue`'s own path).
+The saved ranking is two meta entries (a small JSON head, and the arrays uncompressed: saving 210k pairs after
+a change then takes tens of milliseconds, not hundreds); only the embedded store keeps one; another store ranks
+on every open (`queue.build_queue`'s own path).
 """
 
 from __future__ import annotations
@@ -256,7 +257,7 @@ def _load(store: SQLiteStore, head: dict[str, object]) -> Ranking | None:
 def _save(store: SQLiteStore, ranking: Ranking) -> None:
     """Save the ranking's arrays and head in one transaction."""
     buffer = io.BytesIO()
-    np.savez_compressed(buffer, **{name: getattr(ranking, name) for name in _ARRAYS})
+    np.savez(buffer, **{name: getattr(ranking, name) for name in _ARRAYS})
     head = {"key": ranking.key, "inputs": asdict(ranking.inputs), "computed_at": ranking.computed_at}
     with store.transaction():
         store.set_meta(DATA_KEY, base64.b64encode(buffer.getvalue()).decode("ascii"))

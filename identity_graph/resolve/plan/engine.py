@@ -39,6 +39,9 @@ class Engine(Protocol):
     def rows(self, sql: str) -> list[tuple[Any, ...]]:
         """A small query's rows."""
 
+    def drop(self, names: tuple[str, ...]) -> None:
+        """Let these tables go (their memory and spill files)."""
+
     def close(self) -> None:
         """Release the engine (a second call does nothing)."""
 
@@ -98,6 +101,12 @@ class DuckDBEngine:
     def rows(self, sql: str) -> list[tuple[Any, ...]]:
         """fetchall of the query."""
         return list(self.con.execute(sql).fetchall())
+
+    def drop(self, names: tuple[str, ...]) -> None:
+        """DROP TABLE each."""
+        for name in names:
+            self.con.execute(f"DROP TABLE IF EXISTS {name}")
+            self._created.discard(name)
 
     def close(self) -> None:
         """Close the connection and remove the spill directory (a second call does nothing)."""

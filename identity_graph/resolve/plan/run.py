@@ -39,6 +39,8 @@ from matchers.model import MatchModel
 
 #: Pairs compared and scored per batch (what this process holds of the pairs at once).
 PAIR_BATCH = 200_000
+#: The per-record tables blocking reads (dropped once the pairs are found).
+INPUTS = ("keys", "reps", "ident", "sn", "dups", "steps")
 #: Records whose blocking keys are made and written at a time (a store of fewer is written in one bulk write).
 KEY_ROWS = 250_000
 
@@ -77,6 +79,9 @@ def find_pairs(engine: Engine, st: BatchState, ms: MatchingSettings) -> int:
     for name, table in input_tables(st, ms).items():
         engine.register(name, table)
     engine.materialize("pairs", sql.pairs_query(ms.max_block_size, IDENT_SAMPLE, ms.sorted_neighbourhood_window))
+    engine.drop(INPUTS)
+    # identical records and the sorted neighbourhood were its only readers: a long string a record, let go
+    st.table.columns["signature"] = np.full(len(st.table), "", dtype=object)
     return int(engine.rows(sql.CANDIDATE_COUNT)[0][0])
 
 
@@ -96,6 +101,7 @@ def compare_pairs(engine: Engine, st: BatchState, ms: MatchingSettings, report: 
         done += li.size
         report("comparing", done, 0)
     engine.finish("levels", schema)
+    engine.drop(("pairs",))
 
 
 def train(engine: Engine, store: GraphStore, st: BatchState, ms: MatchingSettings) -> MatchModel:

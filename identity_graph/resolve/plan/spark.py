@@ -73,6 +73,14 @@ class SparkEngine:
         """collect of the query."""
         return [tuple(row) for row in self.spark.sql(sql).collect()]
 
+    def drop(self, names: tuple[str, ...]) -> None:
+        """Uncache and drop these views."""
+        for name in names:
+            if self.spark.catalog.tableExists(name):
+                self.spark.catalog.uncacheTable(name)
+            self.spark.catalog.dropTempView(name)
+        self._views = [v for v in self._views if v not in names]
+
     def close(self) -> None:
         """Drop the plan's views and cached tables (the session stays for the next run in this process)."""
         for name in self._views:

@@ -76,14 +76,20 @@ def _state(connector: Connector, done: _Progress) -> Message:
     return (connector.counter.done, done.records, done.interactions, dict(r.unusable), dict(r.notes))
 
 
-def _send(out: Any, message: Message) -> None:
+def _send(out: Any, message: Message, parent: int) -> None:
     """Put a message on the queue (an exception that cannot cross is sent as its kind and text)."""
     if message[0] == "error":
         try:
             pickle.loads(pickle.dumps(message[1]))
         except Exception:
             message = ("error", InputError(f"{type(message[1]).__name__}: {message[1]}"))
-    out.put(message)
+    while True:
+        try:
+            out.put(message, timeout=WAIT_SECONDS)
+            return
+        except queue_errors.Full:
+            if os.getppid() != parent:  # the writer is gone (killed): nobody will read, end here
+                os._exit(1)
 
 
 def _record_row(record: Record, region: str, report: PrepareReport) -> RecordRow:
@@ -92,7 +98,7 @@ def _record_row(record: Record, region: str, report: PrepareReport) -> RecordRow
     return record_row_of(clamped, normalized_claims(clamped, region, report)[1])
 
 
-def _work(connector: Connector, inputs: list[Path], region: str, size: int, out: Any) -> None:
+def _work(connector: Connector, inputs: list[Path], region: str, size: int, out: Any, parent: int) -> None:
     """The worker: read, prepare and turn items into rows, sending full batches and other items in order."""
     signal.signal(signal.SIGTERM, signal.SIG_DFL)  # the writer stops it with SIGTERM: at once
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the whole group: the writer handles it
@@ -109,17 +115,17 @@ def _work(connector: Connector, inputs: list[Path], region: str, size: int, out:
                     done.interactions += 1
                     interactions.append(interaction_row(prepare_interaction(item, done.report)))
                 elif isinstance(item, Rejected):
-                    _send(out, ("reject", item, *_state(connector, done)))
+                    _send(out, ("reject", item, *_state(connector, done)), parent)
                     continue
                 else:
-                    _send(out, ("notice", item, *_state(connector, done)))
+                    _send(out, ("notice", item, *_state(connector, done)), parent)
                     continue
                 if len(records) + len(interactions) >= size:
-                    _send(out, ("rows", records, interactions, *_state(connector, done)))
+                    _send(out, ("rows", records, interactions, *_state(connector, done)), parent)
                     records, interactions = [], []
-        _send(out, ("end", records, interactions, *_state(connector, done)))
+        _send(out, ("end", records, interactions, *_state(connector, done)), parent)
     except BaseException as exc:
-        _send(out, ("error", exc))
+        _send(out, ("error", exc), parent)
     finally:
         out.close()
         out.join_thread()  # every message in the pipe (the writer reads until the end or stops this process)
@@ -151,7 +157,7 @@ def run_with_worker(
     claims, notes) after each message. The worker is stopped on any way out."""
     context = multiprocessing.get_context("fork")
     out = context.Queue(maxsize=QUEUE_BATCHES)
-    worker = context.Process(target=_work, args=(connector, inputs, region, batch_size, out), daemon=True)
+    worker = context.Process(target=_work, args=(connector, inputs, region, batch_size, out, os.getpid()), daemon=True)
     worker.start()
     try:
         while True:

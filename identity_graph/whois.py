@@ -2,25 +2,26 @@
 
 - **known customer**: the handle is held by a customer's records: their social account is linked to a person
   with at least one customer record (CRM, call, email or marketing), or a customer record declares the handle.
-- **likely customer — not yet linked**: not known, but one or more customers score at least `LIKELY_FLOOR`
-  against the handle's account (or write the handle in a message); each is a candidate a steward may link.
-- **not a customer**: the account is known and tells enough to find its owner (a full name, an email or a
-  phone), yet no customer reaches the floor.
-- **unknown**: no record holds the handle, or its account tells too little (no full name, no email or phone)
-  and no customer reaches the floor: it may well be an anonymous customer.
+- **likely customer — not yet linked**: not known, but one or more customers reach `LIKELY_FLOOR` against the
+  handle's account; each is a candidate a steward may link.
+- **not a customer**: the account is known and tells enough to find its owner (a full name with a given name we
+  know, an email or a phone), yet no customer reaches `POSSIBLE_FLOOR`.
+- **unknown**: no record holds the handle; or customers reach only `POSSIBLE_FLOOR` (shown: "it may be …", a
+  name alone does not tell); or the account tells too little and no customer reaches the floor.
 
 **Confidence** is one scale: the match probability of the pair (the handle's account, the candidate's record)
-under the trained model, which is the `score` stored on a MATCH edge, shown as a whole percent on the page, in
-the evidence lines beside it and in the terminal (the API gives it as 0–1). A pair without a stored edge is
-scored on demand with the same model (`resolve.explain.explain_pair`). Three fixed values where no pair is
-scored: a steward's *same* decision is 100 %, a customer record that declares the handle in its own field 99 %
-(`CRM_DECLARED_CONFIDENCE`), a message that only mentions it 50 % (`MENTIONED_CONFIDENCE`).
+under the trained model — the `score` stored on a MATCH edge, or the same model's score on demand
+(`resolve.explain.explain_pair`) — capped by the kind of evidence it rests on (`whois_evidence`: a name alone is
+at most 60 %, a shared identifier is not capped). The same number is shown as a whole percent on the page, starts
+every evidence line beside it and is printed by the terminal (the API gives it as 0–1). Three fixed values where
+no pair is scored: a steward's *same* decision is 100 %, a customer record that declares the handle in its own
+field 99 % (`CRM_DECLARED_CONFIDENCE`), a message that only mentions it 50 % (`MENTIONED_CONFIDENCE`).
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 
@@ -32,14 +33,28 @@ from identity_graph.lookup import LookupKind, _identifier, _person_names
 from identity_graph.model import Evidence, Identifier, MatchStatus, RecordKind, StoredRecord, Strength, Verdict
 from identity_graph.settings import Settings
 from identity_graph.store.protocol import GraphStore
+from identity_graph.whois_evidence import (
+    Basis,
+    basis_of,
+    cap_note,
+    capped,
+    handle_names,
+    known_given,
+    names_agree,
+    own_site,
+    rare_name,
+)
 from identity_graph.why_words import kind_words, objections, plain_sentence, sentence_case
+from matchers.names import parse_name
 
 #: Confidence that a handle declared in a customer record's own field is theirs.
 CRM_DECLARED_CONFIDENCE = 0.99
 #: Confidence for a customer whose message only mentions the handle (it may be someone else's).
 MENTIONED_CONFIDENCE = 0.5
-#: A customer scoring at least this against the handle's account is a likely customer.
-LIKELY_FLOOR = 0.5
+#: A customer whose confidence reaches this is a likely customer (above what a name alone allows).
+LIKELY_FLOOR = 0.7
+#: A customer whose confidence reaches only this is shown as "it may be …" under an unknown answer.
+POSSIBLE_FLOOR = 0.5
 #: Candidates shown at most.
 MAX_CANDIDATES = 5
 #: Records scored on demand at most (name namesakes, holders of what the account mentions).
@@ -49,6 +64,14 @@ NAME_CANDIDATES = 30
 NAME_SIMILARITY = 85.0
 #: The unknown answer's sentence for an account that tells too little.
 TOO_LITTLE = "The account tells too little (no full name, email or phone) to say who it is; it may be a customer."
+#: What a not-a-customer answer cannot rule out.
+UNNAMED = "(A customer we know only by an email address or a phone number cannot be ruled out.)"
+#: Why a possible candidate is no more than possible, by what it rests on.
+POSSIBLE_WORDS = {
+    Basis.NAME: "only the name matches, and a name alone does not tell who holds an account",
+    Basis.RARE_NAME: "only the name matches",
+    Basis.MENTION: "a message of theirs mentions the handle, which may be someone else's",
+}
 _NAME_WORD = re.compile(r"[^\W\d_]{2,}")
 
 
@@ -80,6 +103,7 @@ class WhoIsCandidate:
     evidence: list[str]
     record_id: int = 0
     city: str = ""
+    basis: Basis = Basis.IDENTIFIER  # the kind of evidence the confidence rests on (whois_evidence)
 
 
 @dataclass
@@ -113,6 +137,15 @@ class _Seen:
         return person_id is not None and bool(self.kinds.get(person_id, set()) - {RecordKind.SOCIAL_ACCOUNT})
 
 
+@dataclass(frozen=True)
+class _Context:
+    """What grading a candidate needs beyond the pair: our records' first-name frequencies (which words are
+    given names, how common) and whether the account's name is rare."""
+
+    first_names: Mapping[str, float]
+    rare: bool
+
+
 def _strength(record: StoredRecord, ident: Identifier) -> Strength | None:
     """How the record holds the identifier (None when it does not)."""
     return next((c.strength for c in record.claimed if c.identifier == ident), None)
@@ -131,23 +164,26 @@ def _seen(store: GraphStore, ident: Identifier) -> _Seen | None:
     return seen
 
 
-def _account_link(store: GraphStore, account: StoredRecord, members: set[int]) -> tuple[float, str]:
-    """How strongly an account is tied to its person: a steward's decision, else its best stored auto link."""
+def _account_link(
+    store: GraphStore, account: StoredRecord, members: set[int], ctx: _Context
+) -> tuple[float, Basis, str]:
+    """How strongly an account is tied to its person: a steward's decision, else its best stored auto link
+    (capped by what its evidence can tell, as a likely customer's is)."""
     for j in store.judgements([account.id]):
         if j.verdict is Verdict.SAME and {j.left, j.right} <= members:
-            return 1.0, "A data steward confirmed this account is theirs (100%)."
-    best = None
+            return 1.0, Basis.IDENTIFIER, "A data steward confirmed this account is theirs (100%)."
+    graded = []
     for e in store.edges([account.id], statuses=[MatchStatus.AUTO]):
-        if {e.left, e.right} <= members and (best is None or e.score > best.score):
-            best = e
-    if best is None:
-        return LIKELY_FLOOR, "Linked through the person's other accounts."
-    other = store.get_records([best.right if best.left == account.id else best.left])
-    words = plain_sentence(best.evidence, account, other[0], best.explanation) if other else ""
-    return best.score, f"Linked at {percent(best.score)}: {words}"
+        other = store.get_records([e.right if e.left == account.id else e.left])
+        if {e.left, e.right} <= members and other:
+            graded.append(_graded(account, other[0], e.score, e.evidence, e.explanation, ctx))
+    if not graded:
+        return POSSIBLE_FLOOR, Basis.PARTIAL, "Linked through the person's other accounts."
+    conf, basis, line = max(graded, key=lambda g: g[0])
+    return conf, basis, f"Linked at {line}"
 
 
-def _known(store: GraphStore, seen: _Seen) -> dict[int, WhoIsCandidate]:
+def _known(store: GraphStore, seen: _Seen, ctx: _Context) -> dict[int, WhoIsCandidate]:
     """Customers holding the handle: their linked account, or a customer record declaring it."""
     out: dict[int, WhoIsCandidate] = {}
     for rec in seen.records:
@@ -155,22 +191,48 @@ def _known(store: GraphStore, seen: _Seen) -> dict[int, WhoIsCandidate]:
         if pid is None or not seen.is_customer(pid):
             continue
         if rec.kind is RecordKind.SOCIAL_ACCOUNT:
-            conf, line = _account_link(store, rec, set(seen.members.get(pid, [])))
+            conf, basis, line = _account_link(store, rec, set(seen.members.get(pid, [])), ctx)
         elif _strength(rec, seen.ident) is Strength.DECLARED:
-            conf = CRM_DECLARED_CONFIDENCE
+            conf, basis = CRM_DECLARED_CONFIDENCE, Basis.IDENTIFIER
             line = f"{sentence_case(kind_words(rec))} lists this handle as theirs ({percent(conf)})."
         else:
             continue
-        cand = out.setdefault(pid, WhoIsCandidate(pid, "", 0.0, [], rec.id))
-        cand.confidence = max(cand.confidence, conf)
+        cand = out.setdefault(pid, WhoIsCandidate(pid, "", 0.0, [], rec.id, basis=basis))
+        if conf > cand.confidence:
+            cand.confidence, cand.basis = conf, basis
         cand.evidence.append(line)
     return out
 
 
-def _identifiable(account: StoredRecord) -> bool:
-    """True when an account tells enough to find its owner: a full name (two words), an email or a phone."""
+def _identifiable(account: StoredRecord, first_names: Mapping[str, float]) -> bool:
+    """True when an account tells enough to find its owner: a full name (two words, one of them a given name we
+    know — the census's, the nickname tables' or one our records carry (`first_names`) — so not `just
+    browsing`), an email or a phone."""
     kinds = {c.identifier.kind.value for c in account.claimed}
-    return _full_name(account.display_name()) or bool(kinds & {"email", "phone"})
+    name = account.display_name()
+    parts = parse_name(full=name)
+    named = _full_name(name) and (known_given(parts.first, first_names) or known_given(parts.last, first_names))
+    return named or bool(kinds & {"email", "phone"})
+
+
+def _first_names(store: GraphStore, settings: Settings) -> dict[str, float]:
+    """The trained model's first-name frequencies (name -> share of our records; names seen once are not
+    listed); empty without a model."""
+    from identity_graph.resolve.training import load_model  # the model: only when asked
+
+    try:
+        model = load_model(store, settings.matching)
+    except ConfigError:
+        return {}
+    return dict(model.tf.get("first", {})) if model is not None else {}
+
+
+def _rare(account: StoredRecord | None, first_names: Mapping[str, float]) -> bool:
+    """True when the account's full name is rare (`whois_evidence.rare_name`); False without a full name."""
+    if account is None or not _full_name(account.display_name()):
+        return False
+    first = parse_name(full=account.display_name()).first
+    return rare_name(first, first_names.get(first))
 
 
 def _full_name(name: str) -> bool:
@@ -178,9 +240,11 @@ def _full_name(name: str) -> bool:
     return len(_NAME_WORD.findall(name)) >= 2 and not any(ch.isdigit() or ch == "_" for ch in name)
 
 
-def _to_score(store: GraphStore, account: StoredRecord, seen: _Seen) -> list[int]:
+def _to_score(store: GraphStore, account: StoredRecord, seen: _Seen, ctx: _Context) -> list[int]:
     """Records worth scoring against the account: holders of what it mentions, messages mentioning the handle,
-    and namesakes (records of other persons only)."""
+    and namesakes (records of other persons only): by the full name (spelt alike, or the same surname with the
+    first name or a nickname of it: Matt / Matthew), or by the name a partial one and the handle spell together
+    (`Will ✈️` @vazquezwill: Will Vazquez)."""
     mine = set(seen.members.get(seen.owners.get(account.id, -1), []))
     others = [c.identifier for c in account.claimed if c.identifier != seen.ident]
     found = [r for ids in store.records_with_identifiers(others).values() for r in ids]
@@ -193,6 +257,12 @@ def _to_score(store: GraphStore, account: StoredRecord, seen: _Seen) -> list[int
             for r in named
             if fuzz.token_sort_ratio(name.casefold(), r.display_name().casefold()) >= NAME_SIMILARITY
         ]
+        surname = parse_name(full=name).last
+        same_last = store.get_records(store.search_names(surname, NAME_CANDIDATES)) if surname else []
+        found += [r.id for r in same_last if names_agree(account, r, ctx.first_names)]
+    else:
+        for spelt in handle_names(name, seen.ident.value, ctx.first_names):
+            found += store.search_names(spelt, NAME_CANDIDATES)
     return list(dict.fromkeys(r for r in found if r not in mine))[:MAX_SCORED]
 
 
@@ -203,14 +273,26 @@ def _words(evidence: Sequence[Evidence], account: StoredRecord, other: StoredRec
     return f"{said} But {contra}." if contra else said
 
 
+def _graded(
+    account: StoredRecord, other: StoredRecord, p: float, evidence: Sequence[Evidence], fallback: str, ctx: _Context
+) -> tuple[float, Basis, str]:
+    """A pair's confidence (the model's probability capped by its kind of evidence), that kind, and its evidence
+    line starting with the confidence ("60%: Same name. Only the name matches, …: at most 60%.")."""
+    named = names_agree(account, other, ctx.first_names)
+    basis = basis_of(evidence, named=named, site=own_site(account, other), rare=ctx.rare)
+    conf = capped(p, basis)
+    note = cap_note(p, basis)
+    words = _words(evidence, account, other, fallback)
+    return conf, basis, f"{percent(conf)}: {words}" + (f" {note}" if note else "")
+
+
 def _scored(
     store: GraphStore, account: StoredRecord, record_ids: Sequence[int], settings: Settings
-) -> list[tuple[int, float, str]]:
-    """(record, probability, sentence) for each record scored against the account by the trained model; none
+) -> list[tuple[int, float, tuple[Evidence, ...]]]:
+    """(record, probability, evidence) for each record scored against the account by the trained model; none
     when no model is trained yet."""
     from identity_graph.resolve.explain import explain_pair  # numpy and the model: only when asked
 
-    records = {r.id: r for r in store.get_records(record_ids)}
     out = []
     for rid in record_ids:
         try:
@@ -219,29 +301,36 @@ def _scored(
             return []
         except NotFound:
             continue
-        out.append((rid, pe.score, _words(pe.evidence, account, records[rid])))
+        out.append((rid, pe.score, pe.evidence))
     return out
 
 
-def _likely(store: GraphStore, seen: _Seen, settings: Settings) -> tuple[list[WhoIsCandidate], StoredRecord | None]:
-    """Customers the handle's account may belong to (every score, best first) and the account itself."""
-    accounts = [
-        r for r in seen.records if r.kind is RecordKind.SOCIAL_ACCOUNT and _strength(r, seen.ident) is Strength.DECLARED
-    ]
-    account = accounts[0] if accounts else None
-    pairs: dict[int, tuple[float, str]] = {}
-    if account is not None:
-        for e in store.edges([account.id], statuses=[MatchStatus.AUTO, MatchStatus.REVIEW, MatchStatus.REJECTED]):
-            other_id = e.right if e.left == account.id else e.left
-            other = store.get_records([other_id])
-            if other:
-                pairs[other_id] = (e.score, _words(e.evidence, account, other[0], e.explanation))
-        wanted = [r for r in _to_score(store, account, seen) if r not in pairs]
-        for rid, p, words in _scored(store, account, wanted, settings):
-            pairs[rid] = (p, words)
+def _pairs(
+    store: GraphStore, account: StoredRecord, seen: _Seen, settings: Settings, ctx: _Context
+) -> dict[int, tuple[float, Basis, str]]:
+    """Every record scored against the account: its stored edges (review or rejected ones too; an edge stored
+    without evidence is scored again), then the records worth scoring on demand; graded (`_graded`)."""
+    pairs: dict[int, tuple[float, Basis, str]] = {}
+    for e in store.edges([account.id], statuses=[MatchStatus.AUTO, MatchStatus.REVIEW, MatchStatus.REJECTED]):
+        other = store.get_records([e.right if e.left == account.id else e.left])
+        if other and e.evidence:
+            pairs[other[0].id] = _graded(account, other[0], e.score, e.evidence, e.explanation, ctx)
+    wanted = [r for r in _to_score(store, account, seen, ctx) if r not in pairs]
+    records = {r.id: r for r in store.get_records(wanted)}
+    for rid, p, evidence in _scored(store, account, wanted, settings):
+        pairs[rid] = _graded(account, records[rid], p, evidence, "", ctx)
+    return pairs
+
+
+def _likely(
+    store: GraphStore, seen: _Seen, account: StoredRecord | None, settings: Settings, ctx: _Context
+) -> list[WhoIsCandidate]:
+    """Customers the handle's account may belong to, every confidence, best first."""
+    pairs = _pairs(store, account, seen, settings, ctx) if account is not None else {}
     for rec in seen.records:  # a message mentioning the handle, when the model did not score it
         if rec.kind is not RecordKind.SOCIAL_ACCOUNT and rec.id not in pairs:
-            pairs[rec.id] = (MENTIONED_CONFIDENCE, f"{sentence_case(kind_words(rec))} mentions this handle.")
+            line = f"{percent(MENTIONED_CONFIDENCE)}: {sentence_case(kind_words(rec))} mentions this handle."
+            pairs[rec.id] = (MENTIONED_CONFIDENCE, Basis.MENTION, line)
     owners = store.assignments(list(pairs))
     mine = seen.owners.get(account.id) if account is not None else None
     kinds = {
@@ -249,13 +338,25 @@ def _likely(store: GraphStore, seen: _Seen, settings: Settings) -> tuple[list[Wh
         for pid, rids in store.person_record_ids(sorted(set(owners.values()))).items()
     }
     best: dict[int, WhoIsCandidate] = {}
-    for rid, (p, words) in pairs.items():
+    for rid, (conf, basis, line) in pairs.items():
         pid = owners.get(rid)
         if pid is None or pid == mine or not (kinds.get(pid, set()) - {RecordKind.SOCIAL_ACCOUNT}):
             continue
-        if pid not in best or p > best[pid].confidence:
-            best[pid] = WhoIsCandidate(pid, "", p, [f"{percent(p)}: {words}"], rid)
-    return sorted(best.values(), key=lambda c: (-c.confidence, c.person_id)), account
+        if pid not in best or conf > best[pid].confidence:
+            best[pid] = WhoIsCandidate(pid, "", conf, [line], rid, basis=basis)
+    return sorted(best.values(), key=lambda c: (-c.confidence, c.person_id))
+
+
+def _account(seen: _Seen) -> StoredRecord | None:
+    """The social account that declares the handle (None when only messages mention it)."""
+    return next(
+        (
+            r
+            for r in seen.records
+            if r.kind is RecordKind.SOCIAL_ACCOUNT and _strength(r, seen.ident) is Strength.DECLARED
+        ),
+        None,
+    )
 
 
 def _named(store: GraphStore, candidates: list[WhoIsCandidate]) -> list[WhoIsCandidate]:
@@ -281,27 +382,49 @@ def whois(store: GraphStore, handle: str, settings: Settings) -> WhoIs:
         return WhoIs(ident.value, WhoIsStatus.UNKNOWN, [], [f"no record holds {ident.value}"], reason=reason)
     n = len(seen.records)
     found = [f"{n} record{'' if n == 1 else 's'} of ours {'holds' if n == 1 else 'hold'} {ident.value}"]
-    known = sorted(_known(store, seen).values(), key=lambda c: (-c.confidence, c.person_id))
+    account = _account(seen)
+    first_names = _first_names(store, settings)
+    ctx = _Context(first_names, _rare(account, first_names))
+    known = sorted(_known(store, seen, ctx).values(), key=lambda c: (-c.confidence, c.person_id))
     if len(known) == 1:
-        c = _named(store, known)[0]
-        reason = (
-            f"This handle belongs to a customer: {c.name or 'person ' + str(c.person_id)} ({percent(c.confidence)})."
-        )
-        return WhoIs(ident.value, WhoIsStatus.KNOWN, known, found, reason=reason, account_id=c.record_id)
-    likely, account = _likely(store, seen, settings)
+        return _known_answer(store, ident.value, known, found)
+    likely = _likely(store, seen, account, settings, ctx)
     account_id = account.id if account is not None else None
-    above = _named(store, [c for c in [*known, *likely] if c.confidence >= LIKELY_FLOOR][:MAX_CANDIDATES])
-    if above:
-        top = above[0]
+    shown = [c for c in sorted([*known, *likely], key=lambda c: -c.confidence) if c.confidence >= POSSIBLE_FLOOR]
+    shown = _named(store, shown[:MAX_CANDIDATES])
+    if shown and shown[0].confidence >= LIKELY_FLOOR:
+        top = shown[0]
         reason = (
-            f"Not linked to a customer yet, but likely {top.name or 'person ' + str(top.person_id)} "
-            f"({percent(top.confidence)}). A steward can link them."
+            f"Not linked to a customer yet, but likely {_who(top)} ({percent(top.confidence)}). "
+            "A steward can link them."
         )
-        return WhoIs(ident.value, WhoIsStatus.LIKELY, above, found, reason=reason, account_id=account_id)
+        return WhoIs(ident.value, WhoIsStatus.LIKELY, shown, found, reason=reason, account_id=account_id)
+    if shown:
+        top = shown[0]
+        why = POSSIBLE_WORDS.get(top.basis, "the evidence is weak")
+        reason = (
+            f"It may be {_who(top)} ({percent(top.confidence)}), but {why}. "
+            "A steward can check the profile and link them."
+        )
+        return WhoIs(ident.value, WhoIsStatus.UNKNOWN, shown, found, reason=reason, account_id=account_id)
     closest = _named(store, likely[:1])
     near = f" The closest customer, {closest[0].name}, scores {percent(closest[0].confidence)}." if closest else ""
-    if account is not None and _identifiable(account):
-        reason = f"We know this account ({account.display_name().strip()}) and no customer is like it.{near}"
+    if account is not None and _identifiable(account, first_names):
+        reason = f"We know this account ({account.display_name().strip()}) and no customer is like it.{near} {UNNAMED}"
         return WhoIs(ident.value, WhoIsStatus.NOT_CUSTOMER, [], found, reason=reason, account_id=account_id)
     reason = f"{TOO_LITTLE}{near}"
     return WhoIs(ident.value, WhoIsStatus.UNKNOWN, [], found, reason=reason, account_id=account_id)
+
+
+def _who(candidate: WhoIsCandidate) -> str:
+    """A candidate as a sentence names them."""
+    return candidate.name or f"person {candidate.person_id}"
+
+
+def _known_answer(store: GraphStore, handle: str, known: list[WhoIsCandidate], found: list[str]) -> WhoIs:
+    """The known answer: whose the handle is, how sure, and a word when the link rests on little."""
+    c = _named(store, known)[0]
+    reason = f"This handle belongs to a customer: {_who(c)} ({percent(c.confidence)})."
+    if c.confidence < LIKELY_FLOOR:
+        reason += " The link rests on little; a steward may want to confirm it."
+    return WhoIs(handle, WhoIsStatus.KNOWN, known, found, reason=reason, account_id=c.record_id)

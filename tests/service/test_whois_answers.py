@@ -1,5 +1,6 @@
 """Who-is answers one of four things, by rule, the same on the API, the page and in the terminal; a steward links
-a likely customer with one button; the confidence on the page is the number in the evidence and on the edge."""
+a likely customer with one button; the confidence on the page is the number in the evidence and on the API: the
+edge's (or the model's) probability, capped by the kind of evidence (a name alone is at most 60 %)."""
 
 from __future__ import annotations
 
@@ -19,12 +20,31 @@ from identity_graph.resolve.explain import explain_pair
 from identity_graph.settings import Settings, load_settings
 from identity_graph.store import SQLiteStore, open_store
 from identity_graph.whois import LIKELY_FLOOR, WhoIsStatus, whois
+from identity_graph.whois_evidence import CAPS, NAME_ONLY_CAP, Basis
 from tests.service.conftest import bearer
-from tests.service.social_world import ANONYMOUS, BOB_LINK, LINKED, STRANGER, UNLINKED, SocialWorld, add_social_accounts
+from tests.service.social_world import (
+    ANONYMOUS,
+    BOB_LINK,
+    LINKED,
+    NAMESAKE,
+    STRANGER,
+    UNLINKED,
+    SocialWorld,
+    add_social_accounts,
+)
 from tests.service.test_web_pages import sign_in
 from tests.service.world import World
 
 SAMPLE = Path(identity_graph.__file__).parent / "sample"
+
+
+def assert_one_number(confidence: float, evidence: list[str]) -> None:
+    """The candidate's confidence is the number its evidence gives: every line of a candidate not yet linked
+    starts with it; a known customer's lines (a link, a declaring record) give it as the highest of them."""
+    shown = percent(confidence)
+    numbers = [int(n) for line in evidence for n in re.findall(r"(\d+)%", line.split(". ")[0])]
+    assert numbers and max(numbers) == int(shown.rstrip("%")), (shown, evidence)
+    assert shown in " ".join(evidence)
 
 
 @pytest.fixture
@@ -39,6 +59,7 @@ def social(wstore: SQLiteStore) -> SocialWorld:
         (LINKED, WhoIsStatus.KNOWN, "Known customer"),
         (UNLINKED, WhoIsStatus.LIKELY, "Likely customer — not yet linked"),
         (STRANGER, WhoIsStatus.NOT_CUSTOMER, "Not a customer"),
+        (NAMESAKE, WhoIsStatus.UNKNOWN, "Unknown"),  # shares Bob's name, nothing else: it may be him
         (ANONYMOUS, WhoIsStatus.UNKNOWN, "Unknown"),
         ("@never_seen_here", WhoIsStatus.UNKNOWN, "Unknown"),
     ],
@@ -62,8 +83,19 @@ def test_likely_offers_the_customer_with_the_edge_score_as_confidence(wstore: SQ
     [bob] = answer.candidates
     assert bob.name == "Bob Stone" and bob.record_id == social.bob_crm and answer.account_id == social.bob_account
     assert bob.confidence == BOB_LINK  # the number stored on the match edge, not another scale
-    assert bob.evidence == ["82%: Same name."]  # the page's number, in the evidence line too
+    assert bob.basis is Basis.NAME_AND_PLACE and CAPS[Basis.NAME_AND_PLACE] > BOB_LINK  # under its cap: as is
+    assert bob.evidence == ["82%: Same name; same city."]  # the page's number, in the evidence line too
     assert "82%" in answer.reason
+
+
+def test_a_name_alone_is_capped_and_never_likely(wstore: SQLiteStore, social: SocialWorld, world: World) -> None:
+    answer = whois(wstore, NAMESAKE, Settings())  # the model scored the pair 97 % on the name alone
+    [bob] = answer.candidates
+    assert (bob.person_id, bob.basis, bob.confidence) == (world.bob, Basis.NAME, NAME_ONLY_CAP)
+    assert answer.status is WhoIsStatus.UNKNOWN and bob.confidence < LIKELY_FLOOR
+    assert bob.evidence == ["60%: Same name. Only the name matches, and many people share a name: at most 60%."]
+    assert answer.reason.startswith("It may be Bob Stone (60%), but only the name matches")
+    assert answer.account_id == social.namesake
 
 
 def test_not_a_customer_and_unknown_say_what_they_looked_at(wstore: SQLiteStore, social: SocialWorld) -> None:
@@ -77,12 +109,13 @@ def test_not_a_customer_and_unknown_say_what_they_looked_at(wstore: SQLiteStore,
 
 def test_api_and_page_give_the_same_answers(client: TestClient, social: SocialWorld, world: World) -> None:
     csrf = sign_in(client, world.tokens["social"])
-    for handle in (LINKED, UNLINKED, STRANGER, ANONYMOUS):
+    for handle in (LINKED, UNLINKED, STRANGER, NAMESAKE, ANONYMOUS):
         api = client.get("/api/v1/whois", params={"handle": handle}, headers=bearer(world.tokens["social"])).json()
         page = client.post("/whois", data={"handle": handle, "csrf": csrf}).text
         assert f'status-{api["status"]}">{api["label"]}<' in page
         for c in api["candidates"]:
             assert f"<strong>{percent(c['confidence'])}</strong>" in page
+            assert_one_number(c["confidence"], c["evidence"])
     assert "Link " not in page  # the social team sees no link button
 
 
@@ -103,6 +136,15 @@ def test_a_steward_links_a_likely_customer_and_it_is_known(
     assert owners[social.bob_account] == owners[social.bob_crm]
     assert any(e.action == "decision" for e in wstore.audit_entries())
     assert whois(wstore, UNLINKED, Settings()).status is WhoIsStatus.KNOWN
+
+
+def test_a_steward_may_link_a_possible_namesake_after_checking(
+    client: TestClient, social: SocialWorld, world: World
+) -> None:
+    csrf = sign_in(client, world.tokens["steward"])
+    page = client.post("/whois", data={"handle": NAMESAKE, "csrf": csrf}).text
+    assert 'status-unknown">Unknown<' in page and "It may be Bob Stone (60%)" in page
+    assert "<strong>60%</strong>" in page and "Link x:bob_stone_art to Bob Stone</button>" in page
 
 
 def test_the_social_team_cannot_link(client: TestClient, social: SocialWorld, world: World) -> None:
@@ -143,9 +185,14 @@ def sample(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[SQLiteSto
     ("handle", "status"),
     [
         ("@acastillo", WhoIsStatus.KNOWN),  # a customer whose CRM contact names the account
-        ("@mthompson", WhoIsStatus.LIKELY),  # a customer the resolver has not linked: same name as the CRM
+        ("@vazquezwill", WhoIsStatus.LIKELY),  # `Will ✈️` in St. Louis: the handle spells Will Vazquez, same city
+        ("@williamsseba", WhoIsStatus.LIKELY),  # Sebastián Williams, same name and state
+        ("@mthompson", WhoIsStatus.UNKNOWN),  # a customer not linked, but the name is all that matches: "it may be"
+        ("@andrew_moren", WhoIsStatus.UNKNOWN),  # a stranger sharing a customer's name (truth: S00005): the same
+        ("@jackmoreno", WhoIsStatus.NOT_CUSTOMER),  # a stranger sharing only a last name (truth: S00010)
         ("@tea_night5", WhoIsStatus.NOT_CUSTOMER),  # a stranger with a full name (truth: S00008)
         ("@meimyers", WhoIsStatus.NOT_CUSTOMER),  # a stranger (truth: S00007)
+        ("@hikersunny26", WhoIsStatus.UNKNOWN),  # `just browsing` is no name: too little to say
         ("@retro_quiet79", WhoIsStatus.UNKNOWN),  # an anonymous customer: too little to say
     ],
 )
@@ -154,21 +201,25 @@ def test_sample_answers(sample: tuple[SQLiteStore, Settings], handle: str, statu
     assert whois(store, handle, settings).status is status
 
 
-def test_sample_candidates_are_scored_by_the_model_on_one_scale(sample: tuple[SQLiteStore, Settings]) -> None:
+def test_sample_confidence_is_the_model_probability_capped_by_the_evidence(
+    sample: tuple[SQLiteStore, Settings],
+) -> None:
     store, settings = sample
-    answer = whois(store, "@mthompson", settings)
-    top = answer.candidates[0]
-    assert top.name == "Maria Thompson" and top.confidence >= LIKELY_FLOOR
-    assert answer.account_id is not None
-    stored = [e for e in store.edges([answer.account_id]) if top.record_id in (e.left, e.right)]
-    expected = stored[0].score if stored else explain_pair(store, answer.account_id, top.record_id, settings).score
-    assert top.confidence == pytest.approx(expected)  # the edge's or the model's probability, nothing else
-    assert top.evidence[0].startswith(f"{percent(top.confidence)}: ")
-    assert "p=" not in " ".join(top.evidence)
+    for handle, basis in (("@vazquezwill", Basis.NAME_AND_PLACE), ("@mthompson", Basis.NAME)):
+        answer = whois(store, handle, settings)
+        top = answer.candidates[0]
+        assert top.basis is basis and answer.account_id is not None
+        stored = [e for e in store.edges([answer.account_id]) if top.record_id in (e.left, e.right)]
+        model = stored[0].score if stored else explain_pair(store, answer.account_id, top.record_id, settings).score
+        assert top.confidence == pytest.approx(min(model, CAPS[basis]))  # the model's probability, capped
+        assert top.evidence[0].startswith(f"{percent(top.confidence)}: ")
+        assert "p=" not in " ".join(top.evidence)
+    assert whois(store, "@vazquezwill", settings).candidates[0].name == "Will Vazquez"
 
 
-def test_sample_candidates_say_what_speaks_against_them(sample: tuple[SQLiteStore, Settings]) -> None:
+def test_sample_namesakes_are_possible_and_say_what_speaks_against_them(sample: tuple[SQLiteStore, Settings]) -> None:
     store, settings = sample
-    answer = whois(store, "@jackmoreno", settings)  # a stranger (truth: S00010) sharing a customer's last name
-    assert answer.status is WhoIsStatus.LIKELY
-    assert all("But a different first name (Jack / " in c.evidence[0] for c in answer.candidates)
+    answer = whois(store, "@andrew_moren", settings)  # the model gave the customer Andrew Moreno 99 %
+    assert answer.candidates and all(c.confidence <= NAME_ONLY_CAP for c in answer.candidates)
+    assert answer.reason.startswith("It may be ") and "a name alone does not tell" in answer.reason
+    assert any("But a different city." in c.evidence[0] for c in answer.candidates)

@@ -1,12 +1,13 @@
 """The social team's day in a real Chromium: a linked handle, a customer's handle not yet linked and a
-stranger's get three different answers; a steward links the likely customer with one button."""
+stranger's get three different answers; a namesake who shares only a customer's name is "it may be" at 60 %,
+never likely; a steward links the likely customer with one button."""
 
 from __future__ import annotations
 
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.service.social_world import ANONYMOUS, LINKED, STRANGER, UNLINKED, add_social_accounts
+from tests.service.social_world import ANONYMOUS, LINKED, NAMESAKE, STRANGER, UNLINKED, add_social_accounts
 from tests.web.conftest import Live, shot, sign_in
 
 pytestmark = pytest.mark.browser
@@ -35,7 +36,9 @@ def test_three_handles_get_three_different_answers(page: Page, live: Live) -> No
     candidate = page.locator("article.candidate")
     expect(candidate.locator("h3")).to_contain_text("Bob Stone")
     expect(candidate.locator(".confidence strong")).to_have_text("82%")
-    expect(candidate.locator("ul li").first).to_have_text("82%: Same name.")  # the same number in the evidence
+    expect(candidate.locator("ul li").first).to_have_text(
+        "82%: Same name; same city."
+    )  # the same number in the evidence
     expect(page.get_by_role("button", name="Link")).to_have_count(0)  # linking is a steward's decision
     shot(page, "s2-social-likely-customer")
 
@@ -43,6 +46,12 @@ def test_three_handles_get_three_different_answers(page: Page, live: Live) -> No
     expect(status).to_have_text("Not a customer")
     expect(page.locator("article.candidate")).to_have_count(0)
     shot(page, "s3-social-not-a-customer")
+
+    _ask(page, NAMESAKE)  # the model gave this pair 97 % on the name alone
+    expect(status).to_have_text("Unknown")
+    expect(page.locator(".reason")).to_contain_text("It may be Bob Stone (60%), but only the name matches")
+    expect(page.locator("article.candidate .confidence strong")).to_have_text("60%")
+    shot(page, "s3b-social-namesake-possible")
 
     _ask(page, ANONYMOUS)
     expect(status).to_have_text("Unknown")

@@ -98,6 +98,31 @@ def test_a_name_alone_is_capped_and_never_likely(wstore: SQLiteStore, social: So
     assert answer.account_id == social.namesake
 
 
+def test_a_known_link_on_a_name_alone_is_capped_and_says_so(wstore: SQLiteStore, world: World) -> None:
+    from identity_graph.model import Evidence, MatchEdge, MatchStatus, RecordKind
+    from identity_graph.persons import apply_clustering
+    from tests.factories import prepared, record
+
+    acct = record("x-6", full_name="Carol Diaz", source="x", kind=RecordKind.SOCIAL_ACCOUNT, handle="x:caroldiaz")
+    wstore.upsert_batch([prepared(acct)], [])
+    found = wstore.find_record("x", "x-6")
+    assert found is not None
+    carol = world.carol_records[0]
+    names = (
+        Evidence(comparison="first_name", level="exact", weight=3.5, detail="first name Carol matches"),
+        Evidence(comparison="last_name", level="exact", weight=4.0, detail="last name Diaz matches"),
+    )
+    left, right = sorted((carol, found.id))
+    edge = MatchEdge(left=left, right=right, score=0.97, weight=5.0, status=MatchStatus.AUTO, evidence=names)
+    wstore.replace_edges([edge], record_ids=[left, right])
+    apply_clustering(wstore, [[carol, found.id]], "test")  # the resolver linked it on the name alone
+    answer = whois(wstore, "@caroldiaz", Settings())
+    [c] = answer.candidates
+    assert answer.status is WhoIsStatus.KNOWN and (c.confidence, c.basis) == (NAME_ONLY_CAP, Basis.NAME)
+    assert c.evidence == ["Linked at 60%: Same name. Only the name matches, and many people share a name: at most 60%."]
+    assert answer.reason.endswith("(60%). The link rests on little; a steward may want to confirm it.")
+
+
 def test_not_a_customer_and_unknown_say_what_they_looked_at(wstore: SQLiteStore, social: SocialWorld) -> None:
     stranger = whois(wstore, STRANGER, Settings())
     assert stranger.candidates == [] and "Zed Quill" in stranger.reason

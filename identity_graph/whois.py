@@ -305,20 +305,25 @@ def _scored(
     return out
 
 
+#: A graded pair: (confidence, basis, evidence line, the model's own probability: the tie-break between equal
+#: confidences, so Andrew Moreno comes before a namesake by nickname when both are capped at 60 %).
+_Pair = tuple[float, Basis, str, float]
+
+
 def _pairs(
     store: GraphStore, account: StoredRecord, seen: _Seen, settings: Settings, ctx: _Context
-) -> dict[int, tuple[float, Basis, str]]:
+) -> dict[int, _Pair]:
     """Every record scored against the account: its stored edges (review or rejected ones too; an edge stored
     without evidence is scored again), then the records worth scoring on demand; graded (`_graded`)."""
-    pairs: dict[int, tuple[float, Basis, str]] = {}
+    pairs: dict[int, _Pair] = {}
     for e in store.edges([account.id], statuses=[MatchStatus.AUTO, MatchStatus.REVIEW, MatchStatus.REJECTED]):
         other = store.get_records([e.right if e.left == account.id else e.left])
         if other and e.evidence:
-            pairs[other[0].id] = _graded(account, other[0], e.score, e.evidence, e.explanation, ctx)
+            pairs[other[0].id] = (*_graded(account, other[0], e.score, e.evidence, e.explanation, ctx), e.score)
     wanted = [r for r in _to_score(store, account, seen, ctx) if r not in pairs]
     records = {r.id: r for r in store.get_records(wanted)}
     for rid, p, evidence in _scored(store, account, wanted, settings):
-        pairs[rid] = _graded(account, records[rid], p, evidence, "", ctx)
+        pairs[rid] = (*_graded(account, records[rid], p, evidence, "", ctx), p)
     return pairs
 
 
@@ -330,21 +335,22 @@ def _likely(
     for rec in seen.records:  # a message mentioning the handle, when the model did not score it
         if rec.kind is not RecordKind.SOCIAL_ACCOUNT and rec.id not in pairs:
             line = f"{percent(MENTIONED_CONFIDENCE)}: {sentence_case(kind_words(rec))} mentions this handle."
-            pairs[rec.id] = (MENTIONED_CONFIDENCE, Basis.MENTION, line)
+            pairs[rec.id] = (MENTIONED_CONFIDENCE, Basis.MENTION, line, MENTIONED_CONFIDENCE)
     owners = store.assignments(list(pairs))
     mine = seen.owners.get(account.id) if account is not None else None
     kinds = {
         pid: {r.kind for r in store.get_records(rids)}
         for pid, rids in store.person_record_ids(sorted(set(owners.values()))).items()
     }
-    best: dict[int, WhoIsCandidate] = {}
-    for rid, (conf, basis, line) in pairs.items():
+    best: dict[int, tuple[float, float, WhoIsCandidate]] = {}
+    for rid, (conf, basis, line, p) in pairs.items():
         pid = owners.get(rid)
         if pid is None or pid == mine or not (kinds.get(pid, set()) - {RecordKind.SOCIAL_ACCOUNT}):
             continue
-        if pid not in best or conf > best[pid].confidence:
-            best[pid] = WhoIsCandidate(pid, "", conf, [line], rid, basis=basis)
-    return sorted(best.values(), key=lambda c: (-c.confidence, c.person_id))
+        if pid not in best or (conf, p) > best[pid][:2]:
+            best[pid] = (conf, p, WhoIsCandidate(pid, "", conf, [line], rid, basis=basis))
+    ranked = sorted(best.values(), key=lambda b: (-b[0], -b[1], b[2].person_id))
+    return [c for _, _, c in ranked]
 
 
 def _account(seen: _Seen) -> StoredRecord | None:

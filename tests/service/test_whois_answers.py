@@ -248,3 +248,4 @@ def test_sample_namesakes_are_possible_and_say_what_speaks_against_them(sample: 
     assert answer.candidates and all(c.confidence <= NAME_ONLY_CAP for c in answer.candidates)
     assert answer.reason.startswith("It may be ") and "a name alone does not tell" in answer.reason
     assert any("But a different city." in c.evidence[0] for c in answer.candidates)
+    assert answer.candidates[0].name == "Andrew Moreno"  # equal caps: the model's own score orders them

@@ -215,16 +215,16 @@ def _identifiable(account: StoredRecord, first_names: Mapping[str, float]) -> bo
     return named or bool(kinds & {"email", "phone"})
 
 
-def _first_names(store: GraphStore, settings: Settings) -> dict[str, float]:
+def _first_names(store: GraphStore, settings: Settings) -> Mapping[str, float]:
     """The trained model's first-name frequencies (name -> share of our records; names seen once are not
-    listed); empty without a model."""
+    listed), read in place (the model is parsed once per version); empty without a model."""
     from identity_graph.resolve.training import load_model  # the model: only when asked
 
     try:
         model = load_model(store, settings.matching)
     except ConfigError:
         return {}
-    return dict(model.tf.get("first", {})) if model is not None else {}
+    return model.tf.get("first", {}) if model is not None else {}
 
 
 def _rare(account: StoredRecord | None, first_names: Mapping[str, float]) -> bool:

@@ -47,12 +47,14 @@ class Link(Protocol):
 @dataclass(frozen=True)
 class RecordFacts:
     """What the guard compares: folded first and last name, dob (`YYYYMMDD`) and generational suffix (`jr`,
-    `sr`, `ii`...), empty when unknown."""
+    `sr`, `ii`...), empty when unknown; `order` (the record's feature signature, left out of comparisons) breaks
+    ties between equally strong links by content, never by record id, which is load order."""
 
     first: str = ""
     last: str = ""
     dob: str = ""
     generation: str = ""
+    order: str = field(default="", compare=False)
 
 
 @dataclass(frozen=True)
@@ -149,6 +151,13 @@ class _Clusters:
         self.forbid[a] |= self.forbid.pop(b)
 
 
+def _link_order(e: Link, facts: Mapping[int, RecordFacts]) -> tuple[float, float, str, str, int, int]:
+    """Strongest links first; equal ones by their records' content (`RecordFacts.order`), then by id."""
+    blank = RecordFacts()
+    a, b = facts.get(e.left, blank).order, facts.get(e.right, blank).order
+    return (-e.score, -e.weight, min(a, b), max(a, b), e.left, e.right)
+
+
 def involved(edges: Sequence[Link], judgements: Sequence[Judgement]) -> set[int]:
     """Records an AUTO link or an active judgement touches: every other record is a person of its own."""
     out = {r for e in edges if e.status is MatchStatus.AUTO for r in (e.left, e.right)}
@@ -190,7 +199,8 @@ def cluster(
     fuzzy = settings.name_similarity
     autos = [e for e in edges if e.status is MatchStatus.AUTO and e.left in scope and e.right in scope]
     linked = {(e.left, e.right) for e in autos}
-    for e in sorted(autos, key=lambda e: (-e.score, -e.weight, e.left, e.right)):
+    known = facts or {}
+    for e in sorted(autos, key=lambda e: _link_order(e, known)):
         a, b = state.find(e.left), state.find(e.right)
         if a == b or state.forbidden(a, b):
             continue

@@ -123,9 +123,13 @@ def keys_for_store(
 def record_facts(table: FeatureTable, only: Collection[int] | None = None) -> dict[int, RecordFacts]:
     """The guard's facts of every row (of the records in `only`, when given), by record id."""
     first, last, dob, generation = table.col("first"), table.col("last"), table.col("dob"), table.col("generation")
+    signature = table.col("signature")
     ids = table.record_id
     rows = range(len(ids)) if only is None else np.flatnonzero(np.isin(ids, np.fromiter(only, dtype=np.int64)))
-    return {int(ids[i]): RecordFacts(str(first[i]), str(last[i]), str(dob[i]), str(generation[i])) for i in rows}
+    return {
+        int(ids[i]): RecordFacts(str(first[i]), str(last[i]), str(dob[i]), str(generation[i]), str(signature[i]))
+        for i in rows
+    }
 
 
 def positions_of(table: FeatureTable, record_ids: Sequence[int]) -> IntArray:

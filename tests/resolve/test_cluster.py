@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from itertools import permutations
 
 import pytest
 
@@ -128,3 +129,22 @@ def test_a_chain_through_a_suffixless_record_does_not_join_father_and_son() -> N
              3: RecordFacts("walter", "briggs", "", "jr")}  # fmt: skip
     result = cluster([1, 2, 3], [edge(1, 2, 0.99), edge(2, 3, 0.98)], [], SETTINGS, facts=facts)
     assert [1, 2, 3] not in result.clusters and len(result.guard_reports) == 1
+
+
+def test_equally_strong_links_are_taken_by_content_not_load_order() -> None:
+    """A CRM record (Bella Sanchez) and another person's caller-ID read surname-first ("SANCHEZ ISABELL") both
+    share a nameless caller's phone with equal scores; whichever was loaded first (every id order), the nameless
+    caller goes to the same side, and the guard reports the other link."""
+    outcomes = set()
+    for crm, nameless, flipped in permutations((1, 2, 3)):
+        role = {crm: "crm", nameless: "nameless", flipped: "flipped"}
+        facts = {
+            crm: RecordFacts("bella", "sanchez", "", "", order="contact|bella||sanchez"),
+            nameless: RecordFacts(order="call_party||||"),
+            flipped: RecordFacts("sanchez", "isabell", "", "", order="call_party|sanchez||isabell"),
+        }
+        edges = [edge(crm, nameless, 0.998), edge(flipped, nameless, 0.998)]
+        result = cluster([1, 2, 3], edges, [], SETTINGS, facts=facts)
+        assert len(result.guard_reports) == 1
+        outcomes.add(frozenset(frozenset(role[r] for r in c) for c in result.clusters))
+    assert len(outcomes) == 1, outcomes

@@ -102,6 +102,7 @@ def test_record_sources(gs: GraphStore) -> None:
     ids = _records(gs, 3)
     assert gs.record_sources(ids) == {ids[0]: "crm", ids[1]: "mail", ids[2]: "crm"}
     assert gs.record_source_names() == ["crm", "mail"]
+    assert gs.record_ids_from("mail") == [ids[1]] and gs.record_ids_from("nowhere") == []
 
 
 def test_count_edges(gs: GraphStore) -> None:

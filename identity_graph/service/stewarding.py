@@ -135,7 +135,9 @@ def pair_view(store: GraphStore, settings: Settings, caller: Caller, left: int, 
         fields=field_rows(a, b),
         history=pair_history(store, item.left, item.right),
         persons=[_masked_side(person_side(store, r), caller) for r in (a.id, b.id)],
-        evidence=pair_evidence(store, settings, a.id, b.id, item.evidence, item.explanation),
+        evidence=pair_evidence(
+            store, settings, a.id, b.id, item.evidence, item.explanation, str if sees_whole(caller) else mask_key
+        ),
         previews={v.value: decision_preview(store, settings, a.id, b.id, v) for v in PREVIEWED},
     )
     return mask_pair_view(view, caller)

@@ -6,7 +6,7 @@ A steward decides about two records but changes two persons: each side shows the
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from pydantic import BaseModel
 
@@ -95,10 +95,16 @@ def shared_keys(sides: Sequence[PersonSide]) -> set[str]:
 
 
 def pair_evidence(
-    store: GraphStore, settings: Settings, left: int, right: int, stored: Sequence[Evidence], explanation: str
+    store: GraphStore,
+    settings: Settings,
+    left: int,
+    right: int,
+    stored: Sequence[Evidence],
+    explanation: str,
+    shown: Callable[[str], str] = str,
 ) -> PairEvidence:
     """The stored evidence, or the matcher's evidence computed now (or, with no model yet, the shared
-    identifiers), so an identical email is never reported as 'no evidence'."""
+    identifiers, each key as `shown` gives it), so an identical email is never reported as 'no evidence'."""
     if stored:
         return PairEvidence(evidence=list(stored), explanation=explanation, computed=False)
     from identity_graph.resolve.explain import explain_pair  # the scoring stack, only when nothing is stored
@@ -109,7 +115,7 @@ def pair_evidence(
         keys = store.identifier_keys([left, right])
         both = sorted(keys.get(left, set()) & keys.get(right, set()))
         evidence = [
-            Evidence(comparison=k.partition(":")[0], level="exact", weight=0.0, detail=f"both records hold {k}")
+            Evidence(comparison=k.partition(":")[0], level="exact", weight=0.0, detail=f"both records hold {shown(k)}")
             for k in both
         ]
         return PairEvidence(

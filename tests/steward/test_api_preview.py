@@ -75,3 +75,16 @@ def test_the_web_split_says_what_moved_and_undoes(client: TestClient, world: Wor
     assert undone.status_code == 200 and "was undone" in undone.text
     assert f"is merged into person {world.ana} (Ana Lima): record {social} moves" in undone.text
     assert wstore.assignments() == everything
+
+
+def test_the_queue_api_filters_pages_and_says_the_total(client: TestClient, world: World) -> None:
+    steward = bearer(world.tokens["steward"])
+    every = client.get("/api/v1/review", headers=steward)
+    assert every.status_code == 200 and every.headers["X-Total-Count"] == "1"
+    [item] = every.json()
+    assert item["left_name"] == item["right_name"] == "Carol Diaz" and item["left_source"].startswith("crm/")
+    assert client.get("/api/v1/review", params={"kind": "guard"}, headers=steward).headers["X-Total-Count"] == "0"
+    crm = client.get("/api/v1/review", params={"source": "crm", "min_impact": 0}, headers=steward)
+    assert crm.headers["X-Total-Count"] == "1" and len(crm.json()) == 1
+    assert client.get("/api/v1/review", params={"offset": 1}, headers=steward).json() == []
+    assert client.get("/api/v1/review", params={"kind": "chain"}, headers=steward).status_code == 422

@@ -66,6 +66,7 @@ class PairView(BaseModel):
     persons: list[PersonSide] = []
     evidence: PairEvidence | None = None
     previews: dict[str, Preview] = {}
+    undone: list[int] = []  # ids of earlier decisions whose action was undone
 
 
 class DecisionOut(Judgement):
@@ -128,12 +129,15 @@ def pair_view(store: GraphStore, settings: Settings, caller: Caller, left: int, 
         raise NotFound(f"no records {left} and {right}")
     a, b = records[item.left], records[item.right]
     audit.record(store, caller, "pair.read", pair_target(a.id, b.id))
+    history = pair_history(store, item.left, item.right)
+    actions = {j.id: store.steward_action_of_judgement(j.id) for j in history if j.id and j.superseded_at}
     view = PairView(
         item=with_names(store, [item])[0],
         left=a,
         right=b,
         fields=field_rows(a, b),
-        history=pair_history(store, item.left, item.right),
+        history=history,
+        undone=sorted(i for i, a in actions.items() if i is not None and a is not None and a.undone_at is not None),
         persons=[_masked_side(person_side(store, r), caller) for r in (a.id, b.id)],
         evidence=pair_evidence(
             store, settings, a.id, b.id, item.evidence, item.explanation, str if sees_whole(caller) else mask_key

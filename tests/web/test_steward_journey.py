@@ -84,4 +84,6 @@ def test_steward_previews_a_merge_that_splits_approves_it_and_undoes_it(page: Pa
     assert live.store.assignments() == everything  # every record of every person, ids included
     assert live.store.resolve_person_id(q) == q
     assert not [j for j in live.store.judgements([a1, b1]) if {j.left, j.right} == {a1, b1}]
+    expect(page.locator("#hist-h + ul")).to_contain_text("same by steward-user#")
+    expect(page.locator("#hist-h + ul")).to_contain_text("undone")
     assert live.store.last_event_id() > events  # the merge, the split and the undo are on the change feed

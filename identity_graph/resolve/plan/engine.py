@@ -4,12 +4,14 @@ Spark SQL (`plan.spark`). Both take the same SQL text and hand Arrow batches in 
 from __future__ import annotations
 
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, Protocol
 
 import pyarrow as pa  # type: ignore[import-untyped]
 
+#: A function from a batch of rows to a batch of rows (what `Engine.map_batches` applies).
+BatchFn = Callable[[pa.RecordBatch], pa.RecordBatch]
 #: DuckDB's memory limit unless a setting says otherwise: past it, sorts and joins spill to its temp directory.
 DUCKDB_MEMORY = "1GB"
 #: The engines `idgraph resolve --engine` knows; `python` is the path without a plan.
@@ -35,6 +37,9 @@ class Engine(Protocol):
 
     def finish(self, name: str, schema: pa.Schema) -> None:
         """No more rows for `name`: it is queryable (empty with `schema` when nothing was appended)."""
+
+    def map_batches(self, name: str, sql: str, fn: BatchFn, schema: pa.Schema, size: int) -> None:
+        """Table `name` (of `schema`) made of `fn` applied to the query's rows, a batch of about `size` at a time."""
 
     def rows(self, sql: str) -> list[tuple[Any, ...]]:
         """A small query's rows."""
@@ -97,6 +102,12 @@ class DuckDBEngine:
         if name not in self._created:
             self.register(name, schema.empty_table())
             self._created.add(name)
+
+    def map_batches(self, name: str, sql: str, fn: BatchFn, schema: pa.Schema, size: int) -> None:
+        """Stream the query's batches through `fn` in this process, appending each result."""
+        for batch in self.batches(sql, size):
+            self.append(name, fn(batch))
+        self.finish(name, schema)
 
     def rows(self, sql: str) -> list[tuple[Any, ...]]:
         """fetchall of the query."""

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterator
+from dataclasses import dataclass
 
 import numpy as np
 import pyarrow as pa  # type: ignore[import-untyped]
@@ -80,27 +81,33 @@ def find_pairs(engine: Engine, st: BatchState, ms: MatchingSettings) -> int:
         engine.register(name, table)
     engine.materialize("pairs", sql.pairs_query(ms.max_block_size, IDENT_SAMPLE, ms.sorted_neighbourhood_window))
     engine.drop(INPUTS)
-    # identical records and the sorted neighbourhood were its only readers: a long string a record, let go
-    st.table.columns["signature"] = np.full(len(st.table), "", dtype=object)
     return int(engine.rows(sql.CANDIDATE_COUNT)[0][0])
+
+
+@dataclass(frozen=True)
+class LevelMaker:
+    """A batch of pairs (li, ri, core, dup) to its levels rows (`levels_schema`) by today's comparisons: what an
+    engine maps over the pairs (DuckDB here, Spark on its executors: picklable, the features inside)."""
+
+    st: BatchState
+    ms: MatchingSettings
+
+    def __call__(self, batch: pa.RecordBatch) -> pa.RecordBatch:
+        """The batch's levels."""
+        comparisons = comparisons_for(self.ms)
+        li = np.asarray(batch.column("li"), dtype=np.int64)
+        ri = np.asarray(batch.column("ri"), dtype=np.int64)
+        train = (np.asarray(batch.column("core")) == 1) & (np.asarray(batch.column("dup")) == 0)
+        levels = compute_levels(self.st.table, self.st.postings, self.st.stats, li, ri, comparisons, self.ms)[2]
+        columns = [pa.array(li), pa.array(ri), pa.array(train.astype(np.int8))]
+        columns += [pa.array(levels[:, k].astype(np.int8)) for k in range(len(comparisons))]
+        return pa.RecordBatch.from_arrays(columns, schema=levels_schema(comparisons))
 
 
 def compare_pairs(engine: Engine, st: BatchState, ms: MatchingSettings, report: Progress, size: int) -> None:
     """Every pair's levels by today's comparisons, a batch at a time, into the engine's `levels` table."""
-    comparisons = comparisons_for(ms)
-    schema = levels_schema(comparisons)
-    done = 0
-    for batch in engine.batches(sql.PAIRS_IN_ORDER, size):
-        li = np.asarray(batch.column("li"), dtype=np.int64)
-        ri = np.asarray(batch.column("ri"), dtype=np.int64)
-        train = (np.asarray(batch.column("core")) == 1) & (np.asarray(batch.column("dup")) == 0)
-        levels = compute_levels(st.table, st.postings, st.stats, li, ri, comparisons, ms)[2]
-        columns = [pa.array(li), pa.array(ri), pa.array(train.astype(np.int8))]
-        columns += [pa.array(levels[:, k].astype(np.int8)) for k in range(len(comparisons))]
-        engine.append("levels", pa.RecordBatch.from_arrays(columns, schema=schema))
-        done += li.size
-        report("comparing", done, 0)
-    engine.finish("levels", schema)
+    report("comparing", 0, 1)
+    engine.map_batches("levels", sql.PAIRS_IN_ORDER, LevelMaker(st, ms), levels_schema(comparisons_for(ms)), size)
     engine.drop(("pairs",))
 
 

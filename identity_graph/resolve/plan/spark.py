@@ -1,16 +1,23 @@
 """The plan on Spark SQL (`pip install identity-graph[spark]`): the same SQL text as DuckDB's, tables as
-temporary views, Arrow batches in and out through the driver.
+temporary views; the comparison levels computed on the executors by today's functions (`mapInArrow`), the
+scored batches streamed back to the driver in pair order.
 
 `master` is what `spark-submit --master` takes: `local[2]`, `spark://host:7077`, `yarn`. What the driver holds:
-the per-record tables, one batch of pairs at a time while comparing, and the pairs a user can see.
+the features (also shipped to the executors with the comparing function), a batch of levels at a time while
+scoring, and the pairs a user can see. The executors run this interpreter's program (`PYSPARK_PYTHON`, this
+interpreter unless set): on a cluster, identity-graph must be installed on every worker.
 """
 
 from __future__ import annotations
 
+import os
+import sys
 from collections.abc import Iterator
 from typing import Any
 
 import pyarrow as pa  # type: ignore[import-untyped]
+
+from identity_graph.resolve.plan.engine import BatchFn
 
 #: Shuffle partitions of the plan's joins and counts (Spark's default of 200 is meant for a cluster's data).
 SHUFFLE_PARTITIONS = 8
@@ -29,6 +36,8 @@ class SparkEngine:
 
     def __init__(self, master: str = "local[2]") -> None:
         from pyspark.sql import SparkSession
+
+        os.environ.setdefault("PYSPARK_PYTHON", sys.executable)  # workers import this program: the same interpreter
 
         builder: Any = SparkSession.builder
         self.spark: Any = (
@@ -60,6 +69,20 @@ class SparkEngine:
         frame = self.spark.sql(sql)
         table = frame.toArrow() if hasattr(frame, "toArrow") else pa.Table.from_pandas(frame.toPandas())
         yield from table.to_batches(max_chunksize=size)
+
+    def map_batches(self, name: str, sql: str, fn: BatchFn, schema: pa.Schema, size: int) -> None:
+        """`fn` over the query's rows on the executors (`mapInArrow`, Arrow batches of about `size`), kept as view
+        `name`: the comparisons run where the pairs are."""
+
+        def each(batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
+            for batch in batches:
+                yield fn(batch)
+
+        self.spark.conf.set("spark.sql.execution.arrow.maxRecordsPerBatch", str(size))
+        frame = self.spark.sql(sql).mapInArrow(each, spark_schema(schema)).cache()
+        frame.count()  # compared once, here: later reads use the cached rows
+        frame.createOrReplaceTempView(name)
+        self._views.append(name)
 
     def append(self, name: str, batch: pa.RecordBatch) -> None:
         """Keep the batch until `finish` makes the view."""

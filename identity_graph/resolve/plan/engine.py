@@ -13,7 +13,7 @@ import pyarrow as pa  # type: ignore[import-untyped]
 #: A function from a batch of rows to a batch of rows (what `Engine.map_batches` applies).
 BatchFn = Callable[[pa.RecordBatch], pa.RecordBatch]
 #: DuckDB's memory limit unless a setting says otherwise: past it, sorts and joins spill to its temp directory.
-DUCKDB_MEMORY = "1GB"
+DUCKDB_MEMORY = "512MB"
 #: The engines `idgraph resolve --engine` knows; `python` is the path without a plan.
 ENGINES = ("python", "duckdb", "spark")
 #: `idgraph resolve`'s engine: the plan on DuckDB (the same answers as `python`: tests/resolve/test_engines_identical).

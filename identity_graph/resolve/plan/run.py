@@ -43,7 +43,7 @@ PAIR_BATCH = 200_000
 #: The per-record tables blocking reads (dropped once the pairs are found).
 INPUTS = ("keys", "reps", "ident", "sn", "dups", "steps")
 #: Records whose blocking keys are made and written at a time (a store of fewer is written in one bulk write).
-KEY_ROWS = 250_000
+KEY_ROWS = 100_000
 
 
 def level_columns(comparisons: tuple[Comparison, ...]) -> list[str]:
@@ -220,7 +220,7 @@ def _resolve(
     report("blocking keys", 0, 1)
     load_keys(engine, store, st, key_rows)
     lap("features and blocking keys")
-    report("blocking", 0, 1)
+    report("finding pairs", 0, 1)
     summary.candidate_pairs = find_pairs(engine, st, ms)
     lap("blocking")
     compare_pairs(engine, st, ms, report, size)

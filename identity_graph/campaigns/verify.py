@@ -57,6 +57,8 @@ COPIED_WORDS = {
     "dialled number": "phone number", "reply-to address's domain": "reply-to address",
     "return path's domain": "return path", "address's domain": "address",
 }  # fmt: skip
+#: Evidence lines a verdict lists (the surest first); the rest are counted, and every finding stays in `findings`.
+MAX_EVIDENCE_LINES = 15
 #: How sure "not ours" is: a concrete item (domain, address, link, number, handle) was checked and is not ours...
 CONFIDENCE_NOT_OURS = 80
 #: ...only words were compared...
@@ -191,6 +193,12 @@ def decide(findings: list[Finding], notes: list[str], recognised: list[str], reg
     """The verdict of a paste's findings: a look-alike wins, then ours, else not ours."""
     findings = sorted(findings, key=lambda f: (_ORDER[f.outcome], -f.confidence))
     evidence = list(dict.fromkeys([f.line for f in findings] + notes))
+    if len(evidence) > MAX_EVIDENCE_LINES:
+        more = len(evidence) - MAX_EVIDENCE_LINES
+        evidence = [
+            *evidence[:MAX_EVIDENCE_LINES],
+            f"…and {more} more lines of evidence (every finding is in the API).",
+        ]
     bad = [f for f in findings if f.outcome in (Outcome.LOOKALIKE, Outcome.SPOOF)]
     ours = [f for f in findings if f.outcome is Outcome.OURS]
     common = {"evidence": evidence, "recognised": recognised, "findings": findings}

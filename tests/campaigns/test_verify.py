@@ -312,6 +312,14 @@ def test_unusable_pastes_are_input_errors(bad: str) -> None:
         verify(bad, registry(), NOW, region="US")
 
 
+def test_a_long_paste_lists_the_surest_evidence_and_counts_the_rest() -> None:
+    paste = "bank-0ffers.com " + " ".join(f"site{i}.example.org" for i in range(30))
+    verdict = verify(paste, registry(), NOW, region="US")
+    assert verdict.answer is LOOK and len(verdict.evidence) == 16 and len(verdict.findings) == 20
+    assert "imitates bank-offers.com" in verdict.evidence[0]
+    assert verdict.evidence[-1] == "…and 5 more lines of evidence (every finding is in the API)."
+
+
 def test_an_empty_registry_answers_not_ours() -> None:
     verdict = verify("bank-offers.com", [], NOW, region="US")
     assert verdict.answer is NOT

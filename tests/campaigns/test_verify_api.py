@@ -154,3 +154,19 @@ def test_the_social_team_sees_the_verdict_but_no_customer_touches(
     page = client.post("/verify", data={"csrf": csrf, "text": "bank-offers.com", "person_id": str(world.ana)})
     assert page.status_code == 200 and "Ours, and live" in page.text
     assert "This customer" not in page.text
+
+
+def test_naming_a_customer_counts_as_a_read(tmp_path: Path) -> None:
+    """Over the token's read limit, a verify naming a customer is 429 with Retry-After; one without is not a read."""
+    store = open_store(tmp_path / "limited.db")
+    world = build_world(store)
+    _sends(store)
+    settings = Settings(db=tmp_path / "limited.db", service={"reads_per_minute": 2, "daily_read_alert": 0})
+    with TestClient(create_app(settings, store=store)) as client:
+        token = world.tokens["agent"]
+        with_person = {"text": "bank-offers.com", "person_id": world.ana}
+        assert [_post(client, token, with_person)[0] for _ in range(2)] == [200, 200]
+        refused = client.post("/api/v1/verify", json=with_person, headers={"Authorization": f"Bearer {token}"})
+        assert refused.status_code == 429 and int(refused.headers["Retry-After"]) >= 1
+        assert _post(client, token, {"text": "bank-offers.com"})[0] == 200
+    store.close()

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from rapidfuzz.distance import DamerauLevenshtein
 
-from identity_graph.campaigns.domains import Host, mixed_script, script_of, to_unicode, within
+from identity_graph.campaigns.domains import Host, mixed_script, parse_host, script_of, to_unicode, within
 from identity_graph.campaigns.headers import MailHeaders, alignment
 from identity_graph.campaigns.lookalike import SHARED_DOMAINS, LookAlikeIndex
 from identity_graph.campaigns.verify_extract import Link, Phone
@@ -95,8 +95,6 @@ def check_host(host: Host, what: str, registry: Registry, index: LookAlikeIndex)
 
 def check_address(address: str, what: str, registry: Registry, index: LookAlikeIndex) -> Finding | None:
     """An email address: a registered sender exactly, else what its domain is (None when it has no domain)."""
-    from identity_graph.campaigns.domains import parse_host
-
     ids = registry.addresses.get(address.lower())
     if ids:
         line = f"The {what} {address} is a registered sender of {registry.named(ids)}."

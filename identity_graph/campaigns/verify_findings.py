@@ -14,6 +14,7 @@ from enum import StrEnum
 from pydantic import BaseModel
 
 from identity_graph.campaigns.model import Campaign, CampaignChannel, CampaignStatus, Guidance
+from identity_graph.campaigns.verify_extract import normalize_link
 
 
 class Outcome(StrEnum):
@@ -103,8 +104,6 @@ class Registry:
     @classmethod
     def of(cls, campaigns: Iterable[Campaign], now: datetime) -> Registry:
         """The tables of a list of campaigns."""
-        from identity_graph.campaigns.verify_extract import normalize_link
-
         registry = cls(campaigns={c.campaign_id: c for c in campaigns}, now=now)
         for c in registry.campaigns.values():
             cid = c.campaign_id

@@ -24,7 +24,7 @@ from identity_graph.steward.actions import (
 )
 from identity_graph.steward.compare import FieldRow, field_rows
 from identity_graph.steward.decisions import pair_history, steward_cause
-from identity_graph.steward.effect import take_effect
+from identity_graph.steward.effect import ScopeTooLarge, take_effect
 from identity_graph.steward.persons_view import PairEvidence, PersonSide, pair_evidence, person_side
 from identity_graph.steward.preview import Effect, preview_decision, preview_split
 from identity_graph.steward.queue import ReviewItem, item_for_pair
@@ -67,6 +67,7 @@ class PairView(BaseModel):
     evidence: PairEvidence | None = None
     previews: dict[str, Preview] = {}
     undone: list[int] = []  # ids of earlier decisions whose action was undone
+    preview_note: str = ""  # why there are no previews (the persons' linked scope is too large to preview)
 
 
 class DecisionOut(Judgement):
@@ -129,6 +130,12 @@ def pair_view(store: GraphStore, settings: Settings, caller: Caller, left: int, 
         raise NotFound(f"no records {left} and {right}")
     a, b = records[item.left], records[item.right]
     audit.record(store, caller, "pair.read", pair_target(a.id, b.id))
+    previews: dict[str, Preview] = {}
+    note = ""
+    try:
+        previews = {v.value: decision_preview(store, settings, a.id, b.id, v) for v in PREVIEWED}
+    except ScopeTooLarge as exc:
+        note = str(exc)
     history = pair_history(store, item.left, item.right)
     actions = {j.id: store.steward_action_of_judgement(j.id) for j in history if j.id and j.superseded_at}
     view = PairView(
@@ -142,7 +149,8 @@ def pair_view(store: GraphStore, settings: Settings, caller: Caller, left: int, 
         evidence=pair_evidence(
             store, settings, a.id, b.id, item.evidence, item.explanation, str if sees_whole(caller) else mask_key
         ),
-        previews={v.value: decision_preview(store, settings, a.id, b.id, v) for v in PREVIEWED},
+        previews=previews,
+        preview_note=note,
     )
     return mask_pair_view(view, caller)
 

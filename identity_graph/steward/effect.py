@@ -11,6 +11,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from identity_graph.errors import ConflictError
 from identity_graph.model import ChangeEvent, Judgement, MatchStatus, Verdict
 from identity_graph.persons import apply_clustering
 from identity_graph.resolve import cluster
@@ -52,12 +53,26 @@ class Outcome:
         return f"{where}; {changed}" if changed else f"{where}; no person changed"
 
 
-def closed_scope(store: GraphStore, record_ids: Sequence[int]) -> list[int]:
-    """The records' connected component over auto links and `same` judgements, with every person's records."""
+class ScopeTooLarge(ConflictError):
+    """The closed scope of some records holds more records than a caller allows (a preview at scale)."""
+
+    def __init__(self, limit: int) -> None:
+        super().__init__(
+            f"These persons are linked, through the matcher's auto links, to more than {limit:,} records: working "
+            "out every effect beforehand would take too long; decide, then read what it did (and undo it if need be)"
+        )
+        self.limit = limit
+
+
+def closed_scope(store: GraphStore, record_ids: Sequence[int], *, limit: int | None = None) -> list[int]:
+    """The records' connected component over auto links and `same` judgements, with every person's records
+    (ScopeTooLarge as soon as it passes `limit` records, when one is given)."""
     scope: set[int] = set()
     frontier = set(record_ids)
     while frontier:
         scope |= frontier
+        if limit is not None and len(scope) > limit:
+            raise ScopeTooLarge(limit)
         found: set[int] = set()
         persons = set(store.assignments(sorted(frontier)).values())
         for members in store.person_record_ids(sorted(persons)).values():

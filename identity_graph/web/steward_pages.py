@@ -30,6 +30,7 @@ from identity_graph.service.stewarding import (
     undo,
     undo_by_action,
 )
+from identity_graph.steward.effect import ScopeTooLarge
 from identity_graph.steward.preview import effect_of
 from identity_graph.steward.queue import KIND_LABELS, build_queue
 from identity_graph.steward.queue_page import QueueFilter, queue_page
@@ -158,8 +159,11 @@ def decide_pair(
     except ValueError:
         raise InputError("choose same, different or unsure") from None
     reason = form_text(form, "reason") or None
-    preview = decision_preview(store, settings, left, right, verdict)
-    if preview.also and form_text(form, "confirm") != fingerprint(preview):
+    try:
+        preview: Preview | None = decision_preview(store, settings, left, right, verdict)
+    except ScopeTooLarge:  # too large to preview: saved at once, and the next page says what it did
+        preview = None
+    if preview is not None and preview.also and form_text(form, "confirm") != fingerprint(preview):
         return render(
             request,
             "decide_confirm.html",

@@ -12,6 +12,7 @@ from identity_graph.model import MatchStatus, Verdict
 from identity_graph.settings import Settings
 from identity_graph.steward.actions import action_for, decide_pair, preview_undo, split_action, undo_action
 from identity_graph.steward.decisions import record_judgement
+from identity_graph.steward.effect import ScopeTooLarge
 from identity_graph.steward.preview import NEW_PERSON, preview_decision, preview_split
 from identity_graph.steward.quality import estimate_precision
 from identity_graph.steward.split import complete_groups
@@ -170,3 +171,12 @@ def test_undo_of_a_decision_on_records_without_a_person_keeps_the_one_they_got(
     undo_action(store, action_for(store, action_id=done.action_id), "sam")
     assert store.assignments([a, b]) == {a: person, b: person}  # the store cannot unassign; the person stays live
     assert store.resolve_person_id(person) == person and store.judgements([a]) == []
+
+
+def test_a_scope_too_large_to_preview_is_refused_quickly_and_the_decision_still_saves(
+    store: SQLiteStore, chain: Chain, settings: Settings
+) -> None:
+    with pytest.raises(ScopeTooLarge, match="more than 3 records"):
+        preview_decision(store, settings, chain.a1, chain.b1, Verdict.SAME, limit=3)
+    done = decide_pair(store, settings, chain.a1, chain.b1, Verdict.SAME, "sam")
+    assert done.effect.changed

@@ -163,11 +163,12 @@ def post_decision(body: DecisionIn, caller: DecideCaller, store: StoreDep, setti
     "/review/decisions/preview",
     response_model=Preview,
     summary="What a decision would do, nothing saved",
-    responses=errors(404),
+    responses=errors(404, 409),
 )
 def post_decision_preview(body: DecisionIn, caller: ReviewCaller, store: StoreDep, settings: SettingsDep) -> Preview:
     """Every effect the decision would have (persons merged, records moved or split off), computed by the same
-    clustering the decision runs; nothing is saved."""
+    clustering the decision runs; nothing is saved. 409 when the persons are linked to more records than a
+    preview re-clusters (`steward.preview.PREVIEW_MAX_RECORDS`)."""
     audit.record(store, caller, "decision.preview", pair_target(body.left, body.right), f"verdict={body.verdict.value}")
     return decision_preview(store, settings, body.left, body.right, body.verdict)
 

@@ -83,6 +83,12 @@ LABELS = {
     Answer.NOT_OURS: "Not ours, or unknown",
 }
 
+#: What the agent says on a look-alike verdict, in place of the real campaign's script (which says "it is ours").
+LOOKALIKE_SCRIPT = (
+    "That message is not from us, though it imitates one of ours. Please don't click its links, reply to it or "
+    "give any details; delete it. If you already did, we can check your account together now."
+)
+
 
 class Verdict(BaseModel):
     """The answer, how sure, the sentence to read out, the evidence, and the campaign it concerns."""

@@ -44,9 +44,12 @@ def print_checked(checked: Checked) -> None:
     campaign = checked.campaign
     if campaign is None:
         return
+    from identity_graph.campaigns.verify import LOOKALIKE_SCRIPT
+
     console.print(f"[bold]{escape(campaign.name)}[/] ({escape(campaign.campaign_id)}), {escape(campaign.when)}")
     g = campaign.guidance
-    for label, text in (("The offer is", g.offer_is), ("It is not", g.offer_is_not), ("Script", g.script)):
+    script = ("Say instead", LOOKALIKE_SCRIPT) if checked.answer.value == "lookalike" else ("Script", g.script)
+    for label, text in (("The offer is", g.offer_is), ("It is not", g.offer_is_not), script):
         if text:
             console.print(f"  [bold]{label}[/]: {escape(text)}", highlight=False, soft_wrap=True)
     for item in g.faq:

@@ -9,6 +9,7 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, Response
 from starlette.datastructures import FormData
 
+from identity_graph.campaigns.verify import LOOKALIKE_SCRIPT
 from identity_graph.campaigns.verify_store import verify_in_store
 from identity_graph.limits import MAX_ID
 from identity_graph.service import audit
@@ -66,4 +67,5 @@ def verify_page(
         checked=checked,
         person_id=person,
         tone=ANSWER_CLASSES[checked.answer.value],
+        lookalike_script=LOOKALIKE_SCRIPT,
     )

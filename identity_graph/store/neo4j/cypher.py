@@ -10,6 +10,46 @@ from __future__ import annotations
 
 from typing import Final
 
+from identity_graph.store.neo4j.cypher_steward import (
+    ACTION_BY_ID as ACTION_BY_ID,
+)
+from identity_graph.store.neo4j.cypher_steward import (
+    ACTION_JUDGEMENTS as ACTION_JUDGEMENTS,
+)
+from identity_graph.store.neo4j.cypher_steward import (
+    ACTION_OF_JUDGEMENT as ACTION_OF_JUDGEMENT,
+)
+from identity_graph.store.neo4j.cypher_steward import (
+    ADD_ACTION as ADD_ACTION,
+)
+from identity_graph.store.neo4j.cypher_steward import (
+    AUDIT_SEARCH as AUDIT_SEARCH,
+)
+from identity_graph.store.neo4j.cypher_steward import (
+    COUNT_EDGES as COUNT_EDGES,
+)
+from identity_graph.store.neo4j.cypher_steward import (
+    MARK_ACTION_UNDONE as MARK_ACTION_UNDONE,
+)
+from identity_graph.store.neo4j.cypher_steward import (
+    RECORD_SOURCES as RECORD_SOURCES,
+)
+from identity_graph.store.neo4j.cypher_steward import (
+    RECORDS_FROM as RECORDS_FROM,
+)
+from identity_graph.store.neo4j.cypher_steward import (
+    REINSTATE_JUDGEMENTS as REINSTATE_JUDGEMENTS,
+)
+from identity_graph.store.neo4j.cypher_steward import (
+    REVIVE_PERSONS as REVIVE_PERSONS,
+)
+from identity_graph.store.neo4j.cypher_steward import (
+    SOURCE_NAMES as SOURCE_NAMES,
+)
+from identity_graph.store.neo4j.cypher_steward import (
+    WINDOW_PAGE_QUERY as WINDOW_PAGE_QUERY,
+)
+
 # ---------------------------------------------------------------- schema (constraints and indexes)
 DDL_RECORD_KEY: Final = (
     "CREATE CONSTRAINT record_key IF NOT EXISTS FOR (r:Record) REQUIRE (r.source, r.source_id) IS UNIQUE"

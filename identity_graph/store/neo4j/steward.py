@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from datetime import UTC, datetime
-from typing import Any, Final
+from typing import Any
 
 from identity_graph.model import MatchStatus
 from identity_graph.store.neo4j import cypher
@@ -14,42 +14,6 @@ from identity_graph.store.neo4j.rows import parse_time
 from identity_graph.store.protocol import GuardReport, PersonStats, RecordActivity
 from identity_graph.store.service_types import AuditEntry
 from identity_graph.store.steward_types import AuditQuery, StewardAction
-
-_ACTION_RETURN: Final = (
-    "RETURN a.id AS id, a.kind AS kind, a.actor AS actor, a.at AS at, a.judgement_ids AS judgement_ids, "
-    "a.superseded_ids AS superseded_ids, a.before AS before, a.after AS after, a.undone_at AS undone_at, "
-    "a.undone_by AS undone_by"
-)
-ADD_ACTION: Final = (
-    "CREATE (:StewardAction {id: $id, kind: $kind, actor: $actor, at: $at, judgement_ids: $judgement_ids, "
-    "superseded_ids: $superseded_ids, before: $before, after: $after})"
-)
-ACTION_BY_ID: Final = "MATCH (a:StewardAction {id: $id}) " + _ACTION_RETURN
-ACTION_OF_JUDGEMENT: Final = "MATCH (a:StewardAction) WHERE $id IN a.judgement_ids " + _ACTION_RETURN
-ACTION_JUDGEMENTS: Final = "MATCH (a:StewardAction) WHERE a.kind IN $kinds RETURN a.judgement_ids AS ids"
-MARK_ACTION_UNDONE: Final = (
-    "MATCH (a:StewardAction {id: $id}) WHERE a.undone_at IS NULL "
-    "SET a.undone_at = $now, a.undone_by = $by RETURN a.id AS id"
-)
-REVIVE_PERSONS: Final = (
-    "UNWIND $ids AS pid MATCH (p:Person {id: pid}) SET p.retired_at = NULL, p.merged_into = NULL, p.updated_at = $now"
-)
-REINSTATE_JUDGEMENTS: Final = (
-    "UNWIND $ids AS jid MATCH (:Record)-[j:JUDGED {id: jid}]->(:Record) "
-    "SET j.superseded_at = NULL, j.superseded_by = NULL"
-)
-RECORD_SOURCES: Final = "UNWIND $ids AS rid MATCH (r:Record {id: rid}) RETURN r.id AS id, r.source AS source"
-COUNT_EDGES: Final = "MATCH (:Record)-[m:`MATCH`]->(:Record) WHERE m.status IN $statuses RETURN count(m) AS n"
-RECORDS_FROM: Final = "MATCH (r:Record {source: $source}) RETURN r.id AS id"
-SOURCE_NAMES: Final = "MATCH (r:Record) RETURN DISTINCT r.source AS source"
-AUDIT_SEARCH: Final = (
-    "MATCH (a:AuditEntry) WHERE ($before_id IS NULL OR a.id < $before_id) AND ($actors IS NULL OR a.actor IN $actors) "
-    "AND ($action IS NULL OR a.action = $action OR ($prefix IS NOT NULL AND a.action STARTS WITH $prefix)) "
-    "AND ($since IS NULL OR a.at >= $since) AND ($until IS NULL OR a.at < $until) "
-    "AND ($target IS NULL OR a.target = $target) "
-    "RETURN a.id AS id, a.at AS at, a.actor AS actor, a.action AS action, a.target AS target, a.detail AS detail "
-    "ORDER BY id DESC LIMIT $max_entries"
-)
 
 
 def _action(row: dict[str, Any]) -> StewardAction:
@@ -138,7 +102,7 @@ class Neo4jStewardMixin(Neo4jBase):
             (action_id,) = self._next_ids(tx, "steward_action", 1)
             run(
                 tx,
-                ADD_ACTION,
+                cypher.ADD_ACTION,
                 id=action_id,
                 kind=action.kind,
                 actor=action.actor,
@@ -154,58 +118,58 @@ class Neo4jStewardMixin(Neo4jBase):
 
     def steward_action(self, action_id: int) -> StewardAction | None:
         """One steward action by id."""
-        rows = self._query(ACTION_BY_ID, id=action_id)
+        rows = self._query(cypher.ACTION_BY_ID, id=action_id)
         return _action(rows[0]) if rows else None
 
     def steward_action_of_judgement(self, judgement_id: int) -> StewardAction | None:
         """The steward action that stored this decision (None for decisions older than the undo log)."""
-        rows = self._query(ACTION_OF_JUDGEMENT, id=judgement_id)
+        rows = self._query(cypher.ACTION_OF_JUDGEMENT, id=judgement_id)
         return _action(rows[0]) if rows else None
 
     def action_judgement_ids(self, kinds: Sequence[str]) -> set[int]:
         """Ids of the decisions stored by steward actions of these kinds."""
-        return {int(j) for r in self._query(ACTION_JUDGEMENTS, kinds=list(kinds)) for j in r["ids"] or []}
+        return {int(j) for r in self._query(cypher.ACTION_JUDGEMENTS, kinds=list(kinds)) for j in r["ids"] or []}
 
     def mark_action_undone(self, action_id: int, by: str) -> bool:
         """Mark an action undone; False when it was undone already (or does not exist)."""
-        return bool(self._execute(MARK_ACTION_UNDONE, id=action_id, by=by, now=now()))
+        return bool(self._execute(cypher.MARK_ACTION_UNDONE, id=action_id, undone_by=by, now=now()))
 
     def revive_persons(self, person_ids: Sequence[int]) -> None:
         """Make retired persons live again under their own ids (an undo gives them their records back)."""
         ids = [int(i) for i in person_ids]
-        self._write(lambda tx: run_ids(tx, REVIVE_PERSONS, ids, now=now()))
+        self._write(lambda tx: run_ids(tx, cypher.REVIVE_PERSONS, ids, now=now()))
 
     def reinstate_judgements(self, judgement_ids: Sequence[int]) -> None:
         """Make superseded decisions active again (an undo of the action that superseded them)."""
         ids = [int(i) for i in judgement_ids]
-        self._write(lambda tx: run_ids(tx, REINSTATE_JUDGEMENTS, ids))
+        self._write(lambda tx: run_ids(tx, cypher.REINSTATE_JUDGEMENTS, ids))
 
     # -- the review queue's filters
     def record_sources(self, record_ids: Sequence[int]) -> dict[int, str]:
         """Per record id: the source it came from."""
         ids = [int(i) for i in record_ids]
-        rows = self._read(lambda tx: run_ids(tx, RECORD_SOURCES, ids))
+        rows = self._read(lambda tx: run_ids(tx, cypher.RECORD_SOURCES, ids))
         return {int(r["id"]): str(r["source"]) for r in rows}
 
     def count_edges(self, statuses: Sequence[MatchStatus]) -> int:
         """How many edges have these statuses."""
-        rows = self._query(COUNT_EDGES, statuses=[s.value for s in statuses])
+        rows = self._query(cypher.COUNT_EDGES, statuses=[s.value for s in statuses])
         return int(rows[0]["n"]) if rows else 0
 
     def record_ids_from(self, source: str) -> list[int]:
         """Ids of every record of one source, ascending."""
-        return sorted(int(r["id"]) for r in self._query(RECORDS_FROM, source=source))
+        return sorted(int(r["id"]) for r in self._query(cypher.RECORDS_FROM, source=source))
 
     def record_source_names(self) -> list[str]:
         """Every source the store holds records of, sorted."""
-        return sorted(str(r["source"]) for r in self._query(SOURCE_NAMES))
+        return sorted(str(r["source"]) for r in self._query(cypher.SOURCE_NAMES))
 
     # -- the audit log's search
     def audit_search(self, query: AuditQuery) -> list[AuditEntry]:
         """Audit entries, newest first, filtered by actor, action (exact, or a prefix ending in '.') and time."""
         action = query.action or None
         rows = self._query(
-            AUDIT_SEARCH,
+            cypher.AUDIT_SEARCH,
             before_id=query.before_id,
             actors=list(query.actors) or None,
             action=action[:-1] if action and action.endswith(".") else action,

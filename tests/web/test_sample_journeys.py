@@ -134,7 +134,7 @@ def test_steward_rejects_a_merge_and_the_persons_stay_apart_after_resolve(tab: P
     left, right = (int(x) for x in tab.url.split("/review/")[1].split("?")[0].split("/"))
     shot(tab, "s5-sample-pair")
     tab.locator("body").press("d")
-    expect(tab.get_by_role("button", name="Undo (z)")).to_be_visible()
+    expect(tab.get_by_role("button", name="Undo this (z)")).to_be_visible()
     verdicts = [j.verdict.value for j in store.judgements([left, right]) if {j.left, j.right} == {left, right}]
     assert verdicts == ["different"]
     edge = next((e for e in store.edges([left]) if {e.left, e.right} == {left, right}), None)

@@ -27,7 +27,10 @@ def _moment(text: str | None) -> datetime | None:
 def briefing(
     ctx: typer.Context,
     at: Annotated[
-        str | None, typer.Option("--at", help="The moment to brief for, ISO 8601, UTC unless it says [default: now].")
+        str | None,
+        typer.Option(
+            "--at", help="The moment to brief for, like 2025-06-30T17:00 (UTC unless a zone is given); default: now."
+        ),
     ] = None,
     days: Annotated[
         int, typer.Option("--days", min=0, max=90, help="Include campaigns starting within this many days.")

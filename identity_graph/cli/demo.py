@@ -12,7 +12,13 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from identity_graph.cli.app import app, console, err_console, state
-from identity_graph.cli.demo_campaigns import briefing_lines, briefing_url, read_demo_campaigns, register_registry
+from identity_graph.cli.demo_campaigns import (
+    DEMO_ACTOR,
+    briefing_lines,
+    briefing_url,
+    read_demo_campaigns,
+    register_registry,
+)
 from identity_graph.cli.ingest import print_summary
 from identity_graph.cli.progress import stage_progress
 from identity_graph.cli.render import profile_panel
@@ -20,7 +26,7 @@ from identity_graph.errors import ConfigError
 from identity_graph.evaluate import evaluate
 from identity_graph.ingest_manifest import load_manifest, manifest_size, read_manifest
 from identity_graph.profile import build_profile
-from identity_graph.resolve import resolve_all
+from identity_graph.resolve import ResolveSummary, resolve_all
 from identity_graph.settings import Settings, load_settings
 from identity_graph.showcase import showcase_person
 from identity_graph.store import SQLiteStore, TimelineQuery, open_store
@@ -78,7 +84,20 @@ def _load(store: SQLiteStore, data: Path, settings: Settings) -> None:
         results = load_manifest(
             store, manifest, settings, entries=entries, progress=lambda done: bar.update(task, completed=done)
         )
+    for r in results:  # audited as `idgraph load` audits them, so the admin's log shows the demo's loads
+        run = f"run={r.run_id} " if r.run_id is not None else ""
+        detail = f"{run}loaded={r.stats.loaded} updated={r.stats.updated}"
+        store.add_audit(actor=DEMO_ACTOR, action="ingest", target=f"source:{r.source}", detail=detail)
     print_summary(results)
+
+
+def _audit_resolve(store: SQLiteStore, summary: ResolveSummary) -> None:
+    """The demo's resolve run in the audit log, as `idgraph resolve` writes it (counts only)."""
+    detail = (
+        f"mode=full records={summary.records} persons={summary.persons} created={summary.created} "
+        f"merged={summary.merged} split={summary.split} moved={summary.moved_records}"
+    )
+    store.add_audit(actor=DEMO_ACTOR, action="resolve", target="", detail=detail)
 
 
 @app.command()
@@ -105,7 +124,8 @@ def demo(
             for line in register_registry(store, extra.registry, settings):
                 console.print(line, highlight=False)
         with stage_progress() as update:
-            resolve_all(store, settings, progress=update)
+            summary = resolve_all(store, settings, progress=update)
+        _audit_resolve(store, summary)
         console.print(_summary(store, folder))
         if extra.registry is not None:
             console.print("\n" + "\n".join(briefing_lines(store, settings, extra.as_of)), highlight=False)

@@ -1,0 +1,37 @@
+"""What a new user meets first: `idgraph demo` leaves its loads and its resolve in the audit log (as `load` and
+`resolve` do), and `campaigns briefing --help` says what --at takes (no text eaten as markup)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+import identity_graph.cli.main  # noqa: F401  (registers every command)
+from identity_graph.cli.app import app
+from identity_graph.store import open_store
+
+
+def test_the_demo_audits_its_loads_and_its_resolve(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    db = tmp_path / "demo.db"
+    done = CliRunner().invoke(app, ["--db", str(db), "demo", "--no-serve"], terminal_width=200)
+    assert done.exit_code == 0, done.output
+    store = open_store(db)
+    try:
+        entries = [e for e in store.audit_entries(100) if e.actor == "cli:demo"]
+    finally:
+        store.close()
+    loads = {e.target: e.detail for e in entries if e.action == "ingest"}
+    assert set(loads) == {f"source:{s}" for s in ("crm", "hubspot", "calls", "support_mail", "marketing", "x")}
+    assert "loaded=92 updated=0" in loads["source:crm"]
+    resolves = [e.detail for e in entries if e.action == "resolve"]
+    assert len(resolves) == 1 and resolves[0].startswith("mode=full records=578 persons=")
+
+
+def test_briefing_help_says_what_at_takes() -> None:
+    done = CliRunner().invoke(app, ["campaigns", "briefing", "--help"], terminal_width=200)
+    assert done.exit_code == 0
+    text = " ".join(done.stdout.replace("│", " ").split())
+    assert "like 2025-06-30T17:00 (UTC unless a zone is given); default: now." in text

@@ -35,6 +35,22 @@ MAX_FORM_CHARS = 20_000
 TEXT_INPUTS = ("campaign_id", "name", "channel", "owner", "starts_at", "ends_at", "offer_text")
 GUIDANCE_INPUTS = ("offer_is", "offer_is_not", "script")
 NO_STORE = {"Cache-Control": "no-store"}
+#: The form's words for the fields a problem names (the registry's keys are for files and the API).
+FIELD_WORDS = {
+    "campaign_id": "Id", "name": "Name", "channel": "Channel", "owner": "Owner", "starts_at": "Starts",
+    "ends_at": "Ends", "sending_domains": "Domains it sends from", "link_domains": "Domains its links go to",
+    "sender_addresses": "Sender addresses", "phone_numbers": "Phone numbers printed in it",
+    "dnis": "Dialled numbers (DNIS)", "short_links": "Short links", "social_accounts": "Social accounts",
+    "post_urls": "Post URLs", "offer_codes": "Offer codes", "subjects": "Subject lines",
+    "external_ids": "Ids in other systems", "offer_text": "The offer as worded", "guidance": "Guidance for agents",
+}  # fmt: skip
+
+
+def worded(problem: str) -> str:
+    """A build problem (`phone_numbers: 'x' is not a phone number`) with the field named as the form names it."""
+    key, sep, rest = problem.partition(": ")
+    words = FIELD_WORDS.get(key.split(".", 1)[0]) if sep else None
+    return f"{words}: {rest}" if words else problem
 
 
 def _text(form: FormData, name: str) -> str:
@@ -115,9 +131,9 @@ def save_campaign_page(
         region = settings.matching.default_region
         campaign = build_campaign(raw | {"registered_from": f"web:{caller.name}"}, region, UTC)
     except InputError as exc:
-        return _form(request, raw, str(exc).split("; "), 422, new=new)
+        return _form(request, raw, [worded(p) for p in str(exc).split("; ")], 422, new=new)
     if new and store.campaign(campaign.campaign_id) is not None:
-        problem = f"campaign_id: {campaign.campaign_id} is taken; choose another id or edit that campaign"
+        problem = f"Id: {campaign.campaign_id} is taken; choose another id or edit that campaign"
         return _form(request, raw, [problem], 409, new=new)
     store.save_campaign(campaign, caller.actor)
     return RedirectResponse(f"/campaigns/{campaign.campaign_id}", status_code=303, headers=NO_STORE)

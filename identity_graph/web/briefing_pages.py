@@ -103,4 +103,5 @@ def briefing_page(
     return render(
         request, "briefing.html", briefing=briefing, charts=charts, at_text=_when_text(moment),
         at_value=moment.strftime("%Y-%m-%dT%H:%M"), asked=at is not None, when_text=_when_text,
+        region=settings.matching.default_region,
     )  # fmt: skip

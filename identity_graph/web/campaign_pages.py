@@ -140,10 +140,13 @@ def save_campaign_page(
 
 
 @router.get("/campaigns/{campaign_id}", response_class=HTMLResponse)
-def campaign_page(request: Request, campaign_id: CampaignIdPath, caller: CampaignsUser, store: StoreDep) -> Response:
-    """One campaign: what it sends from and prints, and the guidance for agents."""
+def campaign_page(
+    request: Request, campaign_id: CampaignIdPath, caller: CampaignsUser, store: StoreDep, settings: SettingsDep
+) -> Response:
+    """One campaign: what it sends from and prints (numbers as people write them), and the guidance for agents."""
     campaign = _found(store, campaign_id)
-    return render(request, "campaign.html", campaign=campaign, status=campaign.status(datetime.now(UTC)).value)
+    status = campaign.status(datetime.now(UTC)).value
+    return render(request, "campaign.html", campaign=campaign, status=status, region=settings.matching.default_region)
 
 
 @router.get("/campaigns/{campaign_id}/edit", response_class=HTMLResponse)

@@ -44,3 +44,12 @@ def test_worded_keeps_what_it_does_not_know() -> None:
     assert worded("guidance.faq.0.answer: too long") == "Guidance for agents: too long"
     assert worded("a campaign needs a start date") == "a campaign needs a start date"
     assert worded("mystery: x") == "mystery: x"
+
+
+def test_the_campaign_page_writes_numbers_as_people_do(web: WebClients) -> None:
+    marketing, csrf = web.signed_in(Role.MARKETING)
+    marketing.post("/campaigns", data={"csrf": csrf, **FORM, "dnis": "+44 20 7946 0958"})
+    agent, _ = web.signed_in(Role.AGENT)
+    page = agent.get("/campaigns/spring-mail").text
+    assert '<code title="+18005550199">(800) 555-0199</code>' in page  # home region (US): national format
+    assert '<code title="+442079460958">+44 20 7946 0958</code>' in page  # another region: international

@@ -1,0 +1,26 @@
+"""At a side-panel width (480 px) the main menu wraps between its links and never splits a word ("Se|ar|ch"),
+and the page does not scroll sideways; Debian's Chromium on the small world served over HTTP."""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import Page
+
+from tests.web.conftest import Live, shot, sign_in
+
+#: A side panel beside the telephony screen.
+NARROW = {"width": 480, "height": 900}
+
+
+@pytest.mark.browser
+def test_the_admin_menu_at_480_px_keeps_each_link_on_one_line(page: Page, live: Live) -> None:
+    page.set_viewport_size(NARROW)
+    sign_in(page, live.world.tokens["admin"])
+    page.goto(f"/persons/{live.world.ana}")
+    links = page.locator("header.top nav a")
+    assert links.count() >= 8  # Search … Admin: the longest menu
+    line = page.evaluate("parseFloat(getComputedStyle(document.querySelector('header.top nav a')).lineHeight)")
+    heights = [links.nth(i).bounding_box()["height"] for i in range(links.count())]  # type: ignore[index]
+    assert max(heights) < 1.5 * line, f"a menu link wraps inside itself: {heights} (line {line})"
+    assert page.evaluate("document.documentElement.scrollWidth") <= NARROW["width"]
+    shot(page, "narrow-menu-480")

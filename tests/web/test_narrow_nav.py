@@ -4,12 +4,12 @@ and the page does not scroll sideways; Debian's Chromium on the small world serv
 from __future__ import annotations
 
 import pytest
-from playwright.sync_api import Page
+from playwright.sync_api import Page, ViewportSize
 
 from tests.web.conftest import Live, shot, sign_in
 
 #: A side panel beside the telephony screen.
-NARROW = {"width": 480, "height": 900}
+NARROW: ViewportSize = {"width": 480, "height": 900}
 
 
 @pytest.mark.browser
@@ -20,7 +20,8 @@ def test_the_admin_menu_at_480_px_keeps_each_link_on_one_line(page: Page, live: 
     links = page.locator("header.top nav a")
     assert links.count() >= 8  # Search … Admin: the longest menu
     line = page.evaluate("parseFloat(getComputedStyle(document.querySelector('header.top nav a')).lineHeight)")
-    heights = [links.nth(i).bounding_box()["height"] for i in range(links.count())]  # type: ignore[index]
+    boxes = [links.nth(i).bounding_box() for i in range(links.count())]
+    heights = [b["height"] for b in boxes if b is not None]
     assert max(heights) < 1.5 * line, f"a menu link wraps inside itself: {heights} (line {line})"
     assert page.evaluate("document.documentElement.scrollWidth") <= NARROW["width"]
     shot(page, "narrow-menu-480")

@@ -11,7 +11,7 @@ from rich.table import Table
 
 from identity_graph.cli.app import app, audit, console, err_console, state
 from identity_graph.cli.render import hits_table, print_whois, profile_panel
-from identity_graph.errors import ConfigError, NotFound
+from identity_graph.errors import ConfigError, InputError, NotFound
 from identity_graph.evaluate import evaluate as evaluate_store
 from identity_graph.evaluate import write_clusters
 from identity_graph.limits import MAX_ID
@@ -109,6 +109,8 @@ def whois_command(
     """Say who a social handle likely is: the candidate persons, a confidence and the evidence."""
     from identity_graph.whois import whois
 
+    if not handle.strip():
+        raise InputError("nothing to look up: give a handle (@name, x:name) or a profile URL")
     st = state(ctx)
     answer = whois(st.store(), handle, st.settings)
     audit(ctx, "whois", "", f"candidates={len(answer.candidates)}")

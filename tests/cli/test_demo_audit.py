@@ -35,3 +35,11 @@ def test_briefing_help_says_what_at_takes() -> None:
     assert done.exit_code == 0
     text = " ".join(done.stdout.replace("│", " ").split())
     assert "like 2025-06-30T17:00 (UTC unless a zone is given); default: now." in text
+
+
+def test_whois_with_nothing_to_look_up_is_an_input_error(tmp_path: Path) -> None:
+    """A blank handle is a readable error (the command line prints it as one line, exit 1), not a 'Unknown' answer."""
+    from identity_graph.errors import InputError
+
+    done = CliRunner().invoke(app, ["--db", str(tmp_path / "w.db"), "whois", "  "])
+    assert isinstance(done.exception, InputError) and str(done.exception).startswith("nothing to look up")

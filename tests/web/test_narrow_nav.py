@@ -25,3 +25,14 @@ def test_the_admin_menu_at_480_px_keeps_each_link_on_one_line(page: Page, live: 
     assert max(heights) < 1.5 * line, f"a menu link wraps inside itself: {heights} (line {line})"
     assert page.evaluate("document.documentElement.scrollWidth") <= NARROW["width"]
     shot(page, "narrow-menu-480")
+
+
+@pytest.mark.browser
+def test_pages_log_no_errors_in_the_browser_console(page: Page, live: Live) -> None:
+    """No 404 for /favicon.ico (or anything else) in the console on the sign-in page and a profile."""
+    errors: list[str] = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    sign_in(page, live.world.tokens["agent"])
+    page.goto(f"/persons/{live.world.ana}")
+    page.wait_for_load_state("networkidle")
+    assert errors == []

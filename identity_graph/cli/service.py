@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC
 from typing import Annotated
 
 import typer
@@ -124,11 +125,14 @@ def audit_log(
     limit: Annotated[int, typer.Option(min=1, help="How many entries, newest first.")] = AUDIT_LIMIT,
 ) -> None:
     """Show the audit log, newest first: who read or changed what, and when (ids only)."""
+    store = state(ctx).store()
+    names = audit.actor_names(store)  # tokens by name, as the admin page shows them
     table = Table(title="audit log")
-    for col in ("id", "at", "actor", "action", "target", "detail"):
-        table.add_column(col)
-    for e in state(ctx).store().audit_entries(limit, None, target):
-        table.add_row(str(e.id), e.at.isoformat(timespec="seconds"), e.actor, e.action, e.target, e.detail)
+    for col in ("id", "at (UTC)", "who", "action", "target", "detail"):
+        table.add_column(col, no_wrap=col in ("id", "at (UTC)"), overflow="fold")
+    for e in store.audit_entries(limit, None, target):
+        at = e.at.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S")
+        table.add_row(str(e.id), at, audit.display_actor(e.actor, names), e.action, e.target, e.detail)
     console.print(table)
 
 

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -43,3 +44,21 @@ def test_whois_with_nothing_to_look_up_is_an_input_error(tmp_path: Path) -> None
 
     done = CliRunner().invoke(app, ["--db", str(tmp_path / "w.db"), "whois", "  "])
     assert isinstance(done.exception, InputError) and str(done.exception).startswith("nothing to look up")
+
+
+def test_the_audit_command_shows_whole_times_and_token_names(tmp_path: Path) -> None:
+    """At a narrow terminal the time is whole (not '2026-12-07T1…') and a token's entries show its name."""
+    from identity_graph.service.auth import Role, create_token
+
+    db = tmp_path / "a.db"
+    store = open_store(db)
+    try:
+        _, token = create_token(store, Role.AGENT, "desk-1")
+        store.add_audit(actor=f"token:{token.id}", action="lookup", target="", detail="kind=phone hits=1")
+    finally:
+        store.close()
+    done = CliRunner().invoke(app, ["--db", str(db), "audit"], terminal_width=80)
+    assert done.exit_code == 0, done.output
+    assert re.search(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d", done.stdout)
+    assert "…" not in done.stdout
+    assert "desk-1 (token" in done.stdout and f"token:{token.id}" not in done.stdout  # the name, not the id

@@ -222,7 +222,7 @@ def _resolve(
     lap("features and blocking keys")
     report("finding pairs", 0, 1)
     summary.candidate_pairs = find_pairs(engine, st, ms)
-    lap("blocking")
+    lap("finding pairs")
     compare_pairs(engine, st, ms, report, size)
     lap("comparing")
     if model is None:

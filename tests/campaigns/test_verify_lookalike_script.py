@@ -37,6 +37,9 @@ def _store_with_script(path: Path) -> None:
                         "guidance": guidance}
             )  # fmt: skip
         store.save_campaign(campaign, "test")
+        if campaign.campaign_id == "spring":  # a second campaign sending from the same domain
+            autumn = campaign.model_copy(update={"campaign_id": "autumn", "name": "Autumn savings"})
+            store.save_campaign(autumn, "test")
     store.close()
 
 
@@ -67,11 +70,13 @@ def test_the_page_replaces_the_script_on_a_lookalike(db: Path) -> None:
     assert "possible phishing" in page
     assert REAL_SCRIPT not in page
     assert "Say instead:" in page and "That message is not from us" in page
+    assert "It also imitates " in page and "It also matches" not in page
 
 
 def test_the_page_keeps_the_script_when_it_is_ours(db: Path) -> None:
     page = _page(db, "bank-offers.com")
     assert "Ours, and live" in page and REAL_SCRIPT in page and "Say instead:" not in page
+    assert "It also matches " in page
 
 
 def test_the_cli_replaces_the_script_on_a_lookalike(db: Path) -> None:

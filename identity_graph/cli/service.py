@@ -129,7 +129,8 @@ def audit_log(
     names = audit.actor_names(store)  # tokens by name, as the admin page shows them
     table = Table(title="audit log")
     for col in ("id", "at (UTC)", "who", "action", "target", "detail"):
-        table.add_column(col, no_wrap=col in ("id", "at (UTC)"), overflow="fold")
+        narrow = col in ("target", "detail")  # wrap these, but never down to one letter
+        table.add_column(col, no_wrap=col in ("id", "at (UTC)", "action"), min_width=8 if narrow else None)
     for e in store.audit_entries(limit, None, target):
         at = e.at.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S")
         table.add_row(str(e.id), at, audit.display_actor(e.actor, names), e.action, e.target, e.detail)

@@ -15,6 +15,7 @@ from identity_graph.model import Identifier, IdentifierKind, StoredRecord, Stren
 from identity_graph.settings import Settings
 from identity_graph.store.protocol import GraphStore, TimelineQuery
 from matchers.normalize import normalize_identifier
+from matchers.text import fold
 
 #: Records fetched from the name index before ranking.
 NAME_CANDIDATES = 200
@@ -167,15 +168,19 @@ def _hits_by_identifier(store: GraphStore, ident: Identifier) -> list[PersonHit]
 
 
 def _hits_by_name(store: GraphStore, text: str) -> list[PersonHit]:
-    """Persons whose records' names match the words typed, ranked by fuzzy similarity."""
+    """Persons whose records' names match the words typed, ranked by fuzzy similarity (accents folded: Ortiz
+    finds Ortíz)."""
     record_ids = store.search_names(text, NAME_CANDIDATES)
     owners = store.assignments(record_ids)
     best: dict[int, float] = {}
+    query = fold(text)
+    # One word (a surname, a first name) matches every name holding it; several words compare as a whole name.
+    scorer = fuzz.token_set_ratio if len(query.split()) == 1 else fuzz.token_sort_ratio
     for rec in store.get_records(record_ids):
         pid = owners.get(rec.id)
         if pid is None:
             continue
-        sim = fuzz.token_sort_ratio(text.casefold(), rec.display_name().casefold())
+        sim = scorer(query, fold(rec.display_name()))
         best[pid] = max(best.get(pid, 0.0), sim)
     return [PersonHit(pid, "", s / 100.0, [f"name ~ {text}"]) for pid, s in best.items() if s >= MIN_NAME_SIMILARITY]
 

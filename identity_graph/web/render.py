@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -96,8 +97,30 @@ def gone_page(request: Request, exc: PersonGone) -> HTMLResponse:
     return render(request, "gone.html", 410, gone=exc)
 
 
+#: What each permission lets a person do, for the sentence of a refused page.
+PERMISSION_WORDS = {
+    "lookup": "search for customers", "read": "open customer profiles", "whois": "ask who a social handle is",
+    "review": "work the review queue", "decide": "decide whether records are one person", "ingest": "load data",
+    "erase": "erase a person", "admin": "manage tokens or read the audit log",
+    "campaigns": "read the campaign registry", "edit-campaigns": "register or change campaigns",
+    "verify": "check whether something is ours",
+}  # fmt: skip
+_REFUSED = re.compile(r"role (?P<role>[a-z]+) may not (?P<permission>[a-z-]+)")
+
+
+def refused_words(message: str) -> str:
+    """`role marketing may not read` as a person reads it; any other message unchanged."""
+    found = _REFUSED.fullmatch(message)
+    if found is None or found["permission"] not in PERMISSION_WORDS:
+        return message
+    what = PERMISSION_WORDS[found["permission"]]
+    return f"Your role ({found['role']}) cannot {what}. If your work needs it, ask an admin for a token that can."
+
+
 def error_page(request: Request, status_code: int, message: str) -> HTMLResponse:
     """A readable error page (the message is escaped like everything else)."""
+    if status_code == 403:
+        message = refused_words(message)
     titles = {
         400: "Bad request", 403: "Not allowed", 404: "Not found", 409: "Conflict", 422: "Check your input",
         429: "Too many reads",

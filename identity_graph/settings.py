@@ -7,6 +7,7 @@ Sources, later ones winning: defaults here, a TOML file (`idgraph.toml` in the w
 from __future__ import annotations
 
 import tomllib
+from datetime import datetime
 from pathlib import Path
 from typing import Any, Literal
 
@@ -160,6 +161,16 @@ class ServiceSettings(BaseModel):
     )
 
 
+class CampaignSettings(BaseModel):
+    """Campaign awareness (docs/campaigns.md)."""
+
+    as_of: datetime | None = Field(
+        None,
+        description="the moment campaign answers count from (what is live, the last 30 days of touches, the "
+        "briefing): set it to show data that ended in the past, as the demo does for its sample; unset means now",
+    )
+
+
 class StoreSettings(BaseModel):
     """Which store holds the graph: the embedded SQLite file (`db`) or a Neo4j server for teams."""
 
@@ -238,6 +249,7 @@ class Settings(BaseSettings):
     matching: MatchingSettings = MatchingSettings()
     profile: ProfileSettings = ProfileSettings()
     service: ServiceSettings = ServiceSettings()
+    campaigns: CampaignSettings = CampaignSettings()
     privacy: PrivacySettings = PrivacySettings()
     steward: StewardSettings = StewardSettings()
 

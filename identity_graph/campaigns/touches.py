@@ -143,14 +143,17 @@ class CampaignStrip:
     responses: dict[int, Campaign] = field(default_factory=dict)
 
 
-def campaign_strip(store: GraphStore, profile: Profile, region: str, seen: Sequence[Channel]) -> CampaignStrip:
-    """The profile's campaign strip and timeline responses, within the channels the viewer may see."""
+def campaign_strip(
+    store: GraphStore, profile: Profile, region: str, seen: Sequence[Channel], now: datetime | None = None
+) -> CampaignStrip:
+    """The profile's campaign strip and timeline responses, within the channels the viewer may see; the last 30
+    days count back from `now` (the campaign clock, `campaigns.clock`), the current time when not given."""
     if Channel.CAMPAIGN not in seen and Channel.CALL not in seen:
         return CampaignStrip()
     index = CampaignIndex(store.campaigns())  # the registry, read once for both
     if not index.by_key:
         return CampaignStrip()
-    now = datetime.now(UTC)
+    now = now or datetime.now(UTC)
     recent = recent_campaigns(store, profile.person_id, now, region, index=index) if Channel.CAMPAIGN in seen else []
     responses = campaign_responses(store, profile.timeline, region, index) if Channel.CALL in seen else {}
     return CampaignStrip(recent, responses)

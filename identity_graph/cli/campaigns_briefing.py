@@ -42,10 +42,11 @@ def briefing(
     """The lead's briefing: campaigns live now or starting within --days, volume sent so far, and the waves of
     related contacts the spike watch flagged (docs/campaigns.md)."""
     from identity_graph.campaigns.briefing import build_briefing
+    from identity_graph.campaigns.clock import campaign_now
     from identity_graph.cli.demo_campaigns import briefing_lines
 
     st = state(ctx)
-    moment = _moment(at) or datetime.now(UTC)
+    moment = _moment(at) or campaign_now(st.settings)
     region = st.settings.matching.default_region
     if as_json:
         found = build_briefing(st.store(), moment, region, days)

@@ -72,12 +72,14 @@ def verify(
 ) -> None:
     """Say whether an email, domain, link, number, subject, offer code or raw mail headers are ours: ours and
     live, ours but not live now, a look-alike of ours (possible phishing), or not ours; how sure, and why."""
+    from identity_graph.campaigns.clock import campaign_now
     from identity_graph.campaigns.verify_store import verify_in_store
 
     st = state(ctx)
     checked = verify_in_store(
-        st.store(), _text(text), region=region or st.settings.matching.default_region, person_id=person
-    )
+        st.store(), _text(text), region=region or st.settings.matching.default_region, person_id=person,
+        now=campaign_now(st.settings),
+    )  # fmt: skip
     target = f"person:{checked.customer.person_id}" if checked.customer else (f"person:{person}" if person else "")
     audit(ctx, "verify", target, f"answer={checked.answer.value}")
     if as_json:

@@ -27,7 +27,7 @@ from identity_graph.evaluate import evaluate
 from identity_graph.ingest_manifest import load_manifest, manifest_size, read_manifest
 from identity_graph.profile import build_profile
 from identity_graph.resolve import ResolveSummary, resolve_all
-from identity_graph.settings import Settings, load_settings
+from identity_graph.settings import CampaignSettings, Settings, load_settings
 from identity_graph.showcase import showcase_person
 from identity_graph.store import SQLiteStore, TimelineQuery, open_store
 
@@ -118,6 +118,8 @@ def demo(
     settings = load_settings(config, db=st.db or DEFAULT_DEMO_DB)
     store = _fresh_store(settings.db)
     extra = read_demo_campaigns(folder / "manifest.toml")
+    if extra.as_of is not None and settings.campaigns.as_of is None:  # the sample ended in the past: its "now"
+        settings = settings.model_copy(update={"campaigns": CampaignSettings(as_of=extra.as_of)})
     try:
         _load(store, folder, settings)
         if extra.registry is not None:

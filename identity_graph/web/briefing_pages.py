@@ -11,6 +11,7 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
 from identity_graph.campaigns.briefing import BRIEFING_HORIZON_DAYS, MAX_HORIZON_DAYS, build_briefing
+from identity_graph.campaigns.clock import campaign_now
 from identity_graph.campaigns.spikes import SpikeWatch
 from identity_graph.service import audit
 from identity_graph.service.auth import Caller, Permission
@@ -96,7 +97,7 @@ def briefing_page(
     horizon_days: Annotated[int, Query(ge=0, le=MAX_HORIZON_DAYS)] = BRIEFING_HORIZON_DAYS,
 ) -> Response:
     """Campaigns live at `at` (default now) or starting within `horizon_days`, each with its guidance and watch."""
-    moment = as_utc(at)
+    moment = as_utc(at) if at is not None else campaign_now(settings)
     briefing = build_briefing(store, moment, settings.matching.default_region, horizon_days)
     audit.record(store, caller, "briefing.read", "", audit.ids_detail(campaigns=len(briefing.items)))
     charts = {i.campaign.campaign_id: chart(i.spikes) for i in briefing.items if i.spikes is not None}

@@ -10,6 +10,7 @@ from fastapi.staticfiles import StaticFiles
 from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from identity_graph.campaigns.clock import campaign_now
 from identity_graph.campaigns.touches import campaign_strip
 from identity_graph.errors import InputError
 from identity_graph.header import profile_header
@@ -178,7 +179,7 @@ def profile_page(
         profile=profile,
         header=header,
         region=settings.matching.default_region,
-        campaign_strip=campaign_strip(store, profile, settings.matching.default_region, seen),
+        campaign_strip=campaign_strip(store, profile, settings.matching.default_region, seen, campaign_now(settings)),
         campaigns=campaigns,
         chosen=set(channel),
         since=since or "",

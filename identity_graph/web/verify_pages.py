@@ -9,6 +9,7 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, Response
 from starlette.datastructures import FormData
 
+from identity_graph.campaigns.clock import campaign_now
 from identity_graph.campaigns.verify import LOOKALIKE_SCRIPT
 from identity_graph.campaigns.verify_store import verify_in_store
 from identity_graph.limits import MAX_ID
@@ -57,7 +58,9 @@ def verify_page(
         wait = admit_read(quota, store, caller)
         if wait is not None:
             raise ReadLimited(wait, quota.per_minute)
-    checked = verify_in_store(store, text, region=settings.matching.default_region, person_id=person)
+    checked = verify_in_store(
+        store, text, region=settings.matching.default_region, person_id=person, now=campaign_now(settings)
+    )
     target = audit.person_target(checked.customer.person_id) if checked.customer else ""
     audit.record(store, caller, "verify", target, audit.ids_detail(answer=checked.answer.value))
     return render(

@@ -16,9 +16,9 @@ from identity_graph.store import SQLiteStore
 class WebClients:
     """One app over a store; a signed-in client and its CSRF token for any role."""
 
-    def __init__(self, store: SQLiteStore, path: Path) -> None:
+    def __init__(self, store: SQLiteStore, path: Path, settings: Settings | None = None) -> None:
         self.store = store
-        self.app = create_app(Settings(db=path), store=store)
+        self.app = create_app(settings or Settings(db=path), store=store)
         self.tokens = {role: create_token(store, role, f"{role.value}-web") for role in Role}
         self.clients: dict[Role, tuple[TestClient, str]] = {}
 

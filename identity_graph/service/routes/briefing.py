@@ -12,6 +12,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query
 
 from identity_graph.campaigns.briefing import BRIEFING_HORIZON_DAYS, MAX_HORIZON_DAYS, Briefing, build_briefing
+from identity_graph.campaigns.clock import campaign_now
 from identity_graph.service import audit
 from identity_graph.service.auth import Caller, Permission
 from identity_graph.service.contract import COMMON_ERRORS
@@ -41,7 +42,8 @@ def get_briefing(
 ) -> Briefing:
     """Campaigns live at `at` or starting within `horizon_days`: volume sent so far, guidance, and the spike watch
     (related contacts per hour against the usual rate, with the waves it flagged)."""
-    briefing = build_briefing(store, as_utc(at), settings.matching.default_region, horizon_days)
+    moment = as_utc(at) if at is not None else campaign_now(settings)
+    briefing = build_briefing(store, moment, settings.matching.default_region, horizon_days)
     detail = audit.ids_detail(campaigns=len(briefing.items), waves=len(briefing.waves))
     audit.record(store, caller, "briefing.read", "", detail)
     return briefing

@@ -10,6 +10,7 @@ from fastapi import APIRouter, Depends, Path, Response
 from pydantic import BaseModel, Field
 
 from identity_graph.campaigns.build import build_campaign
+from identity_graph.campaigns.clock import campaign_now
 from identity_graph.campaigns.model import Campaign
 from identity_graph.campaigns.touches import recent_campaigns
 from identity_graph.errors import InputError, NotFound
@@ -154,5 +155,5 @@ def get_person_campaigns(
     audit.record(store, caller, "profile.read", audit.person_target(profile.person_id), "campaigns")
     if caller.role.value == SOCIAL_ROLE and Channel.CAMPAIGN.value not in SOCIAL_CHANNELS:
         return []
-    found = recent_campaigns(store, profile.person_id, datetime.now(UTC), settings.matching.default_region)
+    found = recent_campaigns(store, profile.person_id, campaign_now(settings), settings.matching.default_region)
     return [RecentCampaign(campaign=t.campaign, last=t.last, touches=t.count, events=t.events) for t in found]

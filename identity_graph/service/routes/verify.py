@@ -13,6 +13,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, HTTPException, Request, status
 from pydantic import Field
 
+from identity_graph.campaigns.clock import campaign_now
 from identity_graph.campaigns.verify import MAX_PASTE_CHARS
 from identity_graph.campaigns.verify_store import Checked, verify_in_store
 from identity_graph.errors import AccessDenied
@@ -71,7 +72,10 @@ def verify_paste(
         if not sees_touches(caller):
             raise AccessDenied(f"role {caller.role.value} may not read a customer's campaign touches")
         admit_person_read(request, caller)
-    checked = verify_in_store(store, body.text, region=settings.matching.default_region, person_id=body.person_id)
+    checked = verify_in_store(
+        store, body.text, region=settings.matching.default_region, person_id=body.person_id,
+        now=campaign_now(settings),
+    )  # fmt: skip
     target = audit.person_target(checked.customer.person_id) if checked.customer else ""
     if body.person_id is not None and not target:
         target = audit.person_target(body.person_id)

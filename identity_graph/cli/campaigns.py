@@ -6,7 +6,7 @@ Heavy modules (loaders, the suffix list, the ingest pipeline) are imported insid
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -103,11 +103,14 @@ def campaigns_table(campaigns: list[Campaign], now: datetime) -> Table:
 @campaigns_app.command("list")
 def list_command(ctx: typer.Context) -> None:
     """List the registered campaigns by start: id, name, channel, live or not, dates."""
-    campaigns = state(ctx).store().campaigns()
+    from identity_graph.campaigns.clock import campaign_now
+
+    st = state(ctx)
+    campaigns = st.store().campaigns()
     if not campaigns:
         console.print("no campaigns registered yet (idgraph campaigns load FILE)", highlight=False)
         return
-    console.print(campaigns_table(campaigns, datetime.now(UTC)))
+    console.print(campaigns_table(campaigns, campaign_now(st.settings)))
 
 
 def _lines(campaign: Campaign) -> list[tuple[str, str]]:
@@ -124,10 +127,14 @@ def _lines(campaign: Campaign) -> list[tuple[str, str]]:
 @campaigns_app.command("show")
 def show_command(ctx: typer.Context, campaign_id: Annotated[str, typer.Argument(help="The campaign's id.")]) -> None:
     """Show one campaign: what it sends from and prints, and the guidance for agents."""
-    campaign = state(ctx).store().campaign(campaign_id)
+    from identity_graph.campaigns.clock import campaign_now
+
+    st = state(ctx)
+    campaign = st.store().campaign(campaign_id)
     if campaign is None:
         raise NotFound(f"no campaign {campaign_id!r} (idgraph campaigns list)")
-    console.print(f"[bold]{escape(campaign.name)}[/] ({campaign.status(datetime.now(UTC)).value})", highlight=False)
+    status = campaign.status(campaign_now(st.settings)).value
+    console.print(f"[bold]{escape(campaign.name)}[/] ({status})", highlight=False)
     for label, text in _lines(campaign):
         console.print(f"  {label}: {escape(text)}", highlight=False, soft_wrap=True)
     g = campaign.guidance

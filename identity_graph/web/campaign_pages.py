@@ -15,6 +15,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.datastructures import FormData
 
 from identity_graph.campaigns.build import LIST_FIELDS, build_campaign
+from identity_graph.campaigns.clock import campaign_now
 from identity_graph.campaigns.model import Campaign, CampaignChannel
 from identity_graph.errors import InputError, NotFound
 from identity_graph.service.auth import Caller, Permission
@@ -109,9 +110,9 @@ def _found(store: StoreDep, campaign_id: str) -> Campaign:
 
 
 @router.get("/campaigns", response_class=HTMLResponse)
-def campaigns_page(request: Request, caller: CampaignsUser, store: StoreDep) -> Response:
-    """Every registered campaign, by start, with whether it is live."""
-    return render(request, "campaigns.html", campaigns=store.campaigns(), now=datetime.now(UTC))
+def campaigns_page(request: Request, caller: CampaignsUser, store: StoreDep, settings: SettingsDep) -> Response:
+    """Every registered campaign, by start, with whether it is live (on the campaign clock)."""
+    return render(request, "campaigns.html", campaigns=store.campaigns(), now=campaign_now(settings))
 
 
 @router.get("/campaigns/new", response_class=HTMLResponse)
@@ -145,7 +146,7 @@ def campaign_page(
 ) -> Response:
     """One campaign: what it sends from and prints (numbers as people write them), and the guidance for agents."""
     campaign = _found(store, campaign_id)
-    status = campaign.status(datetime.now(UTC)).value
+    status = campaign.status(campaign_now(settings)).value
     return render(request, "campaign.html", campaign=campaign, status=status, region=settings.matching.default_region)
 
 

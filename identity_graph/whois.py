@@ -166,42 +166,57 @@ def _seen(store: GraphStore, ident: Identifier) -> _Seen | None:
 
 def _account_link(
     store: GraphStore, account: StoredRecord, members: set[int], ctx: _Context
-) -> tuple[float, Basis, str]:
+) -> tuple[float, Basis, str, str]:
     """How strongly an account is tied to its person: a steward's decision, else its best stored auto link
-    (capped by what its evidence can tell, as a likely customer's is)."""
+    (capped by what its evidence can tell, as a likely customer's is); with the line's words without a number."""
     for j in store.judgements([account.id]):
         if j.verdict is Verdict.SAME and {j.left, j.right} <= members:
-            return 1.0, Basis.IDENTIFIER, "A data steward confirmed this account is theirs (100%)."
+            words = "A data steward confirmed this account is theirs."
+            return 1.0, Basis.IDENTIFIER, "A data steward confirmed this account is theirs (100%).", words
     graded = []
     for e in store.edges([account.id], statuses=[MatchStatus.AUTO]):
         other = store.get_records([e.right if e.left == account.id else e.left])
         if {e.left, e.right} <= members and other:
-            graded.append(_graded(account, other[0], e.score, e.evidence, e.explanation, ctx))
+            conf, basis, line = _graded(account, other[0], e.score, e.evidence, e.explanation, ctx)
+            graded.append((conf, basis, line, _words(e.evidence, account, other[0], e.explanation)))
     if not graded:
-        return POSSIBLE_FLOOR, Basis.PARTIAL, "Linked through the person's other accounts."
-    conf, basis, line = max(graded, key=lambda g: g[0])
-    return conf, basis, f"Linked at {line}"
+        words = "Linked through the person's other accounts."
+        return POSSIBLE_FLOOR, Basis.PARTIAL, words, words
+    conf, basis, line, words = max(graded, key=lambda g: g[0])
+    return conf, basis, f"Linked at {line}", words
 
 
 def _known(store: GraphStore, seen: _Seen, ctx: _Context) -> dict[int, WhoIsCandidate]:
     """Customers holding the handle: their linked account, or a customer record declaring it."""
     out: dict[int, WhoIsCandidate] = {}
+    lines: dict[int, list[tuple[float, str, str]]] = {}
     for rec in seen.records:
         pid = seen.owners.get(rec.id)
         if pid is None or not seen.is_customer(pid):
             continue
         if rec.kind is RecordKind.SOCIAL_ACCOUNT:
-            conf, basis, line = _account_link(store, rec, set(seen.members.get(pid, [])), ctx)
+            conf, basis, line, words = _account_link(store, rec, set(seen.members.get(pid, [])), ctx)
         elif _strength(rec, seen.ident) is Strength.DECLARED:
             conf, basis = CRM_DECLARED_CONFIDENCE, Basis.IDENTIFIER
-            line = f"{sentence_case(kind_words(rec))} lists this handle as theirs ({percent(conf)})."
+            words = f"{sentence_case(kind_words(rec))} lists this handle as theirs."
+            line = f"{words[:-1]} ({percent(conf)})."
         else:
             continue
         cand = out.setdefault(pid, WhoIsCandidate(pid, "", 0.0, [], rec.id, basis=basis))
         if conf > cand.confidence:
             cand.confidence, cand.basis = conf, basis
-        cand.evidence.append(line)
+        lines.setdefault(pid, []).append((conf, line, words))
+    for pid, cand in out.items():
+        cand.evidence.extend(_one_scale(cand.confidence, lines[pid]))
     return out
+
+
+def _one_scale(confidence: float, lines: Sequence[tuple[float, str, str]]) -> list[str]:
+    """The evidence of a known customer on one scale: the lines that give the candidate its confidence carry
+    that number; weaker ones follow as further evidence without a number of their own (a linked account's
+    weaker link would otherwise read "30%" beside the customer's 99%)."""
+    ordered = sorted(lines, key=lambda x: -x[0])
+    return [line if conf >= confidence else f"Also: {words}" for conf, line, words in ordered]
 
 
 def _identifiable(account: StoredRecord, first_names: Mapping[str, float]) -> bool:

@@ -39,11 +39,11 @@ SAMPLE = Path(identity_graph.__file__).parent / "sample"
 
 
 def assert_one_number(confidence: float, evidence: list[str]) -> None:
-    """The candidate's confidence is the number its evidence gives: every line of a candidate not yet linked
-    starts with it; a known customer's lines (a link, a declaring record) give it as the highest of them."""
+    """The candidate's confidence is the one number its evidence gives: every line that carries a number carries
+    that one (a known customer's weaker link follows as "Also: …", with no number of its own)."""
     shown = percent(confidence)
     numbers = [int(n) for line in evidence for n in re.findall(r"(\d+)%", line.split(". ")[0])]
-    assert numbers and max(numbers) == int(shown.rstrip("%")), (shown, evidence)
+    assert numbers and set(numbers) == {int(shown.rstrip("%"))}, (shown, evidence)
     assert shown in " ".join(evidence)
 
 

@@ -3,6 +3,7 @@ open matter (the newest inbound item with no outbound reply after it in its conv
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 from pathlib import Path
 
@@ -100,6 +101,15 @@ def test_the_page_and_the_api_show_the_same_header(client: TestClient, world: Wo
     for shown in ("(415) 555-0134", "ana.lima@example.com", "x:analima", "Loving the new app", "no reply yet"):
         assert shown in header
     assert "+14155550134" not in header
+
+
+def test_the_header_names_where_the_name_came_from_not_record_ids(client: TestClient, world: World) -> None:
+    sign_in(client, world.tokens["agent"])
+    page = client.get(f"/persons/{world.ana}").text
+    rule = page.split('<p class="rule">Name ')[1].split("</p>")[0]
+    shown = re.sub(r'title="[^"]*"', "", rule)  # the ids stay one hover away
+    assert "crm" in shown and "pbx" in shown
+    assert "/call-1" not in shown and "/c-1" not in shown and "/" not in re.sub(r"<[^>]+>", "", shown)
 
 
 def test_the_social_team_sees_its_view_in_the_header(client: TestClient, world: World) -> None:

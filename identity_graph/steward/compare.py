@@ -7,10 +7,13 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from identity_graph.model import IdentifierKind, StoredRecord
+from matchers.addresses import US_COUNTRIES, normalize_postcode, normalize_street
+from matchers.text import clean_words
 
 
 class Agreement(StrEnum):
-    """How one field of the two records compares (plain equality after trimming and case folding)."""
+    """How one field of the two records compares: equal once both are normalized as matching normalizes them
+    (a street's abbreviations and punctuation, accents, a country's names, a postcode's spacing)."""
 
     SAME = "same"
     DIFFERENT = "different"
@@ -51,13 +54,28 @@ _RECORD_FIELDS: tuple[tuple[str, Callable[[StoredRecord], object]], ...] = (
 )
 
 
-def _agreement(left: str, right: str) -> Agreement:
-    """Compare two display values."""
+def _country(text: str) -> str:
+    """A country's comparable form: the United States by any of its names is `us`."""
+    folded = clean_words(text)
+    return "us" if folded in US_COUNTRIES else folded
+
+
+#: How a field's two values are made comparable (every other field: folded words, `clean_words`).
+_NORMAL: dict[str, Callable[[str], str]] = {
+    "street": normalize_street,
+    "postal code": lambda v: normalize_postcode(v),
+    "country": _country,
+}
+
+
+def _agreement(left: str, right: str, field: str = "") -> Agreement:
+    """Compare two display values of one field, normalized as matching normalizes them."""
     if not left and not right:
         return Agreement.EMPTY
     if not left or not right:
         return Agreement.ONE_SIDED
-    return Agreement.SAME if left.casefold() == right.casefold() else Agreement.DIFFERENT
+    normal = _NORMAL.get(field, clean_words)
+    return Agreement.SAME if normal(left) == normal(right) else Agreement.DIFFERENT
 
 
 def _set_agreement(left: set[str], right: set[str]) -> Agreement:
@@ -81,7 +99,7 @@ def field_rows(left: StoredRecord, right: StoredRecord, *, skip_empty: bool = Tr
     rows: list[FieldRow] = []
     for name, get in _RECORD_FIELDS:
         a, b = _text(get(left)), _text(get(right))
-        rows.append(FieldRow(name, a, b, _agreement(a, b)))
+        rows.append(FieldRow(name, a, b, _agreement(a, b, name)))
     for kind in IdentifierKind:
         a_set, b_set = _identifiers(left, kind), _identifiers(right, kind)
         a, b = ", ".join(sorted(a_set)), ", ".join(sorted(b_set))

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
+
 from identity_graph.model import MatchStatus, Verdict
 from identity_graph.settings import StewardSettings
-from identity_graph.steward.compare import Agreement, field_rows
+from identity_graph.steward.compare import Agreement, _agreement, field_rows
 from identity_graph.steward.decisions import record_judgement
 from identity_graph.steward.queue import ImpactParts, _load_context, build_queue, impact_score
 from identity_graph.steward.ranking import impacts
@@ -136,3 +138,23 @@ def test_array_ranking_matches_the_exact_one(store: SQLiteStore) -> None:
         NOW,
     )
     assert [round(float(x), 4) for x in rough] == [i.impact for i in full]
+
+
+@pytest.mark.parametrize(
+    ("field", "left", "right", "expected"),
+    [
+        ("street", "6274 Harbor Ave.", "6274 Harbor Ave", Agreement.SAME),  # what the steward saw as different
+        ("street", "12 Main Street", "12 Main St", Agreement.SAME),
+        ("street", "12 Main St", "14 Main St", Agreement.DIFFERENT),
+        ("country", "USA", "United States", Agreement.SAME),
+        ("country", "USA", "Canada", Agreement.DIFFERENT),
+        ("first name", "José", "JOSE", Agreement.SAME),
+        ("first name", "Bob", "Robert", Agreement.DIFFERENT),  # a nickname is the evidence's to say, not equality
+        ("city", "St. Louis", "St Louis", Agreement.SAME),
+        ("city", "", "Boston", Agreement.ONE_SIDED),
+    ],
+)
+def test_a_field_agrees_when_matching_would_normalize_it_the_same(
+    field: str, left: str, right: str, expected: Agreement
+) -> None:
+    assert _agreement(left, right, field) is expected

@@ -106,8 +106,19 @@ def _who(effect: Effect, person: int | None) -> str:
     if person is None:
         return "no person"
     name = effect.names.get(person, "")
-    label = "a new person" if person < 0 else f"person {person}"
+    label = f"a new person {new_letter(person)}" if person < 0 else f"person {person}"
     return f"{label} ({name})" if name else label
+
+
+def new_letter(placeholder: int) -> str:
+    """The letter that names a preview's new person (A, B, …, Z, AA, …), so two sentences about one new person
+    read as one: placeholder NEW_PERSON is A, the next B."""
+    n, out = NEW_PERSON - placeholder, ""
+    while True:
+        out = chr(ord("A") + n % 26) + out
+        n = n // 26 - 1
+        if n < 0:
+            return out
 
 
 def _upper(text: str) -> str:

@@ -180,3 +180,11 @@ def test_a_scope_too_large_to_preview_is_refused_quickly_and_the_decision_still_
         preview_decision(store, settings, chain.a1, chain.b1, Verdict.SAME, limit=3)
     done = decide_pair(store, settings, chain.a1, chain.b1, Verdict.SAME, "sam")
     assert done.effect.changed
+
+
+def test_new_persons_of_a_preview_are_lettered_so_one_reads_as_one() -> None:
+    from identity_graph.steward.preview import NEW_PERSON, new_letter
+
+    letters = [new_letter(NEW_PERSON - i) for i in range(60)]
+    assert letters[:3] == ["A", "B", "C"] and letters[25:28] == ["Z", "AA", "AB"]
+    assert len(set(letters)) == len(letters)  # two new persons never share a name

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 import uvicorn
-from playwright.sync_api import Browser, Page, Request, sync_playwright
+from playwright.sync_api import Browser, Page, Request, ViewportSize, sync_playwright
 
 from identity_graph.service import create_app
 from identity_graph.settings import Settings
@@ -130,3 +130,16 @@ def sign_in(page: Page, token: str) -> None:
     page.get_by_label("API token").fill(token)
     page.get_by_role("button", name="Sign in").click()
     page.wait_for_url("**/")
+
+
+#: A side panel beside the phone software.
+SIDE_PANEL: ViewportSize = {"width": 480, "height": 900}
+
+
+@pytest.fixture
+def narrow(browser: Browser, live: Live) -> Iterator[Page]:
+    """A browser tab 480 px wide."""
+    context = browser.new_context(viewport=SIDE_PANEL, base_url=live.url)
+    tab = context.new_page()
+    yield tab
+    context.close()

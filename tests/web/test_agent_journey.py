@@ -4,26 +4,12 @@ stretches the page; a blank search says what to type; a bad address is a styled 
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
-from playwright.sync_api import Browser, Page, ViewportSize, expect
+from playwright.sync_api import Page, expect
 
-from tests.web.conftest import Live, shot, sign_in
+from tests.web.conftest import SIDE_PANEL, Live, shot, sign_in
 
 pytestmark = pytest.mark.browser
-
-#: A side panel beside the phone software.
-SIDE_PANEL: ViewportSize = {"width": 480, "height": 900}
-
-
-@pytest.fixture
-def narrow(browser: Browser, live: Live) -> Iterator[Page]:
-    """A browser tab 480 px wide."""
-    context = browser.new_context(viewport=SIDE_PANEL, base_url=live.url)
-    tab = context.new_page()
-    yield tab
-    context.close()
 
 
 def _search(page: Page, text: str) -> None:

@@ -17,19 +17,17 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, Page, ViewportSize, expect
 
-import identity_graph
 from identity_graph.cli.demo_campaigns import read_demo_campaigns, register_registry
 from identity_graph.generate.campaigns import FLASH, PHISHING_DOMAIN, REWARDS, REWARDS_DOMAIN, SAFETY
 from identity_graph.ingest_manifest import load_manifest
 from identity_graph.resolve import resolve_all
-from identity_graph.service.auth import Role, create_token
-from identity_graph.settings import Settings, load_settings
+from identity_graph.service.auth import Role
+from identity_graph.settings import load_settings
 from identity_graph.store import SQLiteStore, open_store
-from tests.web.conftest import VIEWPORT, serve_in_thread, shot, sign_in
+from tests.web.conftest import VIEWPORT, shot, sign_in
+from tests.web.served import SAMPLE, Served
 
 pytestmark = pytest.mark.browser
-
-SAMPLE = Path(identity_graph.__file__).parent / "sample"
 
 
 @pytest.fixture(scope="module")
@@ -47,28 +45,12 @@ def campaign_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
-class Served:
-    """A copy of the store served over HTTP, with a token per role."""
-
-    def __init__(self, path: Path) -> None:
-        self.settings: Settings = load_settings(SAMPLE / "idgraph.toml", db=path)
-        self.store: SQLiteStore = open_store(path)
-        self.tokens = {role: create_token(self.store, role, f"{role.value}-journey")[0] for role in Role}
-        self.url, self.server, self.thread = serve_in_thread(self.settings, self.store)
-
-    def close(self) -> None:
-        """Stop the server and close the store."""
-        self.server.should_exit = True
-        self.thread.join(timeout=10)
-        self.store.close()
-
-
 @pytest.fixture
 def served(campaign_db: Path, tmp_path: Path) -> Iterator[Served]:
     """This test's own copy, served."""
     path = tmp_path / "copy.db"
     shutil.copy(campaign_db, path)
-    s = Served(path)
+    s = Served(path, "journey")
     yield s
     s.close()
 

@@ -3,25 +3,12 @@ table scrolls inside itself)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
-from playwright.sync_api import Browser, Page, ViewportSize
+from playwright.sync_api import Page
 
-from tests.web.conftest import Live, shot, sign_in
+from tests.web.conftest import SIDE_PANEL, Live, shot, sign_in
 
 pytestmark = pytest.mark.browser
-
-SIDE_PANEL: ViewportSize = {"width": 480, "height": 900}
-
-
-@pytest.fixture
-def narrow(browser: Browser, live: Live) -> Iterator[Page]:
-    """A browser tab 480 px wide."""
-    context = browser.new_context(viewport=SIDE_PANEL, base_url=live.url)
-    tab = context.new_page()
-    yield tab
-    context.close()
 
 
 def test_the_queue_and_a_pair_fit_a_480_px_panel(narrow: Page, live: Live) -> None:

@@ -70,7 +70,8 @@ def test_audit_shows_the_newest_entries(tmp_path: Path) -> None:
     db, ana = _world_db(tmp_path)
     runner.invoke(app, ["--db", str(db), "erase", "--person", str(ana), "--yes"])
     result = runner.invoke(app, ["--db", str(db), "audit", "--target", f"person:{ana}"])
-    assert result.exit_code == 0 and "person.erase" in result.stdout and "command" in result.stdout  # who: at the command line
+    # who: "at the command line"
+    assert result.exit_code == 0 and "person.erase" in result.stdout and "command" in result.stdout
 
 
 def test_serve_and_token_have_help() -> None:

@@ -25,9 +25,9 @@ from pathlib import Path
 from benchmarks.bench_service import _free_port, _spaced, _wait_healthy, build
 
 #: Persons in the store, full and quick run.
-PERSONS, QUICK_PERSONS = 200_000, 20_000
+PERSONS, QUICK_PERSONS = 200_000, 5_000
 #: Lookups per client process, full and quick run.
-REQUESTS, QUICK_REQUESTS = 5000, 800
+REQUESTS, QUICK_REQUESTS = 5000, 500
 #: Load-generator processes, keep-alive connections per process (each waits for its answer before asking
 #: again), and the worker counts measured.
 CLIENTS = 2

@@ -62,6 +62,22 @@ def _claim(ident: Identifier, field: str, strength: str, raw: str) -> ClaimedIde
     return _stored(ClaimedIdentifier, {"identifier": ident, "field": field, "strength": s, "raw": raw})
 
 
+def interaction_of(r: sqlite3.Row) -> StoredInteraction:
+    """A StoredInteraction from a row of the interactions table (participants are not filled in)."""
+    return StoredInteraction(
+        id=int(r["id"]),
+        source=r["source"],
+        source_id=r["source_id"],
+        channel=Channel(r["channel"]),
+        occurred_at=datetime.fromisoformat(r["occurred_at"]),
+        direction=Direction(r["direction"]),
+        subject=r["subject"],
+        summary=r["summary"],
+        thread_key=r["thread_key"],
+        attributes=json.loads(r["attributes"]),
+    )
+
+
 def missing_records(conn: sqlite3.Connection, ids: set[int]) -> list[int]:
     """The ids among `ids` that no row of `records` has, ascending. Ids that run without a gap (a whole store's,
     usually) are all there when as many records have an id in their range: one count, not a lookup per id."""
@@ -309,19 +325,7 @@ class SQLiteReadMixin(SQLiteBase):
         rows = self.query("SELECT * FROM interactions WHERE id = ?", (interaction_id,))
         if not rows:
             return None
-        r = rows[0]
-        return StoredInteraction(
-            id=int(r["id"]),
-            source=r["source"],
-            source_id=r["source_id"],
-            channel=Channel(r["channel"]),
-            occurred_at=datetime.fromisoformat(r["occurred_at"]),
-            direction=Direction(r["direction"]),
-            subject=r["subject"],
-            summary=r["summary"],
-            thread_key=r["thread_key"],
-            attributes=json.loads(r["attributes"]),
-        )
+        return interaction_of(rows[0])
 
     def iter_export(self) -> Iterator[ExportRow]:
         """Every ingested item with its person; an interaction takes the person of its first customer party."""

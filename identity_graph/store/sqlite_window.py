@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-import json
 import sqlite3
 from collections.abc import Iterator, Sequence
 from datetime import UTC, datetime
 
-from identity_graph.model import Channel, Direction, Role, StoredInteraction
+from identity_graph.model import Channel, Role
 from identity_graph.store import window
 from identity_graph.store.sqlite_base import SQLiteBase
+from identity_graph.store.sqlite_read import interaction_of
 from identity_graph.store.window import WindowItem
 
 _COLUMNS = (
@@ -22,18 +22,7 @@ _COLUMNS = (
 
 def _item(r: sqlite3.Row) -> WindowItem:
     """A WindowItem from one row of the window query."""
-    interaction = StoredInteraction(
-        id=int(r["id"]),
-        source=r["source"],
-        source_id=r["source_id"],
-        channel=Channel(r["channel"]),
-        occurred_at=datetime.fromisoformat(r["occurred_at"]),
-        direction=Direction(r["direction"]),
-        subject=r["subject"],
-        summary=r["summary"],
-        thread_key=r["thread_key"],
-        attributes=json.loads(r["attributes"]),
-    )
+    interaction = interaction_of(r)
     persons = tuple(sorted({int(p) for p in str(r["persons"]).split(",")})) if r["persons"] else ()
     return WindowItem(interaction, persons)
 

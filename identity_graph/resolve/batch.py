@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from itertools import chain
@@ -34,7 +33,7 @@ from identity_graph.resolve.pipeline import (
     representatives,
 )
 from identity_graph.resolve.scoring import Scored, comparisons_for, compute_levels, score_pairs, strong_conflicts
-from identity_graph.resolve.summary import Progress, ResolveSummary, no_progress
+from identity_graph.resolve.summary import Progress, ResolveSummary, no_progress, stage_timer
 from identity_graph.resolve.training import learn_placeholders, load_model, save_model, train_model
 from identity_graph.settings import MatchingSettings, Settings
 from identity_graph.store.protocol import GraphStore
@@ -219,13 +218,7 @@ def _resolve_all(store: GraphStore, settings: Settings, progress: Progress | Non
     report = progress or no_progress
     ms = settings.matching
     summary = ResolveSummary()
-    clock = time.perf_counter()
-
-    def lap(stage: str) -> None:
-        nonlocal clock
-        now = time.perf_counter()
-        summary.seconds[stage] = round(now - clock, 3)
-        clock = now
+    lap = stage_timer(summary)
 
     model = None if retrain else load_model(store, ms)
     st = batch_state(store, ms, model, report)

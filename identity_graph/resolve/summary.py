@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -31,3 +32,16 @@ class ResolveSummary:
 
 def no_progress(stage: str, done: int, total: int) -> None:
     """A progress callback that does nothing."""
+
+
+def stage_timer(summary: ResolveSummary) -> Callable[[str], None]:
+    """A `lap(stage)` that records in `summary.seconds` the time since the previous lap (or since this call)."""
+    clock = time.perf_counter()
+
+    def lap(stage: str) -> None:
+        nonlocal clock
+        now = time.perf_counter()
+        summary.seconds[stage] = round(now - clock, 3)
+        clock = now
+
+    return lap

@@ -4,7 +4,6 @@ pairs at a time, so every answer is today's. Only the pairs a user can see are h
 
 from __future__ import annotations
 
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -30,7 +29,7 @@ from identity_graph.resolve.plan.engine import DEFAULT_ENGINE, DUCKDB_MEMORY, En
 from identity_graph.resolve.plan.kept import bearer_names, concat, kept_rows, take
 from identity_graph.resolve.plan.tables import KEY_SCHEMA, input_tables, key_batches
 from identity_graph.resolve.scoring import Scored, comparisons_for, compute_levels, score_pairs, strong_conflicts
-from identity_graph.resolve.summary import Progress, ResolveSummary, no_progress
+from identity_graph.resolve.summary import Progress, ResolveSummary, no_progress, stage_timer
 from identity_graph.resolve.training import load_model, save_model
 from identity_graph.settings import MatchingSettings, Settings
 from identity_graph.store.protocol import GraphStore
@@ -206,13 +205,7 @@ def _resolve(
     """`resolve_with_plan`'s body: `batch._resolve_all`'s stages, the pairs in the engine."""
     ms = settings.matching
     summary = ResolveSummary()
-    clock = time.perf_counter()
-
-    def lap(stage: str) -> None:
-        nonlocal clock
-        now = time.perf_counter()
-        summary.seconds[stage] = round(now - clock, 3)
-        clock = now
+    lap = stage_timer(summary)
 
     model = None if retrain else load_model(store, ms)
     st = prepared_state(store, ms, model, report, keys=False)

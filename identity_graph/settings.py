@@ -6,12 +6,13 @@ Sources, later ones winning: defaults here, a TOML file (`idgraph.toml` in the w
 
 from __future__ import annotations
 
+import re
 import tomllib
 from datetime import datetime
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, Field, SecretStr, model_validator
+from pydantic import BaseModel, Field, SecretStr, field_validator, model_validator
 from pydantic_settings import (
     BaseSettings,
     PydanticBaseSettingsSource,
@@ -127,6 +128,34 @@ class MatchingSettings(BaseModel):
         description="link a pair sharing a phone, email or handle that one person uses (every name behind it "
         "is one person's), unless a veto holds it back, whatever EM weighs the share",
     )
+
+
+#: A DuckDB memory limit as DuckDB reads one: a number and a unit (512MB, 1.5GB, 2GiB) or a share of RAM (80%).
+DUCKDB_MEMORY_PATTERN = r"\s*\d+(\.\d+)?\s*([KMGT]i?B|%)\s*"
+
+
+class ResolveSettings(BaseModel):
+    """What runs a full batch resolve (`idgraph resolve`, the demo, `push`, a real-time add with no model yet);
+    `idgraph resolve --engine/--memory/--master` override these. See docs/scale.md."""
+
+    engine: Literal["duckdb", "spark", "python"] = Field(
+        "duckdb",
+        description="duckdb (the batch plan in this process, spills to disk), spark (the plan on Spark SQL, "
+        "`identity-graph[spark]`) or python (the path without a plan); all give the same links and persons",
+    )
+    memory: str = Field(
+        "512MB",
+        description="DuckDB's memory limit (e.g. 512MB, 2GB, 80%); past it, DuckDB spills to a temporary directory",
+    )
+    master: str = Field("local[2]", min_length=1, description="Spark's master: local[2], spark://host:7077, yarn")
+
+    @field_validator("memory")
+    @classmethod
+    def _a_size(cls, value: str) -> str:
+        """A size DuckDB reads (and nothing else reaches its SQL)."""
+        if not re.fullmatch(DUCKDB_MEMORY_PATTERN, value, re.IGNORECASE):
+            raise ValueError(f"memory must be a size such as 512MB, 2GB or 80%, not {value!r}")
+        return value.strip()
 
 
 class ProfileSettings(BaseModel):
@@ -247,6 +276,7 @@ class Settings(BaseSettings):
     own_side: OwnSideSettings = OwnSideSettings()
     ingest: IngestSettings = IngestSettings()
     matching: MatchingSettings = MatchingSettings()
+    resolve: ResolveSettings = ResolveSettings()
     profile: ProfileSettings = ProfileSettings()
     service: ServiceSettings = ServiceSettings()
     campaigns: CampaignSettings = CampaignSettings()

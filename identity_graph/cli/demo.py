@@ -26,7 +26,8 @@ from identity_graph.errors import ConfigError
 from identity_graph.evaluate import evaluate
 from identity_graph.ingest_manifest import load_manifest, manifest_size, read_manifest
 from identity_graph.profile import build_profile
-from identity_graph.resolve import ResolveSummary, resolve_all
+from identity_graph.resolve import ResolveSummary
+from identity_graph.resolve.configured import resolve_configured
 from identity_graph.settings import CampaignSettings, Settings, load_settings
 from identity_graph.showcase import showcase_person
 from identity_graph.store import SQLiteStore, TimelineQuery, open_store
@@ -91,11 +92,11 @@ def _load(store: SQLiteStore, data: Path, settings: Settings) -> None:
     print_summary(results)
 
 
-def _audit_resolve(store: SQLiteStore, summary: ResolveSummary) -> None:
-    """The demo's resolve run in the audit log, as `idgraph resolve` writes it (counts only)."""
+def _audit_resolve(store: SQLiteStore, summary: ResolveSummary, engine: str) -> None:
+    """The demo's resolve run in the audit log, as `idgraph resolve` writes it (counts and the engine only)."""
     detail = (
         f"mode=full records={summary.records} persons={summary.persons} created={summary.created} "
-        f"merged={summary.merged} split={summary.split} moved={summary.moved_records}"
+        f"merged={summary.merged} split={summary.split} moved={summary.moved_records} engine={engine}"
     )
     store.add_audit(actor=DEMO_ACTOR, action="resolve", target="", detail=detail)
 
@@ -126,8 +127,8 @@ def demo(
             for line in register_registry(store, extra.registry, settings):
                 console.print(line, highlight=False)
         with stage_progress() as update:
-            summary = resolve_all(store, settings, progress=update)
-        _audit_resolve(store, summary)
+            summary = resolve_configured(store, settings, progress=update)
+        _audit_resolve(store, summary, settings.resolve.engine)
         console.print(_summary(store, folder))
         if extra.registry is not None:
             console.print("\n" + "\n".join(briefing_lines(store, settings, extra.as_of)), highlight=False)

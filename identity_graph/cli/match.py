@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from pydantic import ValidationError
 from rich.markup import escape
 from rich.table import Table
 
@@ -25,11 +26,11 @@ from identity_graph.resolve import (
     train_store,
 )
 from identity_graph.resolve.batch import MIN_TRAINING_PAIRS, batch_state
-from identity_graph.resolve.plan import DEFAULT_ENGINE, ENGINES, resolve_batch
-from identity_graph.resolve.plan.engine import DUCKDB_MEMORY
+from identity_graph.resolve.configured import resolve_configured
+from identity_graph.resolve.plan import ENGINES
 from identity_graph.resolve.summary import Progress
 from identity_graph.resolve.training import load_model
-from identity_graph.settings import StewardSettings
+from identity_graph.settings import ResolveSettings, Settings, StewardSettings
 from identity_graph.steward.rank_cache import review_ranking
 from identity_graph.store.protocol import GraphStore
 
@@ -70,6 +71,24 @@ def _audit_detail(mode: str, summary: ResolveSummary) -> str:
     )
 
 
+def _with_engine(settings: Settings, engine: str | None, master: str | None, memory: str | None) -> Settings:
+    """The settings with `--engine`, `--master` and `--memory` (those given) over `[resolve]`; a wrong one is a
+    readable error naming its option."""
+    given = {"engine": engine, "master": master, "memory": memory}
+    chosen = {**settings.resolve.model_dump(), **{k: v for k, v in given.items() if v is not None}}
+    try:
+        resolve = ResolveSettings.model_validate(chosen)
+    except ValidationError as exc:
+        error = exc.errors()[0]
+        field = str(error["loc"][0]) if error["loc"] else "engine"
+        if field == "engine":
+            message = f"must be one of {', '.join(ENGINES)}, not {chosen['engine']!r}"
+        else:
+            message = str(error["msg"]).removeprefix("Value error, ")
+        raise typer.BadParameter(message, param_hint=f"--{field}") from None
+    return settings.model_copy(update={"resolve": resolve})
+
+
 def _rank_queue(store: GraphStore, weights: StewardSettings, summary: ResolveSummary) -> None:
     """Rank the review queue now, after the links changed, so the steward's first open is at once."""
     started = time.perf_counter()
@@ -85,30 +104,42 @@ def resolve(
         bool, typer.Option("--changed", help="Only resolve records new or changed since the last run.")
     ] = False,
     engine: Annotated[
-        str,
+        str | None,
         typer.Option(
             "--engine",
             help="What runs a full batch: duckdb (in this process, spills to disk), spark (Spark SQL on --master) "
-            "or python (the path without a plan). All three give the same links and persons.",
+            "or python (the path without a plan). All three give the same links and persons. "
+            "\\[default: the \\[resolve] engine setting, duckdb]",
+            show_default=False,
         ),
-    ] = DEFAULT_ENGINE,
+    ] = None,
     master: Annotated[
-        str, typer.Option("--master", help="Spark's master with --engine spark: local[2], spark://host:7077, yarn.")
-    ] = "local[2]",
+        str | None,
+        typer.Option(
+            "--master",
+            help="Spark's master with --engine spark: local[2], spark://host:7077, yarn. "
+            "\\[default: the \\[resolve] master setting, local\\[2]]",
+            show_default=False,
+        ),
+    ] = None,
     memory: Annotated[
-        str, typer.Option("--memory", help="DuckDB's memory limit with --engine duckdb (past it, it spills to disk).")
-    ] = DUCKDB_MEMORY,
+        str | None,
+        typer.Option(
+            "--memory",
+            help="DuckDB's memory limit with --engine duckdb, e.g. 2GB (past it, it spills to disk). "
+            "\\[default: the \\[resolve] memory setting, 512MB]",
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
     """Link records into persons: block, score with the model (trained by EM when needed), cluster."""
-    if engine not in ENGINES:
-        raise typer.BadParameter(f"must be one of {', '.join(ENGINES)}, not {engine!r}", param_hint="--engine")
     st = state(ctx)
+    settings = _with_engine(st.settings, engine, master, memory)
     store = st.store()
     summary: ResolveSummary | None
 
     def batch(update: Progress, retrain: bool = False) -> ResolveSummary:
-        return resolve_batch(store, st.settings, engine, progress=update, retrain=retrain, master=master,
-                             memory_limit=memory)  # fmt: skip
+        return resolve_configured(store, settings, progress=update, retrain=retrain)
 
     with stage_progress() as update:
         if changed:
@@ -116,17 +147,17 @@ def resolve(
             if len(ids) > CHANGED_LIMIT:  # that many changes: one batch run is faster than the real-time path
                 summary = batch(update)
             else:
-                summary = resolve_records(store, ids, st.settings, cause="resolve --changed") if ids else None
+                summary = resolve_records(store, ids, settings, cause="resolve --changed") if ids else None
         else:
             summary = batch(update, retrain)
     mode = "changed" if changed else "full"
     if summary is not None:
-        _rank_queue(store, st.settings.steward, summary)
+        _rank_queue(store, settings.steward, summary)
     if summary is None:
         audit(ctx, "resolve", "", f"mode={mode} records=0")
         console.print("nothing changed since the last run")
         return
-    audit(ctx, "resolve", "", f"{_audit_detail(mode, summary)} engine={engine}")
+    audit(ctx, "resolve", "", f"{_audit_detail(mode, summary)} engine={settings.resolve.engine}")
     console.print(_summary_table(summary, "resolve"))
 
 

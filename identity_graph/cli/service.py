@@ -146,7 +146,7 @@ def push(
     """Copy this store's records, interactions, steward decisions and match model to another store (e.g. a
     Neo4j server: password in IDGRAPH_STORE__NEO4J_PASSWORD), then resolve there."""
     from identity_graph.push import push as copy
-    from identity_graph.resolve import resolve_all
+    from identity_graph.resolve.configured import resolve_configured
 
     st = state(ctx)
     source = st.store()
@@ -166,7 +166,7 @@ def push(
         )
         if resolve:
             with console.status("resolving on the target…"):
-                resolve_all(target, target_settings)
+                resolve_configured(target, target_settings)  # [resolve] engine: the batch plan on DuckDB by default
             console.print(f"resolved on the target: {target.counts()['persons']} persons")
     finally:
         target.close()

@@ -22,9 +22,10 @@ from identity_graph.model import (
     Verdict,
 )
 from identity_graph.persons import apply_clustering
-from identity_graph.resolve.batch import resolve_all, store_guard_reports
+from identity_graph.resolve.batch import store_guard_reports
 from identity_graph.resolve.blocking import CONTEXT_KEYS, LOOKUP_KEYS, record_keys, stored_key_values
 from identity_graph.resolve.clustering import RecordFacts, cluster
+from identity_graph.resolve.configured import resolve_configured
 from identity_graph.resolve.context import home_context, matchable_identifiers
 from identity_graph.resolve.edges import build_edges
 from identity_graph.resolve.features import Postings, build_features
@@ -181,8 +182,8 @@ def resolve_records(
     them again."""
     ms = settings.matching
     model = load_model(store, ms)
-    if model is None:
-        return resolve_all(store, settings)
+    if model is None:  # nothing to score with yet: a full batch (by the configured engine) trains one
+        return resolve_configured(store, settings)
     placeholders = _placeholders(model)
     crowd = ms.shared_identifier_persons
     summary = ResolveSummary(model_version=model.version)

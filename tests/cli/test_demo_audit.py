@@ -29,6 +29,7 @@ def test_the_demo_audits_its_loads_and_its_resolve(tmp_path: Path, monkeypatch: 
     assert "loaded=92 updated=0" in loads["source:crm"]
     resolves = [e.detail for e in entries if e.action == "resolve"]
     assert len(resolves) == 1 and resolves[0].startswith("mode=full records=578 persons=")
+    assert resolves[0].endswith(" engine=duckdb")  # the batch plan, as `idgraph resolve` runs it by default
 
 
 def test_briefing_help_says_what_at_takes() -> None:

@@ -1,0 +1,19 @@
+"""A full batch resolve by the configured engine (`[resolve] engine`, `memory`, `master`): what `idgraph resolve`,
+`idgraph demo`, `idgraph push` and a real-time add into a store with no model yet run (docs/scale.md)."""
+
+from __future__ import annotations
+
+from identity_graph.resolve.summary import Progress, ResolveSummary
+from identity_graph.settings import Settings
+from identity_graph.store.protocol import GraphStore
+
+
+def resolve_configured(
+    store: GraphStore, settings: Settings, *, progress: Progress | None = None, retrain: bool = False
+) -> ResolveSummary:
+    """Resolve every record by `settings.resolve`'s engine: the same links and persons whichever engine it is."""
+    from identity_graph.resolve.plan import resolve_batch  # pyarrow and the engines: only when a batch runs
+
+    rs = settings.resolve
+    return resolve_batch(store, settings, rs.engine, progress=progress, retrain=retrain, master=rs.master,
+                         memory_limit=rs.memory)  # fmt: skip

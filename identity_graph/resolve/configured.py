@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from identity_graph.errors import ConfigError
 from identity_graph.resolve.summary import Progress, ResolveSummary
 from identity_graph.settings import Settings
 from identity_graph.store.protocol import GraphStore
@@ -11,9 +12,19 @@ from identity_graph.store.protocol import GraphStore
 def resolve_configured(
     store: GraphStore, settings: Settings, *, progress: Progress | None = None, retrain: bool = False
 ) -> ResolveSummary:
-    """Resolve every record by `settings.resolve`'s engine: the same links and persons whichever engine it is."""
+    """Resolve every record by `settings.resolve`'s engine: the same links and persons whichever engine it is.
+    DuckDB running out of memory at its limit is a ConfigError that says which setting to raise."""
     from identity_graph.resolve.plan import resolve_batch  # pyarrow and the engines: only when a batch runs
 
     rs = settings.resolve
-    return resolve_batch(store, settings, rs.engine, progress=progress, retrain=retrain, master=rs.master,
-                         memory_limit=rs.memory)  # fmt: skip
+    if rs.engine != "duckdb":
+        return resolve_batch(store, settings, rs.engine, progress=progress, retrain=retrain, master=rs.master)
+    import duckdb
+
+    try:
+        return resolve_batch(store, settings, rs.engine, progress=progress, retrain=retrain, memory_limit=rs.memory)
+    except duckdb.OutOfMemoryException as exc:
+        raise ConfigError(
+            f"the batch ran out of memory at DuckDB's limit of {rs.memory}, and no links or persons were changed: "
+            "raise [resolve] memory in idgraph.toml (or idgraph resolve --memory), e.g. to 2GB"
+        ) from exc

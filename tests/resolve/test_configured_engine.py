@@ -89,12 +89,14 @@ def test_the_environment_chooses_the_engine(monkeypatch: pytest.MonkeyPatch, tmp
 
 
 # ---------------------------------------------------------------- where a full batch runs
-def test_the_memory_limit_reaches_duckdb(tmp_path: Path, settings: Settings) -> None:
+def test_the_memory_limit_reaches_duckdb_and_running_out_says_what_to_raise(tmp_path: Path, settings: Settings) -> None:
     store = _loaded(tmp_path / "tiny-limit.db", settings)
     try:
-        with pytest.raises(Exception, match=r"(?i)out of memory"):  # a limit too small to hold one table
-            resolve_configured(store, _with(settings, engine="duckdb", memory="1KB"))
         assert resolve_configured(store, _with(settings, engine="duckdb", memory="64MB")).persons >= 40
+        before = _persons(store)
+        with pytest.raises(ConfigError, match=r"out of memory at DuckDB's limit of 1KB.*raise \[resolve\] memory"):
+            resolve_configured(store, _with(settings, engine="duckdb", memory="1KB"))  # too small for one table
+        assert _persons(store) == before
     finally:
         store.close()
 

@@ -2,9 +2,10 @@
 
 The store is built fast: synthetic people with one to three records each (shared emails and phones, name
 variants), already normalized, loaded through `upsert_batch` in large batches, then resolved once with
-`resolve_all`. Then new records arrive one at a time through `add_record` (store, candidate lookup, scoring with
-the saved model, clustering under judgements, persons and change feed) while a reader thread keeps reading
-profiles' records and timelines on its own connection. The store is reopened with each WAL checkpoint policy of
+`resolve_batch` (the relational plan on DuckDB that `idgraph resolve` runs: the store a user has after a batch
+run). Then new records arrive one at a time through `add_record` (store, candidate lookup, scoring with the saved
+model, clustering under judgements, persons and change feed) while a reader thread keeps reading profiles'
+records and timelines on its own connection. The store is reopened with each WAL checkpoint policy of
 `[store] checkpoint` in turn, alternating and each twice (writer, background, writer, background): `writer` is
 SQLite's default (the commit that grows the log past 1000 pages copies it into the file), `background` the
 product's default (a thread of the store does, shortly after commits); a last phase stops the reader (the add
@@ -24,7 +25,7 @@ from datetime import date
 from pathlib import Path
 
 from identity_graph.model import ClaimedIdentifier, Identifier, IdentifierClaim, IdentifierKind, Record, RecordKind
-from identity_graph.resolve import resolve_all
+from identity_graph.resolve.plan import resolve_batch
 from identity_graph.settings import Settings, StoreSettings
 from identity_graph.steward.queue import build_queue
 from identity_graph.steward.realtime import add_record
@@ -38,7 +39,7 @@ QUICK_SIZES = (10_000,)  # `make bench QUICK=1` stays under two minutes
 LOAD_BATCH = 50_000
 #: New records resolved one at a time per phase (the p99 of 500 is the 6th slowest, steadier than of a few hundred).
 ADDS = 500
-QUICK_ADDS = 200
+QUICK_ADDS = 100  # `make bench QUICK=1` is a smoke run: its p99 is the 2nd slowest of 100
 #: The issue's target for p99 at 1M records, in milliseconds.
 TARGET_P99_MS = 20.0
 #: Items on one page of the review queue (the web queue and `idgraph review` show about this many).
@@ -48,8 +49,9 @@ SEED = 20261123
 #: machine hits both alike); then one more phase of the default policy with the reader stopped (the add alone).
 PHASES: tuple[CheckpointMode, ...] = ("writer", "background", "writer", "background")
 ALONE: CheckpointMode = "background"
-#: Untimed adds after each reopening (they warm the new connection's page cache).
+#: Untimed adds after each reopening (they warm the new connection's page cache), full and quick run.
 WARMUP_ADDS = 20
+QUICK_WARMUP_ADDS = 5
 
 _SYLLABLES = (
     "ka", "lo", "mi", "ra", "ne", "to", "sa", "vi", "de", "ju", "an", "el", "or", "is", "ben", "mar", "lin", "tor",
@@ -109,7 +111,7 @@ def build(path: Path, n_records: int, settings: Settings) -> tuple[SQLiteStore, 
     for batch in synthetic(n_records, SEED):
         store.upsert_batch(batch)
     t1 = time.perf_counter()
-    resolve_all(store, settings)
+    resolve_batch(store, settings)
     return store, t1 - t0, time.perf_counter() - t1
 
 
@@ -179,9 +181,10 @@ def _percentile(values: list[float], share: float) -> float:
     return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
 
 
-def measure(n_records: int, adds: int) -> list[dict[str, object]]:
-    """Build a store of n_records, then time single-record additions with a reader running, under each
-    checkpoint policy in turn, and report p50/p99 and the reader's throughput."""
+def measure(n_records: int, adds: int, warmup: int = WARMUP_ADDS) -> list[dict[str, object]]:
+    """Build a store of n_records, then time single-record additions (`adds` a phase, after `warmup` untimed
+    ones) with a reader running, under each checkpoint policy in turn, and report p50/p99 and the reader's
+    throughput."""
     settings = Settings()
     rows: list[dict[str, object]] = []
     with tempfile.TemporaryDirectory(prefix="bench-realtime-") as tmp:
@@ -196,14 +199,15 @@ def measure(n_records: int, adds: int) -> list[dict[str, object]]:
         reader = Reader(path, store.live_person_ids()[:100_000])
         store.close()
         reader.start()
-        new = _new_records((len(PHASES) + 1) * (adds + WARMUP_ADDS), n_records)
-        batches = [new[n * (adds + WARMUP_ADDS) : (n + 1) * (adds + WARMUP_ADDS)] for n in range(len(PHASES) + 1)]
+        each = adds + warmup
+        new = _new_records((len(PHASES) + 1) * each, n_records)
+        batches = [new[n * each : (n + 1) * each] for n in range(len(PHASES) + 1)]
         for policy, batch in zip(PHASES, batches, strict=False):
-            rows += _phase(path, policy, batch[:WARMUP_ADDS], batch[WARMUP_ADDS:], reader, label, size)
+            rows += _phase(path, policy, batch[:warmup], batch[warmup:], reader, label, size)
         reader.stop.set()
         reader.join()
         last = batches[-1]
-        rows += _phase(path, ALONE, last[:WARMUP_ADDS], last[WARMUP_ADDS:], reader, label, size)
+        rows += _phase(path, ALONE, last[:warmup], last[warmup:], reader, label, size)
     rows.append(
         {
             "bench": "steward",
@@ -219,7 +223,7 @@ def measure(n_records: int, adds: int) -> list[dict[str, object]]:
             "metric": f"store build s @ {label}",
             "value": load_s + resolve_s,
             "peer": "",
-            "note": f"{load_s:.0f}s upsert_batch + {resolve_s:.0f}s resolve_all",
+            "note": f"{load_s:.0f}s upsert_batch + {resolve_s:.0f}s resolve_batch (DuckDB plan)",
         }
     )
     return rows
@@ -264,5 +268,12 @@ def run(quick: bool) -> list[dict[str, object]]:
     """Latency of one real-time add at each store size."""
     rows: list[dict[str, object]] = []
     for n in QUICK_SIZES if quick else SIZES:
-        rows.extend(measure(n, QUICK_ADDS if quick else ADDS))
+        rows.extend(measure(n, QUICK_ADDS, QUICK_WARMUP_ADDS) if quick else measure(n, ADDS))
     return rows
+
+
+if __name__ == "__main__":  # `python -m benchmarks.bench_realtime [--quick]`: this bench alone
+    import sys
+
+    for row in run(quick="--quick" in sys.argv):
+        print(row)

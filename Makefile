@@ -42,8 +42,13 @@ format: install  ## ruff format
 typecheck: install  ## mypy --strict
 	$(BIN)/mypy
 
-bench: install  ## speed and accuracy benchmarks, then the Bolt store beside SQLite, printed as tables
+# The bench extra (splink, recordlinkage, ...) is installed once, and again only when pyproject.toml changes.
+BENCH_STAMP := $(VENV)/.bench-installed
+$(BENCH_STAMP): $(STAMP) pyproject.toml
 	$(BIN)/python -m pip install -q -e ".[bench]"
+	touch $(BENCH_STAMP)
+
+bench: install $(BENCH_STAMP)  ## speed and accuracy benchmarks, then the Bolt store beside SQLite, printed as tables
 	$(BIN)/python -m benchmarks $(if $(filter 1,$(QUICK)),--quick,)
 	$(BIN)/python -m identity_graph.store.neo4j.bench $(if $(filter 1,$(QUICK)),--quick,)
 

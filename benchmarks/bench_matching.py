@@ -40,7 +40,7 @@ SOURCE = "febrl"
 LinkType = Literal["link_only", "dedupe_only"]
 #: People in the generated multi-channel set (a new seed each run, so nothing is tuned to one draw).
 GENERATED_PEOPLE = 2000
-GENERATED_PEOPLE_QUICK = 300
+GENERATED_PEOPLE_QUICK = 200
 #: Run only some data sets: `IDGRAPH_BENCH_SETS=febrl4,febrl3 python -m benchmarks --only matching` (names:
 #: febrl4, febrl3, generated; all when unset), e.g. to time us against Splink on febrl without the rest.
 SETS_ENV = "IDGRAPH_BENCH_SETS"

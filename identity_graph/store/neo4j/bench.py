@@ -30,11 +30,12 @@ from identity_graph.store.neo4j.local_server import LocalBoltServer, start_local
 
 #: Generated customers for the full run and for `--quick`.
 PEOPLE = 2_000
-QUICK_PEOPLE = 300
+QUICK_PEOPLE = 150
 #: The generator's seed (the same data every run).
 SEED = 7
-#: Lookups timed per kind (phone, name).
+#: Lookups timed per kind (phone, name), full run and `--quick`.
 LOOKUPS = 200
+QUICK_LOOKUPS = 50
 #: Percentile reported beside the median.
 TAIL = 0.95
 
@@ -89,14 +90,17 @@ class Figures:
     found: dict[str, list[list[int]]] = field(default_factory=dict)
 
 
-def _run(name: str, store: GraphStore, data: Path, settings: Settings, probes: Probes | None) -> tuple[Figures, Probes]:
-    """Load, resolve and look up on one store (the probes taken from it when not given); its figures."""
+def _run(
+    name: str, store: GraphStore, data: Path, settings: Settings, probes: Probes | None, lookups: int = LOOKUPS
+) -> tuple[Figures, Probes]:
+    """Load, resolve and look up on one store (`lookups` probes a kind taken from it when not given); its
+    figures."""
     row = Figures(name)
     row.load_s = _timed(lambda: load_manifest(store, data / "manifest.toml", settings))
     row.resolve_s = _timed(lambda: resolve_all(store, settings))
     counts = store.counts()
     row.records, row.persons = counts["records"], counts["persons"]
-    probes = probes or _probes(store, LOOKUPS)
+    probes = probes or _probes(store, lookups)
     for kind, texts in zip(("phone", "name"), probes, strict=True):
         median, tail, found = _lookup_ms(store, texts, settings)
         row.lookup_ms[kind], row.found[kind] = (median, tail), found
@@ -119,7 +123,7 @@ def _bolt_store(root: Path) -> tuple[str, GraphStore, LocalBoltServer | None]:
 def main(argv: list[str]) -> int:
     """Generate, load, resolve and look up on both stores; print the table."""
     quick = "--quick" in argv
-    people = QUICK_PEOPLE if quick else PEOPLE
+    people, lookups = (QUICK_PEOPLE, QUICK_LOOKUPS) if quick else (PEOPLE, LOOKUPS)
     with tempfile.TemporaryDirectory(prefix="idgraph-bolt-bench-") as tmp:
         root = Path(tmp)
         data = root / "data"
@@ -127,7 +131,7 @@ def main(argv: list[str]) -> int:
         settings = load_settings(data / "idgraph.toml", db=root / "bench.db")
         embedded = open_store(root / "bench.db")
         try:
-            first, probes = _run("sqlite", embedded, data, settings, None)
+            first, probes = _run("sqlite", embedded, data, settings, None, lookups)
         finally:
             embedded.close()
         label, bolt, server = _bolt_store(root)
@@ -137,13 +141,13 @@ def main(argv: list[str]) -> int:
             bolt.close()
             if server is not None:
                 server.stop()
-    _print([first, second], people)
+    _print([first, second], people, lookups)
     return 0
 
 
-def _print(rows: list[Figures], people: int) -> None:
+def _print(rows: list[Figures], people: int, lookups: int) -> None:
     """The figures as a plain table."""
-    print(f"\nGraph stores on the same data ({people:,} generated customers, seed {SEED}; {LOOKUPS} lookups a kind)")
+    print(f"\nGraph stores on the same data ({people:,} generated customers, seed {SEED}; {lookups} lookups a kind)")
     print(
         f"{'store':<17}{'records':>8}{'persons':>8}{'load s':>8}{'resolve s':>10}"
         f"{'phone ms p50/p95':>18}{'name ms p50/p95':>17}"

@@ -46,7 +46,12 @@ BULK_ROWS = 100
 
 def content_hash(data: Any) -> str:
     """A stable hash of an item's content, to tell a changed item from a repeated one."""
-    return hashlib.blake2b(_json(data).encode("utf-8"), digest_size=16).hexdigest()
+    return _digest(_json(data))
+
+
+def _digest(text: str) -> str:
+    """`content_hash` of the data whose JSON (as `_json` writes it) is `text`."""
+    return hashlib.blake2b(text.encode("utf-8"), digest_size=16).hexdigest()
 
 
 def write_tombstones(conn: sqlite3.Connection, secret: bytes, kind: str, keys: Sequence[Key], now: str) -> None:
@@ -92,7 +97,7 @@ def _hash_of(record: Record, claims: Sequence[tuple[str, str, str, str, str]]) -
     text = _plain_record_json(record, ids)
     if text is None:
         return content_hash([record.model_dump(mode="json"), ids])
-    return hashlib.blake2b(text.encode("utf-8"), digest_size=16).hexdigest()
+    return _digest(text)
 
 
 #: The fields `_plain_record_json` writes; if the models change, it stands aside (and a test fails).
@@ -161,7 +166,8 @@ class InteractionRow(NamedTuple):
     """What the store writes of an interaction (see `RecordRow`)."""
 
     key: tuple[str, str]
-    data: dict[str, Any]  # `model_dump(mode="json")`: hashed when written, after erased parties are left out
+    text: str  # `model_dump(mode="json")` as the content hash's JSON (read again only to leave erased parties out)
+    digest: str  # the content hash of `text`
     values: tuple[Any, ...]  # in `_INTERACTION_COLUMNS` order
     parties: tuple[tuple[str, str, str], ...]  # (source, source_id, role) of each participant, in order
 
@@ -181,7 +187,8 @@ def record_row_of(record: Record, claims: Sequence[tuple[str, str, str, str, str
 def interaction_row(i: Interaction) -> InteractionRow:
     """The row of an interaction."""
     parties = tuple((p.record.source, p.record.source_id, p.role._value_) for p in i.participants)
-    return InteractionRow((i.source, i.source_id), i.model_dump(mode="json"), _interaction_values(i), parties)
+    text = _json(i.model_dump(mode="json"))
+    return InteractionRow((i.source, i.source_id), text, _digest(text), _interaction_values(i), parties)
 
 
 def _without_erased_parties(acts: list[InteractionRow], erased: set[Key]) -> tuple[list[InteractionRow], int]:
@@ -197,8 +204,9 @@ def _without_erased_parties(acts: list[InteractionRow], erased: set[Key]) -> tup
             out.append(a)
             continue
         dropped += len(a.parties) - len(keep)
-        data = {**a.data, "participants": [a.data["participants"][n] for n in keep]}
-        out.append(a._replace(data=data, parties=tuple(a.parties[n] for n in keep)))
+        data = json.loads(a.text)  # JSON of strings, lists and objects: written again, the same text
+        text = _json({**data, "participants": [data["participants"][n] for n in keep]})
+        out.append(a._replace(text=text, digest=_digest(text), parties=tuple(a.parties[n] for n in keep)))
     return out, dropped
 
 
@@ -421,7 +429,7 @@ class SQLiteIngestMixin(SQLiteBase):
         changed: list[tuple[int, InteractionRow, str]] = []
         touched: list[InteractionRow] = []
         for a in acts:
-            digest = content_hash(a.data)
+            digest = a.digest
             hit = existing.get(a.key)
             if hit is None:
                 new_rows.append((*a.key, *a.values, digest, now, now))

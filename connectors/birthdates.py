@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, date, datetime
+from functools import lru_cache
 
 from connectors.dates import DateError
 
@@ -25,6 +26,9 @@ MIN_BIRTH_YEAR = 1880
 DATE_ORDERS = frozenset({"mdy", "dmy"})
 #: Longest text tried (a longer cell is not a date).
 MAX_DATE_CHARS = 64
+#: Distinct date texts whose reading is remembered: birth dates recur (a century is 36,525 days), and a
+#: reading is a pure function of the text, the format or order, and today.
+DATE_CACHE_SIZE = 65_536
 
 _MONTHS = {
     name: number
@@ -104,6 +108,7 @@ def parse_birth_date(text: str, order: str | None = None, fmt: str | None = None
     return found
 
 
+@lru_cache(maxsize=DATE_CACHE_SIZE)
 def _with_format(value: str, fmt: str) -> date | None:
     """The value read with a mapping's format; None when it does not fit (or has a two-digit year, which
     strptime would put in 2050 for `50`: those are read by the pivot rule instead)."""
@@ -115,6 +120,7 @@ def _with_format(value: str, fmt: str) -> date | None:
         return None
 
 
+@lru_cache(maxsize=DATE_CACHE_SIZE)
 def _read(value: str, order: str | None, today: date) -> date | None:
     """The date a value writes, by the module's rules; None when it writes none."""
     timed = _TIME.match(value)

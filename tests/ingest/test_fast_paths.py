@@ -1,14 +1,15 @@
 """The loading fast paths answer exactly as the full parsers do: North American phones read without
-`phonenumbers.parse`, plain ASCII addresses without `email_validator`."""
+`phonenumbers.parse` and checked without its number objects, plain ASCII addresses without `email_validator`."""
 
 from __future__ import annotations
 
 import random
 
+import phonenumbers
 import pytest
 from email_validator import EmailNotValidError, validate_email
 
-from connectors.ownside import e164
+from connectors.ownside import e164, region_validator
 from matchers.normalize import _plain_mailbox, normalize_email, normalize_phone
 
 SPELLINGS = (
@@ -33,6 +34,22 @@ def _numbers(n: int, seed: int) -> list[str]:
 def test_phone_fast_path_agrees_with_phonenumbers(region: str) -> None:
     for raw in _numbers(3_000, seed=len(region) + ord(region[0])):
         assert e164(raw, region) == normalize_phone(raw, region), raw
+
+
+@pytest.mark.parametrize("region", ["US", "CA", "GB", "DE"])
+def test_region_validator_agrees_with_phonenumbers(region: str) -> None:
+    valid = region_validator(region)
+    code = phonenumbers.country_code_for_region(region)
+    rng = random.Random(region)
+    answers = set()
+    for _ in range(20_000):
+        width = 10 if region in ("US", "CA") else rng.randrange(6, 12)
+        nsn = str(rng.randrange(10 ** (width - 1), 10**width))
+        number = phonenumbers.PhoneNumber(country_code=code, national_number=int(nsn))
+        expected = phonenumbers.is_valid_number_for_region(number, region)
+        assert valid(nsn) == expected, nsn
+        answers.add(expected)
+    assert answers == {True, False}  # both answers were put to the test
 
 
 @pytest.mark.parametrize(

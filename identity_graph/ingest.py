@@ -23,7 +23,7 @@ from connectors.base import Connector, ConnectorOptions
 from connectors.registry import FOLDER_FORMATS, make_connector
 from identity_graph.errors import ConfigError, InputError
 from identity_graph.gc_pause import paused_gc
-from identity_graph.ingest_parallel import run_with_worker, wants_worker
+from identity_graph.ingest_parallel import Reader, run_with_worker, start_reader, wants_worker
 from identity_graph.ingest_quarantine import QUARANTINE_NOTE, WITHHELD_NOTE, QuarantineWriter
 from identity_graph.ingest_signals import sigterm_as_interrupt
 from identity_graph.model import Interaction, Notice, Record, Rejected, SourceItem
@@ -209,8 +209,10 @@ def ingest_with_worker(
     *,
     strict: bool = False,
     progress: ProgressHook | None = None,
+    reader: Reader | None = None,
 ) -> IngestResult:
-    """`ingest_items` over a connector's files, read and prepared in a worker process (`ingest_parallel`)."""
+    """`ingest_items` over a connector's files, read and prepared in a worker process (`ingest_parallel`; `reader`
+    when it was started ahead)."""
     report = PrepareReport()
     quarantine = _quarantine(store, settings, result)
     upsert_rows = store.upsert_rows  # type: ignore[attr-defined]  # the SQLite store's (see wants_worker)
@@ -232,7 +234,7 @@ def ingest_with_worker(
 
     try:
         region, size = settings.matching.default_region, settings.ingest.batch_size
-        run_with_worker(connector, inputs, region, size, write, on_item, on_state)
+        run_with_worker(connector, inputs, region, size, write, on_item, on_state, reader)
     finally:
         _finish(result, report, quarantine)
     return result
@@ -256,6 +258,37 @@ def _notice(item: Notice, result: IngestResult) -> None:
         result.notices[item.message] = result.notices.get(item.message, 0) + 1
 
 
+def _connector(fmt: str, source: str, settings: Settings, mapping: Path | None) -> Connector:
+    """The connector of one load, with the settings' options."""
+    options = ConnectorOptions(
+        source=source,
+        own_side=settings.own_side,
+        region=settings.matching.default_region,
+        snippet_chars=settings.ingest.snippet_chars,
+    )
+    return make_connector(fmt, options, mapping)
+
+
+@dataclass
+class Ahead:
+    """A load whose reading was started before its turn (`read_ahead`): its connector and worker."""
+
+    connector: Connector
+    reader: Reader
+
+
+def read_ahead(
+    store: GraphStore | None, fmt: str, source: str, inputs: list[Path], settings: Settings, mapping: Path | None
+) -> Ahead | None:
+    """Start reading a load's (checked) inputs in a worker now, for `ingest(..., ahead=...)` to write later; None
+    when that load would not use a worker. The caller stops the worker if the load never comes (`Reader.stop`)."""
+    if not wants_worker(store, input_size(inputs), dry_run=False):
+        return None
+    connector = _connector(fmt, source, settings, mapping)
+    reader = start_reader(connector, inputs, settings.matching.default_region, settings.ingest.batch_size, ahead=True)
+    return Ahead(connector, reader)
+
+
 def ingest(
     store: GraphStore | None,
     fmt: str,
@@ -268,20 +301,17 @@ def ingest(
     dry_run: bool = False,
     progress: ProgressHook | None = None,
     base: Path | None = None,
+    ahead: Ahead | None = None,
 ) -> IngestResult:
-    """Load files of one format into the store as `source`; see the module docstring."""
+    """Load files of one format into the store as `source`; see the module docstring. `ahead`: its reading,
+    started earlier by `read_ahead` for these very inputs (a manifest's next load)."""
     if not source.strip():
         raise ConfigError("--source must name the source (e.g. crm, pbx, support-mail)")
     inputs = expand_paths(paths, fmt, base)
-    options = ConnectorOptions(
-        source=source,
-        own_side=settings.own_side,
-        region=settings.matching.default_region,
-        snippet_chars=settings.ingest.snippet_chars,
-    )
-    connector = make_connector(fmt, options, mapping)
-    connector.check(inputs)
-    worker = wants_worker(store, input_size(inputs), dry_run=dry_run)
+    connector = ahead.connector if ahead is not None else _connector(fmt, source, settings, mapping)
+    if ahead is None:
+        connector.check(inputs)
+    worker = ahead is not None or wants_worker(store, input_size(inputs), dry_run=dry_run)
     result = IngestResult(source=source, format=fmt, paths=[str(p) for p in inputs], dry_run=dry_run)
     started = datetime.now(UTC)
 
@@ -293,7 +323,10 @@ def ingest(
     try:
         with sigterm_as_interrupt():  # a stop by SIGTERM is recorded as one by Ctrl-C
             if worker and store is not None:
-                ingest_with_worker(connector, inputs, store, settings, result, strict=strict, progress=progress)
+                reader = ahead.reader if ahead is not None else None
+                ingest_with_worker(
+                    connector, inputs, store, settings, result, strict=strict, progress=progress, reader=reader
+                )
             else:
                 ingest_items(connector.read(inputs), store, settings, result, strict=strict, progress=tick)
     except BaseException as exc:

@@ -17,7 +17,7 @@ from pathlib import Path
 from connectors.base import ConnectorOptions
 from connectors.registry import make_connector
 from identity_graph.errors import ConfigError
-from identity_graph.ingest import IngestResult, expand_paths, ingest, input_size
+from identity_graph.ingest import Ahead, IngestResult, expand_paths, ingest, input_size, read_ahead
 from identity_graph.settings import Settings
 from identity_graph.store.protocol import GraphStore
 
@@ -87,29 +87,40 @@ def load_manifest(
     progress: Callable[[int], None] | None = None,
     entries: list[ManifestEntry] | None = None,
 ) -> list[IngestResult]:
-    """Run every load of a manifest in order; `progress` gets the bytes done across all of them."""
+    """Run every load of a manifest in order; `progress` gets the bytes done across all of them. While one load
+    is written, the next large one is already read in a worker process (`ingest.read_ahead`)."""
     todo = entries if entries is not None else read_manifest(path, settings)
     results = []
     offset = 0
-    for entry in todo:
+    started: list[Ahead | None] = []
+    try:
+        for n, entry in enumerate(todo):
 
-        def tick(done: int, start: int = offset) -> None:
-            """Report bytes done across the whole manifest."""
-            if progress is not None:
-                progress(start + done)
+            def tick(done: int, start: int = offset) -> None:
+                """Report bytes done across the whole manifest."""
+                if progress is not None:
+                    progress(start + done)
 
-        results.append(
-            ingest(
-                store,
-                entry.format,
-                entry.source,
-                list(entry.paths),
-                settings,
-                mapping=entry.mapping,
-                strict=strict,
-                dry_run=dry_run,
-                progress=tick,
+            while len(started) < min(n + 2, len(todo)) and not dry_run:  # this load and the next one
+                nxt = todo[len(started)]
+                started.append(read_ahead(store, nxt.format, nxt.source, list(nxt.paths), settings, nxt.mapping))
+            results.append(
+                ingest(
+                    store,
+                    entry.format,
+                    entry.source,
+                    list(entry.paths),
+                    settings,
+                    mapping=entry.mapping,
+                    strict=strict,
+                    dry_run=dry_run,
+                    progress=tick,
+                    ahead=started[n] if started else None,
+                )
             )
-        )
-        offset += input_size(entry.paths)
+            offset += input_size(entry.paths)
+    finally:
+        for ahead in started:
+            if ahead is not None:
+                ahead.reader.stop()
     return results

@@ -13,7 +13,10 @@ store as it was before the interrupted batch; a rejected row is quarantined with
 cross as plain tuples (`RecordRow`, `InteractionRow`): model objects cost five times more to send.
 
 Used for a file-backed SQLite store and inputs of at least PARALLEL_MIN_BYTES, from the main thread of a process
-that can fork (not from a thread of the service); otherwise the load runs in one process.
+that can fork (not from a thread of the service); otherwise the load runs in one process. A manifest starts the
+worker of its next such load while the current one is written (`start_reader(ahead=True)`): reading is most of
+the work, so the two workers keep both cores busy; the writer still takes the loads one after the other, each
+batch in order, and a load that stops the manifest stops the worker reading ahead.
 """
 
 from __future__ import annotations
@@ -25,6 +28,7 @@ import queue as queue_errors
 import signal
 import threading
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -41,6 +45,9 @@ from identity_graph.store.sqlite_ingest import InteractionRow, RecordRow, intera
 PARALLEL_MIN_BYTES = 2 * 2**20
 #: Batches waiting between the worker and the writer: memory stays a few batches whatever the input's size.
 QUEUE_BATCHES = 4
+#: Batches a manifest's next load may read ahead while the current one is written (`start_reader(ahead=True)`):
+#: about 55 MB of rows at most, enough for the second core to keep reading while the writer catches up.
+READ_AHEAD_BATCHES = 32
 #: Seconds between checks that the worker is still alive while waiting for its next message.
 WAIT_SECONDS = 1.0
 #: Seconds a stopped worker gets to end before it is killed.
@@ -143,6 +150,34 @@ def _next(out: Any, worker: Any) -> Message:
                 raise InputError("the load's reading process stopped unexpectedly (out of memory?)") from None
 
 
+@dataclass
+class Reader:
+    """A worker process reading one load's inputs into a queue of messages (`start_reader`)."""
+
+    process: Any
+    queue: Any
+
+    def stop(self) -> None:
+        """End the worker (at once when it is still reading) and let go of its queue."""
+        _stop(self.process)
+        self.queue.close()
+        self.queue.cancel_join_thread()
+
+
+def start_reader(
+    connector: Connector, inputs: list[Path], region: str, batch_size: int, *, ahead: bool = False
+) -> Reader:
+    """Fork a worker that reads `inputs` and sends their rows in batches of `batch_size` items; `ahead` lets it
+    run READ_AHEAD_BATCHES ahead of the writer (a manifest's next load, read while the current one is written),
+    else QUEUE_BATCHES. Call from the main thread between transactions; the caller stops it (`Reader.stop`)."""
+    context = multiprocessing.get_context("fork")
+    out = context.Queue(maxsize=READ_AHEAD_BATCHES if ahead else QUEUE_BATCHES)
+    args = (connector, inputs, region, batch_size, out, os.getpid())
+    worker = context.Process(target=_work, args=args, daemon=True)
+    worker.start()
+    return Reader(worker, out)
+
+
 def run_with_worker(
     connector: Connector,
     inputs: list[Path],
@@ -151,14 +186,15 @@ def run_with_worker(
     write: Writer,
     on_item: Callable[[Rejected | Notice], None],
     on_state: Callable[[int, int, int, dict[str, int], dict[str, int]], None],
+    reader: Reader | None = None,
 ) -> None:
-    """Read in a forked worker and `write` each batch of rows here, in order; `on_item` gets the rejected rows
-    and notices where they fall, `on_state` the worker's counters (bytes, records, interactions, unusable
-    claims, notes) after each message. The worker is stopped on any way out."""
-    context = multiprocessing.get_context("fork")
-    out = context.Queue(maxsize=QUEUE_BATCHES)
-    worker = context.Process(target=_work, args=(connector, inputs, region, batch_size, out, os.getpid()), daemon=True)
-    worker.start()
+    """Read in a forked worker (`reader`, when one was started ahead for these inputs) and `write` each batch of
+    rows here, in order; `on_item` gets the rejected rows and notices where they fall, `on_state` the worker's
+    counters (bytes, records, interactions, unusable claims, notes) after each message. The worker is stopped on
+    any way out."""
+    if reader is None:
+        reader = start_reader(connector, inputs, region, batch_size)
+    out, worker = reader.queue, reader.process
     try:
         while True:
             message = _next(out, worker)
@@ -174,9 +210,7 @@ def run_with_worker(
             if kind == "end":
                 break
     finally:
-        _stop(worker)
-        out.close()
-        out.cancel_join_thread()
+        reader.stop()
 
 
 def _stop(worker: Any) -> None:

@@ -4,6 +4,7 @@ error, a reader that dies is reported, progress counts bytes, and small or dry l
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 import sqlite3
 import threading
@@ -16,6 +17,7 @@ from connectors.base import Connector, ConnectorOptions
 from identity_graph import ingest_parallel
 from identity_graph.errors import InputError
 from identity_graph.ingest import IngestResult, ingest, ingest_with_worker
+from identity_graph.ingest_manifest import load_manifest
 from identity_graph.model import IdentifierClaim, IdentifierKind, Record, RecordKind, SourceItem
 from identity_graph.settings import Settings
 from identity_graph.store import SQLiteStore
@@ -117,3 +119,64 @@ def test_small_dry_or_threaded_loads_stay_in_one_process(store: SQLiteStore) -> 
     thread.start()
     thread.join()
     assert seen == [False]
+
+
+def _manifest(folder: Path, bad_at: int | None) -> Path:
+    """A manifest of two CSV loads (crm, then crm2), the first with a malformed row at `bad_at`."""
+    data, mapping = _contacts(folder, bad_at=bad_at)
+    second = folder / "second.csv"
+    second.write_text(data.read_text(encoding="utf-8").replace("no id,,,", "c999,Zoe,"), encoding="utf-8")
+    manifest = folder / "manifest.toml"
+    manifest.write_text(
+        f'[[load]]\nformat = "csv"\nsource = "crm"\npaths = ["{data.name}"]\nmapping = "{mapping.name}"\n\n'
+        f'[[load]]\nformat = "csv"\nsource = "crm2"\npaths = ["second.csv"]\nmapping = "{mapping.name}"\n',
+        encoding="utf-8",
+    )
+    return manifest
+
+
+def _sources(store: SQLiteStore) -> dict[str, int]:
+    """Records stored per source."""
+    conn = sqlite3.connect(store.path)
+    try:
+        return dict(conn.execute("SELECT source, count(*) FROM records GROUP BY source ORDER BY source").fetchall())
+    finally:
+        conn.close()
+
+
+@pytest.mark.usefixtures("worker_always")
+def test_a_manifest_reads_its_next_load_ahead_and_writes_in_order(
+    tmp_path: Path, store: SQLiteStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    started: list[bool] = []
+    real = ingest_parallel.start_reader
+
+    def spy(*args: object, ahead: bool = False) -> ingest_parallel.Reader:
+        started.append(ahead)
+        return real(*args, ahead=ahead)  # type: ignore[arg-type]
+
+    monkeypatch.setattr("identity_graph.ingest.start_reader", spy)
+    results = load_manifest(store, _manifest(tmp_path, bad_at=7), _settings(tmp_path))
+    assert started == [True, True]  # both loads read by workers started ahead of their turn
+    assert [r.source for r in results] == ["crm", "crm2"]
+    assert [r.stats.records_loaded for r in results] == [ROWS - 1, ROWS]
+    assert results[0].quarantined == 1 and results[1].quarantined == 0
+    assert _sources(store) == {"crm": ROWS - 1, "crm2": ROWS}
+    conn = sqlite3.connect(store.path)
+    try:  # the first load's records first: the writer took the loads in the manifest's order
+        order = [s for (s,) in conn.execute("SELECT source FROM records ORDER BY id")]
+    finally:
+        conn.close()
+    assert order == ["crm"] * (ROWS - 1) + ["crm2"] * ROWS
+
+
+@pytest.mark.usefixtures("worker_always")
+def test_a_stopped_manifest_stops_the_load_read_ahead(
+    tmp_path: Path, store: SQLiteStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(ingest_parallel, "READ_AHEAD_BATCHES", 1)  # the second reader waits on a full queue
+    before = set(multiprocessing.active_children())
+    with pytest.raises(InputError, match=r"contacts.csv:\d+"):
+        load_manifest(store, _manifest(tmp_path, bad_at=42), _settings(tmp_path), strict=True)
+    assert _sources(store) == {"crm": 40}  # nothing of the second load, though it was being read
+    assert set(multiprocessing.active_children()) <= before  # no worker left running

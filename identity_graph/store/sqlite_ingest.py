@@ -255,8 +255,8 @@ class SQLiteIngestMixin(SQLiteBase):
                 parties = sorted({(s, sid) for a in acts for s, sid, _ in a.parties})
                 acts, skipped_p = _without_erased_parties(acts, self._tombstoned(conn, parties, "record"))
                 stats.erased_skipped += skipped_r + skipped_i + skipped_p
-            self._upsert_records(conn, recs, now, stats)
-            self._upsert_interactions(conn, acts, now, stats)
+            written = self._upsert_records(conn, recs, now, stats)
+            self._upsert_interactions(conn, acts, now, stats, written)
         return stats
 
     def _drop_tombstoned(self, conn: sqlite3.Connection, rows: list[Any], kind: str) -> tuple[list[Any], int]:
@@ -311,10 +311,13 @@ class SQLiteIngestMixin(SQLiteBase):
                     found[(source, source_id)] = (int(item_id), str(digest))
         return found
 
-    def _upsert_records(self, conn: sqlite3.Connection, recs: list[RecordRow], now: str, stats: UpsertStats) -> None:
-        """Write the record half of a batch."""
+    def _upsert_records(
+        self, conn: sqlite3.Connection, recs: list[RecordRow], now: str, stats: UpsertStats
+    ) -> dict[tuple[str, str], int]:
+        """Write the record half of a batch; returns the ids of its records by natural key (for the
+        interactions of the batch: a call's party record comes in the same batch as the call)."""
         if not recs:
-            return
+            return {}
         bulk = len(recs) >= BULK_ROWS
         empty = bulk and conn.execute("SELECT 1 FROM records LIMIT 1").fetchone() is None  # nothing to look up
         existing = {} if empty else self._existing(conn, "records", [r.key for r in recs])
@@ -332,14 +335,14 @@ class SQLiteIngestMixin(SQLiteBase):
                 stats.records_unchanged += 1
         touched += [r for _, r, _ in changed]  # new records first, then changed ones (`ids` in this order)
         cols = ",".join(_RECORD_COLUMNS)
-        first = self._next_record_id(conn) if bulk and new_rows else 0
+        first = self._next_id(conn, "records") if bulk and new_rows else 0
         insert_rows(
             conn,
             f"INSERT INTO records (source, source_id, {cols}, content_hash, first_seen, changed_at)",
             len(_RECORD_COLUMNS) + 5,
             new_rows,
         )
-        ids = self._inserted_ids(conn, touched[: len(new_rows)], first)
+        ids = self._inserted_ids(conn, "records", [r.key for r in touched[: len(new_rows)]], first)
         stats.records_loaded += len(new_rows)
         if changed:
             self._version_records(conn, [rid for rid, _, _ in changed], now)
@@ -359,24 +362,29 @@ class SQLiteIngestMixin(SQLiteBase):
         self._write_identifiers(conn, touched, ids)
         names = [(record_id, r.name) for record_id, r in zip(ids, touched, strict=True)]
         insert_rows(conn, "INSERT INTO record_names(rowid, name)", 2, [row for row in names if row[1]])
+        written = {key: hit[0] for key, hit in existing.items()}
+        written.update(zip([r.key for r in touched], ids, strict=True))
+        return written
 
-    def _next_record_id(self, conn: sqlite3.Connection) -> int:
-        """The id SQLite gives the next record inserted without one: the largest id plus one."""
-        return int(conn.execute("SELECT coalesce(max(id), 0) + 1 FROM records").fetchone()[0])
+    def _next_id(self, conn: sqlite3.Connection, table: str) -> int:
+        """The id SQLite gives the next row of `table` inserted without one: the largest id plus one."""
+        return int(conn.execute(f"SELECT coalesce(max(id), 0) + 1 FROM {table}").fetchone()[0])
 
-    def _inserted_ids(self, conn: sqlite3.Connection, recs: Sequence[RecordRow], first: int) -> list[int]:
-        """The ids of `recs`, just inserted in this order into `records` (in this transaction) when the next id was
-        `first` (0: unknown, look them up). SQLite gives a row inserted without an id the largest id plus one, so
-        they hold first, first + 1, ...: checked (the largest id is now the last of those; were the largest
-        possible id ever reached, SQLite would pick ids at random and the check fail), else looked up by natural
-        key."""
-        n = len(recs)
+    def _inserted_ids(
+        self, conn: sqlite3.Connection, table: str, keys: Sequence[tuple[str, str]], first: int
+    ) -> list[int]:
+        """The ids of the rows with these natural keys, just inserted in this order into `table` (`records` or
+        `interactions`, in this transaction) when the next id was `first` (0: unknown, look them up). SQLite
+        gives a row inserted without an id the largest id plus one, so they hold first, first + 1, ...: checked
+        (the largest id is now the last of those; were the largest possible id ever reached, SQLite would pick
+        ids at random and the check fail), else looked up by natural key."""
+        n = len(keys)
         if not n:
             return []
-        if first and conn.execute("SELECT max(id) FROM records").fetchone()[0] == first + n - 1:
+        if first and conn.execute(f"SELECT max(id) FROM {table}").fetchone()[0] == first + n - 1:
             return list(range(first, first + n))
-        found = self._existing(conn, "records", [r.key for r in recs])
-        return [found[r.key][0] for r in recs]
+        found = self._existing(conn, table, keys)
+        return [found[key][0] for key in keys]
 
     def _version_records(self, conn: sqlite3.Connection, ids: Sequence[int], now: str) -> None:
         """Keep the current content of records about to change as their previous version."""
@@ -413,18 +421,28 @@ class SQLiteIngestMixin(SQLiteBase):
         )
 
     def _upsert_interactions(
-        self, conn: sqlite3.Connection, acts: list[InteractionRow], now: str, stats: UpsertStats
+        self,
+        conn: sqlite3.Connection,
+        acts: list[InteractionRow],
+        now: str,
+        stats: UpsertStats,
+        written: dict[tuple[str, str], int],
     ) -> None:
-        """Write the interaction half of a batch, with participations."""
+        """Write the interaction half of a batch, with participations (`written`: the batch's records' ids)."""
         if not acts:
             return
         refs = {(source, source_id) for a in acts for source, source_id, _ in a.parties}
-        record_ids = self._existing(conn, "records", sorted(refs))
+        record_ids = {key: rid for key in refs if (rid := written.get(key)) is not None}
+        record_ids.update(
+            (key, hit[0]) for key, hit in self._existing(conn, "records", sorted(refs - written.keys())).items()
+        )
         missing = refs - record_ids.keys()
         if missing:
             source, source_id = sorted(missing)[0]
             raise StoreError(f"interaction refers to record {source}/{source_id}, which is not loaded")
-        existing = self._existing(conn, "interactions", [a.key for a in acts])
+        bulk = len(acts) >= BULK_ROWS
+        empty = bulk and conn.execute("SELECT 1 FROM interactions LIMIT 1").fetchone() is None
+        existing = {} if empty else self._existing(conn, "interactions", [a.key for a in acts])
         new_rows: list[tuple[Any, ...]] = []
         changed: list[tuple[int, InteractionRow, str]] = []
         touched: list[InteractionRow] = []
@@ -440,6 +458,7 @@ class SQLiteIngestMixin(SQLiteBase):
             else:
                 stats.interactions_unchanged += 1
         cols = ",".join(_INTERACTION_COLUMNS)
+        first = self._next_id(conn, "interactions") if bulk and new_rows else 0
         insert_rows(
             conn,
             f"INSERT INTO interactions (source, source_id, {cols}, content_hash, first_seen, changed_at)",
@@ -457,13 +476,15 @@ class SQLiteIngestMixin(SQLiteBase):
             for part in chunks([iid for iid, _, _ in changed]):
                 conn.execute(f"DELETE FROM participations WHERE interaction_id IN ({placeholders(len(part))})", part)
             stats.interactions_updated += len(changed)
-        act_ids = self._existing(conn, "interactions", [a.key for a in touched])
+        new_keys = [(source, source_id) for source, source_id, *_ in new_rows]
+        act_ids = dict(zip(new_keys, self._inserted_ids(conn, "interactions", new_keys, first), strict=True))
+        act_ids.update((a.key, iid) for iid, a, _ in changed)
         insert_rows(
             conn,
             "INSERT OR IGNORE INTO participations(interaction_id, record_id, role)",
             3,
             [
-                (act_ids[a.key][0], record_ids[(source, source_id)][0], role)
+                (act_ids[a.key], record_ids[(source, source_id)], role)
                 for a in touched
                 for source, source_id, role in a.parties
             ],

@@ -87,8 +87,31 @@ def _cut_attributes(attributes: dict[str, str], report: PrepareReport | None) ->
     return {k: v[:MAX_ATTRIBUTE_CHARS] for k, v in attributes.items()}
 
 
+#: The text limits as (field, limit) pairs, for the quick check most records pass.
+_RECORD_LIMITS = tuple(RECORD_TEXT_LIMITS.items())
+_ADDRESS_LIMITS = tuple(ADDRESS_TEXT_LIMITS.items())
+
+
+def _within(values: dict[str, object], limits: tuple[tuple[str, int], ...]) -> bool:
+    """True when no text field of `values` is longer than its limit (nothing to cut)."""
+    for name, limit in limits:
+        value = values[name]
+        if isinstance(value, str) and len(value) > limit:
+            return False
+    return True
+
+
 def clamp_record(record: Record, report: PrepareReport | None = None) -> Record:
     """The record held to the input policy: long text cut, an out-of-range birth date or time left out."""
+    if (
+        _within(record.__dict__, _RECORD_LIMITS)
+        and _within(record.address.__dict__, _ADDRESS_LIMITS)
+        and (record.dob is None or dob_in_range(record.dob))
+        and record.created_at is None
+        and record.updated_at is None
+        and all(len(v) <= MAX_ATTRIBUTE_CHARS for v in record.attributes.values())
+    ):
+        return record  # most records: nothing to cut or leave out
     update = _cut_fields(record.__dict__, RECORD_TEXT_LIMITS, "", report)
     address = _cut_fields(record.address.__dict__, ADDRESS_TEXT_LIMITS, "address.", report)
     if address:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
+from functools import lru_cache
 
 #: Carrier placeholders seen in US/EU caller-ID name delivery (a seed list; frequency catches the rest).
 PLACEHOLDER_NAMES = frozenset(
@@ -64,18 +65,26 @@ def parse_clid(clid: str) -> tuple[str, str]:
     return name, number
 
 
+#: Distinct caller-ID names whose reading is remembered (a customer's name recurs on every call, a carrier's
+#: placeholder on thousands).
+NAME_CACHE_SIZE = 65_536
+
+
+@lru_cache(maxsize=NAME_CACHE_SIZE)
+def _name_rules(name: str) -> tuple[str, bool]:
+    """The digits in a name, and whether it passes every rule but the number's: at least two letters, at most two
+    digits, not a known placeholder."""
+    text = " ".join(name.split())
+    numerals = "".join(ch for ch in text if ch.isdigit())
+    letters = sum(ch.isalpha() for ch in text)
+    ok = bool(text) and letters >= 2 and len(numerals) <= 2 and text.upper().strip(" .") not in PLACEHOLDER_NAMES
+    return numerals, ok
+
+
 def plausible_name(name: str, number: str = "") -> bool:
     """Rules: at least two letters, at most two digits, not the number, not a known placeholder."""
-    text = " ".join(name.split())
-    if not text:
-        return False
-    letters = sum(ch.isalpha() for ch in text)
-    numerals = sum(ch.isdigit() for ch in text)
-    if letters < 2 or numerals > 2:
-        return False
-    if number and "".join(ch for ch in text if ch.isdigit()) == number:
-        return False
-    return text.upper().strip(" .") not in PLACEHOLDER_NAMES
+    numerals, ok = _name_rules(name)
+    return ok and not (number and numerals == number)
 
 
 class NameFrequency:

@@ -112,6 +112,10 @@ def test_clid_parsing_and_name_rules() -> None:
     assert not plausible_name("415-555-0134")
     assert not plausible_name("Unknown")
     assert not plausible_name("X")
+    # the number's rule is asked per call (the rest is remembered per name)
+    assert plausible_name("AL 12", "4155550134") and not plausible_name("AL 12", "12")
+    assert plausible_name("SMITH JOHN", "12") and plausible_name("SMITH JOHN")
+    assert not plausible_name("AL 123", "4155550134")
 
 
 def test_calls_csv_with_mapping_uses_the_direction_column() -> None:

@@ -28,6 +28,9 @@ FloatArray = npt.NDArray[np.float32]
 NAME_FUZZY_HIGH = 0.94
 #: A swapped first/last name is taken when the crossed similarity beats the straight one by this much.
 SWAP_MARGIN = 0.15
+#: From this many pairs on, a comparison whose levels follow from some columns alone (`Comparison.reads`) runs
+#: once per distinct pair of those values (a batch's pairs repeat them: cities, postcodes, names, dates).
+DISTINCT_MIN_PAIRS = 5_000
 #: String similarity runs on all cores from this many pairs on.
 PARALLEL_PAIRS = 20_000
 #: Similarity (normalized optimal string alignment: Levenshtein with a transposition as one edit) for a
@@ -85,10 +88,17 @@ def name_typos(a: StrArray, b: StrArray, mask: npt.NDArray[np.bool_]) -> npt.NDA
         return out
     x, y = a[idx], b[idx]
     one_edit = similarity(x, y, OSA.distance) <= 1
-    names = list(given_name_list())
-    unknown = ~pd.Series(x).isin(names).to_numpy() | ~pd.Series(y).isin(names).to_numpy()
+    names = _given_name_index()
+    unknown = (names.get_indexer(pd.Index(x)) < 0) | (names.get_indexer(pd.Index(y)) < 0)
     out[idx] = one_edit & unknown
     return out
+
+
+@lru_cache(maxsize=1)
+def _given_name_index() -> pd.Index:
+    """`given_name_list` as a pandas index, built once (a real-time add's few pairs looked it up in 2 ms when
+    each call built it)."""
+    return pd.Index(sorted(given_name_list()))
 
 
 @dataclass
@@ -159,6 +169,11 @@ class Comparison:
         """The level of every pair (NULL where a side is unknown)."""
         raise NotImplementedError
 
+    def reads(self) -> tuple[str, ...] | None:
+        """The feature columns (`kind`: the record kind) a pair's level is a function of, on each side alone;
+        None when it also depends on the pair's context (shared identifiers)."""
+        return None
+
     def values(self, ctx: PairContext) -> tuple[StrArray, StrArray]:
         """The two sides' values as the comparison saw them (for explanations and TF)."""
         raise NotImplementedError
@@ -189,6 +204,10 @@ class FirstNameComparison(Comparison):
 
     fuzzy: float = 0.88
 
+    def reads(self) -> tuple[str, ...] | None:
+        """Both name parts and the kind (a caller-ID's name is the one crossed back)."""
+        return NAME_COLUMNS
+
     def values(self, ctx: PairContext) -> tuple[StrArray, StrArray]:
         """First names after a swapped first/last is crossed back."""
         fl, fr, _, _, _ = ctx.names()
@@ -213,6 +232,10 @@ class LastNameComparison(Comparison):
 
     fuzzy: float = 0.88
 
+    def reads(self) -> tuple[str, ...] | None:
+        """Both name parts and the kind (a caller-ID's name is the one crossed back)."""
+        return NAME_COLUMNS
+
     def values(self, ctx: PairContext) -> tuple[StrArray, StrArray]:
         """Last names after a swapped first/last is crossed back."""
         _, _, ll, lr, _ = ctx.names()
@@ -235,6 +258,10 @@ class DateComparison(Comparison):
     else (a generation apart or more: a father and son of one name)."""
 
     column: str = "dob"
+
+    def reads(self) -> tuple[str, ...] | None:
+        """The date column."""
+        return (self.column,)
 
     def values(self, ctx: PairContext) -> tuple[StrArray, StrArray]:
         """The two dates as `YYYYMMDD`."""
@@ -307,6 +334,10 @@ class PlaceComparison(Comparison):
     fuzzy: float | None = PLACE_FUZZY
     max_edits: int | None = None  # for codes: similar when at most this many edits apart
     extends: bool = False  # similar when one side is the other plus trailing words (a second line left out)
+
+    def reads(self) -> tuple[str, ...] | None:
+        """The place column."""
+        return (self.column,)
 
     def values(self, ctx: PairContext) -> tuple[StrArray, StrArray]:
         """The column on both sides."""
@@ -392,6 +423,10 @@ class UsernameComparison(Comparison):
 
     fuzzy: float = NAME_FUZZY_HIGH
 
+    def reads(self) -> tuple[str, ...] | None:
+        """The handle's and email's user names and both name parts."""
+        return ("user_handle", "user_email", "first", "last")
+
     def values(self, ctx: PairContext) -> tuple[StrArray, StrArray]:
         """The handle of one side and the email user of the other (crossed where that is what is known)."""
         hl, er = ctx.left("user_handle"), ctx.right("user_email")
@@ -436,6 +471,8 @@ class UsernameComparison(Comparison):
         return _ladder([agree["email"] & ~from_name, agree["name"] | agree["email"], best >= self.fuzzy], known)
 
 
+#: What the name comparisons read (a caller-ID's name is the one crossed back: `PairContext.names`).
+NAME_COLUMNS = ("first", "last", "kind")
 #: The record kind whose name is a caller-ID (written LAST FIRST by carriers).
 CALLER_ID_KIND = "call_party"
 #: Record kinds whose name the person gave themselves when writing (a mail's sender, a social profile).
@@ -552,7 +589,28 @@ def default_comparisons(name_similarity: float) -> tuple[Comparison, ...]:
 
 
 def compare_all(comparisons: tuple[Comparison, ...], ctx: PairContext) -> Levels:
-    """The level matrix: one row per pair, one column per comparison."""
+    """The level matrix: one row per pair, one column per comparison. From DISTINCT_MIN_PAIRS pairs on, the
+    comparisons that read a few columns alone run once per distinct pair of those values (the same levels)."""
     if len(ctx) == 0:
         return np.zeros((0, len(comparisons)), dtype=np.int8)
-    return np.stack([c.compute(ctx) for c in comparisons], axis=1)
+    if len(ctx) < DISTINCT_MIN_PAIRS:
+        return np.stack([c.compute(ctx) for c in comparisons], axis=1)
+    out = np.empty((len(ctx), len(comparisons)), dtype=np.int8)
+    by_columns: dict[tuple[str, ...] | None, list[int]] = {}
+    for k, comparison in enumerate(comparisons):
+        by_columns.setdefault(comparison.reads(), []).append(k)
+    for columns, ks in by_columns.items():
+        sub, back = (ctx, None) if columns is None else distinct_pairs(ctx, columns)
+        for k in ks:
+            levels = comparisons[k].compute(sub)
+            out[:, k] = levels if back is None else levels[back]
+    return out
+
+
+def distinct_pairs(ctx: PairContext, columns: tuple[str, ...]) -> tuple[PairContext, IntArray]:
+    """The pairs of `ctx` with distinct values in `columns` (left, right: a pair keeps its sides), and where
+    each pair of `ctx` is among them."""
+    codes = ctx.table.codes(columns)
+    width = int(codes.max()) + 1 if len(codes) else 1
+    _, first, back = np.unique(codes[ctx.li] * width + codes[ctx.ri], return_index=True, return_inverse=True)
+    return PairContext(table=ctx.table, li=ctx.li[first], ri=ctx.ri[first]), np.asarray(back, dtype=np.int64)

@@ -100,11 +100,41 @@ def is_generation_apart(a: str, b: str) -> bool:
     return days is None or days >= GENERATION_YEARS * 365.25
 
 
+#: Up to this many keys (a real-time add's pairs), plain `YYYYMMDD` keys are converted without pandas (0.35 ms
+#: a call there, 0.004 ms here).
+FEW_DATES = 64
+_EPOCH = date(1970, 1, 1).toordinal()
+
+
+def _plain_day(key: str) -> float | None:
+    """A `YYYYMMDD` key as `birth_days` gives it (NaN for '' or no real date); None when pandas must judge it
+    (not 8 digits, or a year outside pandas' dates)."""
+    if key == "":
+        return float("nan")
+    if len(key) != 8 or not key.isascii() or not key.isdigit():
+        return None
+    year, month, day = int(key[:4]), int(key[4:6]), int(key[6:])
+    if not PANDAS_YEARS[0] <= year <= PANDAS_YEARS[1]:
+        return None
+    try:
+        return float(date(year, month, day).toordinal() - _EPOCH)
+    except ValueError:
+        return float("nan")
+
+
+#: Years pandas' nanosecond timestamps hold whole (1677-09-21 .. 2262-04-11): others are left to pandas.
+PANDAS_YEARS = (1678, 2261)
+
+
 def birth_days(keys: npt.NDArray[np.object_]) -> npt.NDArray[np.float64]:
     """Each `YYYYMMDD` key as a day number (NaN for '' or no real date), converted once per distinct value."""
     import numpy as np
     import pandas as pd
 
+    if len(keys) <= FEW_DATES:
+        few = [_plain_day(str(k)) for k in keys]
+        if all(d is not None for d in few):
+            return np.array(few, dtype=np.float64)
     codes, uniques = pd.factorize(np.asarray(keys, dtype=object))
     days = pd.to_datetime(pd.Series(uniques, dtype=object), format="%Y%m%d", errors="coerce")
     numbers = np.asarray((days - pd.Timestamp(0)).dt.days.to_numpy(dtype=np.float64, na_value=np.nan))

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field, fields
 
 import numpy as np
 import numpy.typing as npt
+import pandas as pd
 
 #: Text columns of the feature table, in order.
 TEXT_COLUMNS = (
@@ -66,6 +67,10 @@ class FeatureTable:
     record_id: IntArray
     kind: StrArray
     columns: dict[str, StrArray] = field(default_factory=dict)
+    # columns -> (the arrays' ids when coded, the codes): `codes` is worked out once per set of columns
+    _codes: dict[tuple[str, ...], tuple[tuple[int, ...], IntArray]] = field(
+        default_factory=dict, repr=False, compare=False
+    )
 
     def __len__(self) -> int:
         return int(self.record_id.shape[0])
@@ -97,6 +102,26 @@ class FeatureTable:
             kind=np.concatenate([p.kind for p in parts]),
             columns={n: np.concatenate([p.columns[n] for p in parts]) for n in parts[0].columns},
         )
+
+    def codes(self, names: tuple[str, ...]) -> IntArray:
+        """Every row's code of its values in these columns (`kind` is the record kind): rows with equal codes hold
+        equal values in all of them. Worked out once per set of columns while their arrays stay the same."""
+        arrays = [self.kind if n == "kind" else self.columns[n] for n in names]
+        ids = tuple(id(a) for a in arrays)
+        known = self._codes.get(names)
+        if known is not None and known[0] == ids:
+            return known[1]
+        out = np.zeros(len(self), dtype=np.int64)
+        for values in arrays:
+            column, uniques = pd.factorize(values)
+            out, _ = pd.factorize(out * max(len(uniques), 1) + column)
+        codes = np.asarray(out, dtype=np.int64)
+        self._codes[names] = (ids, codes)
+        return codes
+
+    def changed(self) -> None:
+        """Say that a column was changed in place (the codes of `codes` are worked out again)."""
+        self._codes.clear()
 
     def take(self, positions: IntArray) -> FeatureTable:
         """The rows at these positions, as a new table."""

@@ -206,6 +206,7 @@ def forget_unknown_callers(table: FeatureTable, placeholders: frozenset[str]) ->
             parts[NAME_FIELDS] = [""] * len(parts[NAME_FIELDS])  # its kind stays, its name goes
             signature[i] = "|".join(parts)
     table.col("unknown_caller")[flagged] = ""
+    table.changed()
 
 
 #: The FeatureTable columns after record_id and kind, in `FeatureTable.from_rows` order.
@@ -314,3 +315,4 @@ def blank_placeholders(table: FeatureTable, placeholders: frozenset[str]) -> Non
     last[hit] = ""
     table.col("middle")[hit] = ""
     table.col("generation")[hit] = ""
+    table.changed()

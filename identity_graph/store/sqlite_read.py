@@ -30,7 +30,7 @@ from identity_graph.model import (
 )
 from identity_graph.store.protocol import ExportRow, Posting, TimelineQuery
 from identity_graph.store.sqlite_base import SQLiteBase, chunks, placeholders
-from identity_graph.store.sqlite_bulk import Meanwhile, bulk_params, replace_table
+from identity_graph.store.sqlite_bulk import Meanwhile, bulk_params, insert_rows, replace_table
 
 _WORD = re.compile(r"\w+", re.UNICODE)
 #: The `records` columns a StoredRecord is built from, in `_record_from_row`'s order (rows as plain tuples).
@@ -260,7 +260,10 @@ class SQLiteReadMixin(SQLiteBase):
                 return
             for part in chunks(list(record_ids)):
                 conn.execute(f"DELETE FROM blocking_keys WHERE record_id IN ({placeholders(len(part))})", part)
-            conn.executemany("INSERT OR IGNORE INTO blocking_keys(key, record_id) VALUES (?, ?)", keys)
+            # in key order, many rows a statement: the table's B-tree is walked once (a batch plan's slices of a
+            # million records' keys went in a third faster than one row at a time in pass order)
+            insert = "INSERT OR IGNORE INTO blocking_keys(key, record_id)"
+            insert_rows(conn, insert, 2, sorted(keys), params=bulk_params(conn))
         if meanwhile is not None:
             meanwhile()
 

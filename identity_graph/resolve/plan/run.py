@@ -4,7 +4,6 @@ pairs at a time, so every answer is today's. Only the pairs a user can see are h
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass
 
 import numpy as np
@@ -25,7 +24,14 @@ from identity_graph.resolve.identifiers import IDENT_SAMPLE, shared_identifiers
 from identity_graph.resolve.namesakes import link_sole_namesakes
 from identity_graph.resolve.pipeline import keys_for_store
 from identity_graph.resolve.plan import sql
-from identity_graph.resolve.plan.engine import DEFAULT_ENGINE, DUCKDB_MEMORY, Engine, open_engine
+from identity_graph.resolve.plan.engine import (
+    DEFAULT_ENGINE,
+    DUCKDB_MEMORY,
+    MAP_THREADS,
+    Engine,
+    in_threads,
+    open_engine,
+)
 from identity_graph.resolve.plan.kept import bearer_names, concat, kept_rows, take
 from identity_graph.resolve.plan.tables import KEY_SCHEMA, input_tables, key_batches
 from identity_graph.resolve.scoring import Scored, comparisons_for, compute_levels, score_pairs, strong_conflicts
@@ -35,6 +41,7 @@ from identity_graph.settings import MatchingSettings, Settings
 from identity_graph.store.protocol import GraphStore
 from matchers.comparisons import Comparison, PairContext
 from matchers.em import merge_patterns, train_em_counted
+from matchers.features import StrArray
 from matchers.model import MatchModel
 
 #: Pairs compared and scored per batch (what this process holds of the pairs at once).
@@ -127,25 +134,32 @@ def train(engine: Engine, store: GraphStore, st: BatchState, ms: MatchingSetting
     return model
 
 
-def scored_batches(
-    engine: Engine, st: BatchState, model: MatchModel, ms: MatchingSettings, size: int
-) -> Iterator[Scored]:
-    """Each batch of stored levels scored (in pair order)."""
-    comparisons = comparisons_for(ms)
-    names = level_columns(comparisons)
-    for batch in engine.batches(sql.LEVELS_IN_ORDER, size):
+@dataclass(frozen=True)
+class KeptScorer:
+    """A batch of stored levels to its scored pairs worth keeping (`kept.kept_rows`)."""
+
+    st: BatchState
+    model: MatchModel
+    ms: MatchingSettings
+    names: StrArray
+
+    def __call__(self, batch: pa.RecordBatch) -> Scored:
+        """The batch scored, only its pairs worth keeping."""
+        st, ms = self.st, self.ms
         li = np.asarray(batch.column("li"), dtype=np.int64)
         ri = np.asarray(batch.column("ri"), dtype=np.int64)
-        levels = np.stack([np.asarray(batch.column(c), dtype=np.int8) for c in names], axis=1)
+        levels = np.stack([np.asarray(batch.column(c), dtype=np.int8) for c in level_columns(comparisons_for(ms))], 1)
         shared = shared_identifiers(st.postings, st.stats, li, ri, ms.shared_identifier_persons)
         ctx = PairContext(table=st.table, li=li, ri=ri, shared=shared.codes)
-        yield score_pairs(st.table, st.postings, st.stats, li, ri, model, ms, (ctx, shared, levels))
+        scored = score_pairs(st.table, st.postings, st.stats, li, ri, self.model, ms, (ctx, shared, levels))
+        return take(scored, kept_rows(scored, self.names, ms))
 
 
 def score_kept(engine: Engine, st: BatchState, model: MatchModel, ms: MatchingSettings, size: int) -> Scored:
-    """The pairs worth keeping (`kept.kept_rows`) of every scored batch, as one Scored."""
-    names = bearer_names(st.table)
-    parts = [take(s, kept_rows(s, names, ms)) for s in scored_batches(engine, st, model, ms, size)]
+    """The pairs worth keeping (`kept.kept_rows`) of every batch of stored levels, scored on MAP_THREADS threads
+    in pair order, as one Scored."""
+    scorer = KeptScorer(st, model, ms, bearer_names(st.table))
+    parts = list(in_threads(scorer, engine.batches(sql.LEVELS_IN_ORDER, size), MAP_THREADS))
     none = np.zeros(0, dtype=np.int64)
     empty = parts[0] if parts else score_pairs(st.table, st.postings, st.stats, none, none, model, ms)
     return concat(parts, st.table, empty)

@@ -7,11 +7,14 @@ import json
 import sqlite3
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
+from datetime import datetime
 from typing import Any, NamedTuple
+
+from pydantic import TypeAdapter
 
 from identity_graph.errors import StoreError
 from identity_graph.gc_pause import paused_gc
-from identity_graph.model import IdentifierClaim, Interaction, PostalAddress, Record, RecordRef
+from identity_graph.model import IdentifierClaim, Interaction, Participation, PostalAddress, Record, RecordRef
 from identity_graph.store.protocol import PreparedRecord, UpsertStats
 from identity_graph.store.sqlite_base import SQLiteBase, chunks, identifier_ids_of, placeholders, utcnow
 from identity_graph.store.sqlite_bulk import insert_rows
@@ -143,6 +146,38 @@ def _plain_record_json(r: Record, ids: list[tuple[str, str, str, str]]) -> str |
     )
 
 
+#: The fields `_plain_interaction_json` writes; if the models change, it stands aside (and a test fails).
+_INTERACTION_FIELDS = frozenset(
+    ("source", "source_id", "channel", "occurred_at", "direction", "subject", "summary", "thread_key",
+     "participants", "attributes")
+)  # fmt: skip
+_PLAIN_INTERACTIONS = (
+    frozenset(Interaction.model_fields) == _INTERACTION_FIELDS
+    and frozenset(Participation.model_fields) == frozenset(("record", "role"))
+    and frozenset(RecordRef.model_fields) == frozenset(("source", "source_id"))
+)
+#: How pydantic writes a time in JSON (`Z` for UTC, an offset to the minute), one value at a time.
+_json_time = TypeAdapter(datetime).serializer.to_python
+
+
+def _plain_interaction_json(i: Interaction) -> str:
+    """`_json(i.model_dump(mode="json"))`, the same text, written directly (keys in sorted order, the time as
+    pydantic writes it); a subclass of Interaction, or models that changed, take the dump."""
+    if type(i) is not Interaction or not _PLAIN_INTERACTIONS:
+        return _json(i.model_dump(mode="json"))
+    parties = ",".join(
+        f'{{"record":{{"source":{_string(p.record.source)},"source_id":{_string(p.record.source_id)}}},'
+        f'"role":{_string(p.role._value_)}}}'
+        for p in i.participants
+    )
+    return (
+        f'{{"attributes":{_json(i.attributes) if i.attributes else "{}"},"channel":{_string(i.channel._value_)},'
+        f'"direction":{_string(i.direction._value_)},"occurred_at":{_string(_json_time(i.occurred_at, mode="json"))},'
+        f'"participants":[{parties}],"source":{_string(i.source)},"source_id":{_string(i.source_id)},'
+        f'"subject":{_text(i.subject)},"summary":{_text(i.summary)},"thread_key":{_text(i.thread_key)}}}'
+    )
+
+
 def _interaction_values(i: Interaction) -> tuple[Any, ...]:
     """The column values of an interaction, in `_INTERACTION_COLUMNS` order."""
     return (
@@ -187,7 +222,7 @@ def record_row_of(record: Record, claims: Sequence[tuple[str, str, str, str, str
 def interaction_row(i: Interaction) -> InteractionRow:
     """The row of an interaction."""
     parties = tuple((p.record.source, p.record.source_id, p.role._value_) for p in i.participants)
-    text = _json(i.model_dump(mode="json"))
+    text = _plain_interaction_json(i)
     return InteractionRow((i.source, i.source_id), text, _digest(text), _interaction_values(i), parties)
 
 

@@ -1,15 +1,19 @@
 """The loading fast paths answer exactly as the full parsers do: North American phones read without
-`phonenumbers.parse` and checked without its number objects, plain ASCII addresses without `email_validator`."""
+`phonenumbers.parse` and checked without its number objects, plain ASCII addresses without `email_validator`, an
+interaction's JSON (its content hash's text) written without a model dump."""
 
 from __future__ import annotations
 
 import random
+from datetime import UTC, datetime, timedelta, timezone
 
 import phonenumbers
 import pytest
 from email_validator import EmailNotValidError, validate_email
 
 from connectors.ownside import e164, region_validator
+from identity_graph.model import Channel, Direction, Interaction, Participation, RecordRef, Role
+from identity_graph.store.sqlite_ingest import _json, _plain_interaction_json
 from matchers.normalize import _plain_mailbox, normalize_email, normalize_phone
 
 SPELLINGS = (
@@ -121,3 +125,40 @@ def test_plain_mailbox_is_what_email_validator_accepts() -> None:
 )
 def test_email_examples(raw: str, expected: str | None) -> None:
     assert normalize_email(raw) == expected
+
+
+def _interactions(n: int, seed: int) -> list[Interaction]:
+    """Interactions of every shape the JSON writer must match: times in UTC, at offsets (to the second), naive,
+    with microseconds; text with quotes, control characters, non-ASCII and lone surrogates' neighbours; no
+    attributes or several; zero to three participants."""
+    rng = random.Random(seed)
+    texts = ["", "plain", 'a "quote" \\ back', "tab\tnew\nline\x01\x7f", "Zoë 🙂 ü", "\u2028x\u2029", None]
+    zones = [UTC, None, timezone(timedelta(hours=-5)), timezone(timedelta(hours=5, minutes=30, seconds=10))]
+    out = []
+    for n_ in range(n):
+        moment = datetime(2024, 1 + n_ % 12, 1 + n_ % 28, n_ % 24, n_ % 60, n_ % 60, rng.choice([0, 1, 120000]))
+        parties = tuple(
+            Participation(record=RecordRef(source=f"s{k}", source_id=f"id {k} ü"), role=rng.choice(list(Role)))
+            for k in range(rng.randrange(4))
+        )
+        attributes = {rng.choice(["b", "a", "z é", "\x02"]): rng.choice(texts[:6]) for _ in range(rng.randrange(3))}
+        out.append(
+            Interaction(
+                source=rng.choice(["calls", "mail ü"]),
+                source_id=f"x{n_}",
+                channel=rng.choice(list(Channel)),
+                occurred_at=moment.replace(tzinfo=rng.choice(zones)),
+                direction=rng.choice(list(Direction)),
+                subject=rng.choice(texts),
+                summary=rng.choice(texts),
+                thread_key=rng.choice(texts),
+                participants=parties,
+                attributes={k: v for k, v in attributes.items() if v is not None},
+            )
+        )
+    return out
+
+
+def test_interaction_json_is_the_dumps_text() -> None:
+    for interaction in _interactions(3_000, seed=18):
+        assert _plain_interaction_json(interaction) == _json(interaction.model_dump(mode="json")), interaction

@@ -188,11 +188,15 @@ class OwnSide:
         """True for one of our numbers or an internal extension."""
         if is_extension(raw):
             return True
+        if not self.phones:
+            return False  # none of ours known: no number to read
         key = phone_key(raw, self.region)
         return key is not None and key in self.phones
 
     def is_own_email(self, address: str) -> bool:
         """True for one of our addresses or an address at one of our domains (or their subdomains)."""
+        if not self.addresses and not self.domains:
+            return False  # none of ours known
         addr = address.strip().lower()
         if addr in self.addresses:
             return True

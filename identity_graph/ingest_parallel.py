@@ -198,7 +198,8 @@ def run_with_worker(
     out, worker = reader.queue, reader.process
     try:
         while True:
-            message = _next(out, worker)
+            with paused_gc():  # a batch's rows unpickle in half the time without the collector's passes
+                message = _next(out, worker)
             kind = message[0]
             if kind == "error":
                 raise message[1]

@@ -46,9 +46,9 @@ PARALLEL_MIN_BYTES = 2 * 2**20
 #: Batches waiting between the worker and the writer: memory stays a few batches whatever the input's size.
 QUEUE_BATCHES = 4
 #: Batches a manifest's next load may read ahead while the current one is written (`start_reader(ahead=True)`):
-#: at most about 110 MB of rows (5,000 items a batch, some 350 bytes an item pickled), enough for the second
-#: core to keep reading through most of a large current load.
-READ_AHEAD_BATCHES = 64
+#: at most about 220 MB of rows (5,000 items a batch, some 350 bytes an item pickled). At 64 the second core
+#: idled for a third of a million-row manifest's time, the next load's worker waiting on a full queue.
+READ_AHEAD_BATCHES = 128
 #: Seconds between checks that the worker is still alive while waiting for its next message.
 WAIT_SECONDS = 1.0
 #: Seconds a stopped worker gets to end before it is killed.

@@ -12,7 +12,7 @@ from typer.testing import CliRunner
 from connectors.birthdates import MIN_BIRTH_YEAR, order_of_format, parse_birth_date
 from connectors.dates import DateError
 from connectors.dropped import NOTE_LINES, drop_note
-from identity_graph.cli.main import app
+from identity_graph.cli.app import app
 from identity_graph.errors import ConfigError
 from identity_graph.ingest import ingest
 from identity_graph.settings import Settings

@@ -19,8 +19,9 @@ import hashlib
 import json
 import sqlite3
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -75,7 +76,7 @@ def store_contents(db: Path, quarantine: Path) -> dict[str, list[object]]:
     try:
         out: dict[str, list[object]] = {}
         for table, sql in TABLES.items():
-            rows = conn.execute(sql)
+            rows: Iterable[tuple[Any, ...]] = conn.execute(sql)
             if table == "ingest_runs":
                 rows = ((*r[:-1], _notes_without_paths(r[-1])) for r in rows)
             out[table] = list(_digest(iter(rows)))

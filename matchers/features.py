@@ -6,8 +6,10 @@ a million records cost a few arrays, not a million Python objects per comparison
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, fields
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -67,8 +69,9 @@ class FeatureTable:
     record_id: IntArray
     kind: StrArray
     columns: dict[str, StrArray] = field(default_factory=dict)
-    # columns -> (the arrays' ids when coded, the codes): `codes` is worked out once per set of columns
-    _codes: dict[tuple[str, ...], tuple[tuple[int, ...], IntArray]] = field(
+    # columns -> (weak references to the arrays coded, the codes): `codes` is worked out once per set of columns
+    # (weak: a replaced array is let go, and one put where it was is not taken for it, as an id would be)
+    _codes: dict[tuple[str, ...], tuple[tuple[weakref.ref[StrArray], ...], IntArray]] = field(
         default_factory=dict, repr=False, compare=False
     )
 
@@ -107,21 +110,27 @@ class FeatureTable:
         """Every row's code of its values in these columns (`kind` is the record kind): rows with equal codes hold
         equal values in all of them. Worked out once per set of columns while their arrays stay the same."""
         arrays = [self.kind if n == "kind" else self.columns[n] for n in names]
-        ids = tuple(id(a) for a in arrays)
         known = self._codes.get(names)
-        if known is not None and known[0] == ids:
+        if known is not None and all(ref() is a for ref, a in zip(known[0], arrays, strict=True)):
             return known[1]
         out = np.zeros(len(self), dtype=np.int64)
         for values in arrays:
-            column, uniques = pd.factorize(values)
+            column, uniques = pd.factorize(values, use_na_sentinel=False)  # a missing value is a value (no -1)
             out, _ = pd.factorize(out * max(len(uniques), 1) + column)
         codes = np.asarray(out, dtype=np.int64)
-        self._codes[names] = (ids, codes)
+        self._codes[names] = (tuple(weakref.ref(a) for a in arrays), codes)
         return codes
 
     def changed(self) -> None:
         """Say that a column was changed in place (the codes of `codes` are worked out again)."""
         self._codes.clear()
+
+    def __getstate__(self) -> dict[str, Any]:
+        """The table without its codes, for pickling (a Spark executor gets the table; weak references do not
+        pickle, and the codes are worked out again where needed)."""
+        state = dict(self.__dict__)
+        state["_codes"] = {}
+        return state
 
     def take(self, positions: IntArray) -> FeatureTable:
         """The rows at these positions, as a new table."""

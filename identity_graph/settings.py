@@ -153,7 +153,8 @@ class ResolveSettings(BaseModel):
     @classmethod
     def _a_size(cls, value: str) -> str:
         """A size DuckDB reads (and nothing else reaches its SQL)."""
-        if not re.fullmatch(DUCKDB_MEMORY_PATTERN, value, re.IGNORECASE):
+        size = re.fullmatch(DUCKDB_MEMORY_PATTERN, value, re.IGNORECASE)
+        if not size or (size.group(2) == "%" and float(value.strip().rstrip("%")) > 100):  # DuckDB refuses 150%
             raise ValueError(f"memory must be a size such as 512MB, 2GB or 80%, not {value!r}")
         return value.strip()
 

@@ -17,6 +17,8 @@ def resolve_configured(
     from identity_graph.resolve.plan import resolve_batch  # pyarrow and the engines: only when a batch runs
 
     rs = settings.resolve
+    if rs.engine == "spark":
+        _need_pyspark()
     if rs.engine != "duckdb":
         return resolve_batch(store, settings, rs.engine, progress=progress, retrain=retrain, master=rs.master)
     import duckdb
@@ -27,4 +29,15 @@ def resolve_configured(
         raise ConfigError(
             f"the batch ran out of memory at DuckDB's limit of {rs.memory}, and no links or persons were changed: "
             "raise [resolve] memory in idgraph.toml (or idgraph resolve --memory), e.g. to 2GB"
+        ) from exc
+
+
+def _need_pyspark() -> None:
+    """A ConfigError saying what to install when pyspark is not there (the `spark` extra is optional)."""
+    try:
+        import pyspark  # noqa: F401
+    except ImportError as exc:
+        raise ConfigError(
+            "the spark engine needs pyspark (and Java 17): pip install 'identity-graph[spark]', "
+            "or set [resolve] engine to duckdb (idgraph resolve --engine duckdb)"
         ) from exc

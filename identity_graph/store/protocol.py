@@ -5,7 +5,7 @@ The shared contract suite in `tests/store/test_contract.py` runs against every i
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field, fields
 from datetime import datetime
@@ -235,6 +235,11 @@ class GraphStore(Protocol):
         given, is called once on the calling thread before this returns (when the keys are written is the store's
         choice: the embedded store builds the key index of a big fill on a worker meanwhile); it must not use the
         store."""
+        ...
+
+    def fill_blocking_keys(self, batches: Iterable[Sequence[tuple[str, int]]]) -> None:
+        """Replace every record's blocking keys with these (key, record_id) pairs, given in batches in record order
+        across batches (a batch plan's whole store, one batch held at a time)."""
         ...
 
     def records_with_blocking_keys(self, keys: Sequence[str], limit_per_key: int) -> dict[str, list[int]]:

@@ -198,6 +198,29 @@ def test_blocking_keys_skip_oversized_blocks(gs: GraphStore) -> None:
     assert found == {"ln:b": [], "dob:1990": [1]}
 
 
+def test_filled_blocking_keys_replace_every_record_s_keys(gs: GraphStore) -> None:
+    gs.upsert_batch([prepared(record(str(i), "A", "B")) for i in range(1, 6)])
+    gs.replace_blocking_keys([("old:1", 1), ("old:2", 2)], record_ids=None)
+    batches = [[("dob:1990", 1), ("ln:b", 1)], [("ln:b", 2), ("ln:b", 2)], [("dob:1990", 4), ("pc:6000", 5)]]
+    gs.fill_blocking_keys(iter(batches))
+    found = gs.records_with_blocking_keys(["old:1", "old:2", "dob:1990", "ln:b", "pc:6000"], limit_per_key=10)
+    assert found == {"old:1": [], "old:2": [], "dob:1990": [1, 4], "ln:b": [1, 2], "pc:6000": [5]}
+    gs.fill_blocking_keys(iter([]))
+    assert gs.records_with_blocking_keys(["ln:b"], limit_per_key=10) == {"ln:b": []}
+
+
+def test_filled_keys_of_a_missing_record_are_refused_and_the_keys_kept(tmp_path: Path) -> None:
+    store = open_store(tmp_path / "s.db")
+    try:
+        store.upsert_batch([prepared(record(str(i), "A", "B")) for i in range(1, 3)])
+        store.replace_blocking_keys([("ln:b", 1), ("ln:b", 2)], record_ids=None)
+        with pytest.raises(StoreError, match="not in the store"):
+            store.fill_blocking_keys(iter([[("a", 1)], [("b", 99)]]))
+        assert store.records_with_blocking_keys(["ln:b", "a"], limit_per_key=10) == {"ln:b": [1, 2], "a": []}
+    finally:
+        store.close()
+
+
 def test_newer_schema_is_refused(tmp_path: Path) -> None:
     path = tmp_path / "future.db"
     open_store(path).close()

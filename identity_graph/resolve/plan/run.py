@@ -4,6 +4,7 @@ pairs at a time, so every answer is today's. Only the pairs a user can see are h
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 import numpy as np
@@ -22,7 +23,6 @@ from identity_graph.resolve.batch import (
 from identity_graph.resolve.blocking import record_keys
 from identity_graph.resolve.identifiers import IDENT_SAMPLE, shared_identifiers
 from identity_graph.resolve.namesakes import link_sole_namesakes
-from identity_graph.resolve.pipeline import keys_for_store
 from identity_graph.resolve.plan import sql
 from identity_graph.resolve.plan.engine import (
     DEFAULT_ENGINE,
@@ -33,7 +33,7 @@ from identity_graph.resolve.plan.engine import (
     open_engine,
 )
 from identity_graph.resolve.plan.kept import bearer_names, concat, kept_rows, take
-from identity_graph.resolve.plan.tables import KEY_SCHEMA, input_tables, key_batches
+from identity_graph.resolve.plan.tables import KEY_SCHEMA, STORED_SCHEMA, input_tables, key_batches, stored_batch
 from identity_graph.resolve.scoring import Scored, comparisons_for, compute_levels, score_pairs, strong_conflicts
 from identity_graph.resolve.summary import Progress, ResolveSummary, no_progress, stage_timer
 from identity_graph.resolve.training import load_model, save_model
@@ -48,8 +48,10 @@ from matchers.model import MatchModel
 PAIR_BATCH = 200_000
 #: The per-record tables blocking reads (dropped once the pairs are found).
 INPUTS = ("keys", "reps", "ident", "sn", "dups", "steps")
-#: Records whose blocking keys are made and written at a time (a store of fewer is written in one bulk write).
+#: Records whose blocking keys are made at a time.
 KEY_ROWS = 100_000
+#: Blocking keys written to the store at a time.
+FILL_BATCH = 500_000
 
 
 def level_columns(comparisons: tuple[Comparison, ...]) -> list[str]:
@@ -65,19 +67,26 @@ def levels_schema(comparisons: tuple[Comparison, ...]) -> pa.Schema:
 
 def load_keys(engine: Engine, store: GraphStore, st: BatchState, rows: int) -> None:
     """Every record's blocking keys, made `rows` records at a time (`blocking.record_keys` is a row's own), into
-    the engine's `keys` table and the store's blocking keys (replaced in one transaction: by one bulk write when
-    one slice holds every record, as `batch.write_links` writes them; else the first slice replaces them all
-    and the others add theirs). No key list of every record is held."""
+    the engine's `keys` table; the keys the store keeps for real-time lookups go to the engine's `stored` table
+    and then, in record order a batch at a time, into the store (`fill_blocking_keys`: one transaction, the store's
+    B-tree filled by appending). No key list of every record is held."""
     n = len(st.table)
-    with store.transaction():
-        for start in range(0, max(n, 1), rows):
-            part = st.table.take(np.arange(start, min(start + rows, n), dtype=np.int64))
-            keys = record_keys(part)
-            for batch in key_batches(keys, start):
-                engine.append("keys", batch)
-            stored = keys_for_store(part, keys)
-            store.replace_blocking_keys(stored, None if start == 0 else [int(r) for r in part.record_id])
+    for start in range(0, max(n, 1), rows):
+        part = st.table.take(np.arange(start, min(start + rows, n), dtype=np.int64))
+        keys = record_keys(part)
+        for batch in key_batches(keys, start):
+            engine.append("keys", batch)
+        engine.append("stored", stored_batch(part.record_id, keys))
     engine.finish("keys", KEY_SCHEMA)
+    engine.finish("stored", STORED_SCHEMA)
+    store.fill_blocking_keys(stored_rows(engine))
+    engine.drop(("stored",))
+
+
+def stored_rows(engine: Engine) -> Iterator[list[tuple[str, int]]]:
+    """The engine's `stored` keys in record order, FILL_BATCH at a time, as (key, record_id) rows."""
+    for batch in engine.batches(sql.STORED_IN_ORDER, FILL_BATCH):
+        yield list(zip(batch.column("key").to_pylist(), batch.column("record_id").to_pylist(), strict=True))
 
 
 def find_pairs(engine: Engine, st: BatchState, ms: MatchingSettings) -> int:

@@ -14,7 +14,7 @@ import pandas as pd
 import pyarrow as pa  # type: ignore[import-untyped]
 
 from identity_graph.resolve.batch import BatchState
-from identity_graph.resolve.blocking import KEY_PASSES, USER_KEYS, near_key_lists
+from identity_graph.resolve.blocking import KEY_PASSES, STORED_KEYS, USER_KEYS, near_key_lists
 from identity_graph.resolve.identifiers import identifier_blocks
 from identity_graph.settings import MatchingSettings
 from matchers.features import IntArray
@@ -53,6 +53,22 @@ def key_batches(keys: dict[str, list[str]], offset: int = 0) -> Iterator[pa.Reco
     for name, lists in passes:
         frame = _one_key_list(name, lists[0], offset) if len(lists) == 1 else _namespace(name, lists, offset)
         yield from pa.Table.from_pandas(frame, schema=KEY_SCHEMA, preserve_index=False).to_batches()
+
+
+#: stored(key, record_id): the blocking keys the store keeps for real-time lookups (`pipeline.keys_for_store`).
+STORED_SCHEMA = pa.schema([("key", pa.string()), ("record_id", pa.int64())])
+
+
+def stored_batch(record_ids: IntArray, keys: dict[str, list[str]]) -> pa.RecordBatch:
+    """The (key, record_id) rows `pipeline.keys_for_store` gives for these rows' keys, as one Arrow batch."""
+    values, ids = [], []
+    for name in STORED_KEYS:
+        column = np.asarray(keys[name], dtype=object)
+        rows = np.flatnonzero(column != "")
+        values.append(column[rows])
+        ids.append(record_ids[rows])
+    key = pa.array(np.concatenate(values) if values else [], type=pa.string())
+    return pa.RecordBatch.from_arrays([key, pa.array(np.concatenate(ids), type=pa.int64())], schema=STORED_SCHEMA)
 
 
 def sn_order(st: BatchState) -> IntArray:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any
 
 from identity_graph.model import Identifier, IdentifierKind, StoredInteraction, StoredRecord, TimelineItem
@@ -139,6 +139,16 @@ class Neo4jReadMixin(Neo4jBase):
             run_rows(tx, cypher.INSERT_BLOCKING_KEYS, rows)
 
         self._write(work)
+
+    def fill_blocking_keys(self, batches: Iterable[Sequence[tuple[str, int]]]) -> None:
+        """Replace every record's blocking keys with these, a batch at a time (the first replaces them all)."""
+        with self.transaction():
+            first = True
+            for batch in batches:
+                self.replace_blocking_keys(batch, None if first else [])
+                first = False
+            if first:
+                self.replace_blocking_keys([], None)
 
     def records_with_blocking_keys(self, keys: Sequence[str], limit_per_key: int) -> dict[str, list[int]]:
         """Record ids under each blocking key; a key holding more than the limit maps to an empty list."""

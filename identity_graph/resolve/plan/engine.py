@@ -66,12 +66,16 @@ def in_threads(fn: Callable[[In], Out], batches: Iterable[In], threads: int) -> 
         return
     with ThreadPoolExecutor(threads, thread_name_prefix="idgraph-plan") as pool:
         pending: deque[Future[Out]] = deque()
-        for batch in batches:
-            pending.append(pool.submit(fn, batch))
-            if len(pending) >= 2 * threads:
+        try:
+            for batch in batches:
+                pending.append(pool.submit(fn, batch))
+                if len(pending) >= 2 * threads:
+                    yield pending.popleft().result()
+            while pending:
                 yield pending.popleft().result()
-        while pending:
-            yield pending.popleft().result()
+        except BaseException:  # an error, or the caller stopped: the batches not started yet never start
+            pool.shutdown(wait=True, cancel_futures=True)
+            raise
 
 
 class DuckDBEngine:

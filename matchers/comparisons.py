@@ -109,6 +109,7 @@ class PairContext:
     li: IntArray
     ri: IntArray
     shared: dict[str, Levels] = field(default_factory=dict)  # identifier kind -> SHARE_* code per pair
+    distinct: bool = False  # the pairs are distinct in NAME_COLUMNS already (`distinct_pairs` made them)
     _names: tuple[StrArray, StrArray, StrArray, StrArray, npt.NDArray[np.bool_]] | None = None
 
     def __len__(self) -> int:
@@ -135,7 +136,12 @@ class PairContext:
         return out
 
     def names(self) -> tuple[StrArray, StrArray, StrArray, StrArray, npt.NDArray[np.bool_]]:
-        """(first_l, first_r, last_l, last_r, swapped): the right side's names crossed where that fits better."""
+        """(first_l, first_r, last_l, last_r, swapped): the right side's names crossed where that fits better
+        (from DISTINCT_MIN_PAIRS pairs on, worked out once per distinct pair of names and kinds)."""
+        if self._names is None and not self.distinct and len(self) >= DISTINCT_MIN_PAIRS:
+            sub, back = distinct_pairs(self, NAME_COLUMNS)
+            fl2, fr2, ll2, lr2, swapped = sub.names()
+            self._names = (fl2[back], fr2[back], ll2[back], lr2[back], swapped[back])
         if self._names is None:
             fl, fr, ll, lr = self.left("first"), self.right("first"), self.left("last"), self.right("last")
             known = (fl != "") & (fr != "") & ((ll != "") | (lr != ""))
@@ -613,4 +619,5 @@ def distinct_pairs(ctx: PairContext, columns: tuple[str, ...]) -> tuple[PairCont
     codes = ctx.table.codes(columns)
     width = int(codes.max()) + 1 if len(codes) else 1
     _, first, back = np.unique(codes[ctx.li] * width + codes[ctx.ri], return_index=True, return_inverse=True)
-    return PairContext(table=ctx.table, li=ctx.li[first], ri=ctx.ri[first]), np.asarray(back, dtype=np.int64)
+    sub = PairContext(table=ctx.table, li=ctx.li[first], ri=ctx.ri[first], distinct=columns == NAME_COLUMNS)
+    return sub, np.asarray(back, dtype=np.int64)

@@ -14,6 +14,7 @@ from datetime import UTC, datetime
 
 import numpy as np
 import numpy.typing as npt
+import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from matchers.comparisons import NULL, Comparison, FloatArray, Levels
@@ -146,7 +147,9 @@ class MatchModel(BaseModel):
         column = comp.tf_column or ""
         table = self.tf.get(column, {})
         floor = 1.0 / max(self.tf_records.get(column, 1), 1)
-        freq = np.fromiter((table.get(v, floor) for v in values), dtype=np.float64, count=len(values))
+        codes, uniques = pd.factorize(np.asarray(values, dtype=object))  # each distinct value looked up once
+        known = np.fromiter((table.get(v, floor) for v in uniques), dtype=np.float64, count=len(uniques))
+        freq = known[codes] if len(uniques) else np.zeros(len(values), dtype=np.float64)
         level = comp.levels[0]
         base = np.log2(max(level.m, PROB_FLOOR) / max(level.u, PROB_FLOOR))
         adjust = np.log2(max(comp.tf_base_u or 0.0, PROB_FLOOR) / np.maximum(freq, floor))

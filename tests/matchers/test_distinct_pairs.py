@@ -64,6 +64,11 @@ def test_distinct_pairs_give_every_pair_its_own_levels(name: str, tmp_path: Path
     assert got.shape == want.shape
     differ = np.flatnonzero((got != want).any(axis=1))
     assert differ.size == 0, [(int(ctx.li[i]), int(ctx.ri[i]), got[i].tolist(), want[i].tolist()) for i in differ[:5]]
+    # the names crossed back once per distinct pair of names give every pair its own crossing
+    deduped = PairContext(table=ctx.table, li=ctx.li, ri=ctx.ri).names()
+    direct = PairContext(table=ctx.table, li=ctx.li, ri=ctx.ri, distinct=True).names()
+    for got_part, want_part in zip(deduped, direct, strict=True):
+        np.testing.assert_array_equal(got_part, want_part)
     # the pairs did repeat values: fewer distinct pairs than pairs for the place and date comparisons
     codes = ctx.table.codes(("city",))
     assert len(np.unique(codes[ctx.li] * (codes.max() + 1) + codes[ctx.ri])) < len(ctx)

@@ -35,6 +35,10 @@ TF_MIN_COUNT = 2
 TF_MAX_VALUES = 100_000
 
 
+#: From this many pairs on, term-frequency weights look each distinct value up once (fewer: one by one).
+TF_DISTINCT_MIN = 1_000
+
+
 class ModelFormatError(ValueError):
     """A model file that is not a match model of a format this code reads."""
 
@@ -147,9 +151,12 @@ class MatchModel(BaseModel):
         column = comp.tf_column or ""
         table = self.tf.get(column, {})
         floor = 1.0 / max(self.tf_records.get(column, 1), 1)
-        codes, uniques = pd.factorize(np.asarray(values, dtype=object))  # each distinct value looked up once
-        known = np.fromiter((table.get(v, floor) for v in uniques), dtype=np.float64, count=len(uniques))
-        freq = known[codes] if len(uniques) else np.zeros(len(values), dtype=np.float64)
+        if len(values) < TF_DISTINCT_MIN:  # a real-time add's few pairs: looked up directly
+            freq = np.fromiter((table.get(v, floor) for v in values), dtype=np.float64, count=len(values))
+        else:  # a batch: each distinct value looked up once
+            codes, uniques = pd.factorize(np.asarray(values, dtype=object))
+            known = np.fromiter((table.get(v, floor) for v in uniques), dtype=np.float64, count=len(uniques))
+            freq = known[codes] if len(uniques) else np.zeros(len(values), dtype=np.float64)
         level = comp.levels[0]
         base = np.log2(max(level.m, PROB_FLOOR) / max(level.u, PROB_FLOOR))
         adjust = np.log2(max(comp.tf_base_u or 0.0, PROB_FLOOR) / np.maximum(freq, floor))

@@ -100,3 +100,25 @@ def test_labels_move_m_towards_what_stewards_saw() -> None:
     after = updated.comparisons[k].levels[2].m
     assert after > before
     assert sum(lv.m for lv in updated.comparisons[k].levels) == pytest.approx(1.0)
+
+
+def test_term_frequency_weights_are_the_same_one_by_one_and_by_distinct_value() -> None:
+    from matchers.model import TF_DISTINCT_MIN
+
+    surnames = np.array(["smith"] * 50 + ["zabrowski"] * 2 + [f"n{i}" for i in range(48)], dtype=object)
+    levels, _ = synthetic_levels(50, 450)
+    model = train_em(COMPARISONS, levels, {"last": surnames})
+    k = [c.name for c in COMPARISONS].index("last_name")
+    rng = np.random.default_rng(3)
+    values = rng.choice(np.array(["smith", "zabrowski", "n7", "unseen", ""], dtype=object), 3 * TF_DISTINCT_MIN)
+    exact = np.full((len(values), len(COMPARISONS)), NULL, dtype=np.int8)
+    exact[:, k] = 0
+    many = model.weights(exact, {"last_name": (values, values)})[:, k]  # by distinct value
+    few = np.concatenate(
+        [
+            model.weights(exact[i : i + 10], {"last_name": (values[i : i + 10], values[i : i + 10])})[:, k]
+            for i in range(0, len(values), 10)
+        ]
+    )
+    np.testing.assert_array_equal(many, few)
+    assert len(set(many.tolist())) >= 3

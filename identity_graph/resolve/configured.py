@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import tempfile
+
 from identity_graph.errors import ConfigError
 from identity_graph.resolve.summary import Progress, ResolveSummary
 from identity_graph.settings import Settings
@@ -13,7 +15,8 @@ def resolve_configured(
     store: GraphStore, settings: Settings, *, progress: Progress | None = None, retrain: bool = False
 ) -> ResolveSummary:
     """Resolve every record by `settings.resolve`'s engine: the same links and persons whichever engine it is.
-    DuckDB running out of memory at its limit is a ConfigError that says which setting to raise."""
+    DuckDB running out of memory at its limit, or unable to write its temporary files, is a ConfigError that says
+    what to change."""
     from identity_graph.resolve.plan import resolve_batch  # pyarrow and the engines: only when a batch runs
 
     rs = settings.resolve
@@ -29,6 +32,12 @@ def resolve_configured(
         raise ConfigError(
             f"the batch ran out of memory at DuckDB's limit of {rs.memory}, and no links or persons were changed: "
             "raise [resolve] memory in idgraph.toml (or idgraph resolve --memory), e.g. to 2GB"
+        ) from exc
+    except (duckdb.IOException, OSError) as exc:  # its temporary directory: missing, read-only or full
+        reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        raise ConfigError(
+            f"the batch could not write DuckDB's temporary files under {tempfile.gettempdir()} ({reason}), and "
+            "no links or persons were changed: free disk space there or set TMPDIR to a writable disk"
         ) from exc
 
 

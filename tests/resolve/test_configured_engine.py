@@ -4,6 +4,7 @@ value is a readable error, in the settings file and on the command line."""
 
 from __future__ import annotations
 
+import tempfile
 from pathlib import Path
 from typing import get_args
 
@@ -96,6 +97,21 @@ def test_the_memory_limit_reaches_duckdb_and_running_out_says_what_to_raise(tmp_
         before = _persons(store)
         with pytest.raises(ConfigError, match=r"out of memory at DuckDB's limit of 1KB.*raise \[resolve\] memory"):
             resolve_configured(store, _with(settings, engine="duckdb", memory="1KB"))  # too small for one table
+        assert _persons(store) == before
+    finally:
+        store.close()
+
+
+def test_a_temporary_directory_duckdb_cannot_use_is_a_readable_error(
+    tmp_path: Path, settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    store = _loaded(tmp_path / "no-temp.db", settings)
+    try:
+        assert resolve_configured(store, _with(settings, engine="duckdb")).persons >= 40
+        before = _persons(store)
+        monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "no such directory"))
+        with pytest.raises(ConfigError, match=r"could not write DuckDB's temporary files under .*no such directory"):
+            resolve_configured(store, _with(settings, engine="duckdb"))
         assert _persons(store) == before
     finally:
         store.close()

@@ -16,9 +16,9 @@ import pandas as pd
 from rapidfuzz import process
 from rapidfuzz.distance import OSA, JaroWinkler
 
-from matchers.dates import is_day_month_swap, near_and_generation
+from matchers.dates import day_month_swaps, near_and_generation
 from matchers.features import FeatureTable, IntArray, StrArray
-from matchers.names import TYPO_MIN_LETTERS, are_nicknames, given_name_list, is_initial_of
+from matchers.names import TYPO_MIN_LETTERS, are_nicknames, given_name_list, is_initial_of, nickname_groups
 
 NULL = -1
 Levels = npt.NDArray[np.int8]
@@ -53,6 +53,25 @@ def similarity(a: StrArray, b: StrArray, scorer: Any = JaroWinkler.normalized_si
     return np.asarray(process.cpdist(list(a), list(b), scorer=scorer, workers=workers, dtype=np.float32))
 
 
+def similarity_at(
+    a: StrArray,
+    b: StrArray,
+    rows: npt.NDArray[np.bool_],
+    scorer: Any = JaroWinkler.normalized_similarity,
+    fill: float = 0,
+) -> FloatArray:
+    """`similarity` where `rows` hold, `fill` elsewhere (the pairs whose answer cannot change a level are not
+    scored: unknown or equal values)."""
+    out = np.full(len(a), fill, dtype=np.float32)
+    at = np.flatnonzero(rows)
+    out[at] = similarity(a[at], b[at], scorer)
+    return out
+
+
+#: What `similarity_at` gives an edit distance it did not work out: more edits than any level allows.
+FAR = 1_000.0
+
+
 def _known_similarity(a: StrArray, b: StrArray) -> FloatArray:
     """Jaro-Winkler where both sides are known, 0 elsewhere."""
     sim = similarity(a, b)
@@ -71,9 +90,12 @@ def _pairwise_flags(a: StrArray, b: StrArray, mask: npt.NDArray[np.bool_], test:
     idx = np.flatnonzero(mask)
     if idx.size == 0:
         return out
-    codes, uniques = pd.factorize(a[idx] + "\x1f" + b[idx])
-    flags = np.fromiter((test(*u.split("\x1f", 1)) for u in uniques), dtype=bool, count=len(uniques))
-    out[idx] = flags[codes]
+    codes, values = pd.factorize(np.concatenate([a[idx], b[idx]]))  # one code per value, both sides alike
+    width = np.int64(max(len(values), 1))
+    pairs, firsts = pd.factorize(codes[: idx.size].astype(np.int64) * width + codes[idx.size :])
+    left, right = values[firsts // width], values[firsts % width]
+    flags = np.fromiter(map(test, left, right), dtype=bool, count=len(firsts))
+    out[idx] = flags[pairs]
     return out
 
 
@@ -92,6 +114,18 @@ def name_typos(a: StrArray, b: StrArray, mask: npt.NDArray[np.bool_]) -> npt.NDA
     unknown = (names.get_indexer(pd.Index(x)) < 0) | (names.get_indexer(pd.Index(y)) < 0)
     out[idx] = one_edit & unknown
     return out
+
+
+def nicknamed(names: StrArray) -> npt.NDArray[np.bool_]:
+    """Which names are in a nickname group (`are_nicknames` is False for a pair unless both are)."""
+    out: npt.NDArray[np.bool_] = _nickname_index().get_indexer(pd.Index(names)) >= 0
+    return out
+
+
+@lru_cache(maxsize=1)
+def _nickname_index() -> pd.Index:
+    """The names of `nickname_groups` as a pandas index, built once."""
+    return pd.Index(sorted(nickname_groups()))
 
 
 @lru_cache(maxsize=1)
@@ -223,9 +257,9 @@ class FirstNameComparison(Comparison):
         """Levels of the first-name comparison."""
         a, b = self.values(ctx)
         known = (a != "") & (b != "")
-        sim = similarity(a, b)
         exact = known & (a == b)
-        nick = _pairwise_flags(a, b, known & ~exact, are_nicknames)
+        sim = similarity_at(a, b, known & ~exact)  # an exact or unknown pair's level is set without it
+        nick = _pairwise_flags(a, b, known & ~exact & nicknamed(a) & nicknamed(b), are_nicknames)
         short = (_lengths(a) == 1) | (_lengths(b) == 1)
         initial = _pairwise_flags(a, b, known & ~exact & short, is_initial_of)
         similar = (sim >= self.fuzzy) | name_typos(a, b, known & ~exact & ~nick & (sim < self.fuzzy))
@@ -251,10 +285,11 @@ class LastNameComparison(Comparison):
         """Levels of the last-name comparison."""
         a, b = self.values(ctx)
         known = (a != "") & (b != "")
-        sim = similarity(a, b)
+        exact = known & (a == b)
+        sim = similarity_at(a, b, known & ~exact)  # an exact or unknown pair's level is set without it
         short = (_lengths(a) == 1) | (_lengths(b) == 1)
         initial = _pairwise_flags(a, b, known & short, is_initial_of)
-        return _ladder([known & (a == b), sim >= NAME_FUZZY_HIGH, sim >= self.fuzzy, initial], known)
+        return _ladder([exact, sim >= NAME_FUZZY_HIGH, sim >= self.fuzzy, initial], known)
 
 
 @dataclass(frozen=True)
@@ -278,8 +313,8 @@ class DateComparison(Comparison):
         a, b = self.values(ctx)
         known = (a != "") & (b != "")
         exact = known & (a == b)
-        swap = _pairwise_flags(a, b, known & ~exact, is_day_month_swap)
-        typo = similarity(a, b, OSA.distance) <= 1  # one digit off, or two adjacent digits swapped
+        swap = known & ~exact & day_month_swaps(a, b)
+        typo = similarity_at(a, b, known & ~exact & ~swap, OSA.distance, FAR) <= 1  # a digit off, or two swapped
         rest = np.flatnonzero(known & ~exact & ~swap & ~typo)
         near = np.zeros(len(a), dtype=bool)
         apart = np.zeros(len(a), dtype=bool)
@@ -301,24 +336,35 @@ class DateComparison(Comparison):
         }.get(name, f"{self.label} differs ({left} / {right})")
 
 
-def first_words(values: StrArray) -> tuple[StrArray, npt.NDArray[np.int64]]:
+#: A value's first word and its number of words.
+Words = tuple[StrArray, npt.NDArray[np.int64]]
+
+
+def word_heads(values: StrArray) -> Words:
+    """Each value's first word and number of words ('' and 0 for ''), one value at a time (see `first_words`)."""
+    words = [str(v).split() for v in values]
+    first = np.empty(len(words), dtype=object)
+    first[:] = [w[0] if w else "" for w in words]
+    counts = np.fromiter((len(w) for w in words), dtype=np.int64, count=len(words))
+    return first, counts
+
+
+def first_words(values: StrArray) -> Words:
     """Each value's first word and number of words ('' and 0 for ''), worked out once per distinct value."""
     codes, uniques = pd.factorize(np.asarray(values, dtype=object))
-    at = np.asarray(codes, dtype=np.int64)
-    words = [str(u).split() for u in uniques]
-    first = np.array([w[0] if w else "" for w in words], dtype=object)
-    counts = np.fromiter((len(w) for w in words), dtype=np.int64, count=len(words))
     if not len(uniques):
         return np.full(len(values), "", dtype=object), np.zeros(len(values), dtype=np.int64)
+    first, counts = word_heads(np.asarray(uniques, dtype=object))
+    at = np.asarray(codes, dtype=np.int64)
     return first[at], counts[at]
 
 
-def extends(a: StrArray, b: StrArray, fuzzy: float) -> npt.NDArray[np.bool_]:
+def extends(a: StrArray, b: StrArray, fuzzy: float, words: tuple[Words, Words] | None = None) -> npt.NDArray[np.bool_]:
     """Pairs where one value has more words, starts with the other's first word (a house number) and its first
     words are similar to the other's (`14 laker cres sapri` / `14 lake cres`): one street line, with a building
-    or locality line on one side only."""
+    or locality line on one side only. `words`: both sides' `first_words` when known already."""
     out = np.zeros(len(a), dtype=bool)
-    (fa, wa), (fb, wb) = first_words(a), first_words(b)
+    (fa, wa), (fb, wb) = words or (first_words(a), first_words(b))
     rows = np.flatnonzero((wa != wb) & (wa > 0) & (wb > 0) & (fa == fb))  # the rest need no Python
     if rows.size == 0:
         return out
@@ -354,14 +400,18 @@ class PlaceComparison(Comparison):
         a, b = self.values(ctx)
         known = (a != "") & (b != "")
         checks = [known & (a == b)]
+        differ = known & ~checks[0]  # only these pairs' levels depend on how near the values are
         if self.max_edits is not None:
-            checks.append(similarity(a, b, OSA.distance) <= self.max_edits)
+            checks.append(similarity_at(a, b, differ, OSA.distance, FAR) <= self.max_edits)
         elif self.fuzzy is not None:
-            near = similarity(a, b, OSA.normalized_similarity) >= self.fuzzy
-            near |= one_edit(a, b, known & ~near)
+            near = similarity_at(a, b, differ, OSA.normalized_similarity) >= self.fuzzy
+            near |= one_edit(a, b, differ & ~near)
             if self.extends:
-                rest = np.flatnonzero(known & ~near)
-                near[rest] = extends(a[rest], b[rest], self.fuzzy)
+                rest = np.flatnonzero(differ & ~near)
+                first, count = ctx.table.per_value(self.column, word_heads)  # once a run, not once a batch
+                li, ri = ctx.li[rest], ctx.ri[rest]
+                words = ((first[li], count[li]), (first[ri], count[ri]))
+                near[rest] = extends(a[rest], b[rest], self.fuzzy, words)
             checks.append(near)
         return _ladder(checks, known)
 
@@ -397,7 +447,7 @@ class IdentifierComparison(Comparison):
         a, b = self.values(ctx)
         both = (a != "") & (b != "")
         equal = both & (a == b)
-        near = both & ~equal & (similarity(a, b, OSA.distance) <= 1)  # one typo or one transposition
+        near = similarity_at(a, b, both & ~equal, OSA.distance, FAR) <= 1  # one typo or one transposition
         household = share == SHARE_HOUSEHOLD
         level = self.levels.index
         out = np.full(len(ctx), NULL, dtype=np.int8)
@@ -499,7 +549,7 @@ def same_member(ctx: PairContext, mask: npt.NDArray[np.bool_]) -> npt.NDArray[np
     fl, fr, ll, lr, _ = ctx.names()
     known = mask & self_named & ~line_named & (fl != "") & (fr != "")
     first = known & (fl == fr)
-    first |= _pairwise_flags(fl, fr, known & ~first, are_nicknames)
+    first |= _pairwise_flags(fl, fr, known & ~first & nicknamed(fl) & nicknamed(fr), are_nicknames)
     last_ok = (ll == "") | (lr == "") | (ll == lr)
     fuzzy = first & ~last_ok
     last_ok[fuzzy] = similarity(ll[fuzzy], lr[fuzzy]) >= NAME_FUZZY_HIGH
@@ -618,6 +668,8 @@ def distinct_pairs(ctx: PairContext, columns: tuple[str, ...]) -> tuple[PairCont
     each pair of `ctx` is among them."""
     codes = ctx.table.codes(columns)
     width = int(codes.max()) + 1 if len(codes) else 1
-    _, first, back = np.unique(codes[ctx.li] * width + codes[ctx.ri], return_index=True, return_inverse=True)
+    back, uniques = pd.factorize(codes[ctx.li] * width + codes[ctx.ri])  # hashed: no sort of the pairs
+    first = np.empty(len(uniques), dtype=np.int64)
+    first[back[::-1]] = np.arange(len(back) - 1, -1, -1)  # each distinct pair's first row (the last write wins)
     sub = PairContext(table=ctx.table, li=ctx.li[first], ri=ctx.ri[first], distinct=columns == NAME_COLUMNS)
     return sub, np.asarray(back, dtype=np.int64)

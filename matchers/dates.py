@@ -72,6 +72,21 @@ def is_day_month_swap(a: str, b: str) -> bool:
     return a[:4] == b[:4] and a[4:6] == b[6:8] and a[6:8] == b[4:6]
 
 
+def day_month_swaps(a: npt.NDArray[np.object_], b: npt.NDArray[np.object_]) -> npt.NDArray[np.bool_]:
+    """Element-wise `is_day_month_swap` in array operations (`YYYYMMDD` keys; any other length is no swap)."""
+    import numpy as np
+
+    lengths = [np.fromiter(map(len, side), dtype=np.int64, count=len(side)) for side in (a, b)]
+    ok = (lengths[0] == 8) & (lengths[1] == 8)
+    left = np.asarray(a, dtype="U8").view(np.uint32).reshape(-1, 8)
+    right = np.asarray(b, dtype="U8").view(np.uint32).reshape(-1, 8)
+    same_year = (left[:, :4] == right[:, :4]).all(axis=1)
+    crossed = (left[:, 4:6] == right[:, 6:8]).all(axis=1) & (left[:, 6:8] == right[:, 4:6]).all(axis=1)
+    differ = (left != right).any(axis=1)
+    out: npt.NDArray[np.bool_] = ok & same_year & crossed & differ
+    return out
+
+
 #: Two dates of birth this many days apart or fewer may be one person's mistyped (a month or a year off).
 NEAR_BIRTH_DAYS = 366
 #: ... and so may two that differ in at most this many digits (`19771013` / `19761015`).

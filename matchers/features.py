@@ -7,7 +7,7 @@ a million records cost a few arrays, not a million Python objects per comparison
 from __future__ import annotations
 
 import weakref
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, fields
 from typing import Any
 
@@ -28,6 +28,8 @@ IDENTIFIER_KINDS = ("email", "phone", "handle", "crm", "national_id", "passport"
 
 StrArray = npt.NDArray[np.object_]
 IntArray = npt.NDArray[np.int64]
+#: A function of a column's distinct values to arrays of one entry per value (`FeatureTable.per_value`).
+ValueFn = Callable[[StrArray], tuple[npt.NDArray[Any], ...]]
 
 
 @dataclass
@@ -72,6 +74,11 @@ class FeatureTable:
     # columns -> (weak references to the arrays coded, the codes): `codes` is worked out once per set of columns
     # (weak: a replaced array is let go, and one put where it was is not taken for it, as an id would be)
     _codes: dict[tuple[str, ...], tuple[tuple[weakref.ref[StrArray], ...], IntArray]] = field(
+        default_factory=dict, repr=False, compare=False
+    )
+
+    # (column, function) -> (a weak reference to the column's array, the function's results by row): `per_value`
+    _derived: dict[tuple[str, ValueFn], tuple[weakref.ref[StrArray], tuple[npt.NDArray[Any], ...]]] = field(
         default_factory=dict, repr=False, compare=False
     )
 
@@ -121,15 +128,30 @@ class FeatureTable:
         self._codes[names] = (tuple(weakref.ref(a) for a in arrays), codes)
         return codes
 
+    def per_value(self, column: str, fn: ValueFn) -> tuple[npt.NDArray[Any], ...]:
+        """`fn` of a column's distinct values (the arrays it returns hold one entry per value), spread to every row:
+        worked out once per column and function while the column's array stays the same (a comparison's per-value
+        step is then not repeated for every batch of pairs)."""
+        values = self.columns[column]
+        known = self._derived.get((column, fn))
+        if known is not None and known[0]() is values:
+            return known[1]
+        codes, uniques = pd.factorize(values, use_na_sentinel=False)
+        out = tuple(np.asarray(result)[codes] for result in fn(np.asarray(uniques, dtype=object)))
+        self._derived[(column, fn)] = (weakref.ref(values), out)
+        return out
+
     def changed(self) -> None:
         """Say that a column was changed in place (the codes of `codes` are worked out again)."""
         self._codes.clear()
+        self._derived.clear()
 
     def __getstate__(self) -> dict[str, Any]:
         """The table without its codes, for pickling (a Spark executor gets the table; weak references do not
         pickle, and the codes are worked out again where needed)."""
         state = dict(self.__dict__)
         state["_codes"] = {}
+        state["_derived"] = {}
         return state
 
     def take(self, positions: IntArray) -> FeatureTable:

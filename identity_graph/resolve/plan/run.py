@@ -5,6 +5,7 @@ pairs at a time, so every answer is today's. Only the pairs a user can see are h
 from __future__ import annotations
 
 from collections.abc import Iterator
+from concurrent.futures import Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass
 
 import numpy as np
@@ -65,11 +66,12 @@ def levels_schema(comparisons: tuple[Comparison, ...]) -> pa.Schema:
     return pa.schema(fields + [(c, pa.int8()) for c in level_columns(comparisons)])
 
 
-def load_keys(engine: Engine, store: GraphStore, st: BatchState, rows: int) -> None:
+def load_keys(engine: Engine, store: GraphStore, st: BatchState, rows: int) -> Future[None]:
     """Every record's blocking keys, made `rows` records at a time (`blocking.record_keys` is a row's own), into
     the engine's `keys` table; the keys the store keeps for real-time lookups go to the engine's `stored` table
     and then, in record order a batch at a time, into the store (`fill_blocking_keys`: one transaction, the store's
-    B-tree filled by appending). No key list of every record is held."""
+    B-tree filled by appending) on a thread of its own (`KeyFill`) while this one finds and compares the pairs.
+    No key list of every record is held."""
     n = len(st.table)
     for start in range(0, max(n, 1), rows):
         part = st.table.take(np.arange(start, min(start + rows, n), dtype=np.int64))
@@ -79,13 +81,31 @@ def load_keys(engine: Engine, store: GraphStore, st: BatchState, rows: int) -> N
         engine.append("stored", stored_batch(part.record_id, keys))
     engine.finish("keys", KEY_SCHEMA)
     engine.finish("stored", STORED_SCHEMA)
-    store.fill_blocking_keys(stored_rows(engine))
-    engine.drop(("stored",))
+    return KeyFill(engine, store).start()
 
 
-def stored_rows(engine: Engine) -> Iterator[list[tuple[str, int]]]:
-    """The engine's `stored` keys in record order, FILL_BATCH at a time, as (key, record_id) rows."""
-    for batch in engine.batches(sql.STORED_IN_ORDER, FILL_BATCH):
+@dataclass
+class KeyFill:
+    """The store's blocking keys written from the engine's `stored` table on a thread of their own: the store's
+    writing (a single-threaded B-tree fill) overlaps the engine's joins and the comparing. `finish` waits for it
+    (before anything else writes to the store) and drops the table."""
+
+    engine: Engine
+    store: GraphStore
+
+    def start(self) -> Future[None]:
+        """Begin the fill; the future's result is None once the keys are in (or raises what the fill raised)."""
+        rows = stored_rows(self.engine.batches(sql.STORED_IN_ORDER, FILL_BATCH))
+        pool = ThreadPoolExecutor(1, thread_name_prefix="idgraph-keys")
+        try:
+            return pool.submit(self.store.fill_blocking_keys, rows)
+        finally:
+            pool.shutdown(wait=False)
+
+
+def stored_rows(batches: Iterator[pa.RecordBatch]) -> Iterator[list[tuple[str, int]]]:
+    """The engine's `stored` keys (its batches of STORED_IN_ORDER) as (key, record_id) rows, a batch at a time."""
+    for batch in batches:
         yield list(zip(batch.column("key").to_pylist(), batch.column("record_id").to_pylist(), strict=True))
 
 
@@ -234,13 +254,19 @@ def _resolve(
     st = prepared_state(store, ms, model, report, keys=False)
     summary.records = len(st.table)
     report("blocking keys", 0, 1)
-    load_keys(engine, store, st, key_rows)
-    lap("features and blocking keys")
-    report("finding pairs", 0, 1)
-    summary.candidate_pairs = find_pairs(engine, st, ms)
-    lap("finding pairs")
-    compare_pairs(engine, st, ms, report, size)
-    lap("comparing")
+    fill = load_keys(engine, store, st, key_rows)
+    try:
+        lap("features and blocking keys")
+        report("finding pairs", 0, 1)
+        summary.candidate_pairs = find_pairs(engine, st, ms)
+        lap("finding pairs")
+        compare_pairs(engine, st, ms, report, size)
+        lap("comparing")
+    finally:
+        wait([fill])  # on an error too: the engine is not closed under the fill
+    fill.result()
+    engine.drop(("stored",))
+    lap("writing blocking keys")
     if model is None:
         report("training", 0, 1)
         model = train(engine, store, st, ms)

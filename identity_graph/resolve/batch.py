@@ -10,11 +10,11 @@ import numpy as np
 import numpy.typing as npt
 
 from identity_graph.gc_pause import paused_gc
-from identity_graph.model import MatchEdge
 from identity_graph.persons import apply_clustering
 from identity_graph.resolve.blocking import Candidates, record_keys
 from identity_graph.resolve.clustering import ClusterResult, GuardFinding, cluster, involved
-from identity_graph.resolve.edges import AutoLink, auto_edges, build_edges, edge_rows
+from identity_graph.resolve.edge_rows import stored_edge_rows
+from identity_graph.resolve.edges import AutoLink, auto_edges, edge_rows
 from identity_graph.resolve.features import (
     READ_BATCH,
     Postings,
@@ -36,7 +36,7 @@ from identity_graph.resolve.scoring import Scored, comparisons_for, compute_leve
 from identity_graph.resolve.summary import Progress, ResolveSummary, no_progress, stage_timer
 from identity_graph.resolve.training import learn_placeholders, load_model, save_model, train_model
 from identity_graph.settings import MatchingSettings, Settings
-from identity_graph.store.protocol import GraphStore
+from identity_graph.store.protocol import EdgeRow, GraphStore
 from matchers.comparisons import Comparison, Levels
 from matchers.features import FeatureTable, IntArray
 from matchers.model import MatchModel
@@ -56,7 +56,7 @@ def store_guard_reports(store: GraphStore, findings: Sequence[GuardFinding]) -> 
 #: A model trained on fewer candidate pairs than this is not saved (the next run trains again).
 MIN_TRAINING_PAIRS = 20
 #: Edges are built and written this many at a time (their evidence is not all held at once).
-EDGE_CHUNK = 10_000
+EDGE_CHUNK = 50_000
 
 
 @dataclass
@@ -143,19 +143,18 @@ def train_store(
     return model
 
 
-def edge_chunks(scored: Scored, comparisons: tuple[Comparison, ...]) -> Iterator[list[MatchEdge]]:
-    """Every edge of the scored pairs, with evidence and sentence, EDGE_CHUNK at a time (built as taken)."""
+def edge_chunks(scored: Scored, comparisons: tuple[Comparison, ...]) -> Iterator[list[EdgeRow]]:
+    """Every edge of the scored pairs as stored, with evidence and sentence (`build_edges`'s, written as the
+    store writes them), EDGE_CHUNK at a time (built as taken)."""
     rows = edge_rows(scored)
     values = [comp.values(scored.ctx) for comp in comparisons]
     for start in range(0, len(rows), EDGE_CHUNK):
-        yield build_edges(scored, comparisons, rows[start : start + EDGE_CHUNK], values)
+        yield stored_edge_rows(scored, comparisons, rows[start : start + EDGE_CHUNK], values)
 
 
-def write_edges(store: GraphStore, chunks: Iterable[list[MatchEdge]]) -> None:
+def write_edges(store: GraphStore, chunks: Iterable[list[EdgeRow]]) -> None:
     """Replace every edge with these, a chunk at a time (in the caller's transaction)."""
-    store.replace_edges([], None)
-    for edges in chunks:
-        store.replace_edges(edges, record_ids=[])
+    store.fill_edges(chunks)
 
 
 @dataclass
@@ -188,7 +187,7 @@ def write_links(
     judgements = store.judgements(None)
     chunks = edge_chunks(scored, comparisons_for(ms))
     autos = auto_edges(scored)
-    first: list[list[MatchEdge]] = []
+    first: list[list[EdgeRow]] = []
     clustered: list[ClusterResult] = []
 
     def meanwhile() -> None:

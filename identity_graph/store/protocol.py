@@ -95,6 +95,11 @@ class ExportRow:
     person_id: int | None
 
 
+#: A MATCH edge as a batch writes it (`GraphStore.fill_edges`): (left, right, score, weight, status value, evidence
+#: as stored JSON `[{"comparison":...,"detail":...,"level":...,"weight":...}]`, explanation), `left < right`.
+EdgeRow = tuple[int, int, float, float, str, str, str]
+
+
 @dataclass(frozen=True)
 class NewEvent:
     """A change-feed event about to be written."""
@@ -249,6 +254,11 @@ class GraphStore(Protocol):
     # -- match edges
     def replace_edges(self, edges: Sequence[MatchEdge], record_ids: Sequence[int] | None = None) -> None:
         """Replace all edges (None) or the edges touching these records with the given ones."""
+        ...
+
+    def fill_edges(self, batches: Iterable[Sequence[EdgeRow]]) -> None:
+        """Replace every edge with these rows, given in batches (a batch run's whole set, one batch held at a
+        time; a pair given twice keeps its last row): what `replace_edges` of the same edges would store."""
         ...
 
     def edges(self, record_ids: Sequence[int] | None = None, statuses: Sequence[MatchStatus] = ()) -> list[MatchEdge]:

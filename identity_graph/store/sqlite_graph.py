@@ -5,14 +5,15 @@ from __future__ import annotations
 import json
 import math
 from collections import defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime
 
+from identity_graph.gc_pause import paused_gc
 from identity_graph.model import ChangeEvent, Evidence, Judgement, MatchEdge, MatchStatus, Verdict
-from identity_graph.store.protocol import NewEvent, RetiredPerson
+from identity_graph.store.protocol import EdgeRow, NewEvent, RetiredPerson
 from identity_graph.store.retired import PersonQueries, trace_retired
 from identity_graph.store.sqlite_base import SQLiteBase, chunks, placeholders, utcnow
-from identity_graph.store.sqlite_bulk import insert_rows
+from identity_graph.store.sqlite_bulk import bulk_params, insert_rows
 
 #: `to_json` with one encoder made once (json.dumps builds a new one per call): an edge's evidence, as stored.
 #: An Evidence's `vars` are its four plain fields, what `model_dump` returns, read without a copy.
@@ -84,6 +85,10 @@ def _evidence_texts(edges: Sequence[MatchEdge]) -> list[str]:
     return out
 
 
+#: The columns an edge is written to, in `EdgeRow`'s order and then its time.
+_EDGE_COLUMNS = "left_id, right_id, score, weight, status, evidence, explanation, updated_at"
+
+
 class SQLiteGraphMixin(SQLiteBase):
     """Edges, judgements, persons and events of the embedded store."""
 
@@ -103,14 +108,24 @@ class SQLiteGraphMixin(SQLiteBase):
                     )
             insert_rows(
                 conn,
-                "INSERT OR REPLACE INTO match_edges(left_id, right_id, score, weight, status, evidence, "
-                "explanation, updated_at)",
+                f"INSERT OR REPLACE INTO match_edges({_EDGE_COLUMNS})",
                 8,
                 [
                     (e.left, e.right, e.score, e.weight, e.status.value, evidence, e.explanation, now)
                     for e, evidence in zip(edges, _evidence_texts(edges), strict=True)
                 ],
             )
+
+    def fill_edges(self, batches: Iterable[Sequence[EdgeRow]]) -> None:
+        """Replace every edge with these rows, given in batches (a pair given twice keeps its last row); one
+        transaction, many rows per statement."""
+        insert = f"INSERT OR REPLACE INTO match_edges({_EDGE_COLUMNS})"
+        now = utcnow()
+        with paused_gc(), self.transaction() as conn:
+            conn.execute("DELETE FROM match_edges")
+            params = bulk_params(conn)
+            for batch in batches:
+                insert_rows(conn, insert, 8, [(*row, now) for row in batch], params=params)
 
     def edges(self, record_ids: Sequence[int] | None = None, statuses: Sequence[MatchStatus] = ()) -> list[MatchEdge]:
         """Edges touching these records (all when None), optionally of some statuses."""

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -12,7 +12,7 @@ from identity_graph.model import ChangeEvent, Judgement, MatchEdge, MatchStatus
 from identity_graph.store.neo4j import cypher
 from identity_graph.store.neo4j.base import Neo4jBase, Tx, now, run, run_ids, run_rows
 from identity_graph.store.neo4j.rows import edge_from_row, edge_row, judgement_from_row, parse_time
-from identity_graph.store.protocol import NewEvent, RetiredPerson
+from identity_graph.store.protocol import EdgeRow, NewEvent, RetiredPerson
 from identity_graph.store.retired import PersonQueries, trace_retired
 
 
@@ -47,6 +47,20 @@ class Neo4jGraphMixin(Neo4jBase):
             run_rows(tx, cypher.MERGE_EDGES, rows, now=now())
 
         self._write(work)
+
+    def fill_edges(self, batches: Iterable[Sequence[EdgeRow]]) -> None:
+        """Replace every edge with these rows, a batch at a time, in one transaction (a pair given twice keeps its
+        last row)."""
+        names = ("left", "right", "score", "weight", "status", "evidence", "explanation")
+        with self.transaction():
+            self._write(lambda tx: run(tx, cypher.DELETE_ALL_EDGES))
+            for batch in batches:
+                rows = list({(r[0], r[1]): dict(zip(names, r, strict=True)) for r in batch}.values())
+
+                def merge(tx: Tx, rows: list[dict[str, Any]] = rows) -> None:
+                    run_rows(tx, cypher.MERGE_EDGES, rows, now=now())
+
+                self._write(merge)
 
     def edges(self, record_ids: Sequence[int] | None = None, statuses: Sequence[MatchStatus] = ()) -> list[MatchEdge]:
         """Edges touching these records (all when None), optionally of some statuses, by (left, right)."""

@@ -11,11 +11,15 @@ from collections.abc import Iterable, Iterator, Sequence
 from contextlib import closing
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from identity_graph.errors import StoreError
-from identity_graph.resolve.plan import resolve_batch
+from identity_graph.resolve.blocking import STORED_KEYS
+from identity_graph.resolve.plan import key_fill, resolve_batch
 from identity_graph.resolve.plan import run as plan_run
+from identity_graph.resolve.plan.key_fill import KeyFill
+from identity_graph.resolve.plan.tables import stored_batch
 from identity_graph.store import SQLiteStore
 from tests.resolve.engines import febrl_store
 
@@ -58,7 +62,7 @@ def test_a_failed_key_fill_stops_the_run_and_changes_nothing(tmp_path: Path, mon
     store.close()
     before = _state(settings.db)
     assert before[0] and before[1] and before[2]
-    monkeypatch.setattr(plan_run, "FILL_BATCH", 100)  # several batches: the fill fails part way
+    monkeypatch.setattr(key_fill, "FILL_BATCH", 100)  # several batches: the fill fails part way
     failing = FailingFill(settings.db)
     with pytest.raises(StoreError, match="the disk is full"):
         resolve_batch(failing, settings, retrain=True)
@@ -89,3 +93,28 @@ def test_a_run_failing_beside_the_fill_waits_for_it(tmp_path: Path, monkeypatch:
     store.close()
     keys, edges, _ = _state(settings.db)
     assert keys and edges == 0  # the keys are in (the fill is its own transaction); no link was written
+
+
+def test_the_key_file_is_in_the_store_s_order_and_goes_away(tmp_path: Path) -> None:
+    settings = febrl_store("febrl3", 30, tmp_path / "f.db")
+    store = SQLiteStore(settings.db)
+    ids = [r.id for r in store.get_records(list(range(1, 31))) if r is not None]
+    first, second = sorted(ids)[:15], sorted(ids)[15:]
+    fill = KeyFill(batch=7)
+    fill.add(stored_batch(np.array(first, dtype=np.int64), {name: _keys(name, "b", first) for name in STORED_KEYS}))
+    fill.add(stored_batch(np.array(second, dtype=np.int64), {name: _keys(name, "a", second) for name in STORED_KEYS}))
+    fill.start(store)
+    read = [row for batch in fill.rows() for row in batch]  # the file, read beside the fill
+    fill.finish()
+    assert read == sorted(read, key=lambda kr: (kr[1], kr[0]))  # record id, then key: as the store keeps them
+    assert len(read) == len(ids) * len(STORED_KEYS)
+    assert not fill.path.exists()
+    stored = _state(settings.db)[0]
+    assert sorted(stored) == sorted(read)
+    store.close()
+
+
+def _keys(name: str, prefix: str, ids: list[int]) -> list[str]:
+    """A key of this name per record (the passes come one after another in a slice: only sorting puts a
+    record's keys together)."""
+    return [f"{prefix}{i % 3}:{name}" for i in ids]

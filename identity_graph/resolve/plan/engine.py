@@ -106,13 +106,8 @@ class DuckDBEngine:
         self.con.execute(f"CREATE OR REPLACE TABLE {name} AS {sql}")
 
     def batches(self, sql: str, size: int) -> Iterator[pa.RecordBatch]:
-        """Stream the query's result in Arrow record batches (on a cursor of its own, taken now: the batches may
-        be read on another thread while this one runs other queries)."""
-        return self._stream(self.con.cursor(), sql, size)
-
-    @staticmethod
-    def _stream(cursor: Any, sql: str, size: int) -> Iterator[pa.RecordBatch]:
-        """The query's batches on `cursor`, closed once they are read (or the reader stops)."""
+        """Stream the query's result in Arrow record batches (on a cursor of its own)."""
+        cursor = self.con.cursor()
         try:
             reader = cursor.sql(sql).to_arrow_reader(size)
             yield from reader

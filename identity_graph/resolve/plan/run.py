@@ -4,8 +4,6 @@ pairs at a time, so every answer is today's. Only the pairs a user can see are h
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from concurrent.futures import Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass
 
 import numpy as np
@@ -34,7 +32,8 @@ from identity_graph.resolve.plan.engine import (
     open_engine,
 )
 from identity_graph.resolve.plan.kept import bearer_names, concat, kept_rows, take
-from identity_graph.resolve.plan.tables import KEY_SCHEMA, STORED_SCHEMA, input_tables, key_batches, stored_batch
+from identity_graph.resolve.plan.key_fill import KeyFill
+from identity_graph.resolve.plan.tables import KEY_SCHEMA, input_tables, key_batches, stored_batch
 from identity_graph.resolve.scoring import Scored, comparisons_for, compute_levels, score_pairs, strong_conflicts
 from identity_graph.resolve.summary import Progress, ResolveSummary, no_progress, stage_timer
 from identity_graph.resolve.training import load_model, save_model
@@ -51,8 +50,6 @@ PAIR_BATCH = 200_000
 INPUTS = ("keys", "reps", "ident", "sn", "dups", "steps")
 #: Records whose blocking keys are made at a time.
 KEY_ROWS = 100_000
-#: Blocking keys written to the store at a time.
-FILL_BATCH = 500_000
 
 
 def level_columns(comparisons: tuple[Comparison, ...]) -> list[str]:
@@ -66,47 +63,19 @@ def levels_schema(comparisons: tuple[Comparison, ...]) -> pa.Schema:
     return pa.schema(fields + [(c, pa.int8()) for c in level_columns(comparisons)])
 
 
-def load_keys(engine: Engine, store: GraphStore, st: BatchState, rows: int) -> Future[None]:
+def load_keys(engine: Engine, st: BatchState, rows: int, fill: KeyFill) -> None:
     """Every record's blocking keys, made `rows` records at a time (`blocking.record_keys` is a row's own), into
-    the engine's `keys` table; the keys the store keeps for real-time lookups go to the engine's `stored` table
-    and then, in record order a batch at a time, into the store (`fill_blocking_keys`: one transaction, the store's
-    B-tree filled by appending) on a thread of its own (`KeyFill`) while this one finds and compares the pairs.
-    No key list of every record is held."""
+    the engine's `keys` table; the keys the store keeps for real-time lookups go to `fill` (a sorted file the
+    store is filled from on a thread of its own while this one finds and compares the pairs: `key_fill`). No key
+    list of every record is held."""
     n = len(st.table)
     for start in range(0, max(n, 1), rows):
         part = st.table.take(np.arange(start, min(start + rows, n), dtype=np.int64))
         keys = record_keys(part)
         for batch in key_batches(keys, start):
             engine.append("keys", batch)
-        engine.append("stored", stored_batch(part.record_id, keys))
+        fill.add(stored_batch(part.record_id, keys))
     engine.finish("keys", KEY_SCHEMA)
-    engine.finish("stored", STORED_SCHEMA)
-    return KeyFill(engine, store).start()
-
-
-@dataclass
-class KeyFill:
-    """The store's blocking keys written from the engine's `stored` table on a thread of their own: the store's
-    writing (a single-threaded B-tree fill) overlaps the engine's joins and the comparing. `finish` waits for it
-    (before anything else writes to the store) and drops the table."""
-
-    engine: Engine
-    store: GraphStore
-
-    def start(self) -> Future[None]:
-        """Begin the fill; the future's result is None once the keys are in (or raises what the fill raised)."""
-        rows = stored_rows(self.engine.batches(sql.STORED_IN_ORDER, FILL_BATCH))
-        pool = ThreadPoolExecutor(1, thread_name_prefix="idgraph-keys")
-        try:
-            return pool.submit(self.store.fill_blocking_keys, rows)
-        finally:
-            pool.shutdown(wait=False)
-
-
-def stored_rows(batches: Iterator[pa.RecordBatch]) -> Iterator[list[tuple[str, int]]]:
-    """The engine's `stored` keys (its batches of STORED_IN_ORDER) as (key, record_id) rows, a batch at a time."""
-    for batch in batches:
-        yield list(zip(batch.column("key").to_pylist(), batch.column("record_id").to_pylist(), strict=True))
 
 
 def find_pairs(engine: Engine, st: BatchState, ms: MatchingSettings) -> int:
@@ -254,18 +223,21 @@ def _resolve(
     st = prepared_state(store, ms, model, report, keys=False)
     summary.records = len(st.table)
     report("blocking keys", 0, 1)
-    fill = load_keys(engine, store, st, key_rows)
+    fill = KeyFill()
     try:
+        load_keys(engine, st, key_rows, fill)
+        fill.start(store)
         lap("features and blocking keys")
         report("finding pairs", 0, 1)
         summary.candidate_pairs = find_pairs(engine, st, ms)
         lap("finding pairs")
         compare_pairs(engine, st, ms, report, size)
         lap("comparing")
-    finally:
-        wait([fill])  # on an error too: the engine is not closed under the fill
-    fill.result()
-    engine.drop(("stored",))
+    except BaseException:
+        fill.wait()  # the engine is not closed under the fill, nor its file removed
+        fill.close()
+        raise
+    fill.finish()
     lap("writing blocking keys")
     if model is None:
         report("training", 0, 1)

@@ -63,9 +63,6 @@ PAIRS_IN_ORDER = "SELECT li, ri, core, dup FROM pairs ORDER BY li, ri"
 #: How many pairs a blocking pass found (today's `candidate_pairs`).
 CANDIDATE_COUNT = "SELECT COUNT(*) FROM pairs WHERE cand = 1"
 
-#: The blocking keys the store keeps, in the order the store's table holds them (its key is record_id, key).
-STORED_IN_ORDER = "SELECT key, record_id FROM stored ORDER BY record_id, key"
-
 #: EM's training pairs' level patterns, counted (`{columns}`: the level columns).
 PATTERN_COUNTS = "SELECT {columns}, COUNT(*) AS n FROM levels WHERE train = 1 GROUP BY {columns}"
 

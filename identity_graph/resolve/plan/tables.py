@@ -55,7 +55,7 @@ def key_batches(keys: dict[str, list[str]], offset: int = 0) -> Iterator[pa.Reco
         yield from pa.Table.from_pandas(frame, schema=KEY_SCHEMA, preserve_index=False).to_batches()
 
 
-#: stored(key, record_id): the blocking keys the store keeps for real-time lookups (`pipeline.keys_for_store`).
+#: (key, record_id): the blocking keys the store keeps for real-time lookups (`pipeline.keys_for_store`).
 STORED_SCHEMA = pa.schema([("key", pa.string()), ("record_id", pa.int64())])
 
 

@@ -12,7 +12,7 @@ import numpy.typing as npt
 from identity_graph.gc_pause import paused_gc
 from identity_graph.persons import apply_clustering
 from identity_graph.resolve.blocking import Candidates, record_keys
-from identity_graph.resolve.clustering import ClusterResult, GuardFinding, cluster, involved
+from identity_graph.resolve.clustering import ClusterResult, GuardFinding, cluster, guarded
 from identity_graph.resolve.edge_rows import stored_edge_rows
 from identity_graph.resolve.edges import AutoLink, auto_edges, edge_rows
 from identity_graph.resolve.features import (
@@ -191,7 +191,7 @@ def write_links(
     clustered: list[ClusterResult] = []
 
     def meanwhile() -> None:
-        facts = record_facts(table, involved(autos, judgements))
+        facts = record_facts(table, guarded(autos, judgements))
         clustered.append(cluster(ids, autos, judgements, ms, facts=facts, strong=strong))
         first.append(next(chunks, []))
 

@@ -57,6 +57,10 @@ class RecordFacts:
     order: str = field(default="", compare=False)
 
 
+#: What is known of a record without facts.
+_BLANK = RecordFacts()
+
+
 @dataclass(frozen=True)
 class GuardFinding:
     """A link the guard did not take: the two conflicting records, the edge, and why."""
@@ -94,7 +98,12 @@ def facts_conflict(a: RecordFacts, b: RecordFacts, fuzzy: float, strong: Collect
     same_first = bool(a.first) and bool(b.first) and not names
     if names and not same_dob and "first_name" in strong:
         return f"first names {a.first.title()} / {b.first.title()} conflict"
-    if generation_conflict(np.array([a.generation]), np.array([b.generation]))[0] and "first_name" in strong:
+    generations = a.generation and b.generation and a.generation != b.generation  # else never in conflict
+    if (
+        generations
+        and generation_conflict(np.array([a.generation]), np.array([b.generation]))[0]
+        and "first_name" in strong
+    ):
         return f"{a.generation.title()} and {b.generation.title()} are two generations"
     if dobs and not same_first and "dob" in strong:
         return "dates of birth differ"
@@ -108,9 +117,16 @@ class _Clusters:
         self.parent = {r: r for r in ids}
         self.members: dict[int, list[int]] = {r: [r] for r in ids}
         self.facts: dict[int, dict[RecordFacts, int]] = {
-            r: ({facts[r]: r} if r in facts and facts[r] != RecordFacts() else {}) for r in ids
+            r: ({facts[r]: r} if r in facts and facts[r] != _BLANK else {}) for r in ids
         }
         self.forbid: dict[int, set[int]] = {r: set() for r in ids}
+        self.forbidding = False  # True once a DIFFERENT judgement lies between two records (`forbid_pair`)
+
+    def forbid_pair(self, a: int, b: int) -> None:
+        """A DIFFERENT judgement between records a and b (both still persons of their own)."""
+        self.forbid[a].add(b)
+        self.forbid[b].add(a)
+        self.forbidding = True
 
     def find(self, r: int) -> int:
         """The root of r's cluster."""
@@ -123,6 +139,8 @@ class _Clusters:
 
     def forbidden(self, a: int, b: int) -> bool:
         """True when a DIFFERENT judgement lies between the two clusters."""
+        if not self.forbidding:
+            return False
         small, big = (a, b) if len(self.members[a]) <= len(self.members[b]) else (b, a)
         return any(m in self.forbid[big] for m in self.members[small])
 
@@ -153,8 +171,7 @@ class _Clusters:
 
 def _link_order(e: Link, facts: Mapping[int, RecordFacts]) -> tuple[float, float, str, str, int, int]:
     """Strongest links first; equal ones by their records' content (`RecordFacts.order`), then by id."""
-    blank = RecordFacts()
-    a, b = facts.get(e.left, blank).order, facts.get(e.right, blank).order
+    a, b = facts.get(e.left, _BLANK).order, facts.get(e.right, _BLANK).order
     return (-e.score, -e.weight, min(a, b), max(a, b), e.left, e.right)
 
 
@@ -163,6 +180,36 @@ def involved(edges: Sequence[Link], judgements: Sequence[Judgement]) -> set[int]
     out = {r for e in edges if e.status is MatchStatus.AUTO for r in (e.left, e.right)}
     out.update(r for j in judgements if j.superseded_at is None for r in (j.left, j.right))
     return out
+
+
+def lone_pairs(edges: Sequence[Link], judgements: Sequence[Judgement]) -> set[tuple[int, int]]:
+    """AUTO links that are a person of their own: two records no other AUTO link and no active judgement touches,
+    linked as (left < right) at least once. Such a link is always taken (no judgement lies between them, and the
+    guard never weighs two records linked directly), so clustering joins them without the union-find, and reads
+    no facts of theirs."""
+    autos = [(e.left, e.right) for e in edges if e.status is MatchStatus.AUTO]
+    pairs = {(a, b) if a < b else (b, a) for a, b in autos if a != b}
+    if not pairs:
+        return set()
+    lo = np.fromiter((p[0] for p in pairs), dtype=np.int64, count=len(pairs))
+    hi = np.fromiter((p[1] for p in pairs), dtype=np.int64, count=len(pairs))
+    ends, counts = np.unique(np.concatenate([lo, hi]), return_counts=True)
+    once = (counts[np.searchsorted(ends, lo)] == 1) & (counts[np.searchsorted(ends, hi)] == 1)
+    judged = np.array(
+        sorted({r for j in judgements if j.superseded_at is None for r in (j.left, j.right)}), dtype=np.int64
+    )
+    lone = once & ~np.isin(lo, judged) & ~np.isin(hi, judged)
+    loops = {a for a, b in autos if a == b}
+    ordered = {p for p in autos if p[0] < p[1]}  # the guard skips a pair as linked only as given (`_Clusters.conflict`)
+    return {
+        p for p in zip(lo[lone].tolist(), hi[lone].tolist(), strict=True) if p in ordered and not loops.intersection(p)
+    }
+
+
+def guarded(edges: Sequence[Link], judgements: Sequence[Judgement]) -> set[int]:
+    """The records whose facts clustering reads: those a link or judgement touches (`involved`), but for the
+    `lone_pairs`."""
+    return involved(edges, judgements).difference(*lone_pairs(edges, judgements))
 
 
 def cluster(
@@ -176,18 +223,21 @@ def cluster(
 ) -> ClusterResult:
     """Persons as clusters of record ids, under judgements and the over-merge guard (a pure function);
     `strong` names the facts that can conflict (`scoring.strong_conflicts`). Only the records a link or a
-    judgement touches go through the union-find (`involved`); the others are persons of one record (`facts` is
-    read for the involved only)."""
+    judgement touches go through the union-find (`involved`), but for two records linked to each other alone
+    (`lone_pairs`: a person of two); the others are persons of one record (`facts` is read for the records
+    `guarded` names only)."""
     everyone = set(record_ids)
-    ids = sorted(everyone & involved(edges, judgements))
-    scope = set(ids)
-    state = _Clusters(ids, facts or {})
-    reports: list[GuardFinding] = []
+    scope = everyone & involved(edges, judgements)
     active = [j for j in judgements if j.superseded_at is None and j.left in scope and j.right in scope]
+    autos = [e for e in edges if e.status is MatchStatus.AUTO and e.left in scope and e.right in scope]
+    pairs = sorted(lone_pairs(autos, active))  # persons of their own: every other link goes through the union-find
+    paired = {r for pair in pairs for r in pair}
+    autos = [e for e in autos if e.left not in paired]
+    state = _Clusters(sorted(scope - paired), facts or {})
+    reports: list[GuardFinding] = []
     for j in active:
         if j.verdict is Verdict.DIFFERENT:
-            state.forbid[j.left].add(j.right)
-            state.forbid[j.right].add(j.left)
+            state.forbid_pair(j.left, j.right)
     for j in sorted((j for j in active if j.verdict is Verdict.SAME), key=lambda j: (j.at, j.id or 0)):
         a, b = state.find(j.left), state.find(j.right)
         if a == b:
@@ -197,7 +247,6 @@ def cluster(
             continue
         state.union(a, b)
     fuzzy = settings.name_similarity
-    autos = [e for e in edges if e.status is MatchStatus.AUTO and e.left in scope and e.right in scope]
     linked = {(e.left, e.right) for e in autos}
     known = facts or {}
     for e in sorted(autos, key=lambda e: _link_order(e, known)):
@@ -212,5 +261,5 @@ def cluster(
             continue
         state.union(a, b)
     alone = [[r] for r in everyone - scope]
-    clusters = sorted([*(sorted(m) for m in state.members.values()), *alone], key=lambda c: c[0])
+    clusters = sorted([*(sorted(m) for m in state.members.values()), *map(list, pairs), *alone], key=lambda c: c[0])
     return ClusterResult(clusters=clusters, guard_reports=reports)

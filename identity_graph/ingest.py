@@ -278,14 +278,26 @@ class Ahead:
 
 
 def read_ahead(
-    store: GraphStore | None, fmt: str, source: str, inputs: list[Path], settings: Settings, mapping: Path | None
+    store: GraphStore | None,
+    fmt: str,
+    source: str,
+    inputs: list[Path],
+    settings: Settings,
+    mapping: Path | None,
+    after: Ahead | None = None,
+    *,
+    later: bool = False,
 ) -> Ahead | None:
     """Start reading a load's (checked) inputs in a worker now, for `ingest(..., ahead=...)` to write later; None
-    when that load would not use a worker. The caller stops the worker if the load never comes (`Reader.stop`)."""
+    when that load would not use a worker. With `after` (a load read ahead before it), its worker begins once that
+    one has read everything or filled its queue; `later` (not the load written next) reads at a lower priority.
+    The caller stops the worker if the load never comes (`Reader.stop`)."""
     if not wants_worker(store, input_size(inputs), dry_run=False):
         return None
     connector = _connector(fmt, source, settings, mapping)
-    reader = start_reader(connector, inputs, settings.matching.default_region, settings.ingest.batch_size, ahead=True)
+    region, size = settings.matching.default_region, settings.ingest.batch_size
+    behind = after.reader if after is not None else None
+    reader = start_reader(connector, inputs, region, size, ahead=True, after=behind, lower=later)
     return Ahead(connector, reader)
 
 

@@ -21,6 +21,10 @@ from identity_graph.ingest import Ahead, IngestResult, expand_paths, ingest, inp
 from identity_graph.settings import Settings
 from identity_graph.store.protocol import GraphStore
 
+#: Loads started besides the one being written and the next one, each waiting for the worker before it to finish
+#: reading (or to fill its queue) before it begins (`ingest_parallel.start_reader(after=...)`).
+LOADS_BEHIND = 1
+
 _ENTRY_KEYS = frozenset({"format", "source", "paths", "mapping"})
 
 
@@ -72,6 +76,11 @@ def read_manifest(path: Path, settings: Settings) -> list[ManifestEntry]:
     return entries
 
 
+def _last_worker(started: list[Ahead | None]) -> Ahead | None:
+    """The last of these loads read ahead by a worker (None when none is)."""
+    return next((a for a in reversed(started) if a is not None), None)
+
+
 def manifest_size(entries: list[ManifestEntry]) -> int:
     """Total input bytes of a manifest."""
     return sum(input_size(e.paths) for e in entries)
@@ -101,9 +110,15 @@ def load_manifest(
                 if progress is not None:
                     progress(start + done)
 
-            while len(started) < min(n + 2, len(todo)) and not dry_run:  # this load and the next one
+            while len(started) < min(n + 2 + LOADS_BEHIND, len(todo)) and not dry_run:
                 nxt = todo[len(started)]
-                started.append(read_ahead(store, nxt.format, nxt.source, list(nxt.paths), settings, nxt.mapping))
+                # the load after the next one waits for the next one's worker to finish reading (or to fill its
+                # queue): two workers read at a time, the second no longer waiting for its load's turn to begin
+                after = _last_worker(started[n + 1 :])
+                later = len(started) > n  # read beside this load's writing: at a lower priority
+                args = (store, nxt.format, nxt.source, list(nxt.paths), settings, nxt.mapping, after)
+                reader = read_ahead(*args, later=later)
+                started.append(reader)
             results.append(
                 ingest(
                     store,

@@ -16,7 +16,9 @@ Used for a file-backed SQLite store and inputs of at least PARALLEL_MIN_BYTES, f
 that can fork (not from a thread of the service); otherwise the load runs in one process. A manifest starts the
 worker of its next such load while the current one is written (`start_reader(ahead=True)`): reading is most of
 the work, so the two workers keep both cores busy; the writer still takes the loads one after the other, each
-batch in order, and a load that stops the manifest stops the worker reading ahead.
+batch in order, and a load that stops the manifest stops the worker reading ahead. A worker may also be started
+behind another one (`start_reader(after=...)`): it waits until that one has read all its input or has filled its
+queue, so two workers read at a time whatever the number of loads, and one that has to wait makes way at once.
 """
 
 from __future__ import annotations
@@ -49,6 +51,10 @@ QUEUE_BATCHES = 4
 #: at most about 220 MB of rows (5,000 items a batch, some 350 bytes an item pickled). At 64 the second core
 #: idled for a third of a million-row manifest's time, the next load's worker waiting on a full queue.
 READ_AHEAD_BATCHES = 128
+#: How much lower the scheduling priority of a worker reading a later load is (`os.nice`, `start_reader(lower=
+#: True)`): the load being written gets its core first, so the writer is not left with the later loads to write
+#: alone at the end; the later ones take what is left.
+AHEAD_NICENESS = 5
 #: Seconds between checks that the worker is still alive while waiting for its next message.
 WAIT_SECONDS = 1.0
 #: Seconds a stopped worker gets to end before it is killed.
@@ -84,13 +90,19 @@ def _state(connector: Connector, done: _Progress) -> Message:
     return (connector.counter.done, done.records, done.interactions, dict(r.unusable), dict(r.notes))
 
 
-def _send(out: Any, message: Message, parent: int) -> None:
-    """Put a message on the queue (an exception that cannot cross is sent as its kind and text)."""
+def _send(out: Any, message: Message, parent: int, way: Any) -> None:
+    """Put a message on the queue (an exception that cannot cross is sent as its kind and text); a full queue
+    first makes way for the worker waiting behind this one (`way`)."""
     if message[0] == "error":
         try:
             pickle.loads(pickle.dumps(message[1]))
         except Exception:
             message = ("error", InputError(f"{type(message[1]).__name__}: {message[1]}"))
+    try:
+        out.put(message, block=False)
+        return
+    except queue_errors.Full:
+        way.set()
     while True:
         try:
             out.put(message, timeout=WAIT_SECONDS)
@@ -100,20 +112,49 @@ def _send(out: Any, message: Message, parent: int) -> None:
                 os._exit(1)
 
 
+def _lower_priority() -> None:
+    """Run this worker AHEAD_NICENESS steps below the writer's priority (where the system allows it)."""
+    try:
+        os.nice(AHEAD_NICENESS)
+    except OSError:  # not allowed: it runs at the writer's priority
+        pass
+
+
+def _wait_for(after: Any, parent: int) -> None:
+    """Wait until the worker this one is started behind makes way (`start_reader(after=...)`)."""
+    while after is not None and not after.wait(WAIT_SECONDS):
+        if os.getppid() != parent:  # the writer is gone: nobody will read
+            os._exit(1)
+
+
 def _record_row(record: Record, region: str, report: PrepareReport) -> RecordRow:
     """`record_row(prepare_record(...))` without building the normalized claims as model objects."""
     clamped = clamp_record(record, report)
     return record_row_of(clamped, normalized_claims(clamped, region, report)[1])
 
 
-def _work(connector: Connector, inputs: list[Path], region: str, size: int, out: Any, parent: int) -> None:
-    """The worker: read, prepare and turn items into rows, sending full batches and other items in order."""
+def _work(
+    connector: Connector,
+    inputs: list[Path],
+    region: str,
+    size: int,
+    out: Any,
+    parent: int,
+    way: Any,
+    after: Any,
+    lower: bool,
+) -> None:
+    """The worker: read, prepare and turn items into rows, sending full batches and other items in order; it
+    starts once `after` is set (if given), and sets `way` once it has read everything or found its queue full."""
     signal.signal(signal.SIGTERM, signal.SIG_DFL)  # the writer stops it with SIGTERM: at once
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the whole group: the writer handles it
     done = _Progress()
     records: list[RecordRow] = []
     interactions: list[InteractionRow] = []
+    if lower:
+        _lower_priority()
     try:
+        _wait_for(after, parent)
         with paused_gc():  # as a batch is gathered in one process (see ingest._Batcher); rows make no cycles
             for item in connector.read(inputs):
                 if isinstance(item, Record):
@@ -123,17 +164,19 @@ def _work(connector: Connector, inputs: list[Path], region: str, size: int, out:
                     done.interactions += 1
                     interactions.append(interaction_row(prepare_interaction(item, done.report)))
                 elif isinstance(item, Rejected):
-                    _send(out, ("reject", item, *_state(connector, done)), parent)
+                    _send(out, ("reject", item, *_state(connector, done)), parent, way)
                     continue
                 else:
-                    _send(out, ("notice", item, *_state(connector, done)), parent)
+                    _send(out, ("notice", item, *_state(connector, done)), parent, way)
                     continue
                 if len(records) + len(interactions) >= size:
-                    _send(out, ("rows", records, interactions, *_state(connector, done)), parent)
+                    _send(out, ("rows", records, interactions, *_state(connector, done)), parent, way)
                     records, interactions = [], []
-        _send(out, ("end", records, interactions, *_state(connector, done)), parent)
+        way.set()  # everything read: the next worker may start
+        _send(out, ("end", records, interactions, *_state(connector, done)), parent, way)
     except BaseException as exc:
-        _send(out, ("error", exc), parent)
+        way.set()
+        _send(out, ("error", exc), parent, way)
     finally:
         out.close()
         out.join_thread()  # every message in the pipe (the writer reads until the end or stops this process)
@@ -153,10 +196,12 @@ def _next(out: Any, worker: Any) -> Message:
 
 @dataclass
 class Reader:
-    """A worker process reading one load's inputs into a queue of messages (`start_reader`)."""
+    """A worker process reading one load's inputs into a queue of messages (`start_reader`); `way` is set once
+    it has read everything or found its queue full (a worker started behind it then begins)."""
 
     process: Any
     queue: Any
+    way: Any
 
     def stop(self) -> None:
         """End the worker (at once when it is still reading) and let go of its queue."""
@@ -166,17 +211,28 @@ class Reader:
 
 
 def start_reader(
-    connector: Connector, inputs: list[Path], region: str, batch_size: int, *, ahead: bool = False
+    connector: Connector,
+    inputs: list[Path],
+    region: str,
+    batch_size: int,
+    *,
+    ahead: bool = False,
+    after: Reader | None = None,
+    lower: bool = False,
 ) -> Reader:
     """Fork a worker that reads `inputs` and sends their rows in batches of `batch_size` items; `ahead` lets it
     run READ_AHEAD_BATCHES ahead of the writer (a manifest's next load, read while the current one is written),
-    else QUEUE_BATCHES. Call from the main thread between transactions; the caller stops it (`Reader.stop`)."""
+    else QUEUE_BATCHES; with `after` it begins once that worker has read everything or filled its queue; `lower`
+    runs it at a lower priority (a later load's). Call from the main thread between transactions; the caller
+    stops it (`Reader.stop`)."""
     context = multiprocessing.get_context("fork")
     out = context.Queue(maxsize=READ_AHEAD_BATCHES if ahead else QUEUE_BATCHES)
-    args = (connector, inputs, region, batch_size, out, os.getpid())
+    way = context.Event()
+    gate = after.way if after is not None else None
+    args = (connector, inputs, region, batch_size, out, os.getpid(), way, gate, lower)
     worker = context.Process(target=_work, args=args, daemon=True)
     worker.start()
-    return Reader(worker, out)
+    return Reader(worker, out, way)
 
 
 def run_with_worker(

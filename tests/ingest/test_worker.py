@@ -6,14 +6,17 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import queue
 import sqlite3
 import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from connectors.base import Connector, ConnectorOptions
+from connectors.registry import make_connector
 from identity_graph import ingest_parallel
 from identity_graph.errors import InputError
 from identity_graph.ingest import IngestResult, ingest, ingest_with_worker
@@ -121,17 +124,16 @@ def test_small_dry_or_threaded_loads_stay_in_one_process(store: SQLiteStore) -> 
     assert seen == [False]
 
 
-def _manifest(folder: Path, bad_at: int | None) -> Path:
-    """A manifest of two CSV loads (crm, then crm2), the first with a malformed row at `bad_at`."""
+def _manifest(folder: Path, bad_at: int | None, loads: int = 2) -> Path:
+    """A manifest of CSV loads (crm, crm2, crm3, ...), the first with a malformed row at `bad_at`."""
     data, mapping = _contacts(folder, bad_at=bad_at)
     second = folder / "second.csv"
     second.write_text(data.read_text(encoding="utf-8").replace("no id,,,", "c999,Zoe,"), encoding="utf-8")
+    text = f'[[load]]\nformat = "csv"\nsource = "crm"\npaths = ["{data.name}"]\nmapping = "{mapping.name}"\n'
+    for n in range(2, loads + 1):
+        text += f'\n[[load]]\nformat = "csv"\nsource = "crm{n}"\npaths = ["second.csv"]\nmapping = "{mapping.name}"\n'
     manifest = folder / "manifest.toml"
-    manifest.write_text(
-        f'[[load]]\nformat = "csv"\nsource = "crm"\npaths = ["{data.name}"]\nmapping = "{mapping.name}"\n\n'
-        f'[[load]]\nformat = "csv"\nsource = "crm2"\npaths = ["second.csv"]\nmapping = "{mapping.name}"\n',
-        encoding="utf-8",
-    )
+    manifest.write_text(text, encoding="utf-8")
     return manifest
 
 
@@ -148,26 +150,87 @@ def _sources(store: SQLiteStore) -> dict[str, int]:
 def test_a_manifest_reads_its_next_load_ahead_and_writes_in_order(
     tmp_path: Path, store: SQLiteStore, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    started: list[bool] = []
+    started: list[tuple[bool, ingest_parallel.Reader | None, bool]] = []
+    made: list[ingest_parallel.Reader] = []
     real = ingest_parallel.start_reader
 
-    def spy(*args: object, ahead: bool = False) -> ingest_parallel.Reader:
-        started.append(ahead)
-        return real(*args, ahead=ahead)  # type: ignore[arg-type]
+    def spy(
+        *args: object, ahead: bool = False, after: ingest_parallel.Reader | None = None, lower: bool = False
+    ) -> ingest_parallel.Reader:
+        started.append((ahead, after, lower))
+        made.append(real(*args, ahead=ahead, after=after, lower=lower))  # type: ignore[arg-type]
+        return made[-1]
 
     monkeypatch.setattr("identity_graph.ingest.start_reader", spy)
-    results = load_manifest(store, _manifest(tmp_path, bad_at=7), _settings(tmp_path))
-    assert started == [True, True]  # both loads read by workers started ahead of their turn
-    assert [r.source for r in results] == ["crm", "crm2"]
-    assert [r.stats.records_loaded for r in results] == [ROWS - 1, ROWS]
-    assert results[0].quarantined == 1 and results[1].quarantined == 0
-    assert _sources(store) == {"crm": ROWS - 1, "crm2": ROWS}
+    results = load_manifest(store, _manifest(tmp_path, bad_at=7, loads=3), _settings(tmp_path))
+    # every load read by a worker started ahead of its turn; the first at the writer's priority, the later ones
+    # lower; the third begins behind the second's worker
+    assert started == [(True, None, False), (True, None, True), (True, made[1], True)]
+    assert [r.source for r in results] == ["crm", "crm2", "crm3"]
+    assert [r.stats.records_loaded for r in results] == [ROWS - 1, ROWS, ROWS]
+    assert [r.quarantined for r in results] == [1, 0, 0]
+    assert _sources(store) == {"crm": ROWS - 1, "crm2": ROWS, "crm3": ROWS}
     conn = sqlite3.connect(store.path)
     try:  # the first load's records first: the writer took the loads in the manifest's order
         order = [s for (s,) in conn.execute("SELECT source FROM records ORDER BY id")]
     finally:
         conn.close()
-    assert order == ["crm"] * (ROWS - 1) + ["crm2"] * ROWS
+    assert order == ["crm"] * (ROWS - 1) + ["crm2"] * ROWS + ["crm3"] * ROWS
+
+
+class _Held(Connector):
+    """Yields ROWS records once the file `go` beside its input exists."""
+
+    format = "held"
+    description = "a test reader that waits"
+
+    def read_file(self, path: Path) -> Iterator[SourceItem]:
+        while not (path.parent / "go").exists():
+            time.sleep(0.02)
+        for n in range(ROWS):
+            yield Record(source="h", source_id=f"h{n}", kind=RecordKind.CONTACT, first_name="Bo")
+
+
+def _first_message(reader: ingest_parallel.Reader, seconds: float) -> tuple[object, ...] | None:
+    """The reader's first message within `seconds` (None when it sent none)."""
+    try:
+        message: tuple[object, ...] = reader.queue.get(timeout=seconds)
+        return message
+    except queue.Empty:
+        return None
+
+
+def test_a_worker_started_behind_another_waits_until_that_one_makes_way(tmp_path: Path) -> None:
+    path = tmp_path / "x.txt"
+    path.write_text("x", encoding="utf-8")
+    data, mapping = _contacts(tmp_path)
+    first = ingest_parallel.start_reader(_Held(ConnectorOptions(source="h")), [path], "US", BATCH, ahead=True)
+    crm = make_connector("csv", ConnectorOptions(source="crm"), mapping)
+    second = ingest_parallel.start_reader(crm, [data], "US", BATCH, after=first)
+    try:
+        assert _first_message(second, 0.5) is None  # the first has read nothing yet: the second waits
+        (tmp_path / "go").touch()
+        message = _first_message(second, 10)  # the first read everything: the second begins
+        assert message is not None and message[0] == "rows"
+        assert first.way.is_set()
+    finally:
+        first.stop()
+        second.stop()
+
+
+def test_a_worker_with_a_full_queue_makes_way(tmp_path: Path) -> None:
+    data, mapping = _contacts(tmp_path)
+    options = ConnectorOptions(source="crm")
+    # ROWS / BATCH = 10 batches, QUEUE_BATCHES = 4 waiting at most: the first stops on a full queue
+    first = ingest_parallel.start_reader(make_connector("csv", options, mapping), [data], "US", BATCH)
+    second = ingest_parallel.start_reader(make_connector("csv", options, mapping), [data], "US", BATCH, after=first)
+    try:
+        message = _first_message(second, 10)  # nobody reads the first's queue, yet the second begins
+        assert message is not None and message[0] == "rows"
+        assert first.process.is_alive()  # still waiting to send the rest
+    finally:
+        first.stop()
+        second.stop()
 
 
 @pytest.mark.usefixtures("worker_always")

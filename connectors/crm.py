@@ -153,9 +153,7 @@ class CsvContactsConnector(Connector):
 
     def _row(self, path: Path, row: MappedRow) -> SourceItem:
         """One row as a record, or Rejected."""
-        values: FieldValues = {
-            name: [(row.header[i], row.values[i]) for i in cols] for name, cols in row.positions.items()
-        }
+        values: FieldValues = row.field_values()
         attributes = row.unmapped()
         dropped: Dropped = []
         try:

@@ -10,6 +10,7 @@ import csv
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from connectors.mapping import Mapping
 from connectors.textio import ByteCounter, TextLines
@@ -21,9 +22,9 @@ MAX_FIELD_CHARS = 1 << 20
 csv.field_size_limit(MAX_FIELD_CHARS)
 
 
-@dataclass(frozen=True)
-class CsvRow:
-    """One parsed CSV row: where it starts, its values and its raw text."""
+class CsvRow(NamedTuple):
+    """One parsed CSV row: where it starts, its values and its raw text (a named tuple: one a row, built in a
+    fifth of a frozen dataclass's time)."""
 
     line: int
     values: list[str]
@@ -66,12 +67,14 @@ def csv_rows(path: Path, counter: ByteCounter, dialect: CsvDialect) -> Iterator[
             yield from lines.drain_notices()
             yield Rejected(path=str(path), line=start, reason=f"CSV error: {exc}", raw=lines.take_raw())
             continue
-        yield from lines.drain_notices()
+        if lines.notices:
+            yield from lines.drain_notices()
         raw = lines.take_raw()
-        values = [v.replace("\r\n", "\n") if "\r" in v else v for v in values]
-        if not values or all(not v.strip() for v in values):
+        if "\r" in raw:  # a value holds a CR only if its row's text does
+            values = [v.replace("\r\n", "\n") if "\r" in v else v for v in values]
+        if not "".join(values).strip():  # no values, or every one blank
             continue
-        yield CsvRow(line=start, values=values, raw=raw)
+        yield CsvRow(start, values, raw)
 
 
 def checked_header(values: list[str], path: Path) -> list[str]:
@@ -95,28 +98,62 @@ def checked_header(values: list[str], path: Path) -> list[str]:
 
 
 @dataclass(frozen=True)
-class MappedRow:
-    """A data row with its file's header and the columns of each canonical field."""
+class FileColumns:
+    """What a file's header says, worked out once per file: the columns of each canonical field, and the named
+    columns no field maps (kept as attributes)."""
+
+    header: list[str]
+    positions: dict[str, tuple[int, ...]]
+    mapped: frozenset[int]
+    loose: tuple[tuple[int, str], ...]  # (position, column name) of each named column no field maps
+    named: tuple[tuple[str, tuple[tuple[str, int], ...]], ...]  # (field, ((column name, position), ...))
+
+    @classmethod
+    def of(cls, header: list[str], positions: dict[str, tuple[int, ...]]) -> FileColumns:
+        """The columns of a header, given where each field is."""
+        mapped = frozenset(i for cols in positions.values() for i in cols)
+        loose = tuple((i, name) for i, name in enumerate(header) if i not in mapped and name)
+        named = tuple((field, tuple((header[i], i) for i in cols)) for field, cols in positions.items())
+        return cls(header, positions, mapped, loose, named)
+
+
+class MappedRow(NamedTuple):
+    """A data row with its file's columns (a named tuple: one a row)."""
 
     line: int
     raw: str
     values: list[str]
-    header: list[str]
-    positions: dict[str, tuple[int, ...]]
-    mapped: frozenset[int]
+    columns: FileColumns
+
+    @property
+    def header(self) -> list[str]:
+        """The file's column names."""
+        return self.columns.header
+
+    @property
+    def positions(self) -> dict[str, tuple[int, ...]]:
+        """The columns of each canonical field."""
+        return self.columns.positions
+
+    @property
+    def mapped(self) -> frozenset[int]:
+        """The columns some field maps."""
+        return self.columns.mapped
 
     def get(self, name: str) -> str:
         """The row's value of a mapped field, stripped ('' when unmapped)."""
-        cols = self.positions.get(name, ())
+        cols = self.columns.positions.get(name, ())
         return self.values[cols[0]].strip() if cols else ""
 
     def unmapped(self) -> dict[str, str]:
         """Non-empty values of the columns no field maps, by column name (kept as attributes)."""
-        return {
-            self.header[i]: v.strip()
-            for i, v in enumerate(self.values)
-            if i not in self.mapped and v.strip() and self.header[i]
-        }
+        values = self.values
+        return {name: text for i, name in self.columns.loose if (text := values[i].strip())}
+
+    def field_values(self) -> dict[str, list[tuple[str, str]]]:
+        """Each mapped field's (column name, value) pairs, unstripped."""
+        values = self.values
+        return {field: [(name, values[i]) for name, i in cols] for field, cols in self.columns.named}
 
 
 Locate = Callable[[list[str], Path], dict[str, tuple[int, ...]]]
@@ -127,22 +164,22 @@ def mapped_rows(
 ) -> Iterator[MappedRow | Rejected | Notice]:
     """The rows after a header row, with where `locate` finds each field; a row of another width is Rejected."""
     header: list[str] | None = None
-    positions: dict[str, tuple[int, ...]] = {}
-    mapped: frozenset[int] = frozenset()
+    columns: FileColumns | None = None
+    width = 0
     for row in csv_rows(path, counter, dialect):
         if isinstance(row, Rejected) and header is None:
             raise InputError(f"{path}: the header row does not parse: {row.reason}")
         if not isinstance(row, CsvRow):
             yield row
-        elif header is None:
+        elif columns is None:
             header = checked_header(row.values, path)
-            positions = locate(header, path)
-            mapped = frozenset(i for cols in positions.values() for i in cols)
-        elif len(row.values) != len(header):
-            reason = f"expected {len(header)} columns, found {len(row.values)}"
+            columns = FileColumns.of(header, locate(header, path))
+            width = len(header)
+        elif len(row.values) != width:
+            reason = f"expected {width} columns, found {len(row.values)}"
             yield Rejected(path=str(path), line=row.line, reason=reason, raw=row.raw)
         else:
-            yield MappedRow(row.line, row.raw, row.values, header, positions, mapped)
+            yield MappedRow(row.line, row.raw, row.values, columns)
 
 
 def read_header(path: Path, dialect: CsvDialect) -> list[str]:

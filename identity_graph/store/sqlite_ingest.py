@@ -8,6 +8,7 @@ import sqlite3
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime
+from itertools import chain
 from typing import Any, NamedTuple
 
 from pydantic import TypeAdapter
@@ -16,7 +17,14 @@ from identity_graph.errors import StoreError
 from identity_graph.gc_pause import paused_gc
 from identity_graph.model import IdentifierClaim, Interaction, Participation, PostalAddress, Record, RecordRef
 from identity_graph.store.protocol import PreparedRecord, UpsertStats
-from identity_graph.store.sqlite_base import SQLiteBase, chunks, identifier_ids_of, placeholders, utcnow
+from identity_graph.store.sqlite_base import (
+    PARAM_CHUNK,
+    SQLiteBase,
+    chunks,
+    identifier_ids_of,
+    placeholders,
+    utcnow,
+)
 from identity_graph.store.sqlite_bulk import insert_rows
 from identity_graph.store.tombstones import (
     Key,
@@ -160,29 +168,38 @@ _PLAIN_INTERACTIONS = (
 _json_time = TypeAdapter(datetime).serializer.to_python
 
 
-def _plain_interaction_json(i: Interaction) -> str:
+def _plain_interaction_json(i: Interaction, attributes: str | None = None) -> str:
     """`_json(i.model_dump(mode="json"))`, the same text, written directly (keys in sorted order, the time as
-    pydantic writes it); a subclass of Interaction, or models that changed, take the dump."""
+    pydantic writes it); a subclass of Interaction, or models that changed, take the dump. `attributes`: the
+    attributes' JSON when already written (`_attributes_json`)."""
     if type(i) is not Interaction or not _PLAIN_INTERACTIONS:
         return _json(i.model_dump(mode="json"))
+    if attributes is None:
+        attributes = _attributes_json(i.attributes)
     parties = ",".join(
         f'{{"record":{{"source":{_string(p.record.source)},"source_id":{_string(p.record.source_id)}}},'
         f'"role":{_string(p.role._value_)}}}'
         for p in i.participants
     )
     return (
-        f'{{"attributes":{_json(i.attributes) if i.attributes else "{}"},"channel":{_string(i.channel._value_)},'
+        f'{{"attributes":{attributes},"channel":{_string(i.channel._value_)},'
         f'"direction":{_string(i.direction._value_)},"occurred_at":{_string(_json_time(i.occurred_at, mode="json"))},'
         f'"participants":[{parties}],"source":{_string(i.source)},"source_id":{_string(i.source_id)},'
         f'"subject":{_text(i.subject)},"summary":{_text(i.summary)},"thread_key":{_text(i.thread_key)}}}'
     )
 
 
-def _interaction_values(i: Interaction) -> tuple[Any, ...]:
-    """The column values of an interaction, in `_INTERACTION_COLUMNS` order."""
+def _attributes_json(attributes: dict[str, str]) -> str:
+    """Attributes as `_json` writes them (`{}` without the encoder's call when there are none)."""
+    return _json(attributes) if attributes else "{}"
+
+
+def _interaction_values(i: Interaction, attributes: str | None = None) -> tuple[Any, ...]:
+    """The column values of an interaction, in `_INTERACTION_COLUMNS` order (`attributes`: their JSON, when
+    already written)."""
     return (
-        i.channel.value, i.occurred_at.isoformat(), i.direction.value, i.subject, i.summary,
-        i.thread_key, _json(i.attributes),
+        i.channel._value_, i.occurred_at.isoformat(), i.direction._value_, i.subject, i.summary,
+        i.thread_key, _attributes_json(i.attributes) if attributes is None else attributes,
     )  # fmt: skip
 
 
@@ -222,8 +239,9 @@ def record_row_of(record: Record, claims: Sequence[tuple[str, str, str, str, str
 def interaction_row(i: Interaction) -> InteractionRow:
     """The row of an interaction."""
     parties = tuple((p.record.source, p.record.source_id, p.role._value_) for p in i.participants)
-    text = _plain_interaction_json(i)
-    return InteractionRow((i.source, i.source_id), text, _digest(text), _interaction_values(i), parties)
+    attributes = _attributes_json(i.attributes)  # written once for the hash's text and the column
+    text = _plain_interaction_json(i, attributes)
+    return InteractionRow((i.source, i.source_id), text, _digest(text), _interaction_values(i, attributes), parties)
 
 
 def _without_erased_parties(acts: list[InteractionRow], erased: set[Key]) -> tuple[list[InteractionRow], int]:
@@ -243,6 +261,29 @@ def _without_erased_parties(acts: list[InteractionRow], erased: set[Key]) -> tup
         text = _json({**data, "participants": [data["participants"][n] for n in keep]})
         out.append(a._replace(text=text, digest=_digest(text), parties=tuple(a.parties[n] for n in keep)))
     return out, dropped
+
+
+#: SQLite from which an INSERT can say the ids it gave (`RETURNING`, 3.35).
+_RETURNING = sqlite3.sqlite_version_info >= (3, 35, 0)
+
+
+def _insert_identifiers(conn: sqlite3.Connection, keys: Sequence[tuple[str, str]]) -> dict[tuple[str, str], int]:
+    """Insert the (kind, value) identifiers not stored yet, in this order; the ids of those inserted (where
+    SQLite can say them: the ones already stored, or all on an older SQLite, are for the caller to look up)."""
+    if not _RETURNING:
+        insert_rows(conn, "INSERT OR IGNORE INTO identifiers(kind, value)", 2, keys)
+        return {}
+    ids: dict[tuple[str, str], int] = {}
+    per = PARAM_CHUNK // 2
+    for start in range(0, len(keys), per):
+        part = keys[start : start + per]
+        rows = conn.execute(
+            f"INSERT OR IGNORE INTO identifiers(kind, value) VALUES {','.join(['(?,?)'] * len(part))} "
+            "RETURNING kind, value, id",
+            list(chain.from_iterable(part)),
+        ).fetchall()
+        ids.update(((kind, value), ident_id) for kind, value, ident_id in rows)
+    return ids
 
 
 def _last_wins(items: Iterable[Any], key: Any) -> list[Any]:
@@ -446,8 +487,9 @@ class SQLiteIngestMixin(SQLiteBase):
         """Link records (with these ids, in order) to their normalized identifiers, creating identifiers as needed."""
         claims = [(record_id, *c) for record_id, r in zip(record_ids, recs, strict=True) for c in r.claims]
         wanted = {(kind, value) for _, kind, value, _, _, _ in claims}
-        insert_rows(conn, "INSERT OR IGNORE INTO identifiers(kind, value)", 2, sorted(wanted))
-        ident_ids = identifier_ids_of(conn, list(wanted))
+        ident_ids = _insert_identifiers(conn, sorted(wanted))
+        if len(ident_ids) < len(wanted):  # those already stored
+            ident_ids.update(identifier_ids_of(conn, [key for key in wanted if key not in ident_ids]))
         insert_rows(
             conn,
             "INSERT OR IGNORE INTO record_identifiers(record_id, identifier_id, field, strength, raw)",

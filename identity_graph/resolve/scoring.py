@@ -34,7 +34,7 @@ from matchers.comparisons import (
     compare_all,
     default_comparisons,
 )
-from matchers.features import FeatureTable, IntArray
+from matchers.features import FeatureTable, IntArray, StrArray
 from matchers.model import MatchModel
 from matchers.names import generation_conflict
 from matchers.priors import ADDRESS_COMPARISONS, ADDRESS_MAX_BITS
@@ -272,6 +272,23 @@ def person_level_weight(weights: FloatArray, levels: Levels, comparisons: tuple[
     return out
 
 
+def exact_tf_values(
+    ctx: PairContext, levels: Levels, comparisons: tuple[Comparison, ...]
+) -> dict[str, tuple[StrArray, StrArray]]:
+    """What term frequencies weigh: each TF comparison's values (as it sees them: names crossed back), worked out
+    only for the pairs at some TF comparison's exact level (the only level a value's rarity changes), '' for the
+    rest: crossing names back is the costly part of a batch's values, and most pairs are not exact."""
+    ks = [k for k, c in enumerate(comparisons) if c.tf_column]
+    rows = np.flatnonzero((levels[:, ks] == 0).any(axis=1)) if ks else np.zeros(0, dtype=np.int64)
+    sub = PairContext(table=ctx.table, li=ctx.li[rows], ri=ctx.ri[rows])
+    out: dict[str, tuple[StrArray, StrArray]] = {}
+    for k in ks:
+        left, right = np.full(len(ctx), "", dtype=object), np.full(len(ctx), "", dtype=object)
+        left[rows], right[rows] = comparisons[k].values(sub)
+        out[comparisons[k].name] = (left, right)
+    return out
+
+
 def score_pairs(
     table: FeatureTable,
     postings: Postings,
@@ -285,8 +302,7 @@ def score_pairs(
     """Levels (unless already `computed` for these pairs), weights, probabilities and statuses of pairs."""
     comparisons = comparisons_for(settings)
     ctx, shared, levels = computed or compute_levels(table, postings, stats, li, ri, comparisons, settings)
-    tf_values = {c.name: c.values(ctx) for c in comparisons if c.tf_column}
-    weights = model.weights(levels, tf_values)
+    weights = model.weights(levels, exact_tf_values(ctx, levels, comparisons))
     cap_address(weights, comparisons)
     total = weights.sum(axis=1) if len(li) else np.zeros(0, dtype=np.float32)
     prob = model.probability(total)

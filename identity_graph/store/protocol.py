@@ -168,6 +168,10 @@ class GraphStore(Protocol):
         """A write transaction; nested uses join the outer one."""
         ...
 
+    def in_transaction(self) -> bool:
+        """True while this thread has a write transaction open (another thread's writes would wait for its end)."""
+        ...
+
     def close(self) -> None:
         """Release connections."""
         ...

@@ -128,6 +128,10 @@ class SQLiteBase:
                 self._all_conns.append(conn)
         return conn
 
+    def in_transaction(self) -> bool:
+        """True while this thread has a write transaction open (another thread's writes wait for its end)."""
+        return bool(getattr(self._local, "depth", 0))
+
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
         """A write transaction (BEGIN IMMEDIATE); nested uses join the outer one."""

@@ -93,6 +93,22 @@ def indexes_built_after(
     beside(build, meanwhile)
 
 
+@contextmanager
+def sorted_on_disk(conn: sqlite3.Connection) -> Iterator[None]:
+    """Let SQLite's sorts (an index built over millions of rows) spill to temporary files rather than memory for
+    the body (the connection's page cache bounds what a sort holds), then keep temporary data in memory again:
+    a batch run fills the blocking keys beside its comparing, and the sort must not add to that peak. SQLite
+    takes the setting outside a transaction only: inside one (a caller's), the body runs as it is."""
+    if conn.in_transaction:
+        yield
+        return
+    conn.execute("PRAGMA temp_store = FILE")
+    try:
+        yield
+    finally:
+        conn.execute("PRAGMA temp_store = MEMORY")
+
+
 def table_rows(conn: sqlite3.Connection, sql: str) -> set[tuple[Any, ...]]:
     """The rows a query returns, as a set of tuples."""
     return {tuple(r) for r in conn.execute(sql)}

@@ -30,7 +30,14 @@ from identity_graph.model import (
 )
 from identity_graph.store.protocol import ExportRow, Posting, TimelineQuery
 from identity_graph.store.sqlite_base import SQLiteBase, chunks, placeholders
-from identity_graph.store.sqlite_bulk import Meanwhile, bulk_params, indexes_built_after, insert_rows, replace_table
+from identity_graph.store.sqlite_bulk import (
+    Meanwhile,
+    bulk_params,
+    indexes_built_after,
+    insert_rows,
+    replace_table,
+    sorted_on_disk,
+)
 
 _WORD = re.compile(r"\w+", re.UNICODE)
 #: The `records` columns a StoredRecord is built from, in `_record_from_row`'s order (rows as plain tuples).
@@ -278,7 +285,7 @@ class SQLiteReadMixin(SQLiteBase):
         key): the table is emptied and filled by appending to its B-tree, its key index built after; one
         transaction."""
         insert = "INSERT OR IGNORE INTO blocking_keys(key, record_id)"
-        with paused_gc(), self.transaction() as conn:
+        with paused_gc(), sorted_on_disk(self._conn()), self.transaction() as conn:
             conn.execute("DELETE FROM blocking_keys")
             with indexes_built_after(conn, "blocking_keys"):
                 for batch in batches:

@@ -4,6 +4,7 @@ server (NEO4J_URI's Neo4j, else ArcadeDB's Bolt server started for the run: see 
 from __future__ import annotations
 
 import sqlite3
+import threading
 from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
@@ -207,6 +208,21 @@ def test_filled_blocking_keys_replace_every_record_s_keys(gs: GraphStore) -> Non
     assert found == {"old:1": [], "old:2": [], "dob:1990": [1, 4], "ln:b": [1, 2], "pc:6000": [5]}
     gs.fill_blocking_keys(iter([]))
     assert gs.records_with_blocking_keys(["ln:b"], limit_per_key=10) == {"ln:b": []}
+
+
+def test_in_transaction_is_this_thread_s_open_write_transaction(gs: GraphStore) -> None:
+    assert not gs.in_transaction()
+    seen: list[bool] = []
+    with gs.transaction():
+        assert gs.in_transaction()
+        with gs.transaction():  # a nested one joins it
+            assert gs.in_transaction()
+        assert gs.in_transaction()
+        other = threading.Thread(target=lambda: seen.append(gs.in_transaction()))
+        other.start()
+        other.join()
+    assert seen == [False]  # another thread has none open
+    assert not gs.in_transaction()
 
 
 def test_filled_keys_of_a_missing_record_are_refused_and_the_keys_kept(tmp_path: Path) -> None:

@@ -19,6 +19,7 @@ from identity_graph.store.sqlite_bulk import (
     insert_rows,
     replace_table,
     secondary_indexes,
+    sorted_on_disk,
 )
 from identity_graph.store.sqlite_read import missing_records
 from tests.factories import prepared, record
@@ -311,3 +312,22 @@ def test_missing_records_of_a_gapless_run_of_ids(tmp_path: Path) -> None:
     assert missing_records(conn, set(ids)) == [ids[2]]  # a hole inside the run
     assert missing_records(conn, set()) == []
     s.close()
+
+
+def test_sorts_spill_to_disk_for_the_body_only(tmp_path: Path) -> None:
+    conn = sqlite3.connect(tmp_path / "t.db", isolation_level=None)
+    conn.execute("PRAGMA temp_store = MEMORY")
+    conn.execute("CREATE TABLE t(k TEXT)")
+    with sorted_on_disk(conn):
+        assert conn.execute("PRAGMA temp_store").fetchone()[0] == 1  # FILE
+        conn.execute("BEGIN IMMEDIATE")
+        conn.executemany("INSERT INTO t VALUES (?)", [(str(i),) for i in range(1000)])
+        conn.execute("CREATE INDEX t_k ON t(k)")
+        conn.execute("COMMIT")
+    assert conn.execute("PRAGMA temp_store").fetchone()[0] == 2  # MEMORY again
+    conn.execute("BEGIN IMMEDIATE")
+    conn.execute("DELETE FROM t")
+    with sorted_on_disk(conn):  # inside a transaction SQLite refuses the change: the body runs as it is
+        assert conn.execute("PRAGMA temp_store").fetchone()[0] == 2
+    conn.execute("COMMIT")
+    conn.close()

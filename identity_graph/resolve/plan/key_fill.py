@@ -21,7 +21,7 @@ from identity_graph.resolve.plan.tables import STORED_SCHEMA
 from identity_graph.store.protocol import GraphStore
 
 #: Blocking keys written to the store a statement batch at a time (and read back from the file as many).
-FILL_BATCH = 500_000
+FILL_BATCH = 200_000
 #: The order the store's table keeps its keys in (its primary key is record_id, key).
 STORE_ORDER = [("record_id", "ascending"), ("key", "ascending")]
 
@@ -44,10 +44,15 @@ class KeyFill:
         self._writer.write_table(pa.Table.from_batches([keys], schema=STORED_SCHEMA).sort_by(STORE_ORDER))
 
     def start(self, store: GraphStore) -> None:
-        """Close the file and begin writing its keys into the store on a thread of its own."""
+        """Close the file and begin writing its keys into the store on a thread of its own; inside a transaction
+        of the caller's (a real-time add that trains the first model), here and now, in that transaction: another
+        thread's would wait for it to end."""
         assert self._writer is not None, "started twice"
         self._writer.close()
         self._writer = None
+        if store.in_transaction():
+            store.fill_blocking_keys(self.rows())
+            return
         pool = ThreadPoolExecutor(1, thread_name_prefix="idgraph-keys")
         try:
             self._future = pool.submit(store.fill_blocking_keys, self.rows())

@@ -106,6 +106,10 @@ class Neo4jBase:
         state: _Explicit | None = getattr(self._local, "explicit", None)
         return state
 
+    def in_transaction(self) -> bool:
+        """True while this thread has an explicit write transaction open (another thread's writes wait for it)."""
+        return self._explicit() is not None
+
     @contextmanager
     def transaction(self) -> Iterator[neo4j.Transaction]:
         """A write transaction; nested uses join the outer one, which commits or rolls back everything."""

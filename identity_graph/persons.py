@@ -71,8 +71,8 @@ def plan_persons(
     surviving: set[int] = set()
     retire: list[tuple[int, int | None]] = []
     for index, cluster in enumerate(clusters):
-        claim = sorted(keepers.get(index, []))
-        sources = sorted({old[r] for r in cluster if r in old})
+        claim = sorted(keepers[index]) if index in keepers else []
+        sources = sorted({old[r] for r in cluster if r in old}) if old else []
         if claim:
             person = claim[0]
             for other in claim[1:]:
@@ -89,8 +89,7 @@ def plan_persons(
                 changes.events.append(NewEvent("person.created", person, cause))
             changes.created += 1
         surviving.add(person)
-        for record_id in cluster:
-            assign[record_id] = person
+        assign.update(dict.fromkeys(cluster, person))
     merged_away = {p for p, _ in retire}
     for person in sorted(set(old_sizes) - surviving - merged_away):
         retire.append((person, None))
@@ -100,17 +99,18 @@ def plan_persons(
 def apply_clustering(store: GraphStore, clusters: Sequence[Sequence[int]], cause: str) -> PersonChanges:
     """Assign persons to a closed scope of clusters with stable ids; write moves, retirements and events."""
     scope = [r for c in clusters for r in c]
-    if len(scope) != len(set(scope)):
+    in_scope = set(scope)
+    if len(scope) != len(in_scope):
         raise StoreError("a record appears in two clusters")
     with paused_gc(), store.transaction():
         old = store.assignments(scope)
         old_members = store.person_record_ids(sorted(set(old.values())))
-        outside = {r for members in old_members.values() for r in members} - set(scope)
+        outside = {r for members in old_members.values() for r in members} - in_scope
         if outside:
             raise StoreError(f"clustering scope is not closed: {len(outside)} records of its persons are missing")
         old_sizes = {p: len(m) for p, m in old_members.items()}
         keepers = _keepers(clusters, old, old_sizes)
-        unclaimed = sum(1 for index in range(len(clusters)) if not keepers.get(index))
+        unclaimed = len(clusters) - sum(1 for claim in keepers.values() if claim)
         new_ids = store.create_persons(unclaimed)
         assign, retire, changes = plan_persons(clusters, old, old_sizes, keepers, new_ids, cause)
         moves = [(r, p) for r, p in assign.items() if old.get(r) != p]

@@ -9,7 +9,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field, fields
 from datetime import datetime
-from typing import Any, Protocol, runtime_checkable
+from typing import Any, NamedTuple, Protocol, runtime_checkable
 
 from identity_graph.campaigns.model import Campaign
 from identity_graph.model import (
@@ -100,9 +100,9 @@ class ExportRow:
 EdgeRow = tuple[int, int, float, float, str, str, str]
 
 
-@dataclass(frozen=True)
-class NewEvent:
-    """A change-feed event about to be written."""
+class NewEvent(NamedTuple):
+    """A change-feed event about to be written (a named tuple: a batch run makes one per record it moves, and a
+    tuple is made five times faster than a frozen dataclass)."""
 
     type: str
     person_id: int | None

@@ -222,7 +222,8 @@ class SQLiteGraphMixin(SQLiteBase):
         with self.transaction() as conn:
             start = int(conn.execute("SELECT coalesce(max(id), 0) FROM persons").fetchone()[0]) + 1
             ids = list(range(start, start + n))
-            insert_rows(conn, "INSERT INTO persons(id, created_at, updated_at)", 3, [(i, now, now) for i in ids])
+            rows = [(i, now, now) for i in ids]
+            insert_rows(conn, "INSERT INTO persons(id, created_at, updated_at)", 3, rows, params=bulk_params(conn))
         return ids
 
     def set_persons(self, pairs: Sequence[tuple[int, int]]) -> None:
@@ -235,6 +236,7 @@ class SQLiteGraphMixin(SQLiteBase):
                 2,
                 pairs,
                 "ON CONFLICT(record_id) DO UPDATE SET person_id = excluded.person_id",
+                params=bulk_params(conn),
             )
             touched = sorted({p for _, p in pairs})
             for part in chunks(touched):
@@ -258,6 +260,7 @@ class SQLiteGraphMixin(SQLiteBase):
                 "INSERT INTO change_events(at, type, person_id, other_person_id, record_id, cause)",
                 6,
                 [(now, e.type, e.person_id, e.other_person_id, e.record_id, e.cause) for e in events],
+                params=bulk_params(conn),
             )
 
     def events(self, since_id: int = 0, since: datetime | None = None, limit: int = 1000) -> list[ChangeEvent]:

@@ -107,6 +107,7 @@ class FileColumns:
     mapped: frozenset[int]
     loose: tuple[tuple[int, str], ...]  # (position, column name) of each named column no field maps
     named: tuple[tuple[str, tuple[tuple[str, int], ...]], ...]  # (field, ((column name, position), ...))
+    first: dict[str, int]  # the first column of each mapped field
 
     @classmethod
     def of(cls, header: list[str], positions: dict[str, tuple[int, ...]]) -> FileColumns:
@@ -114,7 +115,8 @@ class FileColumns:
         mapped = frozenset(i for cols in positions.values() for i in cols)
         loose = tuple((i, name) for i, name in enumerate(header) if i not in mapped and name)
         named = tuple((field, tuple((header[i], i) for i in cols)) for field, cols in positions.items())
-        return cls(header, positions, mapped, loose, named)
+        first = {field: cols[0] for field, cols in positions.items() if cols}
+        return cls(header, positions, mapped, loose, named, first)
 
 
 class MappedRow(NamedTuple):
@@ -142,8 +144,8 @@ class MappedRow(NamedTuple):
 
     def get(self, name: str) -> str:
         """The row's value of a mapped field, stripped ('' when unmapped)."""
-        cols = self.columns.positions.get(name, ())
-        return self.values[cols[0]].strip() if cols else ""
+        at = self.columns.first.get(name)
+        return "" if at is None else self.values[at].strip()
 
     def unmapped(self) -> dict[str, str]:
         """Non-empty values of the columns no field maps, by column name (kept as attributes)."""

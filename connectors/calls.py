@@ -129,12 +129,13 @@ def call_items(source: str, facts: CallFacts, own: OwnSide, shared_names: frozen
     participants: tuple[Participation, ...] = ()
     if direction in (Direction.INBOUND, Direction.OUTBOUND) and number is not None:
         inbound = direction is Direction.INBOUND
-        name = customer_name(facts.caller_name, digits(number), shared_names) if inbound else None
+        number_digits = digits(number)
+        name = customer_name(facts.caller_name, number_digits, shared_names) if inbound else None
         claims: tuple[IdentifierClaim, ...] = ()
         field_name = "src" if direction is Direction.INBOUND else "dst"
         if inbound and digits(facts.dst):
             attributes["dnis"] = facts.dst.strip()  # the number the customer dialled: a campaign's own line
-        if digits(number):
+        if number_digits:
             dialed = without_access_code(number, own.region) if not inbound else number.strip()
             if dialed != number.strip():
                 attributes["dialed"] = number.strip()

@@ -138,7 +138,7 @@ class EspCsvConnector(Connector):
         word = get("event").lower() or "sent"
         event = EVENT_WORDS.get(word, word)
         attributes = row.unmapped()
-        attributes.update({k: get(k) for k in ("campaign_id", "campaign_name", "from_address") if get(k)})
+        attributes.update({k: v for k in ("campaign_id", "campaign_name", "from_address") if (v := get(k))})
         attributes["event"] = event
         items: list[SourceItem] = []
         participants: tuple[Participation, ...] = ()

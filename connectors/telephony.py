@@ -204,8 +204,8 @@ class CallsCsvConnector(CallConnector):
             raise ValueError("empty id")
         attributes = row.unmapped()
         for name in ("agent", "context", "duration", "ended_at"):
-            if get(name):
-                attributes[name] = get(name)
+            if value := get(name):
+                attributes[name] = value
         optional_datetime(get("ended_at"), self.date_format, self.tz)  # validated
         billsec = parse_seconds(get("billsec")) if get("billsec") else parse_seconds(get("duration"))
         return CallFacts(

@@ -30,6 +30,7 @@ import queue as queue_errors
 import signal
 import threading
 from collections.abc import Callable, Sequence
+from contextlib import suppress
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -114,10 +115,8 @@ def _send(out: Any, message: Message, parent: int, way: Any) -> None:
 
 def _lower_priority() -> None:
     """Run this worker AHEAD_NICENESS steps below the writer's priority (where the system allows it)."""
-    try:
+    with suppress(OSError):  # not allowed: it runs at the writer's priority
         os.nice(AHEAD_NICENESS)
-    except OSError:  # not allowed: it runs at the writer's priority
-        pass
 
 
 def _wait_for(after: Any, parent: int) -> None:

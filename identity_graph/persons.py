@@ -113,9 +113,9 @@ def apply_clustering(store: GraphStore, clusters: Sequence[Sequence[int]], cause
         unclaimed = len(clusters) - sum(1 for claim in keepers.values() if claim)
         new_ids = store.create_persons(unclaimed)
         assign, retire, changes = plan_persons(clusters, old, old_sizes, keepers, new_ids, cause)
-        moves = [(r, p) for r, p in assign.items() if old.get(r) != p]
+        moves = sorted((r, p) for r, p in assign.items() if old.get(r) != p)  # in record order: appended to the table
         events = changes.events
-        for record_id, person in sorted(moves):
+        for record_id, person in moves:
             before = old.get(record_id)
             if before is not None:
                 events.append(NewEvent("record.detached", before, cause, None, record_id))

@@ -17,7 +17,7 @@ from rapidfuzz import process
 from rapidfuzz.distance import OSA, JaroWinkler
 
 from matchers.dates import day_month_swaps, near_and_generation
-from matchers.features import FeatureTable, IntArray, StrArray
+from matchers.features import IDENTIFIER_KINDS, FeatureTable, IntArray, StrArray
 from matchers.names import TYPO_MIN_LETTERS, are_nicknames, given_name_list, is_initial_of, nickname_groups
 
 NULL = -1
@@ -529,6 +529,13 @@ class UsernameComparison(Comparison):
 
 #: What the name comparisons read (a caller-ID's name is the one crossed back: `PairContext.names`).
 NAME_COLUMNS = ("first", "last", "kind")
+#: Every feature column a comparison of `default_comparisons` reads (besides the record kind): what a worker
+#: process comparing pairs is given of the feature table (`tests/matchers/test_levels_snapshot.py` compares on
+#: a table of these columns alone).
+COMPARED_COLUMNS = (
+    "first", "last", "dob", "street", "city", "postcode", "state", "user_handle", "user_email", "card4",
+    *IDENTIFIER_KINDS,
+)  # fmt: skip
 #: The record kind whose name is a caller-ID (written LAST FIRST by carriers).
 CALLER_ID_KIND = "call_party"
 #: Record kinds whose name the person gave themselves when writing (a mail's sender, a social profile).

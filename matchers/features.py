@@ -147,12 +147,26 @@ class FeatureTable:
         self._derived.clear()
 
     def __getstate__(self) -> dict[str, Any]:
-        """The table without its codes, for pickling (a Spark executor gets the table; weak references do not
-        pickle, and the codes are worked out again where needed)."""
+        """The table for pickling (a worker process or a Spark executor gets it) without its caches (weak
+        references do not pickle; they are worked out again where needed), each text column as its distinct
+        values and a code per row: records repeat values (a city, a name, ''), so the pickle is small, and the
+        table unpickled holds each distinct value once."""
         state = dict(self.__dict__)
         state["_codes"] = {}
         state["_derived"] = {}
+        state["kind"] = _coded(self.kind)
+        state["columns"] = {name: _coded(values) for name, values in self.columns.items()}
         return state
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        """A table from `__getstate__`'s state."""
+        state["kind"] = _decoded(state["kind"])
+        state["columns"] = {name: _decoded(coded) for name, coded in state["columns"].items()}
+        self.__dict__.update(state)
+
+    def select(self, names: Iterable[str]) -> FeatureTable:
+        """The same rows with only these columns (the arrays shared, not copied): what a worker needs of a table."""
+        return FeatureTable(record_id=self.record_id, kind=self.kind, columns={n: self.columns[n] for n in names})
 
     def take(self, positions: IntArray) -> FeatureTable:
         """The rows at these positions, as a new table."""
@@ -166,6 +180,27 @@ class FeatureTable:
         """One row back as a FeatureRow."""
         values = {n: str(c[position]) for n, c in self.columns.items()}
         return FeatureRow(record_id=int(self.record_id[position]), kind=str(self.kind[position]), **values)
+
+
+#: A text column as (a code per row, the distinct values): what a pickled table holds.
+Coded = tuple[npt.NDArray[np.int32], StrArray]
+
+
+def _coded(values: StrArray) -> Coded:
+    """A column as its distinct values and each row's code among them."""
+    codes, uniques = pd.factorize(values, use_na_sentinel=False)
+    return codes.astype(np.int32), np.asarray(uniques, dtype=object)
+
+
+def _decoded(coded: Coded) -> StrArray:
+    """The column back from `_coded` (rows of one value share its one string); a column of one value for every
+    row (no email in any record, say) is that value repeated without a slot per row: read-only, as a pickled
+    table is only read (compared, by a worker process or a Spark executor)."""
+    codes, uniques = coded
+    if len(uniques) == 1:
+        out: StrArray = np.broadcast_to(uniques, codes.shape)
+        return out
+    return uniques[codes] if len(codes) else np.empty(0, dtype=object)
 
 
 def _strings(values: Iterable[str]) -> StrArray:

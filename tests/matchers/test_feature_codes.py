@@ -48,3 +48,21 @@ def test_a_table_with_codes_pickles_and_codes_again() -> None:
     table.codes(("city",))
     copy = pickle.loads(pickle.dumps(table))  # as a Spark executor gets it inside `LevelMaker`
     assert copy.codes(("city",)).tolist() == [0, 1, 0]
+
+
+def test_a_pickled_table_is_its_distinct_values_and_comes_back_the_same() -> None:
+    rows = 3000
+    words = ["perth", "york", ""]
+    cities = _objects(*("".join(list(words[i % 3])) for i in range(rows)))  # equal values, distinct objects
+    table = FeatureTable(record_id=np.arange(rows, dtype=np.int64), kind=np.full(rows, "contact", dtype=object),
+                         columns={"city": cities, "none": np.full(rows, "", dtype=object)})  # fmt: skip
+    table.codes(("city",))  # a cache: not pickled
+    data = pickle.dumps(table)
+    back = pickle.loads(data)
+    assert back.record_id.tolist() == table.record_id.tolist() and back.kind.tolist() == table.kind.tolist()
+    assert all(back.col(n).tolist() == table.col(n).tolist() for n in table.columns)
+    assert back.col("city").dtype == object and back._codes == {}
+    assert back.col("none").strides == (0,) and back.col("none")[[0, 5]].tolist() == ["", ""]  # no slot a row
+    assert len({id(v) for v in back.col("city")}) == 3  # each distinct value held once
+    plain = pickle.dumps([table.record_id, *table.columns.values(), table.kind])
+    assert len(data) < len(plain)  # each value once, not once a row

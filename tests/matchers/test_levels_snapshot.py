@@ -25,7 +25,7 @@ import pytest
 
 from identity_graph.resolve.scoring import comparisons_for
 from identity_graph.settings import Settings
-from matchers.comparisons import PairContext, compare_all
+from matchers.comparisons import COMPARED_COLUMNS, PairContext, compare_all
 from tests.matchers.test_distinct_pairs import _candidates, _generated
 from tests.resolve.engines import fake_store, febrl_store
 
@@ -42,11 +42,15 @@ def _settings(name: str, tmp: Path) -> Settings:
     return _generated(tmp)
 
 
-def levels_of(name: str, tmp: Path) -> tuple[PairContext, np.ndarray]:
-    """The set's pairs and their level matrix (one row per pair, one column per comparison)."""
+def levels_of(name: str, tmp: Path, compared_only: bool = False) -> tuple[PairContext, np.ndarray]:
+    """The set's pairs and their level matrix (one row per pair, one column per comparison); `compared_only`:
+    compared on a table of COMPARED_COLUMNS alone."""
     settings = _settings(name, tmp)
     ctx = _candidates(settings)
-    return ctx, compare_all(comparisons_for(settings.matching), ctx)
+    if not compared_only:
+        return ctx, compare_all(comparisons_for(settings.matching), ctx)
+    table = ctx.table.select(COMPARED_COLUMNS)  # what a worker process compares on
+    return ctx, compare_all(comparisons_for(settings.matching), PairContext(table=table, li=ctx.li, ri=ctx.ri))
 
 
 def digest(ctx: PairContext, levels: np.ndarray) -> dict[str, object]:
@@ -62,10 +66,11 @@ def digest(ctx: PairContext, levels: np.ndarray) -> dict[str, object]:
     }
 
 
+@pytest.mark.parametrize("compared_only", [False, True])
 @pytest.mark.parametrize("name", SETS)
-def test_levels_are_the_snapshot_s(name: str, tmp_path: Path) -> None:
+def test_levels_are_the_snapshot_s(name: str, compared_only: bool, tmp_path: Path) -> None:
     want = json.loads(SNAPSHOT.read_text(encoding="utf-8"))[name]
-    ctx, levels = levels_of(name, tmp_path)
+    ctx, levels = levels_of(name, tmp_path, compared_only)
     got = digest(ctx, levels)
     names = [c.name for c in comparisons_for(Settings().matching)]
     mine = cast(list[str], got["per_comparison"])

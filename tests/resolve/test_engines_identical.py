@@ -17,6 +17,8 @@ from pathlib import Path
 import pytest
 
 from identity_graph.generate import generate
+from identity_graph.resolve.plan import workers
+from identity_graph.resolve.plan.worker import Worker
 from identity_graph.settings import Settings
 from tests.resolve.engines import (
     Answer,
@@ -79,6 +81,23 @@ def _identical(answers: dict[str, Answer]) -> None:
 @pytest.mark.parametrize("name", SETS)
 def test_the_duckdb_plan_gives_todays_links_and_persons(name: str, tmp_path: Path) -> None:
     _identical(_answers(tmp_path, name, ("python", "duckdb"), spark=False))
+
+
+@pytest.mark.parametrize("name", ["febrl3", "generated"])
+def test_the_duckdb_plan_comparing_on_worker_processes_gives_todays_answers(
+    name: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(workers, "PROCESS_MIN_PAIRS", 0)  # every run compares on worker processes
+    started: list[int] = []
+    real_start = Worker.start.__func__  # type: ignore[attr-defined]
+
+    def counted(cls: type[Worker], function: bytes) -> Worker:
+        started.append(len(function))
+        return real_start(cls, function)  # type: ignore[no-any-return]
+
+    monkeypatch.setattr(Worker, "start", classmethod(counted))
+    _identical(_answers(tmp_path, name, ("python", "duckdb"), spark=False))
+    assert len(started) == workers.compare_workers(workers.PROCESS_MIN_PAIRS) > 0  # the workers did the comparing
 
 
 @pytest.mark.slow

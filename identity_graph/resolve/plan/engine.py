@@ -12,6 +12,8 @@ from typing import Any, Protocol, TypeVar
 
 import pyarrow as pa  # type: ignore[import-untyped]
 
+from identity_graph.resolve.plan.workers import Split, in_processes
+
 #: A function from a batch of rows to a batch of rows (what `Engine.map_batches` applies).
 BatchFn = Callable[[pa.RecordBatch], pa.RecordBatch]
 #: DuckDB's memory limit unless a setting says otherwise: past it, sorts and joins spill to its temp directory.
@@ -40,8 +42,9 @@ class Engine(Protocol):
     def finish(self, name: str, schema: pa.Schema) -> None:
         """No more rows for `name`: it is queryable (empty with `schema` when nothing was appended)."""
 
-    def map_batches(self, name: str, sql: str, fn: BatchFn, schema: pa.Schema, size: int) -> None:
-        """Table `name` (of `schema`) made of `fn` applied to the query's rows, a batch of about `size` at a time."""
+    def map_batches(self, name: str, sql: str, fn: BatchFn, schema: pa.Schema, size: int, workers: int = 0) -> None:
+        """Table `name` (of `schema`) made of `fn` applied to the query's rows, a batch of about `size` at a time
+        (`workers`: processes of this machine to run a `workers.Split` function's work on; 0: this process)."""
 
     def rows(self, sql: str) -> list[tuple[Any, ...]]:
         """A small query's rows."""
@@ -130,10 +133,16 @@ class DuckDBEngine:
             self.register(name, schema.empty_table())
             self._created.add(name)
 
-    def map_batches(self, name: str, sql: str, fn: BatchFn, schema: pa.Schema, size: int) -> None:
-        """Stream the query's batches through `fn` on MAP_THREADS threads of this process, appending each result
-        in the query's order."""
-        for result in in_threads(fn, self.batches(sql, size), MAP_THREADS):
+    def map_batches(self, name: str, sql: str, fn: BatchFn, schema: pa.Schema, size: int, workers: int = 0) -> None:
+        """Stream the query's batches through `fn` on MAP_THREADS threads of this process (or, for a `Split`
+        function and `workers` > 0, its work on that many worker processes), appending each result in the
+        query's order."""
+        batches = self.batches(sql, size)
+        if workers and isinstance(fn, Split):
+            results = in_processes(fn, batches, workers)
+        else:
+            results = in_threads(fn, batches, MAP_THREADS)
+        for result in results:
             self.append(name, result)
         self.finish(name, schema)
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+import numpy.typing as npt
 import pyarrow as pa  # type: ignore[import-untyped]
 
 from identity_graph.gc_pause import paused_gc
@@ -34,14 +35,15 @@ from identity_graph.resolve.plan.engine import (
 from identity_graph.resolve.plan.kept import bearer_names, concat, kept_rows, take
 from identity_graph.resolve.plan.key_fill import KeyFill
 from identity_graph.resolve.plan.tables import KEY_SCHEMA, input_tables, key_batches, stored_batch
-from identity_graph.resolve.scoring import Scored, comparisons_for, compute_levels, score_pairs, strong_conflicts
+from identity_graph.resolve.plan.workers import compare_workers
+from identity_graph.resolve.scoring import Scored, comparisons_for, score_pairs, strong_conflicts
 from identity_graph.resolve.summary import Progress, ResolveSummary, no_progress, stage_timer
 from identity_graph.resolve.training import load_model, save_model
 from identity_graph.settings import MatchingSettings, Settings
 from identity_graph.store.protocol import GraphStore
-from matchers.comparisons import Comparison, PairContext
+from matchers.comparisons import COMPARED_COLUMNS, Comparison, Levels, PairContext, compare_all
 from matchers.em import merge_patterns, train_em_counted
-from matchers.features import StrArray
+from matchers.features import FeatureTable, IntArray, StrArray
 from matchers.model import MatchModel
 
 #: Pairs compared and scored per batch (what this process holds of the pairs at once).
@@ -88,30 +90,63 @@ def find_pairs(engine: Engine, st: BatchState, ms: MatchingSettings) -> int:
     return int(engine.rows(sql.CANDIDATE_COUNT)[0][0])
 
 
+#: What a worker needs to compare a batch of pairs: left and right rows, whether EM learns from each pair, and
+#: each identifier kind's share code per pair (worked out here: it reads the run's postings).
+PairJob = tuple[IntArray, IntArray, npt.NDArray[np.int8], dict[str, Levels]]
+
+
+@dataclass(frozen=True)
+class PairLevels:
+    """The comparing itself: a `PairJob` to its levels rows (`levels_schema`). Holds the feature table and the
+    settings only, so it pickles small to a worker process (`workers.in_processes`)."""
+
+    table: FeatureTable
+    ms: MatchingSettings
+
+    def __call__(self, job: PairJob) -> pa.RecordBatch:
+        """The job's levels rows."""
+        li, ri, train, shared = job
+        comparisons = comparisons_for(self.ms)
+        levels = compare_all(comparisons, PairContext(table=self.table, li=li, ri=ri, shared=shared))
+        columns = [pa.array(li), pa.array(ri), pa.array(train)]
+        columns += [pa.array(levels[:, k].astype(np.int8)) for k in range(len(comparisons))]
+        return pa.RecordBatch.from_arrays(columns, schema=levels_schema(comparisons))
+
+
 @dataclass(frozen=True)
 class LevelMaker:
     """A batch of pairs (li, ri, core, dup) to its levels rows (`levels_schema`) by today's comparisons: what an
-    engine maps over the pairs (DuckDB here, Spark on its executors: picklable, the features inside)."""
+    engine maps over the pairs (DuckDB here, on threads or, as a `workers.Split`, with `PairLevels` in worker
+    processes; Spark on its executors: picklable, the features inside)."""
 
     st: BatchState
     ms: MatchingSettings
 
     def __call__(self, batch: pa.RecordBatch) -> pa.RecordBatch:
         """The batch's levels."""
-        comparisons = comparisons_for(self.ms)
+        return self.remote()(self.local(batch))
+
+    def local(self, batch: pa.RecordBatch) -> PairJob:
+        """The batch's pairs, training flags and shared identifiers (the part that reads the postings)."""
         li = np.asarray(batch.column("li"), dtype=np.int64)
         ri = np.asarray(batch.column("ri"), dtype=np.int64)
-        train = (np.asarray(batch.column("core")) == 1) & (np.asarray(batch.column("dup")) == 0)
-        levels = compute_levels(self.st.table, self.st.postings, self.st.stats, li, ri, comparisons, self.ms)[2]
-        columns = [pa.array(li), pa.array(ri), pa.array(train.astype(np.int8))]
-        columns += [pa.array(levels[:, k].astype(np.int8)) for k in range(len(comparisons))]
-        return pa.RecordBatch.from_arrays(columns, schema=levels_schema(comparisons))
+        train = ((np.asarray(batch.column("core")) == 1) & (np.asarray(batch.column("dup")) == 0)).astype(np.int8)
+        shared = shared_identifiers(self.st.postings, self.st.stats, li, ri, self.ms.shared_identifier_persons)
+        return li, ri, train, shared.codes
+
+    def remote(self) -> PairLevels:
+        """The comparing, as a worker process runs it (with the columns comparisons read: not a record's
+        signature, the largest column)."""
+        return PairLevels(self.st.table.select(COMPARED_COLUMNS), self.ms)
 
 
 def compare_pairs(engine: Engine, st: BatchState, ms: MatchingSettings, report: Progress, size: int) -> None:
-    """Every pair's levels by today's comparisons, a batch at a time, into the engine's `levels` table."""
+    """Every pair's levels by today's comparisons, a batch at a time, into the engine's `levels` table (on worker
+    processes when there are many pairs: `workers.compare_workers`)."""
     report("comparing", 0, 1)
-    engine.map_batches("levels", sql.PAIRS_IN_ORDER, LevelMaker(st, ms), levels_schema(comparisons_for(ms)), size)
+    pairs = int(engine.rows(sql.PAIR_COUNT)[0][0])
+    schema = levels_schema(comparisons_for(ms))
+    engine.map_batches("levels", sql.PAIRS_IN_ORDER, LevelMaker(st, ms), schema, size, compare_workers(pairs))
     engine.drop(("pairs",))
 
 

@@ -70,9 +70,9 @@ class SparkEngine:
         table = frame.toArrow() if hasattr(frame, "toArrow") else pa.Table.from_pandas(frame.toPandas())
         yield from table.to_batches(max_chunksize=size)
 
-    def map_batches(self, name: str, sql: str, fn: BatchFn, schema: pa.Schema, size: int) -> None:
+    def map_batches(self, name: str, sql: str, fn: BatchFn, schema: pa.Schema, size: int, workers: int = 0) -> None:
         """`fn` over the query's rows on the executors (`mapInArrow`, Arrow batches of about `size`), kept as view
-        `name`: the comparisons run where the pairs are."""
+        `name`: the comparisons run where the pairs are (the executors are the workers: `workers` is not used)."""
 
         def each(batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
             for batch in batches:

@@ -60,6 +60,9 @@ GROUP BY li, ri
 #: Pairs in the order today's path holds them (by left row, then right row), in batches.
 PAIRS_IN_ORDER = "SELECT li, ri, core, dup FROM pairs ORDER BY li, ri"
 
+#: How many pairs there are to compare (identical records' pairs too).
+PAIR_COUNT = "SELECT COUNT(*) FROM pairs"
+
 #: How many pairs a blocking pass found (today's `candidate_pairs`).
 CANDIDATE_COUNT = "SELECT COUNT(*) FROM pairs WHERE cand = 1"
 

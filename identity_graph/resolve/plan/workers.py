@@ -1,0 +1,72 @@
+"""Worker processes for the plan's per-batch Python work on one machine.
+
+Comparing is Python and numpy over object arrays: it holds the interpreter lock, so threads of one process take
+turns rather than add up. A batch function that comes in two parts (`Split`: a `local` part that needs the run's
+large tables, a small picklable `remote` part that does the work) is run with its remote part in worker
+processes instead: `remote` is pickled once and sent to each worker as it starts (a feature table pickles as
+its distinct values and a code per row), each batch travels as its local part's few arrays. The workers are
+programs of their own (`plan.worker`), not forks of this one nor `multiprocessing` children: nothing of the
+caller's main module is imported again, and no thread of DuckDB's is forked.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import pickle
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from typing import Any, Protocol, runtime_checkable
+
+from identity_graph.resolve.plan.worker import Worker
+
+#: Worker processes a large run compares its pairs on (this machine's cores, less the one feeding them, at least
+#: two); see `compare_workers`.
+MAX_PROCESSES = 2
+#: Below this many candidate pairs the pairs are compared on this process's threads: starting workers (each
+#: imports the matchers and unpickles the features) costs more than it saves.
+PROCESS_MIN_PAIRS = 2_000_000
+
+
+@runtime_checkable
+class Split(Protocol):
+    """A batch function in two parts: `local(batch)` here, then `remote(...)` of that in a worker process."""
+
+    def local(self, batch: Any) -> Any:
+        """What the remote part needs of a batch (small: it is pickled to a worker)."""
+
+    def remote(self) -> Callable[[Any], Any]:
+        """The picklable part that does the work in a worker."""
+
+
+def in_processes(fn: Split, batches: Iterable[Any], processes: int) -> Iterator[Any]:
+    """`fn.remote()(fn.local(batch))` of each batch, in order: the local part on this thread, the remote part in
+    `processes` worker processes (`plan.worker`, batches dealt round the
+    workers, one in flight each while the next one's local part is made). An error in a worker is raised here
+    (`WorkerError`), and the workers are stopped however the caller stops reading."""
+    payload = pickle.dumps(fn.remote(), protocol=pickle.HIGHEST_PROTOCOL)
+    pool = [Worker.start(payload) for _ in range(max(processes, 1))]
+    try:
+        busy: deque[Worker] = deque()
+        for batch in batches:
+            job = fn.local(batch)
+            if len(busy) == len(pool):
+                worker = busy.popleft()
+                yield worker.result()
+            else:
+                worker = pool[len(busy)]
+            worker.send(job)
+            busy.append(worker)
+        while busy:
+            yield busy.popleft().result()
+    finally:
+        for worker in pool:
+            worker.stop()
+
+
+def compare_workers(pairs: int, cores: int | None = None) -> int:
+    """Worker processes to compare `pairs` candidate pairs on: none below PROCESS_MIN_PAIRS or on one core, else
+    up to MAX_PROCESSES."""
+    available = cores if cores is not None else (multiprocessing.cpu_count() or 1)
+    if pairs < PROCESS_MIN_PAIRS or available < 2:
+        return 0
+    return min(MAX_PROCESSES, available)

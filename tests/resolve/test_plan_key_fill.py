@@ -1,6 +1,6 @@
-"""The store's blocking keys are written on a thread of their own while the plan finds and compares pairs: a
-fill that fails stops the run with its own error and leaves the store as it was; a run that fails while the fill
-is still going waits for it (no engine is closed under it) and reports its own error."""
+"""The store's blocking keys are written on a thread of their own while the plan trains and scores: a fill that
+fails stops the run with its own error and leaves the store as it was (no model, no link); a run that fails
+while the fill is still going waits for it (its file is not removed under it) and reports its own error."""
 
 from __future__ import annotations
 
@@ -20,10 +20,11 @@ from identity_graph.resolve.plan import key_fill, resolve_batch
 from identity_graph.resolve.plan import run as plan_run
 from identity_graph.resolve.plan.key_fill import KeyFill
 from identity_graph.resolve.plan.tables import stored_batch
+from identity_graph.resolve.training import META_KEY
 from identity_graph.store import SQLiteStore
 from tests.resolve.engines import febrl_store
 
-#: How long the second test's fill waits before it starts (comparing fails well before).
+#: How long the second test's fill waits before it starts (scoring fails well before).
 FILL_DELAY = 0.5
 
 
@@ -77,22 +78,23 @@ def test_a_run_failing_beside_the_fill_waits_for_it(tmp_path: Path, monkeypatch:
     real_fill = SQLiteStore.fill_blocking_keys
 
     def slow_fill(self: SQLiteStore, batches: Iterable[Sequence[tuple[str, int]]]) -> None:
-        time.sleep(FILL_DELAY)  # still filling when comparing fails
+        time.sleep(FILL_DELAY)  # still filling when scoring fails
         real_fill(self, batches)
         filled.set()
 
-    def failing_compare(*_: object) -> None:
-        raise RuntimeError("comparing broke")
+    def failing_scoring(*_: object) -> None:
+        raise RuntimeError("scoring broke")
 
     monkeypatch.setattr(SQLiteStore, "fill_blocking_keys", slow_fill)
-    monkeypatch.setattr(plan_run, "compare_pairs", failing_compare)
+    monkeypatch.setattr(plan_run, "score_kept", failing_scoring)
     store = SQLiteStore(settings.db)
-    with pytest.raises(RuntimeError, match="comparing broke"):
+    with pytest.raises(RuntimeError, match="scoring broke"):
         resolve_batch(store, settings)
     assert filled.is_set()  # the fill had finished before the run gave up (and closed its engine)
     store.close()
     keys, edges, _ = _state(settings.db)
     assert keys and edges == 0  # the keys are in (the fill is its own transaction); no link was written
+    assert SQLiteStore(settings.db).get_meta(META_KEY) is None  # nor the model: it is saved after the keys
 
 
 def test_the_key_file_is_in_the_store_s_order_and_goes_away(tmp_path: Path) -> None:

@@ -35,7 +35,7 @@ class Broken:
 
 def test_a_failing_job_is_a_readable_error_here() -> None:
     with pytest.raises(WorkerError, match=r"a comparing worker process failed: KeyError: '\w+'"):
-        list(in_processes(Broken(), [3, 4, 5], 2))
+        list(in_processes(Broken(), [3, 4], 2))  # both batches go to workers (the third would be done here)
 
 
 def test_a_worker_that_dies_is_an_error_not_a_hang() -> None:
@@ -57,14 +57,15 @@ def test_the_workers_end_when_a_job_fails(monkeypatch: pytest.MonkeyPatch) -> No
         return worker
 
     monkeypatch.setattr(Worker, "start", classmethod(kept))
-    results = in_processes(Broken(), [3, 4, 5], 2)
     with pytest.raises(WorkerError):
-        next(results)
-    assert len(pool) == 2 and all(w.process.poll() is not None for w in pool)  # both ended, none left behind
+        next(in_processes(Broken(), [3, 4], 2))
+    with pytest.raises(KeyError):  # the batch done on this process fails as it would on a thread
+        next(in_processes(Broken(), [3, 4, 5], 2))
+    assert len(pool) == 4 and all(w.process.poll() is not None for w in pool)  # all ended, none left behind
 
 
 def test_small_runs_and_one_core_stay_on_this_process() -> None:
     assert compare_workers(PROCESS_MIN_PAIRS - 1, cores=8) == 0
     assert compare_workers(PROCESS_MIN_PAIRS, cores=1) == 0
     assert compare_workers(PROCESS_MIN_PAIRS, cores=8) == MAX_PROCESSES
-    assert compare_workers(PROCESS_MIN_PAIRS, cores=2) == 2
+    assert compare_workers(PROCESS_MIN_PAIRS, cores=2) == 1  # one worker, and this process

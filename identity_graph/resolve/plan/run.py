@@ -150,8 +150,9 @@ def compare_pairs(engine: Engine, st: BatchState, ms: MatchingSettings, report: 
     engine.drop(("pairs",))
 
 
-def train(engine: Engine, store: GraphStore, st: BatchState, ms: MatchingSettings) -> MatchModel:
-    """EM on the training pairs' level patterns counted by the engine (the model today's path trains)."""
+def train(engine: Engine, st: BatchState, ms: MatchingSettings) -> MatchModel:
+    """EM on the training pairs' level patterns counted by the engine (the model today's path trains; saved by
+    the caller once the store's keys are written, `save_trained`)."""
     comparisons = comparisons_for(ms)
     columns = ", ".join(level_columns(comparisons))
     counted = engine.rows(sql.PATTERN_COUNTS.format(columns=columns))
@@ -161,10 +162,13 @@ def train(engine: Engine, store: GraphStore, st: BatchState, ms: MatchingSetting
     patterns, counts = merge_patterns(patterns, counts)
     tf = {c.tf_column: st.table.col(c.tf_column)[st.reps.rows] for c in comparisons if c.tf_column}
     model = train_em_counted(comparisons, patterns, counts, tf)
-    model = model.model_copy(update={"placeholders": sorted(st.placeholders)})
+    return model.model_copy(update={"placeholders": sorted(st.placeholders)})
+
+
+def save_trained(store: GraphStore, model: MatchModel) -> None:
+    """Save a model trained on enough pairs (MIN_TRAINING_PAIRS) as the store's model."""
     if model.pairs >= MIN_TRAINING_PAIRS:
         save_model(store, model)
-    return model
 
 
 @dataclass(frozen=True)
@@ -261,31 +265,34 @@ def _resolve(
     fill = KeyFill()
     try:
         load_keys(engine, st, key_rows, fill)
-        fill.start(store)
         lap("features and blocking keys")
         report("finding pairs", 0, 1)
         summary.candidate_pairs = find_pairs(engine, st, ms)
         lap("finding pairs")
         compare_pairs(engine, st, ms, report, size)
         lap("comparing")
+        fill.start(store)  # the store's keys are written while the model is trained and the pairs scored
+        trained = model is None
+        if model is None:
+            report("training", 0, 1)
+            model = train(engine, st, ms)
+            summary.trained = True
+            lap("training")
+        summary.model_version = model.version
+        report("scoring", 0, 1)
+        scored = score_kept(engine, st, model, ms, size)
+        engine.close()  # the pairs are done with: the engine's memory goes before the links are written
+        if ms.sole_name_links:
+            summary.sole_name_links = link_sole_namesakes(scored, ms.sole_name_min_score, ms.sole_name_max_records)
+        lap("scoring")
     except BaseException:
-        fill.wait()  # the engine is not closed under the fill, nor its file removed
+        fill.wait()  # the fill's file is not removed under it
         fill.close()
         raise
     fill.finish()
+    if trained:
+        save_trained(store, model)
     lap("writing blocking keys")
-    if model is None:
-        report("training", 0, 1)
-        model = train(engine, store, st, ms)
-        summary.trained = True
-        lap("training")
-    summary.model_version = model.version
-    report("scoring", 0, 1)
-    scored = score_kept(engine, st, model, ms, size)
-    engine.close()  # the pairs are done with: the engine's memory goes before the links are written
-    if ms.sole_name_links:
-        summary.sole_name_links = link_sole_namesakes(scored, ms.sole_name_min_score, ms.sole_name_max_records)
-    lap("scoring")
     report("writing links", 0, 1)
     links = write_links(store, st, scored, ms, strong_conflicts(), keys=False)
     summary.edges_auto, summary.edges_review = len(links.autos), links.review

@@ -113,6 +113,7 @@ def serve(source: IO[bytes], sink: IO[bytes]) -> None:
     if first is None:
         return
     function = pickle.loads(first)
+    del first  # the function is unpickled: its bytes are not held while the jobs run
     while (message := read_message(source)) is not None:
         try:
             answer: tuple[str, Any] = ("ok", function(pickle.loads(message)))

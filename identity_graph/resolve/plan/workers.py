@@ -19,8 +19,9 @@ from typing import Any, Protocol, runtime_checkable
 
 from identity_graph.resolve.plan.worker import Worker
 
-#: Worker processes a large run compares its pairs on (this machine's cores, less the one feeding them, at least
-#: two); see `compare_workers`.
+#: Worker processes a large run compares its pairs on besides this process (one a core beyond the first, at
+#: most this many: each holds the compared columns of the feature table, about 0.5 GB at 1M records); see
+#: `compare_workers`.
 MAX_PROCESSES = 2
 #: Below this many candidate pairs the pairs are compared on this process's threads: starting workers (each
 #: imports the matchers and unpickles the features) costs more than it saves.
@@ -40,33 +41,47 @@ class Split(Protocol):
 
 def in_processes(fn: Split, batches: Iterable[Any], processes: int) -> Iterator[Any]:
     """`fn.remote()(fn.local(batch))` of each batch, in order: the local part on this thread, the remote part in
-    `processes` worker processes (`plan.worker`, batches dealt round the
-    workers, one in flight each while the next one's local part is made). An error in a worker is raised here
-    (`WorkerError`), and the workers are stopped however the caller stops reading."""
-    payload = pickle.dumps(fn.remote(), protocol=pickle.HIGHEST_PROTOCOL)
+    `processes` worker processes (`plan.worker`) and on this thread too, in turn (of every `processes` + 1
+    batches, one is done here: this process holds the tables already, and a worker's memory is what it costs).
+    A worker has one batch in flight, and the next one's local part is made meanwhile. An error in a worker is
+    raised here (`WorkerError`), and the workers are stopped however the caller stops reading."""
+    work = fn.remote()
+    payload = pickle.dumps(work, protocol=pickle.HIGHEST_PROTOCOL)
     pool = [Worker.start(payload) for _ in range(max(processes, 1))]
+    del payload  # each worker has it: not held while the batches run
     try:
-        busy: deque[Worker] = deque()
-        for batch in batches:
+        idle = list(pool)
+        pending: deque[tuple[Worker | None, Any]] = deque()  # in batch order: a worker's batch, or a result
+        for number, batch in enumerate(batches):
             job = fn.local(batch)
-            if len(busy) == len(pool):
-                worker = busy.popleft()
-                yield worker.result()
-            else:
-                worker = pool[len(busy)]
+            if number % (len(pool) + 1) == len(pool):
+                pending.append((None, work(job)))
+                continue
+            while not idle:
+                yield _next(pending, idle)
+            worker = idle.pop(0)
             worker.send(job)
-            busy.append(worker)
-        while busy:
-            yield busy.popleft().result()
+            pending.append((worker, None))
+        while pending:
+            yield _next(pending, idle)
     finally:
         for worker in pool:
             worker.stop()
 
 
+def _next(pending: deque[tuple[Worker | None, Any]], idle: list[Worker]) -> Any:
+    """The oldest pending batch's result (its worker is idle again)."""
+    worker, value = pending.popleft()
+    if worker is None:
+        return value
+    idle.append(worker)
+    return worker.result()
+
+
 def compare_workers(pairs: int, cores: int | None = None) -> int:
-    """Worker processes to compare `pairs` candidate pairs on: none below PROCESS_MIN_PAIRS or on one core, else
-    up to MAX_PROCESSES."""
+    """Worker processes to compare `pairs` candidate pairs on beside this process: none below PROCESS_MIN_PAIRS
+    or on one core, else one a core beyond the first, up to MAX_PROCESSES."""
     available = cores if cores is not None else (multiprocessing.cpu_count() or 1)
     if pairs < PROCESS_MIN_PAIRS or available < 2:
         return 0
-    return min(MAX_PROCESSES, available)
+    return min(MAX_PROCESSES, available - 1)

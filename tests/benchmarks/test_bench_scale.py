@@ -8,7 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from benchmarks.bench_scale import label, plot, rows_of, set_names
+from benchmarks.bench_scale import CHILD_SETTLE_S, TreePeak, label, peak_mb, plot, rows_of, set_names
 
 
 def test_one_side_runs_in_its_own_process_and_reports_peak_memory(tmp_path: Path) -> None:
@@ -34,3 +34,14 @@ def test_rows_say_time_ratio_memory_and_f1_and_the_plot_is_written(tmp_path: Pat
     plot({"pool:100000": (ours, splink), "pool:300000": ({**ours, "records": 300_000}, splink)}, path)
     assert path.stat().st_size > 1000
     assert label("pool:1000000") == "febrl-pool 1M" and set_names(quick=True) == ["pool:20000"]
+
+
+def test_the_peak_counts_a_worker_process_too() -> None:
+    memory = TreePeak()
+    worker = subprocess.run(  # a child that holds 300 MB for longer than it takes to be counted
+        [sys.executable, "-c", "import time; b = bytearray(300 * 2**20); b[::4096] = b'x' * len(b[::4096]); "
+         "time.sleep(2 * CHILD_SETTLE_S + 1)".replace("CHILD_SETTLE_S", str(CHILD_SETTLE_S))],
+        check=True,
+    )  # fmt: skip
+    assert worker.returncode == 0
+    assert memory.stop() >= peak_mb() + 250

@@ -3,6 +3,9 @@ dies is one too, the workers end when a job fails, and small runs stay on this p
 
 from __future__ import annotations
 
+import pickle
+from pathlib import Path
+
 import numpy as np
 import pytest
 
@@ -69,3 +72,18 @@ def test_small_runs_and_one_core_stay_on_this_process() -> None:
     assert compare_workers(PROCESS_MIN_PAIRS, cores=1) == 0
     assert compare_workers(PROCESS_MIN_PAIRS, cores=8) == MAX_PROCESSES
     assert compare_workers(PROCESS_MIN_PAIRS, cores=2) == 1  # one worker, and this process
+
+
+def test_a_worker_imports_from_this_process_s_path(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    package = tmp_path / "added_by_hand"
+    package.mkdir()
+    (package / "__init__.py").write_text("def triple(x):\n    return 3 * x\n")
+    monkeypatch.syspath_prepend(str(tmp_path))  # as a program that puts a folder on its path itself
+    import added_by_hand  # type: ignore[import-not-found]
+
+    worker = Worker.start(pickle.dumps(added_by_hand.triple))
+    try:
+        worker.send(14)
+        assert worker.result() == 42
+    finally:
+        worker.stop()

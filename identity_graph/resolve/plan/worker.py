@@ -9,6 +9,7 @@ The first message is the function to run; each next one is a job, answered by `(
 from __future__ import annotations
 
 import contextlib
+import os
 import pickle
 import struct
 import subprocess
@@ -64,6 +65,7 @@ class Worker:
             [sys.executable, "-c", WORKER_PROGRAM],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
+            env=worker_environment(),
         )
         worker = cls(process)
         worker._write(function)
@@ -105,6 +107,13 @@ class Worker:
             write_message(self.process.stdin, payload)
         except (BrokenPipeError, OSError) as exc:
             raise WorkerError(f"a comparing worker process stopped (exit code {self.process.poll()})") from exc
+
+
+def worker_environment() -> dict[str, str]:
+    """This process's environment, with its import path as the worker's PYTHONPATH: a worker imports what this
+    process imports, also where a program put the package on its path itself."""
+    paths = [p for p in sys.path if p]
+    return {**os.environ, "PYTHONPATH": os.pathsep.join(paths)}
 
 
 def serve(source: IO[bytes], sink: IO[bytes]) -> None:

@@ -11,7 +11,7 @@ caller's main module is imported again, and no thread of DuckDB's is forked.
 
 from __future__ import annotations
 
-import multiprocessing
+import os
 import pickle
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
@@ -47,9 +47,11 @@ def in_processes(fn: Split, batches: Iterable[Any], processes: int) -> Iterator[
     raised here (`WorkerError`), and the workers are stopped however the caller stops reading."""
     work = fn.remote()
     payload = pickle.dumps(work, protocol=pickle.HIGHEST_PROTOCOL)
-    pool = [Worker.start(payload) for _ in range(max(processes, 1))]
-    del payload  # each worker has it: not held while the batches run
+    pool: list[Worker] = []
     try:
+        for _ in range(max(processes, 1)):
+            pool.append(Worker.start(payload))
+        del payload  # each worker has it: not held while the batches run
         idle = list(pool)
         pending: deque[tuple[Worker | None, Any]] = deque()  # in batch order: a worker's batch, or a result
         for number, batch in enumerate(batches):
@@ -81,7 +83,7 @@ def _next(pending: deque[tuple[Worker | None, Any]], idle: list[Worker]) -> Any:
 def compare_workers(pairs: int, cores: int | None = None) -> int:
     """Worker processes to compare `pairs` candidate pairs on beside this process: none below PROCESS_MIN_PAIRS
     or on one core, else one a core beyond the first, up to MAX_PROCESSES."""
-    available = cores if cores is not None else (multiprocessing.cpu_count() or 1)
+    available = cores if cores is not None else (os.cpu_count() or 1)
     if pairs < PROCESS_MIN_PAIRS or available < 2:
         return 0
     return min(MAX_PROCESSES, available - 1)

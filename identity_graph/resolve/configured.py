@@ -33,10 +33,11 @@ def resolve_configured(
             f"the batch ran out of memory at DuckDB's limit of {rs.memory}, and no links or persons were changed: "
             "raise [resolve] memory in idgraph.toml (or idgraph resolve --memory), e.g. to 2GB"
         ) from exc
-    except (duckdb.IOException, OSError) as exc:  # its temporary directory: missing, read-only or full
+    except (duckdb.IOException, OSError) as exc:  # a temporary directory: missing, read-only or full
         reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
         raise ConfigError(
-            f"the batch could not write DuckDB's temporary files under {tempfile.gettempdir()} ({reason}), and "
+            f"the batch could not write its temporary files (DuckDB's, the blocking keys') under "
+            f"{tempfile.gettempdir()} ({reason}), and "
             "no links or persons were changed: free disk space there or set TMPDIR to a writable disk"
         ) from exc
 

@@ -3,7 +3,9 @@ dies is one too, the workers end when a job fails, and small runs stay on this p
 
 from __future__ import annotations
 
+import os
 import pickle
+import signal
 from pathlib import Path
 
 import numpy as np
@@ -87,3 +89,16 @@ def test_a_worker_imports_from_this_process_s_path(tmp_path: Path, monkeypatch: 
         assert worker.result() == 42
     finally:
         worker.stop()
+
+
+def test_ctrl_c_is_left_to_the_parent() -> None:
+    worker = Worker.start(pickle.dumps(abs))
+    try:
+        worker.send(-3)
+        assert worker.result() == 3  # serving: its Ctrl-C handling is in place
+        os.kill(worker.process.pid, signal.SIGINT)  # what Ctrl-C sends the whole process group
+        worker.send(-4)
+        assert worker.result() == 4 and worker.process.poll() is None  # no KeyboardInterrupt, no traceback
+    finally:
+        worker.stop()
+    assert worker.process.returncode == 0  # ended by its closed input

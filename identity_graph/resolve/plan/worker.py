@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import os
 import pickle
+import signal
 import struct
 import subprocess
 import sys
@@ -117,7 +118,10 @@ def worker_environment() -> dict[str, str]:
 
 
 def serve(source: IO[bytes], sink: IO[bytes]) -> None:
-    """The worker's loop: the function first, then each job's answer until the input ends."""
+    """The worker's loop: the function first, then each job's answer until the input ends. Ctrl-C reaches the
+    whole process group: the worker leaves it to its parent, which stops it by closing its input (no traceback
+    of a worker's on the user's screen)."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     first = read_message(source)
     if first is None:
         return

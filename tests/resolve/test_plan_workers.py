@@ -6,13 +6,14 @@ from __future__ import annotations
 import os
 import pickle
 import signal
+import time
 from pathlib import Path
 
 import numpy as np
 import pytest
 
 from identity_graph.resolve.plan.run import PairLevels
-from identity_graph.resolve.plan.worker import Worker, WorkerError
+from identity_graph.resolve.plan.worker import STOP_WAIT, Worker, WorkerError
 from identity_graph.resolve.plan.workers import MAX_PROCESSES, PROCESS_MIN_PAIRS, compare_workers, in_processes
 from identity_graph.settings import Settings
 from matchers.features import FeatureTable
@@ -102,3 +103,11 @@ def test_ctrl_c_is_left_to_the_parent() -> None:
     finally:
         worker.stop()
     assert worker.process.returncode == 0  # ended by its closed input
+
+
+def test_a_worker_busy_with_a_job_nobody_reads_is_stopped_at_once() -> None:
+    worker = Worker.start(pickle.dumps(time.sleep))
+    worker.send(STOP_WAIT * 3)  # a job far longer than a stop waits
+    started = time.monotonic()
+    worker.stop()
+    assert time.monotonic() - started < STOP_WAIT and worker.process.returncode is not None

@@ -58,6 +58,7 @@ class Worker:
     """The parent's handle on one worker process: send a job, then read its result."""
 
     process: subprocess.Popen[bytes]
+    busy: bool = False  # a job was sent whose result was not read
 
     @classmethod
     def start(cls, function: bytes) -> Worker:
@@ -75,11 +76,13 @@ class Worker:
     def send(self, job: Any) -> None:
         """Give the worker its next job."""
         self._write(pickle.dumps(job, protocol=pickle.HIGHEST_PROTOCOL))
+        self.busy = True
 
     def result(self) -> Any:
         """The last job's result (a WorkerError if the job failed or the worker stopped)."""
         assert self.process.stdout is not None
         message = read_message(self.process.stdout)
+        self.busy = False
         if message is None:
             code = self.process.wait()
             raise WorkerError(f"a comparing worker process stopped (exit code {code}) before it answered")
@@ -89,7 +92,10 @@ class Worker:
         return value
 
     def stop(self) -> None:
-        """End the worker: close its input, wait a little, kill it if it does not end."""
+        """End the worker: close its input and wait a little, kill it if it does not end; one still working on a
+        job nobody will read (the run stopped) is killed at once (its answer would fill its output and wait)."""
+        if self.busy and self.process.poll() is None:
+            self.process.kill()
         if self.process.stdin is not None and not self.process.stdin.closed:
             with contextlib.suppress(OSError):  # it stopped already
                 self.process.stdin.close()

@@ -4,7 +4,8 @@
 (record id, then key: the store table's own order) and appended to a Parquet file in a temporary directory, so
 the file holds every key in the store's order and this process holds one slice. The store's one fill
 (`fill_blocking_keys`: one transaction, its B-tree filled by appending) then reads the file back on a thread of
-its own, while the engine finds and compares the pairs: the keys take neither the engine's memory nor its time.
+its own while the model is trained and the pairs are scored: the keys take neither the engine's memory nor its
+time.
 """
 
 from __future__ import annotations

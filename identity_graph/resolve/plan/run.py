@@ -68,8 +68,8 @@ def levels_schema(comparisons: tuple[Comparison, ...]) -> pa.Schema:
 def load_keys(engine: Engine, st: BatchState, rows: int, fill: KeyFill) -> None:
     """Every record's blocking keys, made `rows` records at a time (`blocking.record_keys` is a row's own), into
     the engine's `keys` table; the keys the store keeps for real-time lookups go to `fill` (a sorted file the
-    store is filled from on a thread of its own while this one finds and compares the pairs: `key_fill`). No key
-    list of every record is held."""
+    store is filled from on a thread of its own once the pairs are compared: `key_fill`). No key list of every
+    record is held."""
     n = len(st.table)
     for start in range(0, max(n, 1), rows):
         part = st.table.take(np.arange(start, min(start + rows, n), dtype=np.int64))

@@ -17,7 +17,7 @@ from rapidfuzz import process
 from rapidfuzz.distance import OSA, JaroWinkler
 
 from matchers.dates import day_month_swaps, near_and_generation
-from matchers.features import IDENTIFIER_KINDS, FeatureTable, IntArray, StrArray
+from matchers.features import IDENTIFIER_KINDS, FeatureTable, IntArray, StrArray, first_rows
 from matchers.names import TYPO_MIN_LETTERS, are_nicknames, given_name_list, is_initial_of, nickname_groups
 
 NULL = -1
@@ -676,7 +676,6 @@ def distinct_pairs(ctx: PairContext, columns: tuple[str, ...]) -> tuple[PairCont
     codes = ctx.table.codes(columns)
     width = int(codes.max()) + 1 if len(codes) else 1
     back, uniques = pd.factorize(codes[ctx.li] * width + codes[ctx.ri])  # hashed: no sort of the pairs
-    first = np.empty(len(uniques), dtype=np.int64)
-    first[back[::-1]] = np.arange(len(back) - 1, -1, -1)  # each distinct pair's first row (the last write wins)
+    first = first_rows(back, len(uniques))
     sub = PairContext(table=ctx.table, li=ctx.li[first], ri=ctx.ri[first], distinct=columns == NAME_COLUMNS)
     return sub, np.asarray(back, dtype=np.int64)

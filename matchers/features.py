@@ -182,6 +182,13 @@ class FeatureTable:
         return FeatureRow(record_id=int(self.record_id[position]), kind=str(self.kind[position]), **values)
 
 
+def first_rows(codes: IntArray, distinct: int) -> IntArray:
+    """The first row holding each of `distinct` codes (0 .. distinct - 1, each held by some row)."""
+    first = np.empty(distinct, dtype=np.int64)
+    first[codes[::-1]] = np.arange(codes.size - 1, -1, -1)  # the last write wins: the first row
+    return first
+
+
 #: A text column as (a code per row, the distinct values): what a pickled table holds.
 Coded = tuple[npt.NDArray[np.int32], StrArray]
 

@@ -33,7 +33,7 @@ from identity_graph.resolve.edges import (
 from identity_graph.resolve.scoring import STATUS_AUTO, STATUS_REVIEW, Scored
 from identity_graph.store.protocol import EdgeRow
 from matchers.comparisons import NULL, Comparison, IdentifierComparison
-from matchers.features import IntArray, StrArray
+from matchers.features import IntArray, StrArray, first_rows
 
 #: The stored JSON's encoder (`sqlite_base.to_json`: sorted keys, compact, not ASCII-escaped) for one float.
 _float_json: Callable[[object], str] = json.JSONEncoder(
@@ -58,9 +58,7 @@ def _distinct(*columns: IntArray) -> tuple[IntArray, IntArray]:
     for col in columns:
         key, _ = _codes(key * (int(col.max(initial=0)) + 1) + col)  # stays small: re-coded after each column
     inverse, n = _codes(key)
-    first = np.full(n, -1, dtype=np.int64)
-    first[inverse[::-1]] = np.arange(inverse.size - 1, -1, -1)
-    return first, inverse
+    return first_rows(inverse, n), inverse
 
 
 def _shown(comp: Comparison, scored: Scored, at: IntArray, values: tuple[StrArray, StrArray]) -> tuple[ObjArray, ...]:

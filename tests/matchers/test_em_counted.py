@@ -33,6 +33,7 @@ def test_em_on_counted_patterns_is_em_on_the_levels() -> None:
     tf = {"first": np.array(["ann", "bob", "ann"], dtype=object)}
     direct = train_em(comparisons, levels, tf)
     counted = train_em_counted(comparisons, *unique_patterns(levels), tf)
-    assert direct.model_dump() == counted.model_dump()
+    clock = {"trained_at"}  # when each was trained: the two may fall either side of a second
+    assert direct.model_dump(exclude=clock) == counted.model_dump(exclude=clock)
     assert counted.pairs == 3_000
     assert train_em_counted(comparisons, *unique_patterns(levels[:0])).pairs == 0

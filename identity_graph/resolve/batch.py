@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from itertools import chain
 
@@ -53,6 +53,8 @@ def store_guard_reports(store: GraphStore, findings: Sequence[GuardFinding]) -> 
     return len(new)
 
 
+#: A function told how many more records were read.
+Progress1 = Callable[[int], None]
 #: A model trained on fewer candidate pairs than this is not saved (the next run trains again).
 MIN_TRAINING_PAIRS = 20
 #: Edges are built and written this many at a time (their evidence is not all held at once).
@@ -93,7 +95,7 @@ def prepared_state(
         report("reading records", read, total)
 
     known = frozenset(model.placeholders) if model is not None else frozenset()
-    table, postings = build_features(store.iter_records(READ_BATCH), known, progress=on_batch, learn=model is None)
+    table, postings = read_features(store, total, known, on_batch, learn=model is None)
     if model is None:
         known = given_names_of(table) | learn_placeholders(table, postings, ms.placeholder_name_identifiers)
     placeholders = known
@@ -104,6 +106,20 @@ def prepared_state(
     none = np.zeros(0, dtype=np.int64)
     made = record_keys(table) if keys else {}
     return BatchState(table, postings, stats, reps, made, Candidates(none, none, []), placeholders)
+
+
+def read_features(
+    store: GraphStore, total: int, known: frozenset[str], progress: Progress1, *, learn: bool
+) -> tuple[FeatureTable, Postings]:
+    """`build_features` of every record of the store (`total` of them), on a worker process beside this one when
+    the store is a large SQLite file and there is a second core (`feature_workers`: the same table)."""
+    from identity_graph.resolve import feature_workers as fw  # imports the plan's workers, which import this
+
+    path = fw.parallel_store(store)
+    workers = fw.feature_workers(total)
+    if path is not None and workers:
+        return fw.build_features_in_workers(store, path, known, workers, progress, learn=learn)
+    return build_features(store.iter_records(READ_BATCH), known, progress=progress, learn=learn)
 
 
 def training_rows(st: BatchState, li: IntArray, ri: IntArray) -> npt.NDArray[np.bool_]:

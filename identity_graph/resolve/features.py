@@ -263,44 +263,76 @@ def _build_features(
     learn: bool,
 ) -> tuple[FeatureTable, Postings]:
     """`build_features` itself (run with the garbage collector paused)."""
-    parts: list[FeatureTable] = []
-    count = 0
+    parts: list[FeaturePart] = []
+    for batch in batches:
+        parts.append(feature_part(batch, placeholders))  # one batch of rows at a time, then arrays
+        if progress is not None:
+            progress(len(batch))
+    return joined_features(parts, placeholders, learn=learn)
+
+
+@dataclass
+class FeaturePart:
+    """The features of one batch of records: its rows of the table, and its postings (positions within it)."""
+
+    table: FeatureTable
+    postings: Postings
+
+
+def feature_part(records: Sequence[StoredRecord], placeholders: frozenset[str]) -> FeaturePart:
+    """The feature rows and postings of some records, before anything learned from every record is applied
+    (`joined_features`): a pure function of the records, so batches of them may be built anywhere (a worker
+    process: `feature_workers`)."""
+    rows: list[tuple[Any, ...]] = []
     pos: list[int] = []
     ident: list[str] = []
     kind: list[int] = []
     declared: list[bool] = []
     home: list[bool] = []
-    for batch in batches:
-        rows: list[tuple[Any, ...]] = []
-        for record in batch:
-            position = count + len(rows)
-            rows.append(feature_values(record, placeholders))
-            for c in record.claimed:
-                kind_value = c.identifier.kind._value_
-                code = KIND_CODES.get(kind_value)
-                if code is None:
-                    continue
-                pos.append(position)
-                ident.append(c.identifier.key)
-                kind.append(code)
-                declared.append(c.strength is _DECLARED)
-                home.append(declared[-1] and kind_value == "phone" and _home_field(c.field))
-        parts.append(_table_of(rows))  # one batch of rows at a time, then arrays
-        count += len(rows)
-        if progress is not None:
-            progress(len(batch))
-    table = FeatureTable.concat(parts)
-    forget_unknown_callers(table, placeholders | given_names_of(table) if learn else placeholders)
-    idents = np.empty(len(ident), dtype=object)
-    idents[:] = ident
+    for position, record in enumerate(records):
+        rows.append(feature_values(record, placeholders))
+        for c in record.claimed:
+            kind_value = c.identifier.kind._value_
+            code = KIND_CODES.get(kind_value)
+            if code is None:
+                continue
+            pos.append(position)
+            ident.append(c.identifier.key)
+            kind.append(code)
+            declared.append(c.strength is _DECLARED)
+            home.append(declared[-1] and kind_value == "phone" and _home_field(c.field))
     postings = Postings(
         pos=np.asarray(pos, dtype=np.int64),
-        ident=idents,
+        ident=_objects(ident),
         kind=np.asarray(kind, dtype=np.int8),
         declared=np.asarray(declared, dtype=bool),
         home=np.asarray(home, dtype=bool),
     )
+    return FeaturePart(_table_of(rows), postings)
+
+
+def joined_features(
+    parts: Sequence[FeaturePart], placeholders: frozenset[str], *, learn: bool
+) -> tuple[FeatureTable, Postings]:
+    """The table and postings of these batches' parts in order (postings' positions counted over all rows), with
+    the caller-ID and profile names no given name backs cleared (`forget_unknown_callers`; with `learn`, given
+    names learned from the table's CRM contacts count too)."""
+    table = FeatureTable.concat([part.table for part in parts])
+    offsets = np.cumsum([0] + [len(part.table) for part in parts[:-1]], dtype=np.int64)
+    forget_unknown_callers(table, placeholders | given_names_of(table) if learn else placeholders)
+    postings = Postings(
+        pos=_joined([part.postings.pos + offset for part, offset in zip(parts, offsets, strict=True)], np.int64),
+        ident=_joined([part.postings.ident for part in parts], object),
+        kind=_joined([part.postings.kind for part in parts], np.int8),
+        declared=_joined([part.postings.declared for part in parts], bool),
+        home=_joined([part.postings.home for part in parts], bool),
+    )
     return table, postings
+
+
+def _joined(arrays: list[npt.NDArray[Any]], dtype: npt.DTypeLike) -> npt.NDArray[Any]:
+    """These arrays one after another (an empty one of `dtype` when there are none)."""
+    return np.concatenate(arrays).astype(dtype, copy=False) if arrays else np.zeros(0, dtype=dtype)
 
 
 def blank_placeholders(table: FeatureTable, placeholders: frozenset[str]) -> None:

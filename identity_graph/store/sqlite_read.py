@@ -107,6 +107,49 @@ def missing_records(conn: sqlite3.Connection, ids: set[int]) -> list[int]:
     return [i for i in ordered if i not in found]
 
 
+#: A record's claimed identifiers, in the order a StoredRecord holds them (`_CLAIMS_ORDER`).
+_SELECT_CLAIMS = (
+    "SELECT ri.record_id, i.kind, i.value, ri.field, ri.strength, ri.raw FROM record_identifiers ri "
+    "JOIN identifiers i ON i.id = ri.identifier_id"
+)
+_CLAIMS_ORDER = "ORDER BY ri.record_id, ri.field, i.kind, i.value"
+
+
+class _Claims:
+    """Claimed identifiers read for some records, by record id (one object per identifier: frozen, so shared)."""
+
+    def __init__(self) -> None:
+        self.by_record: dict[int, list[ClaimedIdentifier]] = defaultdict(list)
+        self.idents: dict[tuple[str, str], Identifier] = {}
+
+    def add(self, rows: Iterable[Sequence[Any]]) -> None:
+        """Rows of `_SELECT_CLAIMS`."""
+        idents, by_record = self.idents, self.by_record
+        for rid, kind, value, field, strength, raw in rows:
+            ident = idents.get((kind, value))
+            if ident is None:
+                ident = idents[(kind, value)] = _identifier(kind, value)
+            by_record[int(rid)].append(_claim(ident, field, strength, raw))
+
+    def of(self, record_id: int) -> tuple[ClaimedIdentifier, ...]:
+        """One record's claims."""
+        found = self.by_record.get(record_id)
+        return tuple(found) if found else ()
+
+
+def records_in_range(conn: sqlite3.Connection, low: int, high: int) -> list[StoredRecord]:
+    """Every record with an id from `low` to `high` (both included), by id, with its identifiers, as
+    `iter_records` gives them: two queries on `conn` (a worker process's own connection to the store's file:
+    `resolve.feature_workers`)."""
+    rows = conn.execute(f"{_SELECT_RECORDS} WHERE id BETWEEN ? AND ? ORDER BY id", (low, high)).fetchall()
+    claims = _Claims()
+    if rows:
+        bounds = (int(rows[0][0]), int(rows[-1][0]))
+        claims.add(conn.execute(f"{_SELECT_CLAIMS} WHERE ri.record_id BETWEEN ? AND ? {_CLAIMS_ORDER}", bounds))
+    record = SQLiteReadMixin._record_from_row
+    return [record(r, claims.of(int(r[0]))) for r in rows]
+
+
 class SQLiteReadMixin(SQLiteBase):
     """Read paths of the embedded store."""
 
@@ -126,20 +169,11 @@ class SQLiteReadMixin(SQLiteBase):
     def _records_from_rows(self, rows: Sequence[Sequence[Any]]) -> list[StoredRecord]:
         """Build StoredRecords (with identifiers) from `records` rows read with `_SELECT_RECORDS`."""
         ids = [int(r[0]) for r in rows]
-        claims: dict[int, list[ClaimedIdentifier]] = defaultdict(list)
-        idents: dict[tuple[str, str], Identifier] = {}  # one object per identifier (frozen, so shared safely)
+        claims = _Claims()
         for part in chunks(ids):
-            for rid, kind, value, field, strength, raw in self._conn().execute(
-                "SELECT ri.record_id, i.kind, i.value, ri.field, ri.strength, ri.raw FROM record_identifiers ri "
-                f"JOIN identifiers i ON i.id = ri.identifier_id WHERE ri.record_id IN ({placeholders(len(part))}) "
-                "ORDER BY ri.record_id, ri.field, i.kind, i.value",
-                part,
-            ):
-                ident = idents.get((kind, value))
-                if ident is None:
-                    ident = idents[(kind, value)] = _identifier(kind, value)
-                claims[int(rid)].append(_claim(ident, field, strength, raw))
-        return [self._record_from_row(r, tuple(claims.get(int(r[0]), ()))) for r in rows]
+            claims.add(self._conn().execute(f"{_SELECT_CLAIMS} WHERE ri.record_id IN ({placeholders(len(part))}) "
+                                            f"{_CLAIMS_ORDER}", part))  # fmt: skip
+        return [self._record_from_row(r, claims.of(int(r[0]))) for r in rows]
 
     @staticmethod
     def _record_from_row(r: Sequence[Any], claimed: tuple[ClaimedIdentifier, ...]) -> StoredRecord:

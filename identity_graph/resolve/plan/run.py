@@ -20,7 +20,6 @@ from identity_graph.resolve.batch import (
     store_guard_reports,
     write_links,
 )
-from identity_graph.resolve.blocking import record_keys
 from identity_graph.resolve.identifiers import IDENT_SAMPLE, shared_identifiers
 from identity_graph.resolve.namesakes import link_sole_namesakes
 from identity_graph.resolve.plan import sql
@@ -33,8 +32,9 @@ from identity_graph.resolve.plan.engine import (
     open_engine,
 )
 from identity_graph.resolve.plan.kept import bearer_names, concat, kept_rows, take
+from identity_graph.resolve.plan.key_arrays import append_keys
 from identity_graph.resolve.plan.key_fill import KeyFill
-from identity_graph.resolve.plan.tables import KEY_SCHEMA, input_tables, key_batches, stored_batch
+from identity_graph.resolve.plan.tables import input_tables
 from identity_graph.resolve.plan.workers import compare_workers
 from identity_graph.resolve.scoring import Scored, comparisons_for, score_pairs, strong_conflicts
 from identity_graph.resolve.summary import Progress, ResolveSummary, no_progress, stage_timer
@@ -66,18 +66,12 @@ def levels_schema(comparisons: tuple[Comparison, ...]) -> pa.Schema:
 
 
 def load_keys(engine: Engine, st: BatchState, rows: int, fill: KeyFill) -> None:
-    """Every record's blocking keys, made `rows` records at a time (`blocking.record_keys` is a row's own), into
+    """Every record's blocking keys, made `rows` records at a time (`key_arrays`: `blocking.record_keys`' keys a
+    column at a time; a row's keys are its own), into
     the engine's `keys` table; the keys the store keeps for real-time lookups go to `fill` (a sorted file the
     store is filled from on a thread of its own once the pairs are compared: `key_fill`). No key list of every
     record is held."""
-    n = len(st.table)
-    for start in range(0, max(n, 1), rows):
-        part = st.table.take(np.arange(start, min(start + rows, n), dtype=np.int64))
-        keys = record_keys(part)
-        for batch in key_batches(keys, start):
-            engine.append("keys", batch)
-        fill.add(stored_batch(part.record_id, keys))
-    engine.finish("keys", KEY_SCHEMA)
+    append_keys(engine, st.table, rows, fill)
 
 
 def find_pairs(engine: Engine, st: BatchState, ms: MatchingSettings) -> int:

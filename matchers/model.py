@@ -135,11 +135,9 @@ class MatchModel(BaseModel):
 
     def weights(self, levels: Levels, tf_values: dict[str, tuple[StrArray, StrArray]] | None = None) -> FloatArray:
         """Per-pair, per-comparison weights (0 where NULL), with term-frequency adjustment on exact levels."""
-        out = np.zeros(levels.shape, dtype=np.float32)
-        for k, (comp, table) in enumerate(zip(self.comparisons, self.level_weights(), strict=True)):
+        out = weights_of(levels, self.level_weights())
+        for k, comp in enumerate(self.comparisons):
             col = levels[:, k]
-            known = col != NULL
-            out[known, k] = table[col[known]]
             if comp.tf_column and tf_values and comp.name in tf_values:
                 exact = np.flatnonzero(col == 0)
                 values = tf_values[comp.name][0][exact]
@@ -165,11 +163,33 @@ class MatchModel(BaseModel):
         out: FloatArray = weight.astype(np.float32)
         return out
 
+    def best_level_weights(self) -> list[FloatArray]:
+        """`level_weights`, except that a term-frequency comparison's exact level holds the highest weight its
+        rarest value can be given (`_tf_weight` at the largest adjustment): no pair at a level weighs more."""
+        out = self.level_weights()
+        for comp, table in zip(self.comparisons, out, strict=True):
+            if comp.tf_column and comp.levels:
+                level = comp.levels[0]
+                base = np.log2(max(level.m, PROB_FLOOR) / max(level.u, PROB_FLOOR))
+                most = base + (MAX_TF_ADJUSTMENT if comp.tf_base_u else 0.0)
+                table[0] = max(float(table[0]), float(np.clip(most, -MAX_LEVEL_WEIGHT, MAX_LEVEL_WEIGHT)))
+        return out
+
     def probability(self, total_weight: FloatArray) -> FloatArray:
         """Match probability from a total weight and the prior."""
         z = np.clip(total_weight + self.prior_weight(), -60.0, 60.0)
         out: FloatArray = (1.0 / (1.0 + np.exp2(-z))).astype(np.float32)
         return out
+
+
+def weights_of(levels: Levels, tables: Sequence[FloatArray]) -> FloatArray:
+    """Per-pair, per-comparison weights read from each comparison's table of level weights (0 where NULL)."""
+    out = np.zeros(levels.shape, dtype=np.float32)
+    for k, table in enumerate(tables):
+        col = levels[:, k]
+        known = col != NULL
+        out[known, k] = table[col[known]]
+    return out
 
 
 def tf_tables(columns: dict[str, StrArray]) -> tuple[dict[str, dict[str, float]], dict[str, int]]:

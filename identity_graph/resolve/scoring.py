@@ -35,7 +35,7 @@ from matchers.comparisons import (
     default_comparisons,
 )
 from matchers.features import FeatureTable, IntArray, StrArray
-from matchers.model import MatchModel
+from matchers.model import MatchModel, weights_of
 from matchers.names import generation_conflict
 from matchers.priors import ADDRESS_COMPARISONS, ADDRESS_MAX_BITS
 
@@ -286,6 +286,16 @@ def exact_tf_values(
         left, right = np.full(len(ctx), "", dtype=object), np.full(len(ctx), "", dtype=object)
         left[rows], right[rows] = comparisons[k].values(sub)
         out[comparisons[k].name] = (left, right)
+    return out
+
+
+def best_totals(patterns: Levels, model: MatchModel, comparisons: tuple[Comparison, ...]) -> FloatArray:
+    """Per pattern of levels (a row of `patterns`), the highest total weight `score_pairs` can give a pair at
+    those levels: each term-frequency weight at its rarest value (`MatchModel.best_level_weights`), the address
+    cap applied as to any pair (it never raises a total)."""
+    weights = weights_of(patterns, model.best_level_weights())
+    cap_address(weights, comparisons)
+    out: FloatArray = weights.sum(axis=1) if len(patterns) else np.zeros(0, dtype=np.float32)
     return out
 
 

@@ -17,8 +17,13 @@ from benchmarks.datasets import fake_record, load_fake_1000
 from identity_graph.ingest import IngestResult, ingest_items
 from identity_graph.ingest_manifest import load_manifest
 from identity_graph.model import Record
+from identity_graph.resolve.batch import batch_state, train_store, training_rows
+from identity_graph.resolve.namesakes import link_sole_namesakes
+from identity_graph.resolve.pipeline import merge_pairs
 from identity_graph.resolve.plan import resolve_batch
 from identity_graph.resolve.plan.run import KEY_ROWS, PAIR_BATCH
+from identity_graph.resolve.scoring import Scored, comparisons_for, compute_levels, score_pairs
+from identity_graph.resolve.summary import no_progress
 from identity_graph.settings import Settings, load_settings
 from identity_graph.store import SQLiteStore, open_store
 
@@ -135,6 +140,22 @@ def _persons(store: SQLiteStore) -> frozenset[frozenset[Key]]:
         if row.person_id is not None:
             members.setdefault(row.person_id, set()).add((row.source, row.source_id))
     return frozenset(frozenset(m) for m in members.values())
+
+
+def scored_as_resolve_all(settings: Settings) -> Scored:
+    """The store's pairs scored as `batch.resolve_all` scores them (a model trained by EM on them)."""
+    store = open_store(settings.db)
+    try:
+        ms = settings.matching
+        st = batch_state(store, ms, None, no_progress)
+        li, ri = merge_pairs((st.cands.li, st.cands.ri), (st.reps.li, st.reps.ri), len(st.table))
+        computed = compute_levels(st.table, st.postings, st.stats, li, ri, comparisons_for(ms), ms)
+        model = train_store(store, settings, state=st, levels=computed[2][training_rows(st, li, ri)])
+        scored = score_pairs(st.table, st.postings, st.stats, li, ri, model, ms, computed)
+        link_sole_namesakes(scored, ms.sole_name_min_score, ms.sole_name_max_records)
+        return scored
+    finally:
+        store.close()
 
 
 def differences(a: Answer, b: Answer) -> list[str]:

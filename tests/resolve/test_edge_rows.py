@@ -9,34 +9,14 @@ import numpy as np
 import pytest
 
 from identity_graph.generate import generate
-from identity_graph.resolve.batch import batch_state, edge_chunks, train_store, training_rows
+from identity_graph.resolve.batch import edge_chunks
 from identity_graph.resolve.edge_rows import stored_edge_rows
 from identity_graph.resolve.edges import build_edges, edge_rows
-from identity_graph.resolve.namesakes import link_sole_namesakes
-from identity_graph.resolve.pipeline import merge_pairs
-from identity_graph.resolve.scoring import Scored, comparisons_for, compute_levels, score_pairs
-from identity_graph.resolve.summary import no_progress
+from identity_graph.resolve.scoring import Scored, comparisons_for
 from identity_graph.settings import Settings
-from identity_graph.store import open_store
 from identity_graph.store.protocol import EdgeRow
 from identity_graph.store.sqlite_graph import _evidence_texts
-from tests.resolve.engines import febrl_store, load_generated
-
-
-def _scored(settings: Settings) -> Scored:
-    """The store's pairs scored as `batch.resolve_all` scores them (a model trained by EM on them)."""
-    store = open_store(settings.db)
-    try:
-        ms = settings.matching
-        st = batch_state(store, ms, None, no_progress)
-        li, ri = merge_pairs((st.cands.li, st.cands.ri), (st.reps.li, st.reps.ri), len(st.table))
-        computed = compute_levels(st.table, st.postings, st.stats, li, ri, comparisons_for(ms), ms)
-        model = train_store(store, settings, state=st, levels=computed[2][training_rows(st, li, ri)])
-        scored = score_pairs(st.table, st.postings, st.stats, li, ri, model, ms, computed)
-        link_sole_namesakes(scored, ms.sole_name_min_score, ms.sole_name_max_records)
-        return scored
-    finally:
-        store.close()
+from tests.resolve.engines import febrl_store, load_generated, scored_as_resolve_all
 
 
 def _expected(scored: Scored, settings: Settings) -> list[EdgeRow]:
@@ -54,7 +34,7 @@ def case(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactor
         settings = load_generated(tmp / "data", tmp / "g.db")
     else:
         settings = febrl_store("febrl3", None, tmp / "f.db")
-    return _scored(settings), settings
+    return scored_as_resolve_all(settings), settings
 
 
 def test_rows_are_build_edges_as_stored(case: tuple[Scored, Settings]) -> None:

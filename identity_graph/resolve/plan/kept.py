@@ -11,12 +11,23 @@ import numpy.typing as npt
 
 from identity_graph.resolve.identifiers import Shared
 from identity_graph.resolve.namesakes import name_keys
-from identity_graph.resolve.scoring import STATUS_AUTO, STATUS_NONE, Scored
+from identity_graph.resolve.scoring import (
+    STATUS_AUTO,
+    STATUS_NONE,
+    Scored,
+    best_totals,
+    comparisons_for,
+    named_mention,
+    personal_identifier,
+)
 from identity_graph.settings import MatchingSettings
-from matchers.comparisons import PairContext
+from matchers.comparisons import Levels, PairContext
 from matchers.features import FeatureTable, StrArray
+from matchers.model import MatchModel
 
 BoolArray = npt.NDArray[np.bool_]
+#: Bits added to a pattern's best total before it is held to a threshold: float32 sums may round either way.
+BOUND_MARGIN = 0.01
 
 
 def kept_rows(scored: Scored, names: StrArray, settings: MatchingSettings) -> BoolArray:
@@ -29,6 +40,23 @@ def kept_rows(scored: Scored, names: StrArray, settings: MatchingSettings) -> Bo
         free = (kl != "") & (kl == kr) & (scored.status != STATUS_AUTO) & ~scored.conflict & ~scored.weak_only
         keep |= free & (scored.prob >= settings.sole_name_min_score)
     return keep
+
+
+def keepable(patterns: Levels, model: MatchModel, settings: MatchingSettings) -> BoolArray:
+    """Which patterns of levels (rows of `patterns`) may hold a pair `kept_rows` keeps: a pattern whose best
+    total (`scoring.best_totals`, BOUND_MARGIN bits added) stays under review, auto-link and the sole-namesake
+    rule's score, and that no rule links at any score (one person's identifier, a named mention), holds none.
+    Its pairs are not scored: most candidate pairs agree on too little to reach review."""
+    comparisons = comparisons_for(settings)
+    prob = model.probability(best_totals(patterns, model, comparisons) + BOUND_MARGIN)
+    floors = [settings.review, settings.auto_link]
+    floors += [settings.sole_name_min_score] if settings.sole_name_links else []
+    out: BoolArray = prob >= min(floors)
+    if settings.personal_identifier_links:
+        out |= personal_identifier(patterns, comparisons)
+    if settings.named_mention_links:
+        out |= named_mention(patterns, comparisons)
+    return out
 
 
 def take(scored: Scored, rows: BoolArray) -> Scored:

@@ -31,7 +31,7 @@ from identity_graph.resolve.plan.engine import (
     in_threads,
     open_engine,
 )
-from identity_graph.resolve.plan.kept import bearer_names, concat, kept_rows, take
+from identity_graph.resolve.plan.kept import bearer_names, concat, keepable, kept_rows, take
 from identity_graph.resolve.plan.key_arrays import append_keys
 from identity_graph.resolve.plan.key_fill import KeyFill
 from identity_graph.resolve.plan.tables import input_tables
@@ -186,11 +186,26 @@ class KeptScorer:
         return take(scored, kept_rows(scored, self.names, ms))
 
 
+def keepable_levels(engine: Engine, model: MatchModel, ms: MatchingSettings) -> str:
+    """The query of the stored levels worth scoring, in pair order: those of the level patterns that may hold a
+    pair worth keeping (`kept.keepable`; every pattern's pairs when all may)."""
+    comparisons = comparisons_for(ms)
+    columns = level_columns(comparisons)
+    found = engine.rows(sql.ALL_PATTERNS.format(columns=", ".join(columns)))
+    patterns = np.array(found, dtype=np.int8).reshape(len(found), len(columns))
+    rows = keepable(patterns, model, ms)
+    if rows.all():
+        return sql.LEVELS_IN_ORDER
+    table = pa.table({c: pa.array(patterns[rows, k], type=pa.int8()) for k, c in enumerate(columns)})
+    engine.register("keepable", table)
+    return sql.KEPT_LEVELS_IN_ORDER.format(on=sql.same_levels(columns))
+
+
 def score_kept(engine: Engine, st: BatchState, model: MatchModel, ms: MatchingSettings, size: int) -> Scored:
-    """The pairs worth keeping (`kept.kept_rows`) of every batch of stored levels, scored on MAP_THREADS threads
-    in pair order, as one Scored."""
+    """The pairs worth keeping (`kept.kept_rows`) of every batch of stored levels (of the patterns that may hold
+    one: `keepable_levels`), scored on MAP_THREADS threads in pair order, as one Scored."""
     scorer = KeptScorer(st, model, ms, bearer_names(st.table))
-    parts = list(in_threads(scorer, engine.batches(sql.LEVELS_IN_ORDER, size), MAP_THREADS))
+    parts = list(in_threads(scorer, engine.batches(keepable_levels(engine, model, ms), size), MAP_THREADS))
     none = np.zeros(0, dtype=np.int64)
     empty = parts[0] if parts else score_pairs(st.table, st.postings, st.stats, none, none, model, ms)
     return concat(parts, st.table, empty)

@@ -69,8 +69,20 @@ CANDIDATE_COUNT = "SELECT COUNT(*) FROM pairs WHERE cand = 1"
 #: EM's training pairs' level patterns, counted (`{columns}`: the level columns).
 PATTERN_COUNTS = "SELECT {columns}, COUNT(*) AS n FROM levels WHERE train = 1 GROUP BY {columns}"
 
+#: Every level pattern of the stored pairs (`{columns}`: the level columns).
+ALL_PATTERNS = "SELECT {columns} FROM levels GROUP BY {columns}"
+
 #: The stored levels, in pair order, for scoring.
 LEVELS_IN_ORDER = "SELECT * FROM levels ORDER BY li, ri"
+
+#: The stored levels of the pairs whose pattern is in `keepable` (distinct patterns), in pair order (`{on}`: the
+#: level columns equal, `l.lK = k.lK AND ...`).
+KEPT_LEVELS_IN_ORDER = "SELECT l.* FROM levels l JOIN keepable k ON {on} ORDER BY l.li, l.ri"
+
+
+def same_levels(columns: list[str]) -> str:
+    """The join condition of KEPT_LEVELS_IN_ORDER: every level column of `l` equal to `k`'s."""
+    return " AND ".join(f"l.{c} = k.{c}" for c in columns)
 
 
 def union_all(queries: list[str]) -> str:

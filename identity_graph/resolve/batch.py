@@ -183,41 +183,71 @@ class LinksAndClusters:
 
 
 def write_links(
-    store: GraphStore,
-    st: BatchState,
-    scored: Scored,
-    ms: MatchingSettings,
-    strong: tuple[str, ...],
-    *,
-    keys: bool = True,
+    store: GraphStore, st: BatchState, scored: Scored, ms: MatchingSettings, strong: tuple[str, ...]
 ) -> LinksAndClusters:
-    """Replace every edge and blocking key (not the keys when `keys` is False: a plan writes them, `load_keys`),
-    and cluster the AUTO edges (under the stored judgements and the `strong` conflicts).
+    """Replace every edge and blocking key, and cluster the AUTO edges (under the stored judgements and the
+    `strong` conflicts).
 
     The keys go first: the embedded store inserts them, then builds their index on a worker (190k entries on
     febrl4, one SQLite statement, run without the interpreter lock) while this thread clusters and builds the
     first chunk of edges, none of which uses the store; then the edges are written. One transaction.
     """
-    table = st.table
-    ids = [int(r) for r in table.record_id]
-    judgements = store.judgements(None)
-    chunks = edge_chunks(scored, comparisons_for(ms))
-    autos = auto_edges(scored)
-    first: list[list[EdgeRow]] = []
-    clustered: list[ClusterResult] = []
+    ahead: list[LinksAhead] = []
 
     def meanwhile() -> None:
-        facts = record_facts(table, guarded(autos, judgements))
-        clustered.append(cluster(ids, autos, judgements, ms, facts=facts, strong=strong))
-        first.append(next(chunks, []))
+        ahead.append(links_ahead(store, st, scored, ms, strong, busy=lambda: False))
 
     with store.transaction():
-        if keys:
-            store.replace_blocking_keys(keys_for_store(table, st.keys), None, meanwhile=meanwhile)
-        else:
-            meanwhile()
-        write_edges(store, chain(first, chunks))
-    return LinksAndClusters(autos, int(edge_rows(scored).size) - len(autos), clustered[0])
+        store.replace_blocking_keys(keys_for_store(st.table, st.keys), None, meanwhile=meanwhile)
+        write_edges(store, chain(ahead[0].ready, ahead[0].rest))
+    return ahead[0].links()
+
+
+@dataclass
+class LinksAhead:
+    """A batch's links worked out before they are written: the AUTO edges, their clusters, the count of review
+    edges, and the stored edges, some chunks built already (`ready`), the rest built as taken."""
+
+    autos: list[AutoLink]
+    review: int
+    result: ClusterResult
+    ready: list[list[EdgeRow]]
+    rest: Iterator[list[EdgeRow]]
+
+    def links(self) -> LinksAndClusters:
+        """What writing them gives back."""
+        return LinksAndClusters(self.autos, self.review, self.result)
+
+
+def links_ahead(
+    store: GraphStore,
+    st: BatchState,
+    scored: Scored,
+    ms: MatchingSettings,
+    strong: tuple[str, ...],
+    busy: Callable[[], bool],
+) -> LinksAhead:
+    """Cluster the AUTO edges (under the stored judgements and the `strong` conflicts), then build chunks of the
+    stored edges for as long as `busy()` (the store being written on another thread: none of this writes to it;
+    at least one chunk is built, the rest only while the writing lasts, so no more edges are held than that
+    time builds)."""
+    table = st.table
+    judgements = store.judgements(None)
+    autos = auto_edges(scored)
+    facts = record_facts(table, guarded(autos, judgements))
+    result = cluster([int(r) for r in table.record_id], autos, judgements, ms, facts=facts, strong=strong)
+    chunks = edge_chunks(scored, comparisons_for(ms))
+    ready: list[list[EdgeRow]] = [next(chunks, [])]
+    while busy() and (chunk := next(chunks, None)) is not None:
+        ready.append(chunk)
+    return LinksAhead(autos, int(edge_rows(scored).size) - len(autos), result, ready, chunks)
+
+
+def store_links(store: GraphStore, ahead: LinksAhead) -> LinksAndClusters:
+    """Replace every edge with the ones worked out ahead (`links_ahead`), in one transaction."""
+    with store.transaction():
+        write_edges(store, chain(ahead.ready, ahead.rest))
+    return ahead.links()
 
 
 def resolve_all(

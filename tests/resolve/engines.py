@@ -17,7 +17,7 @@ from benchmarks.datasets import fake_record, load_fake_1000
 from identity_graph.ingest import IngestResult, ingest_items
 from identity_graph.ingest_manifest import load_manifest
 from identity_graph.model import Record
-from identity_graph.resolve.batch import batch_state, train_store, training_rows
+from identity_graph.resolve.batch import BatchState, batch_state, train_store, training_rows
 from identity_graph.resolve.namesakes import link_sole_namesakes
 from identity_graph.resolve.pipeline import merge_pairs
 from identity_graph.resolve.plan import resolve_batch
@@ -144,6 +144,11 @@ def _persons(store: SQLiteStore) -> frozenset[frozenset[Key]]:
 
 def scored_as_resolve_all(settings: Settings) -> Scored:
     """The store's pairs scored as `batch.resolve_all` scores them (a model trained by EM on them)."""
+    return state_and_scored(settings)[1]
+
+
+def state_and_scored(settings: Settings) -> tuple[BatchState, Scored]:
+    """The store's batch state, and its pairs scored as `batch.resolve_all` scores them (a model trained by EM)."""
     store = open_store(settings.db)
     try:
         ms = settings.matching
@@ -153,7 +158,7 @@ def scored_as_resolve_all(settings: Settings) -> Scored:
         model = train_store(store, settings, state=st, levels=computed[2][training_rows(st, li, ri)])
         scored = score_pairs(st.table, st.postings, st.stats, li, ri, model, ms, computed)
         link_sole_namesakes(scored, ms.sole_name_min_score, ms.sole_name_max_records)
-        return scored
+        return st, scored
     finally:
         store.close()
 

@@ -65,6 +65,10 @@ class KeyFill:
         for batch in pq.ParquetFile(self.path).iter_batches(batch_size=self.batch):
             yield list(zip(batch.column("key").to_pylist(), batch.column("record_id").to_pylist(), strict=True))
 
+    def busy(self) -> bool:
+        """Whether the keys are still being written into the store on the fill's thread."""
+        return self._future is not None and not self._future.done()
+
     def wait(self) -> None:
         """Wait for the writing to end, however it ends (the caller may be failing itself)."""
         if self._future is not None:

@@ -15,10 +15,11 @@ from identity_graph.persons import apply_clustering
 from identity_graph.resolve.batch import (
     MIN_TRAINING_PAIRS,
     BatchState,
+    links_ahead,
     prepared_state,
     resolve_all,
     store_guard_reports,
-    write_links,
+    store_links,
 )
 from identity_graph.resolve.identifiers import IDENT_SAMPLE, shared_identifiers
 from identity_graph.resolve.namesakes import link_sole_namesakes
@@ -294,6 +295,9 @@ def _resolve(
         if ms.sole_name_links:
             summary.sole_name_links = link_sole_namesakes(scored, ms.sole_name_min_score, ms.sole_name_max_records)
         lap("scoring")
+        report("working out links", 0, 1)
+        ahead = links_ahead(store, st, scored, ms, strong_conflicts(), busy=fill.busy)  # while the keys are written
+        lap("working out links")
     except BaseException:
         fill.wait()  # the fill's file is not removed under it
         fill.close()
@@ -303,7 +307,7 @@ def _resolve(
         save_trained(store, model)
     lap("writing blocking keys")
     report("writing links", 0, 1)
-    links = write_links(store, st, scored, ms, strong_conflicts(), keys=False)
+    links = store_links(store, ahead)
     summary.edges_auto, summary.edges_review = len(links.autos), links.review
     lap("writing links")
     report("clustering", 0, 1)

@@ -13,7 +13,7 @@ import numpy.typing as npt
 
 from identity_graph.gc_pause import paused_gc
 from identity_graph.model import BODY_NAME, RecordKind, StoredRecord, Strength
-from matchers.addresses import normalize_address
+from matchers.addresses import normalize_address, normalize_postcode, normalize_street
 from matchers.dates import date_key
 from matchers.features import IDENTIFIER_KINDS, FeatureRow, FeatureTable, IntArray, StrArray
 from matchers.names import (
@@ -26,7 +26,7 @@ from matchers.names import (
     normalize_generation,
     parse_name,
 )
-from matchers.text import fold
+from matchers.text import clean_words, fold
 
 #: A phone claimed from a field with one of these words is a person's own mobile, not a line at an address.
 MOBILE_FIELD_WORDS = ("mobile", "cell")
@@ -83,28 +83,107 @@ def _no_given_name(name: NameParts, placeholders: frozenset[str], cut: bool = Fa
     return not known
 
 
-def feature_values(record: StoredRecord, placeholders: frozenset[str] = frozenset()) -> tuple[Any, ...]:
-    """`feature_row`'s values as a tuple in ROW_FIELDS order (a batch builds its table from these, with no row
-    object per record). Enum values are read as `_value_`, the attribute itself (`.value` is a property)."""
-    display = record.display_name()
-    name = parse_name(record.first_name, record.middle_name, record.last_name, record.full_name)
+#: A record's name as matching reads it: its parts, whether it is a company's or a family's (`business`), and
+#: whether it waits to be checked against learned given names (`unknown_caller`).
+NameFacts = tuple[NameParts, bool, bool]
+
+
+def name_facts(
+    kind: RecordKind,
+    first: str | None,
+    middle: str | None,
+    last: str | None,
+    full: str | None,
+    body: str | None,
+    placeholders: frozenset[str],
+) -> NameFacts:
+    """The name facts of a record of `kind` with these name fields and `body` (the name its message's text gives,
+    BODY_NAME): a pure function of them (`FeatureMemo` works each out once per batch build)."""
+    parts = [p for p in (first, middle, last) if p]
+    display = " ".join(parts) if parts else (full or "")  # `Record.display_name`
+    name = parse_name(first, middle, last, full)
     business = is_family_name(display)  # a family's mailbox or line: several people use it
     unknown_caller = False
-    if record.kind is RecordKind.CALL_PARTY and not name.empty:
+    if kind is RecordKind.CALL_PARTY and not name.empty:
         business = is_company_name(display)
         if business or is_place_label(display):
             name = parse_name()  # caller-ID of a business line, or a carrier's `CITY ST`: not a person's name
         else:
             unknown_caller = _no_given_name(name, placeholders, cut=True)
-    elif record.kind is RecordKind.SOCIAL_ACCOUNT and not name.empty:  # a profile name may be a pseudonym
+    elif kind is RecordKind.SOCIAL_ACCOUNT and not name.empty:  # a profile name may be a pseudonym
         unknown_caller = _no_given_name(name, placeholders)
-    elif name.empty and record.attributes.get(BODY_NAME):  # a bare or a family's address: the text names them
-        name = parse_name(None, None, None, record.attributes[BODY_NAME])
+    elif name.empty and body:  # a bare or a family's address: the text names them
+        name = parse_name(None, None, None, body)
         unknown_caller = _no_given_name(name, placeholders)
     if placeholders and f"{name.first} {name.last}".strip() in placeholders:
         name = parse_name()
+    return name, business, unknown_caller
+
+
+#: A normalized address's street, city, postcode and state (`addresses.normalize_address`'s parts).
+AddressValues = tuple[str, str, str, str]
+
+
+def address_values(
+    street: str | None, city: str | None, postcode: str | None, state: str | None, country: str | None
+) -> AddressValues:
+    """`normalize_address`'s parts."""
+    addr = normalize_address(street, city, postcode, state, country)
+    return addr.street, addr.city, addr.postcode, addr.state
+
+
+class FeatureMemo:
+    """Name facts and address parts already worked out during one batch build: records repeat names, streets and
+    cities (a million febrl-pool records hold 400k distinct names and 315k streets), more than the matchers'
+    bounded caches keep. Dropped with the build, so nothing stays in memory after it."""
+
+    def __init__(self) -> None:
+        self._names: dict[tuple[Any, ...], NameFacts] = {}
+        self._streets: dict[tuple[str, str], str] = {}
+        self._words: dict[str | None, str] = {}
+        self._postcodes: dict[tuple[str | None, str], str] = {}
+
+    def name(self, *fields: Any) -> NameFacts:
+        """`name_facts` of these fields."""
+        found = self._names.get(fields)
+        if found is None:
+            found = self._names[fields] = name_facts(*fields)
+        return found
+
+    def address(
+        self, street: str | None, city: str | None, postcode: str | None, state: str | None, country: str | None
+    ) -> AddressValues:
+        """`address_values` of these fields (`normalize_address` part by part)."""
+        nation = country or ""
+        key = (street or "", nation)
+        line = self._streets.get(key)
+        if line is None:
+            line = self._streets[key] = normalize_street(*key)
+        code = self._postcodes.get((postcode, nation))
+        if code is None:
+            code = self._postcodes[(postcode, nation)] = normalize_postcode(postcode, nation)
+        return line, self._word(city), code, self._word(state)
+
+    def _word(self, text: str | None) -> str:
+        """`clean_words` of a city or state."""
+        found = self._words.get(text)
+        if found is None:
+            found = self._words[text] = clean_words(text)
+        return found
+
+
+def feature_values(
+    record: StoredRecord, placeholders: frozenset[str] = frozenset(), memo: FeatureMemo | None = None
+) -> tuple[Any, ...]:
+    """`feature_row`'s values as a tuple in ROW_FIELDS order (a batch builds its table from these, with no row
+    object per record, and its `memo`). Enum values are read as `_value_`, the attribute itself (`.value` is a
+    property)."""
+    fields = (record.kind, record.first_name, record.middle_name, record.last_name, record.full_name,
+              record.attributes.get(BODY_NAME), placeholders)  # fmt: skip
+    name, business, unknown_caller = memo.name(*fields) if memo is not None else name_facts(*fields)
     a = record.address
-    addr = normalize_address(a.street or a.full, a.city, a.postal_code, a.state, a.country)
+    where = (a.street or a.full, a.city, a.postal_code, a.state, a.country)
+    street, city, postcode, state = memo.address(*where) if memo is not None else address_values(*where)
     primary: dict[str, str] = {}
     idents: list[str] = []
     cards: set[str] = set()
@@ -123,11 +202,11 @@ def feature_values(record: StoredRecord, placeholders: frozenset[str] = frozense
     # the kind first (NAME_FIELDS follow it): a record stands for identical ones of its kind only (kinds weigh
     # differently: a caller-ID names a line, a sender names themselves), so which one represents them never
     # depends on load order
-    signature = "|".join([record.kind._value_, first, middle, last, generation, dob, addr.street, addr.city,
-                          addr.postcode, addr.state])  # fmt: skip
+    signature = "|".join([record.kind._value_, first, middle, last, generation, dob, street, city, postcode,
+                          state])  # fmt: skip
     signature = "|".join([signature, *idents])
     return (
-        record.id, record.kind._value_, first, middle, last, dob, addr.street, addr.city, addr.postcode, addr.state,
+        record.id, record.kind._value_, first, middle, last, dob, street, city, postcode, state,
         *[primary.get(k, "") for k in IDENTIFIER_KINDS], signature, "1" if business else "",
         username(handle.partition(":")[2]), username(email.partition("@")[0]), "1" if unknown_caller else "",
         generation, "|".join(sorted(cards)),
@@ -264,8 +343,9 @@ def _build_features(
 ) -> tuple[FeatureTable, Postings]:
     """`build_features` itself (run with the garbage collector paused)."""
     parts: list[FeaturePart] = []
+    memo = FeatureMemo()
     for batch in batches:
-        parts.append(feature_part(batch, placeholders))  # one batch of rows at a time, then arrays
+        parts.append(feature_part(batch, placeholders, memo))  # one batch of rows at a time, then arrays
         if progress is not None:
             progress(len(batch))
     return joined_features(parts, placeholders, learn=learn)
@@ -279,10 +359,13 @@ class FeaturePart:
     postings: Postings
 
 
-def feature_part(records: Sequence[StoredRecord], placeholders: frozenset[str]) -> FeaturePart:
+def feature_part(
+    records: Sequence[StoredRecord], placeholders: frozenset[str], memo: FeatureMemo | None = None
+) -> FeaturePart:
     """The feature rows and postings of some records, before anything learned from every record is applied
     (`joined_features`): a pure function of the records, so batches of them may be built anywhere (a worker
-    process: `feature_workers`)."""
+    process: `feature_workers`); `memo` carries what earlier batches of one build worked out."""
+    memo = memo if memo is not None else FeatureMemo()
     rows: list[tuple[Any, ...]] = []
     pos: list[int] = []
     ident: list[str] = []
@@ -290,7 +373,7 @@ def feature_part(records: Sequence[StoredRecord], placeholders: frozenset[str]) 
     declared: list[bool] = []
     home: list[bool] = []
     for position, record in enumerate(records):
-        rows.append(feature_values(record, placeholders))
+        rows.append(feature_values(record, placeholders, memo))
         for c in record.claimed:
             kind_value = c.identifier.kind._value_
             code = KIND_CODES.get(kind_value)

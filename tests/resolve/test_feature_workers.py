@@ -14,6 +14,7 @@ import pytest
 from identity_graph.generate import generate
 from identity_graph.resolve import feature_workers as fw
 from identity_graph.resolve.features import READ_BATCH, Postings, build_features
+from identity_graph.resolve.plan.worker import WorkerError
 from identity_graph.settings import Settings
 from identity_graph.store import open_store
 from identity_graph.store.sqlite_read import records_in_range
@@ -95,6 +96,31 @@ def test_built_in_workers_as_on_one_core(generated: Settings, learn: bool) -> No
         assert len(both[1]) > 0 and np.unique(both[1].kind).size > 2  # identifiers of several kinds
     finally:
         store.close()
+
+
+def test_jobs_done_by_workers_alone_as_here(generated: Settings) -> None:
+    store = open_store(generated.db)
+    try:
+        path = fw.parallel_store(store)
+        assert path is not None
+        jobs = fw.id_ranges(store.record_ids(), SMALL_JOB)
+        assert len(jobs) > 3
+        work = fw.RangeFeatures(path, frozenset())
+        here = [work(job) for job in jobs]
+        for workers in (1, 2):
+            there = fw.shared_out(work, jobs, workers, here=False)  # every part pickled back from a worker
+            assert len(there) == len(jobs)
+            for a, b in zip(there, here, strict=True):
+                _same((a.table, a.postings), (b.table, b.postings))
+        work.close()
+    finally:
+        store.close()
+
+
+def test_a_failing_worker_is_reported(generated: Settings, tmp_path: Path) -> None:
+    work = fw.RangeFeatures(tmp_path / "no-such-store.db", frozenset())
+    with pytest.raises(WorkerError, match="unable to open"):
+        fw.shared_out(work, [(1, 10), (11, fw.LAST_ID)], 1, here=False)
 
 
 def test_no_workers_inside_a_transaction(generated: Settings) -> None:

@@ -4,6 +4,9 @@ non-empty keys at the same rows, the same key-table rows (`tables.key_batches`) 
 
 from __future__ import annotations
 
+from pathlib import Path
+from typing import Any
+
 import numpy as np
 import pyarrow as pa  # type: ignore[import-untyped]
 import pytest
@@ -11,7 +14,9 @@ import pytest
 from identity_graph.generate import generate
 from identity_graph.resolve.blocking import STORED_KEYS, record_keys
 from identity_graph.resolve.features import READ_BATCH, build_features
-from identity_graph.resolve.plan.key_arrays import pass_batches, per_distinct, sparse_keys, stored_keys
+from identity_graph.resolve.plan.engine import open_engine
+from identity_graph.resolve.plan.key_arrays import append_keys, pass_batches, per_distinct, sparse_keys, stored_keys
+from identity_graph.resolve.plan.key_fill import KeyFill
 from identity_graph.resolve.plan.tables import KEY_SCHEMA, key_batches, stored_batch
 from identity_graph.store import open_store
 from matchers.features import FeatureRow, FeatureTable
@@ -44,16 +49,22 @@ def _edge_rows() -> FeatureTable:
 
 
 @pytest.fixture(scope="module")
-def generated(tmp_path_factory: pytest.TempPathFactory) -> FeatureTable:
-    """The feature table of a generated set (CRM, calls, mail, social; identifiers of every kind)."""
+def generated_store(tmp_path_factory: pytest.TempPathFactory) -> tuple[FeatureTable, Path]:
+    """A generated set (CRM, calls, mail, social; identifiers of every kind): its store and feature table."""
     tmp = tmp_path_factory.mktemp("key_arrays")
     generate(tmp / "data", 120, 18, overwrite=True)
     settings = load_generated(tmp / "data", tmp / "store.db")
     store = open_store(settings.db)
     try:
-        return build_features(store.iter_records(READ_BATCH), learn=True)[0]
+        return build_features(store.iter_records(READ_BATCH), learn=True)[0], Path(settings.db)
     finally:
         store.close()
+
+
+@pytest.fixture(scope="module")
+def generated(generated_store: tuple[FeatureTable, Path]) -> FeatureTable:
+    """The generated set's feature table."""
+    return generated_store[0]
 
 
 def _tables(generated: FeatureTable) -> list[FeatureTable]:
@@ -103,3 +114,55 @@ def test_no_rows() -> None:
     assert all(len(rows) == 0 and len(keys) == 0 for rows, keys in made.values())
     assert sum(b.num_rows for b in pass_batches(made, 0)) == 0
     assert stored_keys(empty.record_id, made).num_rows == 0
+
+
+def _written(table: FeatureTable, rows: int, db: Path, *, old: bool) -> tuple[list[tuple[Any, ...]], list[Any]]:
+    """The engine's key rows (in their order) and the store's keys once filled, written the old way (a row list
+    per pass, `key_batches`, `stored_batch`) or by `append_keys`, `rows` rows a slice."""
+    engine, fill, store = open_engine("duckdb"), KeyFill(), open_store(db)
+    try:
+        if old:
+            for start in range(0, max(len(table), 1), rows):
+                part = table.take(np.arange(start, min(start + rows, len(table)), dtype=np.int64))
+                keys = record_keys(part)
+                for batch in key_batches(keys, start):
+                    engine.append("keys", batch)
+                fill.add(stored_batch(part.record_id, keys))
+            engine.finish("keys", KEY_SCHEMA)
+        else:
+            append_keys(engine, table, rows, fill)
+        in_engine = [tuple(r) for r in engine.rows("SELECT kpass, k, r FROM keys")]
+        fill.start(store)
+        fill.finish()
+        stored = store._conn().execute("SELECT key, record_id FROM blocking_keys ORDER BY record_id, key").fetchall()
+        return in_engine, stored
+    finally:
+        fill.close()
+        engine.close()
+        store.close()
+
+
+@pytest.mark.parametrize("rows", [7, 50, 10_000])
+def test_append_keys_writes_what_the_old_loop_wrote(generated_store: tuple[FeatureTable, Path], rows: int) -> None:
+    table, db = generated_store
+    new_engine, new_stored = _written(table, rows, db, old=False)
+    old_engine, old_stored = _written(table, rows, db, old=True)
+    assert new_engine == old_engine and len(new_engine) > 100
+    assert new_stored == old_stored and len(new_stored) > 100
+
+
+def test_append_keys_of_no_rows(tmp_path: Path) -> None:
+    assert _written(FeatureTable.from_rows([]), 10, tmp_path / "empty.db", old=False) == ([], [])
+
+
+def test_append_keys_raises_what_the_writing_raised(generated: FeatureTable, tmp_path: Path) -> None:
+    engine, fill, store = open_engine("duckdb"), KeyFill(), open_store(tmp_path / "empty.db")
+    try:
+        fill.start(store)  # a fill no longer taking keys: its `add` fails on the writing thread
+        fill.finish()
+        with pytest.raises(AssertionError, match="add after start"):
+            append_keys(engine, generated, 50, fill)
+    finally:
+        fill.close()
+        engine.close()
+        store.close()

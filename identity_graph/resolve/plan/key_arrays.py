@@ -7,6 +7,7 @@ without the empty ones: the plan's key table and the store's keys hold only keys
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor, wait
 
 import numpy as np
 import pandas as pd
@@ -179,12 +180,30 @@ def key_slice(table: FeatureTable, start: int, stop: int) -> FeatureTable:
 
 def append_keys(engine: Engine, table: FeatureTable, rows: int, fill: KeyFill) -> None:
     """Every row's keys, `rows` rows at a time: the plan's into the engine's `keys` table (`pass_batches`), the
-    store's to `fill` (`stored_keys`); then the engine's table is complete (`Engine.finish`)."""
+    store's to `fill` (`stored_keys`); then the engine's table is complete (`Engine.finish`). A slice's keys
+    are written (DuckDB's insert, the fill's sort and Parquet: none holds the interpreter lock) on a thread
+    while the next slice's are made, one slice in flight, slices in order."""
     n = len(table)
-    for start in range(0, max(n, 1), rows):  # an empty table too: its keys' empty batches make the tables
-        part = key_slice(table, start, min(start + rows, n))
-        keys = sparse_keys(part)
-        for batch in pass_batches(keys, start):
-            engine.append("keys", batch)
-        fill.add(stored_keys(part.record_id, keys))
+    with ThreadPoolExecutor(1, thread_name_prefix="idgraph-keys") as pool:
+        writing: Future[None] | None = None
+        try:
+            for start in range(0, max(n, 1), rows):  # an empty table too: its empty batches make the tables
+                part = key_slice(table, start, min(start + rows, n))
+                keys = sparse_keys(part)
+                batches, stored = list(pass_batches(keys, start)), stored_keys(part.record_id, keys)
+                if writing is not None:
+                    writing.result()
+                writing = pool.submit(_write_slice, engine, batches, fill, stored)
+            if writing is not None:
+                writing.result()
+        finally:
+            if writing is not None:
+                wait([writing])  # failing: the slice being written is not left writing under the caller
     engine.finish("keys", KEY_SCHEMA)
+
+
+def _write_slice(engine: Engine, batches: list[pa.RecordBatch], fill: KeyFill, stored: pa.RecordBatch) -> None:
+    """One slice's keys into the engine and the fill."""
+    for batch in batches:
+        engine.append("keys", batch)
+    fill.add(stored)

@@ -5,6 +5,7 @@ records `iter_records` gives."""
 from __future__ import annotations
 
 import os
+import pickle
 from pathlib import Path
 from typing import Any
 
@@ -115,6 +116,18 @@ def test_jobs_done_by_workers_alone_as_here(generated: Settings) -> None:
         work.close()
     finally:
         store.close()
+
+
+def test_a_part_pickles_as_plain_writable_arrays(generated: Settings) -> None:
+    store = open_store(generated.db)
+    try:
+        part = fw.RangeFeatures(Path(generated.db), frozenset())((0, fw.LAST_ID))
+    finally:
+        store.close()
+    back = pickle.loads(pickle.dumps(part, protocol=pickle.HIGHEST_PROTOCOL))
+    _same((back.table, back.postings), (part.table, part.postings))
+    assert all(column.flags.writeable for column in back.table.columns.values())  # forget_unknown_callers writes
+    assert (part.table.col("email") == "").any()
 
 
 def test_a_failing_worker_is_reported(generated: Settings, tmp_path: Path) -> None:

@@ -24,7 +24,7 @@ from identity_graph.resolve.features import FeatureMemo, FeaturePart, Postings, 
 from identity_graph.resolve.plan.worker import Worker
 from identity_graph.store.protocol import GraphStore
 from identity_graph.store.sqlite import SQLiteStore
-from identity_graph.store.sqlite_read import records_in_range
+from identity_graph.store.sqlite_read import record_fields_in_range
 from matchers.features import FeatureTable
 
 #: Records a job reads and normalizes (a worker's result is pickled back: its table as distinct values and codes).
@@ -57,7 +57,7 @@ def id_ranges(ids: Sequence[int], size: int) -> list[IdRange]:
 
 
 class RangeFeatures:
-    """The features of a range of record ids read from a store's file (`feature_part` of `records_in_range`): what
+    """The features of a range of record ids read from a store's file (`feature_part` of `record_fields_in_range`): what
     a worker process runs. Pickles as the file's path and the placeholders; the connection and the memo of
     names and streets (`FeatureMemo`) are each process's own."""
 
@@ -76,7 +76,7 @@ class RangeFeatures:
         if self._conn is None:
             self._conn = sqlite3.connect(f"{self.path.resolve().as_uri()}?mode=ro", uri=True)
         with paused_gc():
-            return feature_part(records_in_range(self._conn, *job), self.placeholders, self._memo)
+            return feature_part(record_fields_in_range(self._conn, *job), self.placeholders, self._memo)
 
     def close(self) -> None:
         """Close the connection (if opened) and drop the memo."""

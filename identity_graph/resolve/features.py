@@ -6,13 +6,14 @@ import bisect
 import functools
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from datetime import date
+from typing import Any, Protocol
 
 import numpy as np
 import numpy.typing as npt
 
 from identity_graph.gc_pause import paused_gc
-from identity_graph.model import BODY_NAME, RecordKind, StoredRecord, Strength
+from identity_graph.model import BODY_NAME, ClaimedIdentifier, RecordKind, StoredRecord, Strength
 from matchers.addresses import normalize_address, normalize_postcode, normalize_street
 from matchers.dates import date_key
 from matchers.features import IDENTIFIER_KINDS, FeatureRow, FeatureTable, IntArray, StrArray
@@ -61,6 +62,51 @@ class Postings:
 
     def __len__(self) -> int:
         return int(self.pos.shape[0])
+
+
+class AddressSource(Protocol):
+    """A record's address fields as `feature_values` reads them (`PostalAddress`'s)."""
+
+    @property
+    def street(self) -> str | None: ...
+    @property
+    def city(self) -> str | None: ...
+    @property
+    def state(self) -> str | None: ...
+    @property
+    def postal_code(self) -> str | None: ...
+    @property
+    def country(self) -> str | None: ...
+    @property
+    def full(self) -> str | None: ...
+
+
+class RecordSource(Protocol):
+    """What `feature_values` reads of a record: a StoredRecord, or the fields a batch reads of one
+    (`store.sqlite_read.RecordFields`)."""
+
+    @property
+    def id(self) -> int: ...
+    @property
+    def source_id(self) -> str: ...
+    @property
+    def kind(self) -> RecordKind: ...
+    @property
+    def first_name(self) -> str | None: ...
+    @property
+    def middle_name(self) -> str | None: ...
+    @property
+    def last_name(self) -> str | None: ...
+    @property
+    def full_name(self) -> str | None: ...
+    @property
+    def dob(self) -> date | None: ...
+    @property
+    def address(self) -> AddressSource: ...
+    @property
+    def attributes(self) -> dict[str, str]: ...
+    @property
+    def claimed(self) -> tuple[ClaimedIdentifier, ...]: ...
 
 
 def feature_row(record: StoredRecord, placeholders: frozenset[str] = frozenset()) -> FeatureRow:
@@ -173,7 +219,7 @@ class FeatureMemo:
 
 
 def feature_values(
-    record: StoredRecord, placeholders: frozenset[str] = frozenset(), memo: FeatureMemo | None = None
+    record: RecordSource, placeholders: frozenset[str] = frozenset(), memo: FeatureMemo | None = None
 ) -> tuple[Any, ...]:
     """`feature_row`'s values as a tuple in ROW_FIELDS order (a batch builds its table from these, with no row
     object per record, and its `memo`). Enum values are read as `_value_`, the attribute itself (`.value` is a
@@ -373,7 +419,7 @@ class FeaturePart:
 
 
 def feature_part(
-    records: Sequence[StoredRecord], placeholders: frozenset[str], memo: FeatureMemo | None = None
+    records: Sequence[RecordSource], placeholders: frozenset[str], memo: FeatureMemo | None = None
 ) -> FeaturePart:
     """The feature rows and postings of some records, before anything learned from every record is applied
     (`joined_features`): a pure function of the records, so batches of them may be built anywhere (a worker

@@ -13,12 +13,13 @@ import numpy as np
 import pytest
 
 from identity_graph.generate import generate
+from identity_graph.model import StoredRecord
 from identity_graph.resolve import feature_workers as fw
 from identity_graph.resolve.features import READ_BATCH, Postings, build_features
 from identity_graph.resolve.plan.worker import WorkerError
 from identity_graph.settings import Settings
 from identity_graph.store import open_store
-from identity_graph.store.sqlite_read import records_in_range
+from identity_graph.store.sqlite_read import AddressFields, RecordFields, record_fields_in_range
 from matchers.features import FeatureTable
 from tests.resolve.engines import differences, load_generated, resolved
 
@@ -68,16 +69,24 @@ def test_id_ranges_cover_every_id_once() -> None:
     assert covered == ids
 
 
-def test_records_in_range_as_iter_records(generated: Settings) -> None:
+def _fields(r: StoredRecord) -> RecordFields:
+    """The RecordFields of a StoredRecord."""
+    a = r.address
+    where = AddressFields(a.street, a.city, a.state, a.postal_code, a.country, a.full)
+    return RecordFields(r.id, r.source_id, r.kind, r.first_name, r.middle_name, r.last_name, r.full_name, r.dob,
+                        where, r.attributes, r.claimed)  # fmt: skip
+
+
+def test_record_fields_in_range_as_iter_records(generated: Settings) -> None:
     store = open_store(generated.db)
     try:
         every = [r for batch in store.iter_records(READ_BATCH) for r in batch]
-        assert any(r.claimed for r in every)
+        assert any(r.claimed for r in every) and any(r.dob for r in every) and any(r.attributes for r in every)
         ids = [r.id for r in every]
-        low, high = ids[10], ids[60]
         conn = store._conn()
-        assert records_in_range(conn, low, high) == every[10:61]
-        assert records_in_range(conn, ids[-1] + 1, fw.LAST_ID) == []
+        assert record_fields_in_range(conn, ids[10], ids[60]) == [_fields(r) for r in every[10:61]]
+        assert record_fields_in_range(conn, ids[0], fw.LAST_ID) == [_fields(r) for r in every]
+        assert record_fields_in_range(conn, ids[-1] + 1, fw.LAST_ID) == []
     finally:
         store.close()
 

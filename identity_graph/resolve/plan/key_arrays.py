@@ -181,29 +181,28 @@ def key_slice(table: FeatureTable, start: int, stop: int) -> FeatureTable:
 def append_keys(engine: Engine, table: FeatureTable, rows: int, fill: KeyFill) -> None:
     """Every row's keys, `rows` rows at a time: the plan's into the engine's `keys` table (`pass_batches`), the
     store's to `fill` (`stored_keys`); then the engine's table is complete (`Engine.finish`). A slice's keys
-    are written (DuckDB's insert, the fill's sort and Parquet: none holds the interpreter lock) on a thread
-    while the next slice's are made, one slice in flight, slices in order."""
+    are written while the next slice's are made, the engine's and the fill's each on a thread of its own
+    (DuckDB's insert, the fill's sort and Parquet: none holds the interpreter lock), one slice in flight on
+    each, slices in order."""
     n = len(table)
-    with ThreadPoolExecutor(1, thread_name_prefix="idgraph-keys") as pool:
-        writing: Future[None] | None = None
+    with ThreadPoolExecutor(2, thread_name_prefix="idgraph-keys") as pool:
+        writing: list[Future[None]] = []
         try:
             for start in range(0, max(n, 1), rows):  # an empty table too: its empty batches make the tables
                 part = key_slice(table, start, min(start + rows, n))
                 keys = sparse_keys(part)
                 batches, stored = list(pass_batches(keys, start)), stored_keys(part.record_id, keys)
-                if writing is not None:
-                    writing.result()
-                writing = pool.submit(_write_slice, engine, batches, fill, stored)
-            if writing is not None:
-                writing.result()
+                for done in writing:
+                    done.result()
+                writing = [pool.submit(_append, engine, batches), pool.submit(fill.add, stored)]
+            for done in writing:
+                done.result()
         finally:
-            if writing is not None:
-                wait([writing])  # failing: the slice being written is not left writing under the caller
+            wait(writing)  # failing: a slice being written is not left writing under the caller
     engine.finish("keys", KEY_SCHEMA)
 
 
-def _write_slice(engine: Engine, batches: list[pa.RecordBatch], fill: KeyFill, stored: pa.RecordBatch) -> None:
-    """One slice's keys into the engine and the fill."""
+def _append(engine: Engine, batches: list[pa.RecordBatch]) -> None:
+    """One slice's key rows into the engine's `keys` table."""
     for batch in batches:
         engine.append("keys", batch)
-    fill.add(stored)

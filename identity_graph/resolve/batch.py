@@ -37,6 +37,7 @@ from identity_graph.resolve.summary import Progress, ResolveSummary, no_progress
 from identity_graph.resolve.training import learn_placeholders, load_model, save_model, train_model
 from identity_graph.settings import MatchingSettings, Settings
 from identity_graph.store.protocol import EdgeRow, GraphStore
+from identity_graph.store.sqlite_read import SQLiteReadMixin
 from matchers.comparisons import Comparison, Levels
 from matchers.features import FeatureTable, IntArray
 from matchers.model import MatchModel
@@ -119,6 +120,8 @@ def read_features(
     workers = fw.feature_workers(total)
     if path is not None and workers:
         return fw.build_features_in_workers(store, path, known, workers, progress, learn=learn)
+    if isinstance(store, SQLiteReadMixin):  # the fields features read, without a StoredRecord each
+        return build_features(store.iter_record_fields(READ_BATCH), known, progress=progress, learn=learn)
     return build_features(store.iter_records(READ_BATCH), known, progress=progress, learn=learn)
 
 

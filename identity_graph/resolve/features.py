@@ -365,7 +365,7 @@ def username(text: str) -> str:
 
 
 def build_features(
-    batches: Iterable[Sequence[StoredRecord]],
+    batches: Iterable[Sequence[RecordSource]],
     placeholders: frozenset[str] = frozenset(),
     progress: Callable[[int], None] | None = None,
     *,
@@ -381,7 +381,7 @@ def build_features(
 
 
 def _build_features(
-    batches: Iterable[Sequence[StoredRecord]],
+    batches: Iterable[Sequence[RecordSource]],
     placeholders: frozenset[str],
     progress: Callable[[int], None] | None,
     *,

@@ -296,6 +296,20 @@ class SQLiteReadMixin(SQLiteBase):
             last = int(batch[-1][0])
             yield self._records_from_rows(batch)
 
+    def iter_record_fields(self, batch_size: int = 10_000) -> Iterator[list[RecordFields]]:
+        """Every record's RecordFields (what batch features read of it), in batches, by id: `iter_records`
+        without building StoredRecords (keyset paging on this thread's connection, so a caller's transaction
+        sees its own rows)."""
+        conn = self._conn()
+        last = 0
+        while True:
+            ids = [int(r[0]) for r in conn.execute("SELECT id FROM records WHERE id > ? ORDER BY id LIMIT ?",
+                                                   (last, batch_size))]  # fmt: skip
+            if not ids:
+                return
+            last = ids[-1]
+            yield record_fields_in_range(conn, ids[0], last)
+
     def record_ids(self) -> list[int]:
         """Every record id, ascending."""
         return [int(r[0]) for r in self._conn().execute("SELECT id FROM records ORDER BY id")]

@@ -18,9 +18,10 @@ from identity_graph.resolve import feature_workers as fw
 from identity_graph.resolve.features import READ_BATCH, Postings, build_features
 from identity_graph.resolve.plan.worker import WorkerError
 from identity_graph.settings import Settings
-from identity_graph.store import open_store
+from identity_graph.store import SQLiteStore, open_store
 from identity_graph.store.sqlite_read import AddressFields, RecordFields, record_fields_in_range
 from matchers.features import FeatureTable
+from tests.resolve.conftest import call, load, person
 from tests.resolve.engines import differences, load_generated, resolved
 
 PEOPLE, SEED = 150, 18
@@ -143,6 +144,26 @@ def test_a_failing_worker_is_reported(generated: Settings, tmp_path: Path) -> No
     work = fw.RangeFeatures(tmp_path / "no-such-store.db", frozenset())
     with pytest.raises(WorkerError, match="unable to open"):
         fw.shared_out(work, [(1, 10), (11, fw.LAST_ID)], 1, here=False)
+
+
+def test_record_fields_batches_as_iter_records(generated: Settings) -> None:
+    store = open_store(generated.db)
+    try:
+        fields = list(store.iter_record_fields(SMALL_JOB))
+        records = list(store.iter_records(SMALL_JOB))
+        assert [len(b) for b in fields] == [len(b) for b in records] and len(fields) > 2
+        assert [f for b in fields for f in b] == [_fields(r) for b in records for r in b]
+        _same(build_features(fields, learn=True), build_features(records, learn=True))
+    finally:
+        store.close()
+
+
+def test_record_fields_see_the_callers_transaction(store: SQLiteStore, settings: Settings) -> None:
+    with store.transaction():
+        ids = load(store, [person("c1", "Ana", "Lima"), call("k1", "(504) 555-0101", "LIMA ANA")], settings,
+                   model=False)  # fmt: skip
+        seen = [f.id for batch in store.iter_record_fields() for f in batch]
+    assert seen == ids
 
 
 def test_no_workers_inside_a_transaction(generated: Settings) -> None:

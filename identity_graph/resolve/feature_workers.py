@@ -135,7 +135,7 @@ def shared_out(
     error is raised here (`WorkerError`)."""
     queue = _Jobs(jobs)
     payload = pickle.dumps(work, protocol=pickle.HIGHEST_PROTOCOL)
-    pool = [Worker.start(payload) for _ in range(workers)]
+    pool = [Worker.start(payload, task="building features") for _ in range(workers)]
     feeders = [threading.Thread(target=queue.feed, args=(w,), name="idgraph-features", daemon=True) for w in pool]
     try:
         for feeder in feeders:

@@ -142,7 +142,7 @@ def test_a_part_pickles_as_plain_writable_arrays(generated: Settings) -> None:
 
 def test_a_failing_worker_is_reported(generated: Settings, tmp_path: Path) -> None:
     work = fw.RangeFeatures(tmp_path / "no-such-store.db", frozenset())
-    with pytest.raises(WorkerError, match="unable to open"):
+    with pytest.raises(WorkerError, match=r"a worker process \(building features\) failed: .*unable to open"):
         fw.shared_out(work, [(1, 10), (11, fw.LAST_ID)], 1, here=False)
 
 

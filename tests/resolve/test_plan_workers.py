@@ -40,7 +40,7 @@ class Broken:
 
 
 def test_a_failing_job_is_a_readable_error_here() -> None:
-    with pytest.raises(WorkerError, match=r"a comparing worker process failed: KeyError: '\w+'"):
+    with pytest.raises(WorkerError, match=r"a worker process \(comparing\) failed: KeyError: '\w+'"):
         list(in_processes(Broken(), [3, 4], 2))  # both batches go to workers (the third would be done here)
 
 

@@ -59,17 +59,18 @@ class Worker:
 
     process: subprocess.Popen[bytes]
     busy: bool = False  # a job was sent whose result was not read
+    task: str = "comparing"  # what its jobs are, as an error names them: "comparing", "building features"
 
     @classmethod
-    def start(cls, function: bytes) -> Worker:
-        """A worker running this pickled function on each job."""
+    def start(cls, function: bytes, task: str = "comparing") -> Worker:
+        """A worker running this pickled function on each job (`task`: what the jobs are, for its errors)."""
         process = subprocess.Popen(
             [sys.executable, "-c", WORKER_PROGRAM],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             env=worker_environment(),
         )
-        worker = cls(process)
+        worker = cls(process, task=task)
         worker._write(function)
         return worker
 
@@ -85,10 +86,10 @@ class Worker:
         self.busy = False
         if message is None:
             code = self.process.wait()
-            raise WorkerError(f"a comparing worker process stopped (exit code {code}) before it answered")
+            raise WorkerError(f"a worker process ({self.task}) stopped (exit code {code}) before it answered")
         status, value = pickle.loads(message)
         if status != "ok":
-            raise WorkerError(f"a comparing worker process failed: {value}")
+            raise WorkerError(f"a worker process ({self.task}) failed: {value}")
         return value
 
     def stop(self) -> None:
@@ -113,7 +114,7 @@ class Worker:
         try:
             write_message(self.process.stdin, payload)
         except (BrokenPipeError, OSError) as exc:
-            raise WorkerError(f"a comparing worker process stopped (exit code {self.process.poll()})") from exc
+            raise WorkerError(f"a worker process ({self.task}) stopped (exit code {self.process.poll()})") from exc
 
 
 def worker_environment() -> dict[str, str]:

@@ -14,6 +14,7 @@ import pandas as pd
 
 from benchmarks.bench_matching import febrl_record, frame_records
 from benchmarks.datasets import fake_record, load_fake_1000
+from identity_graph.generate import generate
 from identity_graph.ingest import IngestResult, ingest_items
 from identity_graph.ingest_manifest import load_manifest
 from identity_graph.model import Record
@@ -140,6 +141,17 @@ def _persons(store: SQLiteStore) -> frozenset[frozenset[Key]]:
         if row.person_id is not None:
             members.setdefault(row.person_id, set()).add((row.source, row.source_id))
     return frozenset(frozenset(m) for m in members.values())
+
+
+def scored_case(name: str, tmp: Path, seed: int) -> tuple[Scored, Settings]:
+    """A set loaded under `tmp` (`generated`: 300 people from `seed`; else a febrl set by name), and its pairs
+    scored as `batch.resolve_all` scores them."""
+    if name == "generated":
+        generate(tmp / "data", 300, seed, overwrite=True)
+        settings = load_generated(tmp / "data", tmp / "g.db")
+    else:
+        settings = febrl_store(name, None, tmp / "f.db")
+    return scored_as_resolve_all(settings), settings
 
 
 def scored_as_resolve_all(settings: Settings) -> Scored:

@@ -8,7 +8,6 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from identity_graph.generate import generate
 from identity_graph.resolve.batch import edge_chunks
 from identity_graph.resolve.edge_rows import stored_edge_rows
 from identity_graph.resolve.edges import build_edges, edge_rows
@@ -16,7 +15,7 @@ from identity_graph.resolve.scoring import Scored, comparisons_for
 from identity_graph.settings import Settings
 from identity_graph.store.protocol import EdgeRow
 from identity_graph.store.sqlite_graph import _evidence_texts
-from tests.resolve.engines import febrl_store, load_generated, scored_as_resolve_all
+from tests.resolve.engines import scored_case
 
 
 def _expected(scored: Scored, settings: Settings) -> list[EdgeRow]:
@@ -28,13 +27,7 @@ def _expected(scored: Scored, settings: Settings) -> list[EdgeRow]:
 
 @pytest.fixture(scope="module", params=["generated", "febrl3"])
 def case(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> tuple[Scored, Settings]:
-    tmp = tmp_path_factory.mktemp(request.param)
-    if request.param == "generated":
-        generate(tmp / "data", 300, 18, overwrite=True)
-        settings = load_generated(tmp / "data", tmp / "g.db")
-    else:
-        settings = febrl_store("febrl3", None, tmp / "f.db")
-    return scored_as_resolve_all(settings), settings
+    return scored_case(request.param, tmp_path_factory.mktemp(request.param), 18)
 
 
 def test_rows_are_build_edges_as_stored(case: tuple[Scored, Settings]) -> None:

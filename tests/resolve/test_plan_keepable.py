@@ -9,7 +9,6 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from identity_graph.generate import generate
 from identity_graph.resolve.plan.kept import BOUND_MARGIN, bearer_names, keepable, kept_rows
 from identity_graph.resolve.scoring import Scored, best_totals, comparisons_for
 from identity_graph.resolve.training import load_model
@@ -17,18 +16,12 @@ from identity_graph.settings import MatchingSettings, Settings
 from identity_graph.store import open_store
 from matchers.comparisons import NULL
 from matchers.model import MatchModel
-from tests.resolve.engines import febrl_store, load_generated, scored_as_resolve_all
+from tests.resolve.engines import scored_case
 
 
 @pytest.fixture(scope="module", params=["generated", "febrl3"])
 def case(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> tuple[Scored, Settings]:
-    tmp = tmp_path_factory.mktemp(request.param)
-    if request.param == "generated":
-        generate(tmp / "data", 300, 26, overwrite=True)
-        settings = load_generated(tmp / "data", tmp / "g.db")
-    else:
-        settings = febrl_store("febrl3", None, tmp / "f.db")
-    return scored_as_resolve_all(settings), settings
+    return scored_case(request.param, tmp_path_factory.mktemp(request.param), 26)
 
 
 def _model(settings: Settings) -> MatchModel:

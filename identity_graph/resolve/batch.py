@@ -247,10 +247,18 @@ def links_ahead(
 
 
 def store_links(store: GraphStore, ahead: LinksAhead) -> LinksAndClusters:
-    """Replace every edge with the ones worked out ahead (`links_ahead`), in one transaction."""
+    """Replace every edge with the ones worked out ahead (`links_ahead`), in one transaction; each chunk built
+    ahead is let go once written."""
     with store.transaction():
-        write_edges(store, chain(ahead.ready, ahead.rest))
+        write_edges(store, chain(_taken(ahead.ready), ahead.rest))
     return ahead.links()
+
+
+def _taken(chunks: list[list[EdgeRow]]) -> Iterator[list[EdgeRow]]:
+    """The chunks in order, each removed from the list as it is handed out."""
+    chunks.reverse()
+    while chunks:
+        yield chunks.pop()
 
 
 def resolve_all(

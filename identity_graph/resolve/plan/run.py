@@ -308,6 +308,7 @@ def _resolve(
     lap("writing blocking keys")
     report("writing links", 0, 1)
     links = store_links(store, ahead)
+    del ahead, scored, st  # the features, pairs and edges go before the persons are written from the clusters
     summary.edges_auto, summary.edges_review = len(links.autos), links.review
     lap("writing links")
     report("clustering", 0, 1)

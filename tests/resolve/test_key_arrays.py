@@ -1,6 +1,6 @@
 """The plan's keys made a column at a time (`plan.key_arrays`) are `blocking.record_keys`' keys: every pass's
-non-empty keys at the same rows, the same key-table rows (`tables.key_batches`) and the same stored keys
-(`tables.stored_batch`), on a generated multi-channel set and on rows made to reach every rule's edges."""
+non-empty keys at the same rows, the same key-table rows (`key_reference.key_batches`) and the same stored keys
+(`key_reference.stored_batch`), on a generated multi-channel set and on rows made to reach every rule's edges."""
 
 from __future__ import annotations
 
@@ -17,10 +17,11 @@ from identity_graph.resolve.features import READ_BATCH, build_features
 from identity_graph.resolve.plan.engine import open_engine
 from identity_graph.resolve.plan.key_arrays import append_keys, pass_batches, per_distinct, sparse_keys, stored_keys
 from identity_graph.resolve.plan.key_fill import KeyFill
-from identity_graph.resolve.plan.tables import KEY_SCHEMA, key_batches, stored_batch
+from identity_graph.resolve.plan.tables import KEY_SCHEMA
 from identity_graph.store import open_store
 from matchers.features import FeatureRow, FeatureTable
 from tests.resolve.engines import load_generated
+from tests.resolve.key_reference import key_batches, stored_batch
 
 OFFSET = 1_000
 

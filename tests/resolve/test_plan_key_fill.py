@@ -19,10 +19,10 @@ from identity_graph.resolve.blocking import STORED_KEYS
 from identity_graph.resolve.plan import key_fill, resolve_batch
 from identity_graph.resolve.plan import run as plan_run
 from identity_graph.resolve.plan.key_fill import KeyFill
-from identity_graph.resolve.plan.tables import stored_batch
 from identity_graph.resolve.training import META_KEY
 from identity_graph.store import SQLiteStore
 from tests.resolve.engines import febrl_store
+from tests.resolve.key_reference import stored_batch
 
 #: How long the second test's fill waits before it starts (scoring fails well before).
 FILL_DELAY = 0.5

@@ -153,7 +153,8 @@ def _namespace(name: str, passes: tuple[str, ...], keys: SparseKeys, offset: int
 
 def pass_batches(keys: SparseKeys, offset: int) -> Iterator[pa.RecordBatch]:
     """The plan's key rows of some rows (the first at `offset`): one `kpass` per key pass, one per namespace
-    (USER_PASS: USER_KEYS; NEAR_PASS: the CRM and official ids' deletion keys), as `tables.key_batches`."""
+    (USER_PASS: USER_KEYS; NEAR_PASS: the CRM and official ids' deletion keys), the keys a row's `record_keys`
+    gives (tests: `key_reference.key_batches`)."""
     for name in KEY_PASSES:
         rows, values = keys[name]
         yield _batch(name, values, rows + offset)
@@ -162,7 +163,8 @@ def pass_batches(keys: SparseKeys, offset: int) -> Iterator[pa.RecordBatch]:
 
 
 def stored_keys(record_ids: IntArray, keys: SparseKeys) -> pa.RecordBatch:
-    """The (key, record_id) rows the store keeps (STORED_KEYS) of these rows, as `tables.stored_batch`."""
+    """The (key, record_id) rows the store keeps (STORED_KEYS) of these rows, as `pipeline.keys_for_store` gives
+    them."""
     values = pa.concat_arrays([keys[name][1] for name in STORED_KEYS])
     ids = np.concatenate([record_ids[keys[name][0]] for name in STORED_KEYS])
     return pa.RecordBatch.from_arrays([values, pa.array(ids, type=pa.int64())], schema=STORED_SCHEMA)

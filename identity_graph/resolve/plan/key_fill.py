@@ -40,7 +40,7 @@ class KeyFill:
         self._future: Future[None] | None = None
 
     def add(self, keys: pa.RecordBatch) -> None:
-        """A slice's stored keys (`tables.stored_batch`); slices come in record order, none shares a record."""
+        """A slice's stored keys (`key_arrays.stored_keys`); slices come in record order, none shares a record."""
         assert self._writer is not None, "add after start"
         self._writer.write_table(pa.Table.from_batches([keys], schema=STORED_SCHEMA).sort_by(STORE_ORDER))
 
